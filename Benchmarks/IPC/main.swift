@@ -1,0 +1,2 @@
+import Multiprocessing
+print("ipc-benchmark: coming soon")

@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every Swift target of the package.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-multiprocessing",
+    products: [
+        .library(name: "Threading", targets: ["Threading"]),
+        .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .executable(name: "process-vs-thread", targets: ["process-vs-thread"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Libraries
+
+        .target(name: "CThreading"),
+        .target(
+            name: "Threading",
+            dependencies: [
+                "CThreading",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "CMultiprocessing"),
+        .target(
+            name: "Multiprocessing",
+            dependencies: [
+                "Threading",
+                "CMultiprocessing",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: The demo
+
+        .executableTarget(
+            name: "process-vs-thread",
+            dependencies: [
+                "Multiprocessing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
+
+        .executableTarget(
+            name: "ipc-benchmark",
+            dependencies: [
+                "Multiprocessing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/IPC",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests
+
+        .testTarget(name: "ThreadingTests", dependencies: ["Threading"], swiftSettings: strictSettings),
+        .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

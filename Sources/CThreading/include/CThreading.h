@@ -1,0 +1,35 @@
+// pthread functions that glibc declares only under _GNU_SOURCE, which Swift's
+// Glibc module does not define: timed waits on CLOCK_MONOTONIC (so a wall-clock
+// jump never shortens or stretches a timeout) and the affinity CPU count.
+#ifndef C_THREADING_H
+#define C_THREADING_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+
+/// pthread_mutex_clocklock(3) on CLOCK_MONOTONIC; returns 0, ETIMEDOUT or an error number.
+static inline int cth_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline) {
+    return pthread_mutex_clocklock(mutex, CLOCK_MONOTONIC, deadline);
+}
+
+/// pthread_cond_clockwait(3) on CLOCK_MONOTONIC; returns 0, ETIMEDOUT or an error number.
+static inline int cth_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex,
+                                      const struct timespec *deadline) {
+    return pthread_cond_clockwait(cond, mutex, CLOCK_MONOTONIC, deadline);
+}
+
+/// The number of CPUs in this thread's affinity mask (sched_getaffinity(2)), or -1.
+static inline int cth_affinity_cpu_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) {
+        return -1;
+    }
+    return CPU_COUNT(&set);
+}
+
+#endif // C_THREADING_H

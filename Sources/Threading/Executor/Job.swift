@@ -1,0 +1,51 @@
+/// A unit of work that can cross a process boundary.
+///
+/// A job is a value: its stored properties are its input, ``run()`` computes
+/// its output. Because it is `Codable`, the same job runs on a ``ThreadPool``
+/// (where nothing is encoded) or on a `ProcessPool` (where the job and its
+/// output travel between processes), so switching executors is one line.
+///
+/// ```swift
+/// struct Square: Job {
+///     var x: Int
+///     func run() -> Int { x * x }
+/// }
+/// let squares = try await pool.map((1...10).map { Square(x: $0) })
+/// ```
+///
+/// An error thrown by ``run()`` reaches whoever waits for the job. In a
+/// process pool it is re-created as its own type when that type is `Codable`;
+/// otherwise it arrives as a remote error carrying the type name and description.
+public protocol Job: Codable, Sendable {
+    /// The job's result type.
+    associatedtype Output: Codable & Sendable
+
+    /// Computes the job's output. Runs on a pool thread or in a worker process,
+    /// never on Swift's cooperative thread pool, so it may block.
+    func run() throws -> Output
+}
+
+/// A ``Job`` that wraps a closure, for ``ThreadPool/submit(_:)-(()->T)`` and
+/// ``InlineExecutor``: closures cannot be encoded, so a closure job can never
+/// be sent to another process, and encoding one throws.
+package struct ClosureJob<Output: Codable & Sendable>: Job {
+    package let body: @Sendable () throws -> Output
+
+    package init(_ body: @escaping @Sendable () throws -> Output) {
+        self.body = body
+    }
+
+    package func run() throws -> Output { try body() }
+
+    package init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: decoder.codingPath,
+            debugDescription: "A closure job cannot be decoded: closures never cross a process boundary."))
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(body, .init(
+            codingPath: encoder.codingPath,
+            debugDescription: "A closure job cannot be encoded: closures never cross a process boundary."))
+    }
+}

@@ -1,0 +1,41 @@
+/// What ``ThreadPool``, `ProcessPool` and ``InlineExecutor`` have in common,
+/// so that switching between them is a one-line change.
+///
+/// ```swift
+/// let pool: any JobExecutor = try ProcessPool()   // or ThreadPool()
+/// let outputs = try await pool.map(jobs)
+/// await pool.shutdown()
+/// ```
+public protocol JobExecutor: Sendable {
+    /// Queues `job` and returns a future for its output at once.
+    ///
+    /// - Throws: ``JobError/shutDown`` if the executor no longer accepts work.
+    func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output>
+
+    /// Runs `job` and returns its output. Cancelling the calling task cancels the job.
+    func run<J: Job>(_ job: J) async throws -> J.Output
+
+    /// Runs every job and returns their outputs in input order.
+    ///
+    /// The first failure (in input order) is thrown; jobs not yet started are
+    /// then cancelled.
+    func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output]
+
+    /// Runs every job and yields each output as soon as it is ready, with the
+    /// job's position in the input, in completion order.
+    ///
+    /// The stream finishes with the first failure; terminating the stream
+    /// cancels the jobs not yet finished.
+    func mapUnordered<J: Job>(_ jobs: some Sequence<J>)
+        -> AsyncThrowingStream<(index: Int, output: J.Output), any Error>
+
+    /// Stops accepting new jobs, finishes every job already queued, then
+    /// releases the executor's threads or processes. Calling it again is not an error.
+    func shutdown() async
+}
+
+extension JobExecutor {
+    public func run<J: Job>(_ job: J) async throws -> J.Output {
+        try await submit(job).value
+    }
+}

@@ -1,0 +1,220 @@
+import Synchronization
+
+/// The eventual output of a job submitted to a ``JobExecutor``.
+///
+/// A future is created by `submit` and completed exactly once by the executor:
+/// with the job's output, with the error the job threw, or with a ``JobError``
+/// when the job was cancelled, timed out or never ran. Read the outcome with
+/// ``value`` from async code, or with ``wait()`` / ``wait(timeout:)`` from a
+/// plain thread. Any number of callers may wait; all see the same outcome.
+///
+/// ## Cancellation
+/// ``cancel()`` on a queued job guarantees it never runs. What it does to a
+/// running job depends on the executor: a `ProcessPool` kills the worker
+/// running it (and starts a replacement), a ``ThreadPool`` cannot stop a
+/// thread, so the job finishes and `cancel()` returns `false`. Cancelling a
+/// task that awaits ``value`` cancels the job the same way.
+public final class JobFuture<Value: Sendable>: Sendable {
+    private enum Waiter {
+        case task(UnsafeContinuation<Value, any Error>)
+        case thread(ThreadParker)
+        case callback(@Sendable (Result<Value, any Error>) -> Void)
+    }
+
+    private enum State {
+        /// Submitted, not started: cancelling it means it never runs.
+        case queued([Waiter])
+        /// Started; `stop`, when the executor can stop a running job, does so.
+        case running([Waiter], stop: (@Sendable () -> Void)?)
+        case finished(Result<Value, any Error>)
+    }
+
+    private let state = Mutex<State>(.queued([]))
+
+    /// Creates a pending future; executors complete it with ``complete(with:)``.
+    package init() {}
+
+    /// Creates a future that is already finished with `result`.
+    package init(finished result: Result<Value, any Error>) {
+        state.withLock { $0 = .finished(result) }
+    }
+
+    // MARK: Reading the outcome
+
+    /// The job's output, awaiting it without blocking a thread.
+    ///
+    /// - Throws: the error the job threw, or a ``JobError``. Cancelling the
+    ///   awaiting task cancels the job (see ``cancel()``).
+    public var value: Value {
+        get async throws {
+            if let result = result { return try result.get() }
+            return try await withTaskCancellationHandler {
+                try await withUnsafeThrowingContinuation { continuation in
+                    add(.task(continuation))
+                }
+            } onCancel: {
+                cancel()
+            }
+        }
+    }
+
+    /// Blocks the calling thread until the job has finished and returns its output.
+    ///
+    /// From async code prefer ``value``: blocking one of Swift's cooperative
+    /// threads stalls other tasks.
+    ///
+    /// - Throws: the error the job threw, or a ``JobError``.
+    public func wait() throws -> Value {
+        try blockingWait(until: .distantFuture, timeout: nil)
+    }
+
+    /// Blocks the calling thread until the job has finished or `timeout` has passed.
+    ///
+    /// A timeout is not a failure of the job, which keeps running; it throws
+    /// ``JobError/waitTimedOut(_:)`` and the future can be waited on again.
+    ///
+    /// - Throws: ``JobError/waitTimedOut(_:)``, the error the job threw, or another ``JobError``.
+    public func wait(timeout: Duration) throws -> Value {
+        try blockingWait(until: .after(timeout), timeout: timeout)
+    }
+
+    /// Whether the job has finished, successfully or not (cancelled included).
+    public var isDone: Bool { result != nil }
+
+    /// Whether the future finished with ``JobError/cancelled``.
+    public var isCancelled: Bool {
+        if case .failure(JobError.cancelled)? = result { return true }
+        return false
+    }
+
+    /// The outcome, or `nil` while the job is queued or running.
+    public var result: Result<Value, any Error>? {
+        state.withLock { state in
+            if case .finished(let result) = state { return result }
+            return nil
+        }
+    }
+
+    // MARK: Cancelling
+
+    /// Cancels the job: a queued job never runs; a running one is stopped if
+    /// its executor can stop it. Waiters then see ``JobError/cancelled``.
+    ///
+    /// Cancelling a finished job, or a running job that cannot be stopped,
+    /// is not an error: it changes nothing and returns `false`.
+    ///
+    /// - Returns: `true` if the future is now finished as cancelled.
+    @discardableResult
+    public func cancel() -> Bool {
+        let outcome: (waiters: [Waiter], stop: (@Sendable () -> Void)?)? = state.withLock { state in
+            switch state {
+            case .queued(let waiters):
+                state = .finished(.failure(JobError.cancelled))
+                return (waiters, nil)
+            case .running(let waiters, let stop?):
+                state = .finished(.failure(JobError.cancelled))
+                return (waiters, stop)
+            case .running(_, stop: nil), .finished:
+                return nil
+            }
+        }
+        guard let outcome else { return false }
+        outcome.stop?()
+        Self.resume(outcome.waiters, with: .failure(JobError.cancelled))
+        return true
+    }
+
+    // MARK: For executors
+
+    /// Moves a queued job to running. Returns `false` if it was cancelled (or
+    /// otherwise finished) meanwhile: the executor must then not run it.
+    ///
+    /// - Parameter stop: how to stop the job once running, if the executor can.
+    package func markRunning(stop: (@Sendable () -> Void)? = nil) -> Bool {
+        state.withLock { state in
+            guard case .queued(let waiters) = state else { return false }
+            state = .running(waiters, stop: stop)
+            return true
+        }
+    }
+
+    /// Finishes the future and wakes every waiter. Returns `false`, changing
+    /// nothing, if it had already finished (for instance it was cancelled).
+    @discardableResult
+    package func complete(with result: Result<Value, any Error>) -> Bool {
+        let waiters: [Waiter]? = state.withLock { state in
+            switch state {
+            case .queued(let waiters), .running(let waiters, _):
+                state = .finished(result)
+                return waiters
+            case .finished:
+                return nil
+            }
+        }
+        guard let waiters else { return false }
+        Self.resume(waiters, with: result)
+        return true
+    }
+
+    /// Calls `body` once the future finishes, at once if it has already.
+    /// `body` runs on the thread that completes the future: keep it short.
+    package func whenComplete(_ body: @escaping @Sendable (Result<Value, any Error>) -> Void) {
+        add(.callback(body))
+    }
+
+    // MARK: Internals
+
+    private func add(_ waiter: Waiter) {
+        let finished: Result<Value, any Error>? = state.withLock { state in
+            switch state {
+            case .queued(var waiters):
+                waiters.append(waiter)
+                state = .queued(waiters)
+                return nil
+            case .running(var waiters, let stop):
+                waiters.append(waiter)
+                state = .running(waiters, stop: stop)
+                return nil
+            case .finished(let result):
+                return result
+            }
+        }
+        if let finished { Self.resume([waiter], with: finished) }
+    }
+
+    private func remove(_ parker: ThreadParker) {
+        state.withLock { state in
+            func without(_ waiters: [Waiter]) -> [Waiter] {
+                waiters.filter { if case .thread(let p) = $0 { p !== parker } else { true } }
+            }
+            switch state {
+            case .queued(let waiters): state = .queued(without(waiters))
+            case .running(let waiters, let stop): state = .running(without(waiters), stop: stop)
+            case .finished: break
+            }
+        }
+    }
+
+    private func blockingWait(until deadline: Deadline, timeout: Duration?) throws -> Value {
+        if let result { return try result.get() }
+        let parker = ThreadParker()
+        add(.thread(parker))
+        if !parker.park(until: deadline) {
+            remove(parker)
+            if let result { return try result.get() }
+            throw JobError.waitTimedOut(timeout ?? .zero)
+        }
+        guard let result else { preconditionFailure("a JobFuture woke its waiter before finishing") }
+        return try result.get()
+    }
+
+    private static func resume(_ waiters: [Waiter], with result: Result<Value, any Error>) {
+        for waiter in waiters {
+            switch waiter {
+            case .task(let continuation): continuation.resume(with: result)
+            case .thread(let parker): parker.unpark()
+            case .callback(let body): body(result)
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+internal import CThreading
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one wrapper over `pthread_mutex_t` in the package.
+///
+/// The mutex lives at a fixed heap address (pthread objects must never move)
+/// and every pthread return code is checked: a failure here is a programmer
+/// error (unlocking a mutex this thread does not hold, destroying a locked
+/// one), so it traps, as swift-nio's lock wrappers do.
+package final class PThreadMutex: @unchecked Sendable {
+    package enum Kind: Sendable {
+        /// `PTHREAD_MUTEX_ERRORCHECK`: unlocking by a non-owner is reported, not undefined.
+        case errorChecking
+        /// `PTHREAD_MUTEX_RECURSIVE`: the owner may lock again.
+        case recursive
+        /// `PTHREAD_MUTEX_NORMAL`: the fastest, for internal state that is
+        /// never unlocked by another thread.
+        case normal
+    }
+
+    let pointer: UnsafeMutablePointer<pthread_mutex_t>
+
+    package init(_ kind: Kind = .normal) {
+        pointer = .allocate(capacity: 1)
+        var attributes = pthread_mutexattr_t()
+        check(pthread_mutexattr_init(&attributes), "pthread_mutexattr_init")
+        defer { pthread_mutexattr_destroy(&attributes) }
+        let type: Int32 = switch kind {
+        case .errorChecking: Int32(PTHREAD_MUTEX_ERRORCHECK)
+        case .recursive: Int32(PTHREAD_MUTEX_RECURSIVE)
+        case .normal: Int32(PTHREAD_MUTEX_NORMAL)
+        }
+        check(pthread_mutexattr_settype(&attributes, type), "pthread_mutexattr_settype")
+        check(pthread_mutex_init(pointer, &attributes), "pthread_mutex_init")
+    }
+
+    deinit {
+        check(pthread_mutex_destroy(pointer), "pthread_mutex_destroy")
+        pointer.deallocate()
+    }
+
+    /// The corresponding C function is `pthread_mutex_lock`.
+    package func lock() {
+        check(pthread_mutex_lock(pointer), "pthread_mutex_lock")
+    }
+
+    /// Returns `false` if another thread holds the mutex.
+    /// The corresponding C function is `pthread_mutex_trylock`.
+    package func tryLock() -> Bool {
+        let rc = pthread_mutex_trylock(pointer)
+        if rc == EBUSY { return false }
+        check(rc, "pthread_mutex_trylock")
+        return true
+    }
+
+    /// Returns `false` if the deadline passed first.
+    /// The corresponding C function is `pthread_mutex_clocklock` on `CLOCK_MONOTONIC`.
+    package func lock(until deadline: Deadline) -> Bool {
+        if deadline == .distantFuture {
+            lock()
+            return true
+        }
+        var ts = deadline.absoluteTimespec
+        let rc = cth_mutex_lock_until(pointer, &ts)
+        if rc == ETIMEDOUT { return false }
+        check(rc, "pthread_mutex_clocklock")
+        return true
+    }
+
+    /// Returns the error number instead of trapping, for callers that report
+    /// misuse (an unlock by a thread that does not own an error-checking mutex).
+    /// The corresponding C function is `pthread_mutex_unlock`.
+    package func unlockReportingError() -> Int32 {
+        pthread_mutex_unlock(pointer)
+    }
+
+    /// The corresponding C function is `pthread_mutex_unlock`.
+    package func unlock() {
+        check(pthread_mutex_unlock(pointer), "pthread_mutex_unlock")
+    }
+
+    package func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
+
+/// The one wrapper over `pthread_cond_t` in the package; waits are measured on
+/// `CLOCK_MONOTONIC`. Callers loop on their own predicate: spurious wake-ups happen.
+package final class PThreadCondition: @unchecked Sendable {
+    private let pointer: UnsafeMutablePointer<pthread_cond_t>
+
+    package init() {
+        pointer = .allocate(capacity: 1)
+        var attributes = pthread_condattr_t()
+        check(pthread_condattr_init(&attributes), "pthread_condattr_init")
+        defer { pthread_condattr_destroy(&attributes) }
+        check(pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC), "pthread_condattr_setclock")
+        check(pthread_cond_init(pointer, &attributes), "pthread_cond_init")
+    }
+
+    deinit {
+        check(pthread_cond_destroy(pointer), "pthread_cond_destroy")
+        pointer.deallocate()
+    }
+
+    /// The corresponding C function is `pthread_cond_wait`.
+    package func wait(on mutex: PThreadMutex) {
+        check(pthread_cond_wait(pointer, mutex.pointer), "pthread_cond_wait")
+    }
+
+    /// Returns `false` if the deadline passed. The corresponding C function is
+    /// `pthread_cond_clockwait` on `CLOCK_MONOTONIC`.
+    package func wait(on mutex: PThreadMutex, until deadline: Deadline) -> Bool {
+        if deadline == .distantFuture {
+            wait(on: mutex)
+            return true
+        }
+        var ts = deadline.absoluteTimespec
+        let rc = cth_cond_wait_until(pointer, mutex.pointer, &ts)
+        if rc == ETIMEDOUT { return false }
+        check(rc, "pthread_cond_clockwait")
+        return true
+    }
+
+    /// The corresponding C function is `pthread_cond_signal`.
+    package func signal() {
+        check(pthread_cond_signal(pointer), "pthread_cond_signal")
+    }
+
+    /// The corresponding C function is `pthread_cond_broadcast`.
+    package func broadcast() {
+        check(pthread_cond_broadcast(pointer), "pthread_cond_broadcast")
+    }
+}
+
+/// Traps with the function's name and error number when a pthread call fails.
+@inline(__always)
+package func check(_ rc: Int32, _ function: StaticString) {
+    if rc != 0 {
+        preconditionFailure("\(function) failed with error \(rc)")
+    }
+}

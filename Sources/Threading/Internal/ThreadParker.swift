@@ -1,0 +1,28 @@
+/// A one-shot wake-up for a blocked thread: `park` until `unpark` has been
+/// called (once is enough, before or after `park`) or a deadline passes.
+package final class ThreadParker: @unchecked Sendable {
+    private let mutex = PThreadMutex()
+    private let condition = PThreadCondition()
+    private var isUnparked = false  // guarded by `mutex`
+
+    package init() {}
+
+    /// Returns `false` if the deadline passed before `unpark`.
+    package func park(until deadline: Deadline = .distantFuture) -> Bool {
+        mutex.withLock {
+            while !isUnparked {
+                if !condition.wait(on: mutex, until: deadline) {
+                    return isUnparked
+                }
+            }
+            return true
+        }
+    }
+
+    package func unpark() {
+        mutex.withLock {
+            isUnparked = true
+            condition.signal()
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import Multiprocessing
+print("process-vs-thread: coming soon")

@@ -1,0 +1,49 @@
+import Testing
+@testable import Threading
+
+@Suite("JobFuture", .timeLimit(.minutes(1)))
+struct JobFutureTests {
+    @Test func completedFutureDeliversValueToEveryReader() async throws {
+        let future = JobFuture<Int>()
+        #expect(!future.isDone)
+        #expect(future.markRunning())
+        #expect(future.complete(with: .success(42)))
+        #expect(future.isDone)
+        #expect(try future.wait() == 42)
+        #expect(try await future.value == 42)
+        #expect(!future.complete(with: .success(7)), "a future completes once")
+    }
+
+    @Test func cancellingQueuedJobPreventsItsStart() throws {
+        let future = JobFuture<Int>()
+        #expect(future.cancel())
+        #expect(!future.markRunning())
+        #expect(future.isCancelled)
+        #expect(throws: JobError.cancelled) { try future.wait() }
+    }
+
+    @Test func cancellingRunningJobWithoutStopDoesNothing() throws {
+        let future = JobFuture<Int>()
+        #expect(future.markRunning())
+        #expect(!future.cancel())
+        future.complete(with: .success(1))
+        #expect(try future.wait() == 1)
+    }
+
+    @Test func timedWaitThrowsAndCanBeRepeated() throws {
+        let future = JobFuture<Int>()
+        #expect(throws: JobError.waitTimedOut(.milliseconds(20))) {
+            try future.wait(timeout: .milliseconds(20))
+        }
+        future.complete(with: .success(3))
+        #expect(try future.wait(timeout: .milliseconds(20)) == 3)
+    }
+
+    @Test func cancellingTheAwaitingTaskCancelsAQueuedJob() async throws {
+        let future = JobFuture<Int>()
+        let task = Task { try await future.value }
+        task.cancel()
+        await #expect(throws: JobError.cancelled) { try await task.value }
+        #expect(future.isCancelled)
+    }
+}
