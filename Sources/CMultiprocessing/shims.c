@@ -12,6 +12,10 @@ int cmp_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+int cmp_pidfd_send_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+}
+
 int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped) {
     siginfo_t info = {0};
     if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, options) != 0) {
@@ -35,6 +39,10 @@ int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped) {
         break;
     }
     return 0;
+}
+
+int cmp_set_current_thread_name(const char *name) {
+    return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
 }
 
 static atomic_ulong fork_generation = 0;
