@@ -1,4 +1,5 @@
 import Foundation
+import Multiprocessing
 
 /// One measured quantity, such as "thread start + join: 35 µs".
 struct Measurement: Codable, Sendable, Equatable {
