@@ -71,6 +71,7 @@ let package = Package(
 
         .testTarget(name: "ThreadingTests", dependencies: ["Threading"], swiftSettings: strictSettings),
         .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing"], swiftSettings: strictSettings),
+        .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )
