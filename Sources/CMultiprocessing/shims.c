@@ -41,10 +41,6 @@ int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped) {
     return 0;
 }
 
-int cmp_set_current_thread_name(const char *name) {
-    return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
-}
-
 static atomic_ulong fork_generation = 0;
 
 static void cmp_after_fork_in_child(void) {

@@ -42,11 +42,6 @@ int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped);
 /// process that has reused its pid. Returns 0, or -1 with errno (ESRCH once reaped).
 int cmp_pidfd_send_signal(int pidfd, int signal);
 
-/// Names the calling thread (for a forked child: the process) as `ps` and
-/// `top` show it; the kernel keeps 15 bytes. The corresponding C function is
-/// prctl(PR_SET_NAME).
-int cmp_set_current_thread_name(const char *name);
-
 // MARK: fork generation
 
 /// How many times this process image has been forked into the current process:

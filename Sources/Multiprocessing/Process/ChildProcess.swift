@@ -1,4 +1,3 @@
-internal import CMultiprocessing
 internal import Threading
 import Synchronization
 import SystemPackage
@@ -118,7 +117,7 @@ public final class ChildProcess: Sendable {
         var none = sigset_t()
         sigemptyset(&none)
         pthread_sigmask(SIG_SETMASK, &none, nil)
-        setThreadName(name)
+        PosixThread.setCurrentName(name)
         let code: Int32
         do {
             code = try body()
@@ -142,16 +141,6 @@ public final class ChildProcess: Sendable {
             _ = try? valueOrErrno { waitpid(pid, &status, 0) }
             throw error
         }
-    }
-
-    private static func setThreadName(_ name: String) {
-        // The kernel keeps 15 bytes; cut on a character boundary.
-        var bytes = 0
-        let prefix = name.prefix { character in
-            bytes += character.utf8.count
-            return bytes <= 15
-        }
-        _ = cmp_set_current_thread_name(String(prefix))
     }
 
     // MARK: Waiting

@@ -45,14 +45,16 @@ final class OrphanReaper: Sendable {
             return true
         }
         guard mustStart else { return }
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { _ in OrphanReaper.shared.run() }, nil)
-        check(rc, "pthread_create")
-        check(pthread_detach(thread), "pthread_detach")
+        let thread = PosixThread(name: "orphan-reaper") { OrphanReaper.shared.run() }
+        do {
+            try thread.start()
+        } catch {
+            // Out of threads: the orphans wait, and the next adoption tries again.
+            threadState.withLock { $0 = .notStarted }
+        }
     }
 
     private func run() -> Never {
-        _ = cmp_set_current_thread_name("orphan-reaper")
         var watched: [PIDDescriptor] = []
         while true {
             watched += adopted.withLock { pending in
