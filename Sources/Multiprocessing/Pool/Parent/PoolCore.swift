@@ -32,6 +32,8 @@ struct Inbox {
     var terminateWaiters: [ThreadParker] = []
     /// Whether the eventfd was written and the I/O thread has not drained yet.
     var wakePending = false
+    /// Whether the I/O thread has exited and closed the eventfd.
+    var isEventFDClosed = false
     /// The pids of the workers that currently run (for tests and demos).
     var workerPIDs: [pid_t] = []
 }
@@ -51,6 +53,8 @@ final class PoolCore: @unchecked Sendable {
     let jobTimeout: Duration?
     let initializer: Initializer?
     let inbox = Mutex(Inbox())
+    /// The I/O thread's `pthread_self()`, once it runs.
+    let loopThread = Atomic<UInt>(0)
     /// Written to wake the I/O thread; closed (under the inbox lock) when it exits.
     let eventFD: Int32
 
@@ -83,7 +87,7 @@ final class PoolCore: @unchecked Sendable {
     /// Asks the I/O thread to stop a task that was sent to a worker (a cancel).
     func requestStop(_ task: TaskRecord) {
         inbox.withLock { inbox in
-            guard inbox.lifecycle != .finished else { return }
+            guard !inbox.isEventFDClosed else { return }
             inbox.stops.append(task)
             wake(&inbox)
         }
@@ -128,7 +132,7 @@ final class PoolCore: @unchecked Sendable {
     /// Writes the eventfd unless a wake-up is already pending. Called under the
     /// inbox lock, so the descriptor cannot be closed meanwhile.
     private func wake(_ inbox: inout Inbox) {
-        guard !inbox.wakePending else { return }
+        guard !inbox.wakePending, !inbox.isEventFDClosed else { return }
         inbox.wakePending = true
         var one: UInt64 = 1
         do {
@@ -136,6 +140,19 @@ final class PoolCore: @unchecked Sendable {
         } catch {
             // EAGAIN only if the counter is about to overflow: a wake-up is pending anyway.
             precondition(error == .wouldBlock, "eventfd write failed: \(error)")
+        }
+    }
+}
+
+extension PoolCore {
+    /// The I/O thread never ran its loop: release the eventfd and mark the pool finished.
+    func abandon() {
+        inbox.withLock { inbox in
+            inbox.lifecycle = .finished
+            if !inbox.isEventFDClosed {
+                closeDescriptor(eventFD)
+                inbox.isEventFDClosed = true
+            }
         }
     }
 }

@@ -6,8 +6,8 @@
 class TaskRecord: @unchecked Sendable {
     /// The mangled name of the job type, which the worker resolves.
     let mangledTypeName: String
-    /// The job type's readable name, for errors.
-    let typeName: String
+    /// The job type, for its readable name in errors.
+    let jobType: any Any.Type
     /// The encoded `[J]`.
     let payload: [UInt8]
     /// How many jobs the payload holds.
@@ -17,13 +17,18 @@ class TaskRecord: @unchecked Sendable {
     var sequence: UInt64 = 0
     /// The worker it was sent to, while it is in flight.
     var worker: WorkerID?
+    /// Whether the waiting side was moved to running (done once, even if the
+    /// task is sent again after its worker was lost).
+    var hasBegun = false
 
-    init(mangledTypeName: String, typeName: String, payload: [UInt8], jobCount: Int) {
+    init(mangledTypeName: String, jobType: any Any.Type, payload: [UInt8], jobCount: Int) {
         self.mangledTypeName = mangledTypeName
-        self.typeName = typeName
+        self.jobType = jobType
         self.payload = payload
         self.jobCount = jobCount
     }
+
+    var typeName: String { String(reflecting: jobType) }
 
     var job: JobDescription { JobDescription(typeName: typeName, sequenceNumber: sequence) }
 
@@ -49,8 +54,7 @@ final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
     init(encoding job: J, mangledTypeName: String) throws {
         var payload: [UInt8] = []
         try encodeJobs(CollectionOfOne(job), appendingTo: &payload)
-        super.init(mangledTypeName: mangledTypeName, typeName: String(reflecting: J.self),
-                   payload: payload, jobCount: 1)
+        super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: 1)
     }
 
     override func begin(stop: @escaping @Sendable () -> Void) -> Bool {
@@ -92,6 +96,12 @@ struct ChunkResult: Sendable {
 /// A chunk of jobs of one type from `map` or `mapUnordered`.
 final class ChunkTask: TaskRecord, @unchecked Sendable {
     let future = JobFuture<ChunkResult>()
+
+    init<J: Job>(encoding jobs: [J], mangledTypeName: String) throws {
+        var payload: [UInt8] = []
+        try encodeJobs(jobs, appendingTo: &payload)
+        super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: jobs.count)
+    }
 
     override func begin(stop: @escaping @Sendable () -> Void) -> Bool {
         future.markRunning(stop: stop)

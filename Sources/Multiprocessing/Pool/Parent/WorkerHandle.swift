@@ -17,7 +17,7 @@ final class WorkerHandle {
 
     let id: WorkerID
     let pid: pid_t
-    let pidfd: Int32
+    let pidfd: PIDDescriptor
     /// The pool's end of the socket, or -1 once closed.
     var socket: Int32
     var state = State.running
@@ -31,7 +31,7 @@ final class WorkerHandle {
     init(id: WorkerID, started: StartedWorker) {
         self.id = id
         self.pid = started.pid
-        self.pidfd = started.pidfd
+        self.pidfd = PIDDescriptor(rawValue: started.pidfd)
         self.socket = started.socket
     }
 

@@ -24,6 +24,11 @@ enum WorkerStarter {
     /// prints a backtrace takes a second or more per crashed job.
     static let backtraceVariable = "SWIFT_BACKTRACE"
 
+    /// References the C worker entry so the linker keeps its constructor.
+    static func keepWorkerEntryLinked() {
+        _ = cmp_worker_entry_anchor()
+    }
+
     static func start(_ method: ProcessPool.StartMethod) throws(Errno) -> StartedWorker {
         let (parentEnd, childEnd) = try makeWorkerSocketPair()
         let pid: pid_t
@@ -76,7 +81,7 @@ enum WorkerStarter {
         defer { owned.forEach { free($0) } }
         var environment: [UnsafeMutablePointer<CChar>?] = [owned[0], owned[1]]
         var hasBacktraceSetting = false
-        if var entry = environ {
+        if var entry = Optional(environ) {
             while let variable = entry.pointee {
                 let text = String(cString: variable)
                 if !text.hasPrefix(workerFDVariable + "=") && !text.hasPrefix(parentPIDVariable + "=") {

@@ -107,7 +107,7 @@ struct WorkerLoop {
 
     private func flush() {
         do {
-            try out.withUnsafeBytes { bytes throws(Errno) in
+            try out.withBytes { bytes throws(Errno) in
                 try DescriptorIO.writeAll(fd, isSocket: true, bytes)
             }
         } catch {
