@@ -100,14 +100,15 @@ final class EventLoop {
     /// Releases the loop's descriptors and wakes whoever waits for the end.
     private func finish() {
         closeDescriptor(epoll)
-        let (shutdownWaiters, terminateWaiters) = core.inbox.withLock { inbox in
+        let (shutdownWaiters, terminateWaiters, inspections) = core.inbox.withLock { inbox in
             if case .broken = inbox.lifecycle {} else { inbox.lifecycle = .finished }
             inbox.workerPIDs = []
             closeDescriptor(core.eventFD)
             inbox.isEventFDClosed = true
-            defer { inbox.shutdownWaiters = []; inbox.terminateWaiters = [] }
-            return (inbox.shutdownWaiters, inbox.terminateWaiters)
+            defer { inbox.shutdownWaiters = []; inbox.terminateWaiters = []; inbox.inspections = [] }
+            return (inbox.shutdownWaiters, inbox.terminateWaiters, inbox.inspections)
         }
+        for inspection in inspections { inspection(self) }
         shutdownWaiters.forEach { $0.resume() }
         terminateWaiters.forEach { $0.unpark() }
     }
@@ -117,11 +118,17 @@ final class EventLoop {
     private func takeCommands() {
         var counter: UInt64 = 0
         _ = try? valueOrErrno { Glibc.read(core.eventFD, &counter, 8) }
-        let (submissions, stops, lifecycle, terminate) = core.inbox.withLock { inbox in
+        let (submissions, stops, lifecycle, terminate, inspections) = core.inbox.withLock { inbox in
             inbox.wakePending = false
-            defer { inbox.submissions = []; inbox.stops = []; inbox.terminateRequested = false }
-            return (inbox.submissions, inbox.stops, inbox.lifecycle, inbox.terminateRequested)
+            defer {
+                inbox.submissions = []
+                inbox.stops = []
+                inbox.inspections = []
+                inbox.terminateRequested = false
+            }
+            return (inbox.submissions, inbox.stops, inbox.lifecycle, inbox.terminateRequested, inbox.inspections)
         }
+        for inspection in inspections { inspection(self) }
         for task in submissions {
             switch self.lifecycle {
             case .running, .draining: scheduler.enqueue(task)
@@ -140,6 +147,13 @@ final class EventLoop {
         } else if lifecycle == .draining && self.lifecycle == .running {
             self.lifecycle = .draining
         }
+    }
+
+    func pidRunning(futureID: ObjectIdentifier) -> pid_t? {
+        for handle in workers.values where handle.state == .running {
+            if let head = scheduler.head(of: handle.id), head.futureID == futureID { return handle.pid }
+        }
+        return nil
     }
 
     private var brokenError: any Error {

@@ -26,6 +26,8 @@ struct Inbox {
     var lifecycle = PoolLifecycle.running
     var submissions: [TaskRecord] = []
     var stops: [TaskRecord] = []
+    /// Questions about the loop's state, answered on the I/O thread (tests, diagnostics).
+    var inspections: [@Sendable (EventLoop) -> Void] = []
     var shutdownRequested = false
     var terminateRequested = false
     var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
@@ -128,6 +130,25 @@ final class PoolCore: @unchecked Sendable {
     }
 
     var workerPIDs: [pid_t] { inbox.withLock { $0.workerPIDs } }
+
+    /// Runs `body` on the I/O thread with the loop's state; `nil` if the loop has ended.
+    func inspect<T: Sendable>(_ body: @escaping @Sendable (EventLoop) -> T) async -> T? {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<T?, Never>) in
+            let accepted = inbox.withLock { inbox in
+                guard !inbox.isEventFDClosed else { return false }
+                inbox.inspections.append { loop in continuation.resume(returning: body(loop)) }
+                wake(&inbox)
+                return true
+            }
+            if !accepted { continuation.resume(returning: nil) }
+        }
+    }
+
+    /// The pid of the worker running the job of `future` now, if one is.
+    func pidRunning<T>(_ future: JobFuture<T>) async -> pid_t? {
+        let target = ObjectIdentifier(future)
+        return await inspect { loop in loop.pidRunning(futureID: target) } ?? nil
+    }
 
     /// Writes the eventfd unless a wake-up is already pending. Called under the
     /// inbox lock, so the descriptor cannot be closed meanwhile.

@@ -36,6 +36,9 @@ class TaskRecord: @unchecked Sendable {
     /// must not be sent. `stop` is what cancelling it from now on does.
     func begin(stop: @escaping @Sendable () -> Void) -> Bool { fatalError("abstract") }
 
+    /// The identity of the future that waits for the outcome.
+    var futureID: ObjectIdentifier { fatalError("abstract") }
+
     /// Whether nobody waits for the outcome any more (cancelled).
     var isAbandoned: Bool { fatalError("abstract") }
 
@@ -62,6 +65,8 @@ final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
     }
 
     override var isAbandoned: Bool { future.isDone }
+
+    override var futureID: ObjectIdentifier { ObjectIdentifier(future) }
 
     override func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) {
         if let failure {
@@ -108,6 +113,8 @@ final class ChunkTask: TaskRecord, @unchecked Sendable {
     }
 
     override var isAbandoned: Bool { future.isDone }
+
+    override var futureID: ObjectIdentifier { ObjectIdentifier(future) }
 
     override func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) {
         let failure = failure.map { ErrorTransport.recreate($0, job: job) }
