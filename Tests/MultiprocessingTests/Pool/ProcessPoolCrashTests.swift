@@ -29,7 +29,7 @@ struct ProcessPoolCrashTests {
             #expect(try await future.value == index % 3)
         }
         #expect(try await pool.run(AddOne(x: 9)) == 10, "the pool serves new jobs")
-        #expect(ProcessInspection.eventually { pool.workerPIDs.count == 2 && !pool.workerPIDs.contains(victimPID) })
+        #expect(await eventually { pool.workerPIDs.count == 2 && !pool.workerPIDs.contains(victimPID) })
         await pool.shutdown()
     }
 

@@ -98,7 +98,7 @@ final class PoolCore: @unchecked Sendable {
     /// Stops accepting jobs; the I/O thread finishes the queued ones and exits.
     func requestShutdown(waiter: UnsafeContinuation<Void, Never>?) {
         let finished = inbox.withLock { inbox in
-            if inbox.lifecycle == .finished { return true }
+            if inbox.isEventFDClosed { return true }
             if inbox.lifecycle == .running { inbox.lifecycle = .draining }
             inbox.shutdownRequested = true
             if let waiter { inbox.shutdownWaiters.append(waiter) }
@@ -113,10 +113,11 @@ final class PoolCore: @unchecked Sendable {
     func terminate() {
         let parker = ThreadParker()
         let mustWait = inbox.withLock { inbox in
+            if inbox.isEventFDClosed { return false }
             switch inbox.lifecycle {
-            case .finished:
-                return false
-            case .running, .draining, .broken, .terminating:
+            case .finished, .broken:
+                return false // a broken pool has already killed its workers and failed every job
+            case .running, .draining, .terminating:
                 inbox.lifecycle = .terminating
                 inbox.terminateRequested = true
                 inbox.terminateWaiters.append(parker)
