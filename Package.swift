@@ -66,6 +66,7 @@ let package = Package(
             path: "Benchmarks/IPC",
             swiftSettings: strictSettings
         ),
+        .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
 
         // MARK: Tests
 
