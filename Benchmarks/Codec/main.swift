@@ -120,6 +120,21 @@ func compare<T: Codable & Equatable>(_ name: String, _ value: T) throws {
     }
 }
 
+if let profile = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
+    // Runs one operation for a few seconds, for `perf record`.
+    let binary = try BinaryEncoder().encode(records)
+    let deadline = ContinuousClock.now + .seconds(3)
+    var sink = 0
+    while ContinuousClock.now < deadline {
+        for _ in 0..<10 {
+            if profile == "encode" { sink &+= try BinaryEncoder().encode(records).count }
+            else { sink &+= try BinaryDecoder().decode([Record].self, from: binary).count }
+        }
+    }
+    print(sink)
+    exit(0)
+}
+
 print("codec-benchmark: BinaryEncoder/BinaryDecoder vs JSONEncoder/JSONDecoder (medians per operation)")
 try compare("small struct (Message, 8 doubles)", message)
 try compare("4 KiB [UInt8]", bytes4K)

@@ -10,11 +10,11 @@
 final class WireDecoderState {
     /// The input; emptied when the top-level decode returns, so a decoder a type
     /// kept past its `init(from:)` reads nothing instead of freed memory.
-    var bytes: UnsafeRawBufferPointer
+    @exclusivity(unchecked) var bytes: UnsafeRawBufferPointer
     /// The keys of the values being decoded, outermost first.
-    var codingPath: [any CodingKey] = []
+    @exclusivity(unchecked) var codingPath: [any CodingKey] = []
     /// Where the last key lookup of the keyed container at each depth ended.
-    var keyHints: [(container: Int, next: Int)] = []
+    @exclusivity(unchecked) var keyHints: [(container: Int, next: Int)] = []
     let userInfo: [CodingUserInfoKey: Any]
 
     init(bytes: UnsafeRawBufferPointer, userInfo: [CodingUserInfoKey: Any]) {

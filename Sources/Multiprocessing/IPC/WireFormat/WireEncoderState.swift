@@ -36,8 +36,8 @@ final class WireEncoderState {
         var key: (any CodingKey)?
     }
 
-    var buffer: [UInt8]
-    private(set) var frames: [Frame] = []
+    @exclusivity(unchecked) var buffer: [UInt8]
+    @exclusivity(unchecked) private(set) var frames: [Frame] = []
     private var lastID: UInt32 = 0
     /// An error a non-throwing call (`container(keyedBy:)`) could not throw.
     var deferredFailure: EncodingError?

@@ -120,21 +120,50 @@ private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout [UIn
 
 // MARK: - Decoding
 
-/// Reads `T` from the `bytes` or `scalars` value at `offset` if `T` has a fast path.
+/// Reads `T` from the `bytes`, `scalars` or byte-run value at `offset` if `T` has a fast path.
 ///
 /// - Returns: `nil` if `T` has no fast path or the value is not a blob of the
 ///   right kind; the caller then decodes it the general way.
 @inline(__always)
 func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: Int, end: Int) throws -> T? {
-    guard mayBeArray(T.self) else { return nil }
-    let tag = try reader.rawTag(at: offset, end: end)
-    if tag == WireTag.bytes.rawValue, T.self == [UInt8].self {
+    switch try reader.rawTag(at: offset, end: end) {
+    case WireTag.bytes.rawValue:
         var cursor = offset + 1
         let range = try reader.readVarintPrefixedRange(at: &cursor, end: end)
-        let bytes = [UInt8](UnsafeRawBufferPointer(rebasing: reader.bytes[range]))
-        return unsafeBitCast(bytes, to: T.self)
+        return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[range]))
+    case WireTag.unkeyed.rawValue:
+        // What `Data.encode(to:)` writes: an unkeyed container holding one byte run.
+        guard end - offset > 10, reader.bytes[offset + 5] == WireTag.byteRun.rawValue else { return nil }
+        var cursor = offset + 1
+        let elements = try reader.readU32PrefixedRange(at: &cursor, end: end)
+        cursor = elements.lowerBound + 1
+        let run = try reader.readU32PrefixedRange(at: &cursor, end: elements.upperBound)
+        guard run.upperBound == elements.upperBound else { return nil }
+        return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[run]))
+    case WireTag.scalars.rawValue:
+        return try scalarArray(T.self, reader, offset, end)
+    default:
+        return nil
     }
-    guard tag == WireTag.scalars.rawValue else { return nil }
+}
+
+/// `bytes` as a `T`, if `T` is a collection of bytes whose `Codable` conformance is
+/// the standard element-by-element one: `[UInt8]`, `ContiguousArray<UInt8>`,
+/// `ArraySlice<UInt8>` or Foundation's `Data` (recognized by name, so that this
+/// module need not link Foundation).
+private func byteCollection<T>(_: T.Type, _ bytes: UnsafeRawBufferPointer) -> T? {
+    if T.self == [UInt8].self { return unsafeBitCast([UInt8](bytes), to: T.self) }
+    guard let collection = T.self as? any RangeReplaceableCollection<UInt8>.Type else { return nil }
+    guard T.self == ContiguousArray<UInt8>.self || T.self == ArraySlice<UInt8>.self
+            || byteCollectionNames.contains(_typeName(T.self, qualified: true)) else { return nil }
+    return collection.init(bytes) as? T
+}
+
+private let byteCollectionNames: Set<String> = ["FoundationEssentials.Data", "Foundation.Data"]
+
+/// Reads a `scalars` value as `T` if `T` is an array of its element type.
+private func scalarArray<T>(_: T.Type, _ reader: WireDecoderState, _ offset: Int, _ end: Int) throws -> T? {
+    guard mayBeArray(T.self) else { return nil }
     if T.self == [Double].self { return try readScalars(Double.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
     if T.self == [Int].self { return try readScalars(Int.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
     if T.self == [Float].self { return try readScalars(Float.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
