@@ -166,6 +166,24 @@ struct WireFormatErrorTests {
         #expect(throws: EncodingError.self) { try BinaryEncoder().encode(WireKeyedThenUnkeyed()) }
     }
 
+    @Test("a decoder or encoder kept past its call reads and writes nothing")
+    func staleCoders() throws {
+        let stash = WireStash()
+        var encoder = BinaryEncoder()
+        encoder.userInfo[WireStash.key] = stash
+        var decoder = BinaryDecoder()
+        decoder.userInfo[WireStash.key] = stash
+        let bytes = try encoder.encode(WireStashing(value: 5))
+        #expect(try decoder.decode(WireStashing.self, from: bytes).value == 5)
+
+        let staleDecoder = try #require(stash.decoder)
+        #expect(throws: DecodingError.self) { try staleDecoder.singleValueContainer().decode(Int.self) }
+        #expect(throws: DecodingError.self) { try staleDecoder.unkeyedContainer() }
+        #expect(throws: DecodingError.self) { try staleDecoder.container(keyedBy: WireIndexlessKey.self) }
+        var container = try #require(stash.encoder).singleValueContainer()
+        #expect(throws: EncodingError.self) { try container.encode(1) }
+    }
+
     @Test("an error thrown by encode(to:) reaches the caller unchanged")
     func userErrors() {
         #expect(throws: WireUserError.self) { try BinaryEncoder().encode([WireThrowing()]) }
@@ -220,4 +238,26 @@ struct WireUserError: Error {}
 
 struct WireThrowing: Encodable {
     func encode(to encoder: any Encoder) throws { throw WireUserError() }
+}
+
+/// Where `WireStashing` keeps the encoder and decoder it was given.
+final class WireStash: @unchecked Sendable {
+    static let key = CodingUserInfoKey(rawValue: "wire.stash")!
+    var encoder: (any Encoder)?
+    var decoder: (any Decoder)?
+}
+
+/// Keeps its encoder and decoder, to use them after the call.
+struct WireStashing: Codable {
+    var value: Int
+    init(value: Int) { self.value = value }
+    init(from decoder: any Decoder) throws {
+        value = try decoder.singleValueContainer().decode(Int.self)
+        (decoder.userInfo[WireStash.key] as? WireStash)?.decoder = decoder
+    }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+        (encoder.userInfo[WireStash.key] as? WireStash)?.encoder = encoder
+    }
 }

@@ -41,8 +41,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
                     keys.append(key)
                 }
             case .string(let range):
-                let utf8 = UnsafeRawBufferPointer(rebasing: state.bytes[range]).assumingMemoryBound(to: UInt8.self)
-                if let name = String(validating: utf8, as: UTF8.self), let key = Key(stringValue: name) {
+                if let name = state.validUTF8String(range), let key = Key(stringValue: name) {
                     keys.append(key)
                 }
             }

@@ -135,7 +135,7 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt128.Type) throws -> UInt128 { try integer(type) }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if runRemaining > 0 || atByteRun, let value = try runElement(type) { return value }
+        if runRemaining > 0 || atByteRun { return try runElement(type) }
         let range = try next(type)
         let value = try state.decodeValue(type, at: range.lowerBound, end: range.upperBound, suffix, indexKey)
         advance(to: range.upperBound)

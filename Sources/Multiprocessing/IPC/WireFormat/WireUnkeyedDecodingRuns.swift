@@ -61,22 +61,26 @@ extension WireUnkeyedDecodingContainer {
         }
     }
 
-    /// The next run element decoded through the generic `decode`, or `nil` when
-    /// `T` is not a number type (the caller then reports the mismatch).
-    mutating func runElement<T>(_ type: T.Type) throws -> T? {
-        func cast<N>(_ value: N?) -> T? { value.map { unsafeBitCast($0, to: T.self) } }
-        if T.self == UInt8.self { return cast(try runInteger(UInt8.self)) }
-        if T.self == Int.self { return cast(try runInteger(Int.self)) }
-        if T.self == Double.self { return cast(try runFloat(Double.self)) }
-        if T.self == Float.self { return cast(try runFloat(Float.self)) }
-        if T.self == Int8.self { return cast(try runInteger(Int8.self)) }
-        if T.self == Int16.self { return cast(try runInteger(Int16.self)) }
-        if T.self == Int32.self { return cast(try runInteger(Int32.self)) }
-        if T.self == Int64.self { return cast(try runInteger(Int64.self)) }
-        if T.self == UInt.self { return cast(try runInteger(UInt.self)) }
-        if T.self == UInt16.self { return cast(try runInteger(UInt16.self)) }
-        if T.self == UInt32.self { return cast(try runInteger(UInt32.self)) }
-        if T.self == UInt64.self { return cast(try runInteger(UInt64.self)) }
-        return nil
+    /// The next run element decoded through the generic `decode`; a type other
+    /// than a number is a type mismatch.
+    @inline(never)
+    mutating func runElement<T>(_ type: T.Type) throws -> T {
+        func cast<N>(_ value: N?) throws -> T {
+            guard let value else { throw state.mismatch(type, found: .byteRun, suffix, indexKey) }
+            return unsafeBitCast(value, to: T.self)
+        }
+        if T.self == UInt8.self { return try cast(try runInteger(UInt8.self)) }
+        if T.self == Int.self { return try cast(try runInteger(Int.self)) }
+        if T.self == Double.self { return try cast(try runFloat(Double.self)) }
+        if T.self == Float.self { return try cast(try runFloat(Float.self)) }
+        if T.self == Int8.self { return try cast(try runInteger(Int8.self)) }
+        if T.self == Int16.self { return try cast(try runInteger(Int16.self)) }
+        if T.self == Int32.self { return try cast(try runInteger(Int32.self)) }
+        if T.self == Int64.self { return try cast(try runInteger(Int64.self)) }
+        if T.self == UInt.self { return try cast(try runInteger(UInt.self)) }
+        if T.self == UInt16.self { return try cast(try runInteger(UInt16.self)) }
+        if T.self == UInt32.self { return try cast(try runInteger(UInt32.self)) }
+        if T.self == UInt64.self { return try cast(try runInteger(UInt64.self)) }
+        throw state.mismatch(type, found: runRemaining > 0 && runKind != 0 ? .scalars : .byteRun, suffix, indexKey)
     }
 }
