@@ -10,12 +10,23 @@ import Glibc
 final class TestThread: @unchecked Sendable {
     private var thread = pthread_t()
     private let body: @Sendable () -> Void
+    private let unblockedSignal: Int32?
 
-    init(_ body: @escaping @Sendable () -> Void) {
+    /// Starts `body` on a new thread. The test runner's threads block most
+    /// signals (and a new thread inherits its creator's mask), so a thread
+    /// meant to be interrupted unblocks `unblocking` first.
+    init(unblocking signal: Int32? = nil, _ body: @escaping @Sendable () -> Void) {
         self.body = body
+        self.unblockedSignal = signal
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = pthread_create(&thread, nil, { context in
             let me = Unmanaged<TestThread>.fromOpaque(context!).takeRetainedValue()
+            if let signal = me.unblockedSignal {
+                var set = sigset_t()
+                sigemptyset(&set)
+                sigaddset(&set, signal)
+                precondition(pthread_sigmask(SIG_UNBLOCK, &set, nil) == 0)
+            }
             me.body()
             return nil
         }, context)
