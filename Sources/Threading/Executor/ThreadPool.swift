@@ -32,7 +32,8 @@ public final class ThreadPool: JobExecutor {
 
     /// The number of worker threads.
     public let threadCount: Int
-    private let queue: WorkQueue
+    @usableFromInline
+    let queue: WorkQueue
     private let threads: [PosixThread]
 
     /// Starts a pool of `threads` worker threads (at least 1; fewer traps).
@@ -66,6 +67,7 @@ public final class ThreadPool: JobExecutor {
     /// thread as it is, without being encoded.
     ///
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    @inlinable
     public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
         try submit { try job.run() }
     }
@@ -75,6 +77,7 @@ public final class ThreadPool: JobExecutor {
     /// to a `ProcessPool`.
     ///
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    @inlinable
     public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> JobFuture<T> {
         let future = JobFuture<T>()
         let accepted = queue.enqueue {

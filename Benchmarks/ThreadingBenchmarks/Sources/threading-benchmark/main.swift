@@ -6,7 +6,7 @@ import Threading
 
 // Side-by-side throughput of the thread toolkit against the peers a user
 // would pick instead. Every figure is a median over `runs` runs.
-// Usage: threading-benchmark [runs] [jobs]
+// Usage: threading-benchmark [runs] [jobs] [ours]   ("ours": only ThreadPool, for profiling)
 
 let arguments = CommandLine.arguments
 let runs = arguments.count > 1 ? Int(arguments[1]) ?? 7 : 7
@@ -21,13 +21,32 @@ print("")
 
 let pool = ThreadPool(threads: 2)
 _ = try pool.submit { 0 }.wait()
+if arguments.count > 3, arguments[3] == "ours" {
+    let figure = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs) }
+    print("ThreadPool.submit(closure)      \(format(figure, "jobs/s"))")
+    for _ in 0..<3 {
+        var futures: [JobFuture<Int>] = []
+        futures.reserveCapacity(jobs)
+        let t1 = seconds { for _ in 0..<jobs { futures.append(try! pool.submit { 1 }) } }
+        let doneAtEnd = futures.filter(\.isDone).count
+        let t2 = seconds { for f in futures { _ = try! f.wait() } }
+        print("  submit phase \(t1 * 1e3) ms, wait phase \(t2 * 1e3) ms, done when submitting ended: \(doneAtEnd)")
+    }
+    exit(0)
+}
 let nio = NIOThreadPool(numberOfThreads: 2)
 nio.start()
 
-let ours = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs) }
-let oursJob = try median(runs: runs) { try threadPoolJobThroughput(pool: pool, jobs: jobs) }
-let nioFigure = median(runs: runs) { nioThreadPoolThroughput(pool: nio, jobs: jobs) }
-let group = await median(runs: runs) { await taskGroupThroughput(jobs: jobs) }
+// Interleaved, so that a noisy moment of the VM hits every contender alike.
+var samples: [String: [Double]] = [:]
+for _ in 0..<runs {
+    samples["ours", default: []].append(try threadPoolThroughput(pool: pool, jobs: jobs))
+    samples["nio", default: []].append(nioThreadPoolThroughput(pool: nio, jobs: jobs))
+    samples["oursJob", default: []].append(try threadPoolJobThroughput(pool: pool, jobs: jobs))
+    samples["group", default: []].append(await taskGroupThroughput(jobs: jobs))
+}
+let medians = samples.mapValues { $0.sorted()[$0.count / 2] }
+let ours = medians["ours"]!, oursJob = medians["oursJob"]!, nioFigure = medians["nio"]!, group = medians["group"]!
 let python = runPythonPeer(runs: runs)
 await pool.shutdown()
 try await nio.shutdownGracefully()
