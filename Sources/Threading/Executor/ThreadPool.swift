@@ -69,7 +69,13 @@ public final class ThreadPool: JobExecutor {
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
     @inlinable
     public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
-        try submit { try job.run() }
+        let future = JobFuture<J.Output>()
+        let accepted = queue.enqueue {
+            guard future.markRunning() else { return }  // cancelled while queued
+            future.complete(with: Result { try job.run() })
+        }
+        guard accepted else { throw JobError.shutDown }
+        return future
     }
 
     /// Queues a closure and returns its future at once. Unlike a ``Job`` the

@@ -93,7 +93,7 @@ final class WorkQueue: @unchecked Sendable {
         return item
     }
 
-    private static var spinsBeforeSleeping: Int { 200 }
+    private static var spinsBeforeSleeping: Int { 50 }
 
     private func workerExited() {
         let waiters: [UnsafeContinuation<Void, Never>] = mutex.withLock {
