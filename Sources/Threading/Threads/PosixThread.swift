@@ -170,7 +170,7 @@ open class PosixThread: @unchecked Sendable {
     /// Sets the calling thread's name as the system sees it, cut to the
     /// kernel's 15 bytes on a character boundary.
     /// The corresponding C function is `pthread_setname_np`.
-    static func setCurrentName(_ name: String) {
+    package static func setCurrentName(_ name: String) {
         var bytes = Array(name.utf8.prefix(15))
         while !bytes.isEmpty, String(validating: bytes, as: UTF8.self) == nil {
             bytes.removeLast()
