@@ -70,6 +70,7 @@ let package = Package(
             path: "Benchmarks/IPC",
             swiftSettings: strictSettings
         ),
+        .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
 
         // MARK: Tests
 

@@ -32,7 +32,8 @@ public final class ThreadPool: JobExecutor {
 
     /// The number of worker threads.
     public let threadCount: Int
-    private let queue: WorkQueue
+    @usableFromInline
+    let queue: WorkQueue
     private let threads: [PosixThread]
 
     /// Starts a pool of `threads` worker threads (at least 1; fewer traps).
@@ -66,8 +67,15 @@ public final class ThreadPool: JobExecutor {
     /// thread as it is, without being encoded.
     ///
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    @inlinable
     public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
-        try submit { try job.run() }
+        let future = JobFuture<J.Output>()
+        let accepted = queue.enqueue {
+            guard future.markRunning() else { return }  // cancelled while queued
+            future.complete(with: Result { try job.run() })
+        }
+        guard accepted else { throw JobError.shutDown }
+        return future
     }
 
     /// Queues a closure and returns its future at once. Unlike a ``Job`` the
@@ -75,6 +83,7 @@ public final class ThreadPool: JobExecutor {
     /// to a `ProcessPool`.
     ///
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    @inlinable
     public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> JobFuture<T> {
         let future = JobFuture<T>()
         let accepted = queue.enqueue {

@@ -1,4 +1,8 @@
 import DequeModule
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The queue and worker loop behind ``ThreadPool``: one mutex, one condition
 /// that idle workers wait on, and a `Deque` of type-erased work items.
@@ -6,7 +10,9 @@ import DequeModule
 /// Kept apart from `ThreadPool` so the workers never keep the pool object
 /// alive: a pool dropped without `shutdown` still finishes its queued work,
 /// and its threads then exit.
+@usableFromInline
 final class WorkQueue: @unchecked Sendable {
+    @usableFromInline
     typealias Item = @Sendable () -> Void
 
     private enum State {
@@ -22,6 +28,9 @@ final class WorkQueue: @unchecked Sendable {
     private let workersExited = PThreadCondition()
     // Guarded by `mutex`:
     private var items = Deque<Item>()
+    /// `items.count`, also readable without the mutex, for idle workers that
+    /// look for work a little while before going to sleep.
+    private let queuedCount = Atomic<Int>(0)
     private var state = State.accepting
     private var idleWorkers = 0
     /// Signals sent to idle workers that have not woken yet, so that a burst
@@ -35,6 +44,7 @@ final class WorkQueue: @unchecked Sendable {
     }
 
     /// Queues `item`; `false` if the queue no longer accepts work.
+    @usableFromInline
     func enqueue(_ item: @escaping Item) -> Bool {
         mutex.lock()
         guard case .accepting = state else {
@@ -42,6 +52,7 @@ final class WorkQueue: @unchecked Sendable {
             return false
         }
         items.append(item)
+        queuedCount.store(items.count, ordering: .relaxed)
         let wake = idleWorkers > pendingWakeups
         if wake { pendingWakeups += 1 }
         mutex.unlock()
@@ -59,6 +70,16 @@ final class WorkQueue: @unchecked Sendable {
 
     private func nextItem() -> Item? {
         mutex.lock()
+        if items.isEmpty, case .accepting = state {
+            // Submitters often add the next job within microseconds: look for
+            // it a few times before sleeping, which would cost this thread a
+            // futex wait and the submitter a futex wake.
+            mutex.unlock()
+            for _ in 0..<Self.spinsBeforeSleeping where queuedCount.load(ordering: .relaxed) == 0 {
+                sched_yield()
+            }
+            mutex.lock()
+        }
         defer { mutex.unlock() }
         while items.isEmpty {
             guard case .accepting = state else { return nil }
@@ -67,8 +88,12 @@ final class WorkQueue: @unchecked Sendable {
             idleWorkers -= 1
             if pendingWakeups > 0 { pendingWakeups -= 1 }
         }
-        return items.removeFirst()
+        let item = items.removeFirst()
+        queuedCount.store(items.count, ordering: .relaxed)
+        return item
     }
+
+    private static var spinsBeforeSleeping: Int { 50 }
 
     private func workerExited() {
         let waiters: [UnsafeContinuation<Void, Never>] = mutex.withLock {
