@@ -30,7 +30,7 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The worker running the job died: it was killed by a signal (`SIGKILL`,
     /// a trap's `SIGILL` or `SIGTRAP`, `SIGSEGV`...) or called `exit`. Only the
     /// job it was running fails; the pool replaces the worker.
-    case workerCrashed(pid: pid_t, status: ExitStatus, job: JobDescription)
+    case workerCrashed(pid: Glibc.pid_t, status: ExitStatus, job: JobDescription)
     /// The worker did not find the job's type in its executable. Happens only
     /// when the worker runs a different executable (the file was replaced
     /// while the pool ran) or for types a compiler optimized away.
@@ -50,7 +50,7 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     case initializerFailed(RemoteError)
     /// A worker sent something that is not a valid message (a job wrote to the
     /// worker's private socket, descriptor 3); it was killed.
-    case workerProtocolViolation(pid: pid_t, detail: String, job: JobDescription)
+    case workerProtocolViolation(pid: Glibc.pid_t, detail: String, job: JobDescription)
 
     public var description: String {
         switch self {

@@ -1,3 +1,4 @@
+internal import CMultiprocessing
 import DequeModule
 import SystemPackage
 #if canImport(Glibc)
