@@ -159,8 +159,22 @@ public final class ProcessPool: JobExecutor {
     /// not an error. Never blocks a thread while it waits.
     public func shutdown() async {
         await withUnsafeContinuation { continuation in
-            core.requestShutdown(waiter: continuation)
+            core.requestShutdown(waiter: { continuation.resume() })
         }
+    }
+
+    /// Stops accepting jobs and lets queued jobs finish; with `wait`, blocks
+    /// until they have and every worker is reaped. Calling it again is not an
+    /// error. From async code, use ``shutdown()``.
+    @available(*, noasync, message: "use 'await shutdown()' from async code")
+    public func shutdown(wait: Bool) {
+        guard wait else {
+            core.requestShutdown(waiter: nil)
+            return
+        }
+        let parker = ThreadParker()
+        core.requestShutdown(waiter: { parker.unpark() })
+        _ = parker.park()
     }
 
     /// Kills every worker at once (`SIGKILL`); every queued or running job

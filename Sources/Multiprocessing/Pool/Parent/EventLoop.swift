@@ -109,7 +109,7 @@ final class EventLoop {
             return (inbox.shutdownWaiters, inbox.terminateWaiters, inbox.inspections)
         }
         for inspection in inspections { inspection(self) }
-        shutdownWaiters.forEach { $0.resume() }
+        shutdownWaiters.forEach { $0() }
         terminateWaiters.forEach { $0.unpark() }
     }
 

@@ -30,7 +30,7 @@ struct Inbox {
     var inspections: [@Sendable (EventLoop) -> Void] = []
     var shutdownRequested = false
     var terminateRequested = false
-    var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
+    var shutdownWaiters: [@Sendable () -> Void] = []
     var terminateWaiters: [ThreadParker] = []
     /// Whether the eventfd was written and the I/O thread has not drained yet.
     var wakePending = false
@@ -96,7 +96,7 @@ final class PoolCore: @unchecked Sendable {
     }
 
     /// Stops accepting jobs; the I/O thread finishes the queued ones and exits.
-    func requestShutdown(waiter: UnsafeContinuation<Void, Never>?) {
+    func requestShutdown(waiter: (@Sendable () -> Void)?) {
         let finished = inbox.withLock { inbox in
             if inbox.isEventFDClosed { return true }
             if inbox.lifecycle == .running { inbox.lifecycle = .draining }
@@ -105,7 +105,7 @@ final class PoolCore: @unchecked Sendable {
             wake(&inbox)
             return false
         }
-        if finished { waiter?.resume() }
+        if finished { waiter?() }
     }
 
     /// Kills every worker and fails every pending job; returns once that is done
