@@ -114,6 +114,7 @@ struct ProcessPoolHygieneTests {
         #expect(await eventually(within: .seconds(1)) { pids.allSatisfy(isGone) },
                 "the inner pool's workers are gone within a second of their parent")
         #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(await eventually { !host.workerPIDs.contains(parent) && host.workerPIDs.count == 1 })
         #expect(try await host.run(AddOne(x: 1)) == 2, "the host pool replaced its killed worker")
         await host.shutdown()
     }

@@ -156,6 +156,15 @@ final class EventLoop {
         return nil
     }
 
+    var debugState: String {
+        var lines = ["lifecycle \(lifecycle), queued \(scheduler.queue.count), limit \(scheduler.inFlightLimit)"]
+        for (id, handle) in workers.sorted(by: { $0.key < $1.key }) {
+            let inFlight = scheduler.inFlight(of: id).map { "#\($0.sequence)" }.joined(separator: " ")
+            lines.append("\(id) pid \(handle.pid) \(handle.state) in flight: \(inFlight)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     private var brokenError: any Error {
         if case .broken(let error) = lifecycle { return error }
         return JobError.shutDown
