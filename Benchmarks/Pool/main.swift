@@ -20,6 +20,7 @@ struct AddOne: Job {
 /// CPU-bound work: `iterations` rounds of integer arithmetic.
 struct Busy: Job {
     var iterations: Int
+    @inline(never)
     func run() -> Int {
         var total = 0
         for i in 0 ..< iterations { total = (total &+ i &* i) % 1_000_003 }
@@ -100,11 +101,17 @@ func mapRate() async throws -> Double {
     return Double(maps) / seconds(elapsed)
 }
 
+/// Keeps the optimizer from dropping work whose result is otherwise unused.
+@inline(never)
+func keep(_ value: Int) {
+    if value == -42 { print("") }
+}
+
 func calibrateBusy(seconds target: Double) -> Int {
     var iterations = 100_000
     while true {
         let start = clock.now
-        _ = Busy(iterations: iterations).run()
+        keep(Busy(iterations: iterations).run())
         let elapsed = seconds(clock.now - start)
         if elapsed > 0.02 { return Int(Double(iterations) * target / elapsed) }
         iterations *= 2
@@ -168,6 +175,50 @@ func runPythonPeer() -> [String: Double]? {
 
 // MARK: Main
 
+if arguments.contains("--codec-cost") {
+    let jobs = (0 ..< 4096).map { AddOne(x: $0) }
+    let outputs = Array(1 ... 4096)
+    var sink = 0
+    for _ in 0 ..< 3 {
+        var start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryEncoder().encode(jobs).count }
+        let encodeJobs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        let encodedJobs = try BinaryEncoder().encode(jobs)
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryDecoder().decode([AddOne].self, from: encodedJobs).count }
+        let decodeJobs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryEncoder().encode(outputs).count }
+        let encodeOutputs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        let encodedOutputs = try BinaryEncoder().encode(outputs)
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryDecoder().decode([Int].self, from: encodedOutputs).count }
+        let decodeOutputs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        print(String(format: "ns per job: encode job %.1f, decode job %.1f, encode output %.1f, decode output %.1f (job %d B, output %d B per 4096)",
+                     encodeJobs, decodeJobs, encodeOutputs, decodeOutputs, encodedJobs.count, encodedOutputs.count))
+    }
+    keep(sink)
+    exit(0)
+}
+
+if arguments.contains("--only-map") {
+    for _ in 0 ..< runs { print(String(format: "map: %.0f jobs/s", try await mapRate())) }
+    exit(0)
+}
+if arguments.contains("--only-submit") {
+    for _ in 0 ..< runs { print(String(format: "submit: %.0f jobs/s", try submitRate())) }
+    exit(0)
+}
+
+if arguments.contains("--trace-busy") {
+    let iterations = calibrateBusy(seconds: 0.1)
+    let pool = try ProcessPool(workers: 2)
+    _ = try await pool.run(AddOne(x: 0))
+    for row in try await pool.map(Array(repeating: TracedBusy(iterations: iterations), count: 8)) { print(row) }
+    await pool.shutdown()
+    exit(0)
+}
+
 print("pool-benchmark: \(runs) runs per figure, medians; 2 workers unless said\n")
 let startFork = try await measure { try startToFirstResult(.fork) }
 let startSpawn = try await measure { try startToFirstResult(.spawn) }
@@ -204,4 +255,19 @@ if arguments.contains("--json") {
     ]
     let json = try JSONSerialization.data(withJSONObject: ["swift": swift, "python": python], options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
+}
+
+// MARK: Diagnostics
+
+/// `--trace-busy`: where and when each CPU-bound job ran.
+struct TracedBusy: Job {
+    var iterations: Int
+    func run() -> [Int] {
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        let value = Busy(iterations: iterations).run()
+        var end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        return [Int(getpid()), start.tv_sec * 1000 + start.tv_nsec / 1_000_000, end.tv_sec * 1000 + end.tv_nsec / 1_000_000, value]
+    }
 }

@@ -210,7 +210,9 @@ final class EventLoop {
 
     /// Hands queued tasks to workers with room, appending their frames.
     private func dispatch(_ now: Deadline) {
-        while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity() {
+        guard !scheduler.queue.isEmpty else { return }
+        let candidates = scheduler.workersWantingTasks()
+        while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity(among: candidates) {
             guard let task = scheduler.popQueued() else { break }
             if task.hasBegun {
                 if task.isAbandoned { continue } // cancelled after a requeue
