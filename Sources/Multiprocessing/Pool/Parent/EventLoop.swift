@@ -65,7 +65,10 @@ final class EventLoop {
         var data = [UInt64](repeating: 0, count: 64)
         var events = [UInt32](repeating: 0, count: 64)
         while true {
-            let timeout = scheduler.nextDeadline?.remainingMillisecondsForPoll ?? -1
+            var timeout = scheduler.nextDeadline?.remainingMillisecondsForPoll ?? -1
+            if lifecycle != .running && (timeout < 0 || timeout > 100) {
+                timeout = 100 // while stopping, look again now and then whatever happens
+            }
             let count = data.withUnsafeMutableBufferPointer { data in
                 events.withUnsafeMutableBufferPointer { events in
                     cmp_epoll_wait(epoll, data.baseAddress, events.baseAddress, 64, timeout)
@@ -87,9 +90,10 @@ final class EventLoop {
             if commandsArrived { takeCommands() }
             let now = Deadline.now
             stopOverdueJobs(now)
-            if lifecycle == .draining && scheduler.isIdle { closeIdleWorkers() }
             maintainWorkerCount()
             dispatch(now)
+            // After dispatch, which drops cancelled tasks: nothing else may wake the loop.
+            if lifecycle == .draining && scheduler.isIdle { closeIdleWorkers() }
             flushAll()
             if workersChanged { publishWorkers() }
             if lifecycle != .running && workers.isEmpty && scheduler.isIdle { break }
