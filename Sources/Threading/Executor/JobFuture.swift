@@ -39,9 +39,16 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     // pthread mutex rather than `Synchronization.Mutex`, whose futex-based
     // lock ThreadSanitizer cannot see.
     @usableFromInline
-    let mutex: PThreadMutex
+    let mutex: PThreadMutexStorage
     @usableFromInline
     var state: State  // guarded by `mutex`
+
+    /// What an executor runs for this future, kept here so that the
+    /// executor's queue entry can be a closure capturing only the future,
+    /// which needs no allocation of its own. Set before the future is queued;
+    /// read and cleared only by the thread that runs ``runWork()``.
+    @usableFromInline
+    var work: (@Sendable () throws -> Value)?
 
     @inlinable
     func withState<R>(_ body: (inout State) -> R) -> R {
@@ -53,15 +60,25 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// Creates a pending future; executors complete it with ``complete(with:)``.
     @inlinable
     package init() {
-        mutex = PThreadMutex()
+        mutex = PThreadMutexStorage()
         state = .queued([])
+        work = nil
+    }
+
+    /// Creates a pending future for `work`, which ``runWork()`` runs.
+    @inlinable
+    package init(work: @escaping @Sendable () throws -> Value) {
+        mutex = PThreadMutexStorage()
+        state = .queued([])
+        self.work = work
     }
 
     /// Creates a future that is already finished with `result`.
     @inlinable
     package init(finished result: Result<Value, any Error>) {
-        mutex = PThreadMutex()
+        mutex = PThreadMutexStorage()
         state = .finished(result)
+        work = nil
     }
 
     // MARK: Reading the outcome
@@ -170,6 +187,17 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
             state = .running(waiters, stop: stop)
             return true
         }
+    }
+
+    /// Runs the work given to ``init(work:)`` and completes the future with
+    /// its outcome, unless the future was cancelled first. Call it once, from
+    /// the executor's thread.
+    @inlinable
+    package func runWork() {
+        guard let body = work else { preconditionFailure("JobFuture.runWork() without work, or twice") }
+        work = nil
+        guard markRunning() else { return }  // cancelled while queued
+        complete(with: Result(catching: body))
     }
 
     /// Finishes the future and wakes every waiter. Returns `false`, changing

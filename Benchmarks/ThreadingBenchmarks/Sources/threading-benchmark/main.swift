@@ -22,7 +22,7 @@ print("")
 let pool = ThreadPool(threads: 2)
 _ = try pool.submit { 0 }.wait()
 if arguments.count > 3, arguments[3] == "ours" {
-    let figure = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs) }
+    let figure = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs).jobsPerSecond }
     print("ThreadPool.submit(closure)      \(format(figure, "jobs/s"))")
     for _ in 0..<3 {
         var futures: [JobFuture<Int>] = []
@@ -38,24 +38,26 @@ let nio = NIOThreadPool(numberOfThreads: 2)
 nio.start()
 
 // Interleaved, so that a noisy moment of the VM hits every contender alike.
-var samples: [String: [Double]] = [:]
+var samples: [String: [PoolSample]] = [:]
 for _ in 0..<runs {
     samples["ours", default: []].append(try threadPoolThroughput(pool: pool, jobs: jobs))
     samples["nio", default: []].append(nioThreadPoolThroughput(pool: nio, jobs: jobs))
     samples["oursJob", default: []].append(try threadPoolJobThroughput(pool: pool, jobs: jobs))
     samples["group", default: []].append(await taskGroupThroughput(jobs: jobs))
 }
-let medians = samples.mapValues { $0.sorted()[$0.count / 2] }
+let medians = samples.mapValues { $0.map(\.jobsPerSecond).sorted()[$0.count / 2] }
+let cpuMedians = samples.mapValues { $0.map(\.cpuNanosecondsPerJob).sorted()[$0.count / 2] }
 let ours = medians["ours"]!, oursJob = medians["oursJob"]!, nioFigure = medians["nio"]!, group = medians["group"]!
+func cpu(_ key: String) -> String { String(format: "%6.0f ns CPU/job", cpuMedians[key]!) }
 let python = runPythonPeer(runs: runs)
 await pool.shutdown()
 try await nio.shutdownGracefully()
 
 print("Pool: \(jobs) tiny jobs, one submit each, then all awaited (2 threads)")
-print("  ThreadPool.submit(closure)      \(format(ours, "jobs/s"))")
-print("  ThreadPool.submit(Job)          \(format(oursJob, "jobs/s"))")
-print("  NIOThreadPool.submit            \(format(nioFigure, "jobs/s"))   ThreadPool ÷ NIO = \(String(format: "%.2f", ours / nioFigure))×")
-print("  TaskGroup.addTask               \(format(group, "jobs/s"))   ThreadPool ÷ TaskGroup = \(String(format: "%.2f", ours / group))×")
+print("  ThreadPool.submit(closure)      \(format(ours, "jobs/s"))   \(cpu("ours"))")
+print("  ThreadPool.submit(Job)          \(format(oursJob, "jobs/s"))   \(cpu("oursJob"))")
+print("  NIOThreadPool.submit            \(format(nioFigure, "jobs/s"))   \(cpu("nio"))   ThreadPool ÷ NIO = \(String(format: "%.2f", ours / nioFigure))×")
+print("  TaskGroup.addTask               \(format(group, "jobs/s"))   \(cpu("group"))   ThreadPool ÷ TaskGroup = \(String(format: "%.2f", ours / group))×")
 if let python {
     print("  Python ThreadPoolExecutor(2)    \(format(python.pool_submit_jobs_per_s, "jobs/s"))   ThreadPool ÷ Python = \(String(format: "%.1f", ours / python.pool_submit_jobs_per_s))×")
 }
