@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 import Synchronization
 import Threading
@@ -48,6 +49,20 @@ func nioThreadPoolThroughput(pool: NIOThreadPool, jobs: Int) -> PoolSample {
         }
         finished.wait()
     }
+}
+
+/// NIOThreadPool with a result per job, as NIO users get one: `runIfActive`
+/// returns an `EventLoopFuture` completed on an event loop; then every future waited.
+func nioRunIfActiveThroughput(pool: NIOThreadPool, eventLoop: any EventLoop, jobs: Int) throws -> PoolSample {
+    var futures: [EventLoopFuture<Int>] = []
+    futures.reserveCapacity(jobs)
+    var sum = 0
+    let sample = try poolSample(jobs: jobs) {
+        for _ in 0..<jobs { futures.append(pool.runIfActive(eventLoop: eventLoop) { 1 }) }
+        for future in futures { sum += try future.wait() }
+    }
+    precondition(sum == jobs)
+    return sample
 }
 
 /// A TaskGroup on Swift's cooperative pool: `jobs` child tasks, then summed.
