@@ -52,7 +52,7 @@ public struct BinaryDecoder: Sendable {
 
     /// Decodes a value of `type` from `bytes`, which must hold exactly one encoded value.
     ///
-    /// - Throws: The errors of ``decode(_:from:)-(_,UnsafeRawBufferPointer)``.
+    /// - Throws: The errors of the `UnsafeRawBufferPointer` variant of this method.
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try bytes.withUnsafeBytes { try decode(type, from: $0) }
     }
