@@ -1,10 +1,10 @@
 /// Encodes `Encodable` values in the package's compact binary wire format.
 ///
-/// This is the format ``Connection/send(_:)`` and ``ProcessPool`` use to ship
+/// This is the format `Connection.send(_:)` and `ProcessPool` use to ship
 /// values between processes. Compared with `JSONEncoder` it is several times
 /// faster to encode and decode (see `swift run -c release codec-benchmark`), keeps
-/// what JSON loses (`Double.nan` and infinities, `Int??.some(nil)`, dictionaries
-/// with `Int` keys as dictionaries) and ships `[UInt8]`, `Data` and arrays of
+/// what JSON refuses or loses (`JSONEncoder` throws on `Double.nan` and the
+/// infinities; `Int??.some(nil)` reads back as `nil`) and ships `[UInt8]`, `Data` and arrays of
 /// numbers as one blob each. The bytes are not human-readable:
 /// ``BinaryDecoder/describe(_:)`` renders them as JSON-like text for logs.
 ///
