@@ -121,14 +121,21 @@ func compare<T: Codable & Equatable>(_ name: String, _ value: T) throws {
 }
 
 if let profile = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
-    // Runs one operation for a few seconds, for `perf record`.
+    // Runs one operation for a few seconds, for `perf record`: "encode" or "decode"
+    // of the records, anything else for round trips of the small message.
     let binary = try BinaryEncoder().encode(records)
     let deadline = ContinuousClock.now + .seconds(3)
     var sink = 0
     while ContinuousClock.now < deadline {
         for _ in 0..<10 {
-            if profile == "encode" { sink &+= try BinaryEncoder().encode(records).count }
-            else { sink &+= try BinaryDecoder().decode([Record].self, from: binary).count }
+            switch profile {
+            case "encode": sink &+= try BinaryEncoder().encode(records).count
+            case "decode": sink &+= try BinaryDecoder().decode([Record].self, from: binary).count
+            default:
+                for _ in 0..<1000 {
+                    sink &+= try BinaryDecoder().decode(Message.self, from: BinaryEncoder().encode(message)).id
+                }
+            }
         }
     }
     print(sink)

@@ -52,7 +52,7 @@ public struct BinaryEncoder: Sendable {
     ///   any error the value's own `encode(to:)` throws.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
+        bytes.reserveCapacity(128)
         try encode(value, appendingTo: &bytes)
         return bytes
     }

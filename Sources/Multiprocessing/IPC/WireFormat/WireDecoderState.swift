@@ -20,7 +20,7 @@ final class WireDecoderState {
     init(bytes: UnsafeRawBufferPointer, userInfo: [CodingUserInfoKey: Any]) {
         self.bytes = bytes
         self.userInfo = userInfo
-        codingPath.reserveCapacity(8)
+        keyHints.reserveCapacity(4)
     }
 
     /// How deeply the value being decoded nests.

@@ -46,7 +46,7 @@ final class WireEncoderState {
     init(buffer: consuming [UInt8], userInfo: [CodingUserInfoKey: Any]) {
         self.buffer = buffer
         self.userInfo = userInfo
-        frames.reserveCapacity(16)
+        frames.reserveCapacity(8)
     }
 
     // MARK: Frames
