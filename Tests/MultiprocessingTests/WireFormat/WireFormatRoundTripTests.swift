@@ -137,6 +137,10 @@ struct WireFormatRoundTripTests {
         #expect(try BinaryDecoder().decode([Int16].self, from: BinaryEncoder().encode([UInt8(200)])) == [200])
         #expect(try BinaryDecoder().decode([Double].self, from: BinaryEncoder().encode([Float(0.25)])) == [0.25])
         #expect(try BinaryDecoder().decode(Set<Int>.self, from: BinaryEncoder().encode([3, 3, 4])) == [3, 4])
+        #expect(try BinaryDecoder().decode([Int?].self, from: BinaryEncoder().encode([1, 2])) == [1, 2])
+        #expect(try BinaryDecoder().decode([WireWrapped].self, from: BinaryEncoder().encode([5.5])) == [WireWrapped(raw: 5.5)])
+        #expect(wireDecodingError([Float].self, try BinaryEncoder().encode([0.5, 1e300]))?.isDataCorrupted == true)
+        #expect(try BinaryDecoder().decode([Float].self, from: BinaryEncoder().encode([0.5, .infinity])) == [0.5, .infinity])
         let error = wireDecodingError([Int8].self, try BinaryEncoder().encode([Int.max]))
         #expect(error?.isDataCorrupted == true)
         #expect(wireDecodingError([String].self, try BinaryEncoder().encode([1.0]))?.isTypeMismatch == true)
@@ -263,5 +267,16 @@ struct WireDepth: Codable {
     init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
         levels = container.isAtEnd ? 0 : try container.decode(WireDepth.self).levels + 1
+    }
+}
+
+/// A single-value wrapper around a number.
+struct WireWrapped: Codable, Equatable {
+    var raw: Double
+    init(raw: Double) { self.raw = raw }
+    init(from decoder: any Decoder) throws { raw = try decoder.singleValueContainer().decode(Double.self) }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(raw)
     }
 }
