@@ -36,6 +36,9 @@ final class WireEncoderState {
         var key: (any CodingKey)?
     }
 
+    // Dynamic exclusivity checks on these two properties cost 28% of encoding time
+    // (perf, 1,000 structs). No access to them spans a call into user code or
+    // another access, so they are turned off.
     @exclusivity(unchecked) var buffer: [UInt8]
     @exclusivity(unchecked) private(set) var frames: [Frame] = []
     private var lastID: UInt32 = 0
