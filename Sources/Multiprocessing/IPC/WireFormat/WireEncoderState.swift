@@ -138,8 +138,9 @@ final class WireEncoderState {
 
     /// The coding path of frame `index`: the keys of the frames up to it.
     func codingPath(upTo index: Int) -> [any CodingKey] {
-        guard index >= 0 else { return [] }
-        return frames[...min(index, frames.count - 1)].compactMap(\.key)
+        let last = min(index, frames.count - 1)
+        guard last >= 0 else { return [] }
+        return frames[...last].compactMap(\.key)
     }
 
     /// The coding path of `ref` if it is open, else of the whole stack.
