@@ -55,6 +55,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Examples (each `swift run NAME`; CI runs them all)
+
+        .executableTarget(name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process", swiftSettings: strictSettings),
+
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
         .executableTarget(
@@ -72,6 +76,7 @@ let package = Package(
 
         .testTarget(name: "ThreadingTests", dependencies: ["Threading"], swiftSettings: strictSettings),
         .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing"], swiftSettings: strictSettings),
+        .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,73 @@
+import SystemPackage
+
+/// Something whose readiness ``Connection/wait(_:timeout:)`` can wait for
+/// together with connections: a connection, or (inside the package) a child
+/// process's pidfd.
+package protocol WaitableDescriptor: AnyObject, Sendable {
+    /// The descriptor that becomes readable when the object is ready.
+    var waitDescriptor: Int32 { get }
+}
+
+extension Connection: WaitableDescriptor {
+    package var waitDescriptor: Int32 { descriptor.fd }
+}
+
+extension Connection {
+    /// Whether a message (or the end of the stream) can be received, waiting
+    /// up to `timeout` for one. `.zero` (the default) only looks.
+    ///
+    /// `true` means ``receive(_:)`` will make progress without waiting for the
+    /// peer to *start* a message: bytes have arrived or the stream has ended.
+    /// A peer that closed its end is readable, so this returns `true` and the
+    /// receive then throws ``ConnectionError/endOfStream`` — that is not an
+    /// error of `poll`. If only part of a large message has arrived, the
+    /// receive still waits for the rest.
+    ///
+    /// - Throws: ``ConnectionError/notReadable`` on the sending end of a
+    ///   one-way pipe, ``ConnectionError/closed`` after ``close()``.
+    ///   A signal (`EINTR`) does not end the wait early.
+    ///   The corresponding C function is `poll`.
+    public func poll(timeout: Duration = .zero) throws(ConnectionError) -> Bool {
+        guard isReadable else { throw .notReadable }
+        return try !Connection.wait([self], timeout: timeout).isEmpty
+    }
+
+    /// Waits until at least one of `connections` is readable (a message or the
+    /// end of stream can be received), or `timeout` passes, and returns the
+    /// readable ones in their order in `connections`; Python's
+    /// `multiprocessing.connection.wait`.
+    ///
+    /// - Parameters:
+    ///   - connections: the connections to watch; an empty array waits for the timeout.
+    ///   - timeout: the longest wait; `nil` waits forever, `.zero` only looks.
+    /// - Returns: the ready connections, empty if the timeout passed first.
+    ///   A connection whose peer closed is ready (end of stream is readable).
+    /// - Throws: ``ConnectionError/closed`` if one of the connections is
+    ///   closed (or is closed by another thread during the wait),
+    ///   ``ConnectionError/notReadable`` for a send-only end.
+    ///   A signal (`EINTR`) does not end the wait early: it resumes with the time left.
+    ///   The corresponding C function is `poll`.
+    public static func wait(_ connections: [Connection], timeout: Duration?) throws(ConnectionError) -> [Connection] {
+        let deadline = timeout.map { Deadline.after($0) } ?? .distantFuture
+        var leased: [Connection] = []
+        leased.reserveCapacity(connections.count)
+        defer { for connection in leased { connection.descriptor.release() } }
+        for connection in connections {
+            guard connection.isReadable else { throw .notReadable }
+            _ = try connection.leaseDescriptor()
+            leased.append(connection)
+        }
+        let buffered = connections.filter(\.hasBufferedData)
+        let ready: [Int]
+        do {
+            ready = try pollReadable(connections.map(\.descriptor.fd), until: buffered.isEmpty ? deadline : .now)
+        } catch {
+            throw .system(operation: "poll", errno: error)
+        }
+        if connections.contains(where: \.isClosed) { throw .closed }
+        let readyIndices = Set(ready)
+        return connections.enumerated().compactMap { index, connection in
+            readyIndices.contains(index) || connection.hasBufferedData ? connection : nil
+        }
+    }
+}

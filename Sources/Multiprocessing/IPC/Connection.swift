@@ -1,0 +1,236 @@
+import Synchronization
+
+/// One end of a ``Pipe``: sends and receives whole messages — `Codable` values
+/// or raw bytes — to and from the other end, usually in another process.
+///
+/// Messages keep their boundaries: each ``send(_:)`` or ``sendBytes(_:)`` is
+/// one ``receive(_:)`` or ``receiveBytes()`` on the other side, whatever its
+/// size (from 0 bytes to more than 4 GiB), and the calls block until the
+/// message is sent or has arrived. A receiver refuses a message larger than its
+/// ``maximumMessageSize`` from the header alone, before allocating anything.
+///
+/// ```swift
+/// let (parentEnd, childEnd) = try Pipe().ends
+/// try parentEnd.send(Job(id: 1, input: [1, 2, 3]))
+/// let job = try childEnd.receive(Job.self)
+/// ```
+///
+/// ## Threads
+///
+/// A connection is `Sendable`: several threads may use it at once. Sends are
+/// serialized (two concurrent sends never interleave their frames), so are
+/// receives, and a send and a receive run concurrently. ``close()`` may be
+/// called from any thread at any time; see there for what it does to a
+/// blocked operation.
+///
+/// ## Errors
+///
+/// Every failure is a ``ConnectionError``; its documentation says which ones
+/// leave the connection usable. A peer that closed its end is
+/// ``ConnectionError/endOfStream`` for a receiver and
+/// ``ConnectionError/peerClosed`` for a sender — the process never gets
+/// `SIGPIPE`. Descriptors are close-on-exec.
+public final class Connection: Sendable {
+    /// The largest message a new connection accepts: the machine's physical
+    /// memory, since a larger one could not be held anyway.
+    public static var defaultMaximumMessageSize: Int { MemoryLimits.physicalMemory }
+
+    /// Whether this end can receive (`false` for the sending end of a one-way pipe).
+    public let isReadable: Bool
+    /// Whether this end can send (`false` for the receiving end of a one-way pipe).
+    public let isWritable: Bool
+
+    let descriptor: SharedDescriptor
+    private let receiveSide: ReceiveSide
+    private let sendSide = SendSide()
+    private let limit: Atomic<Int>
+    private let forkTracker: ForkTracker
+
+    init(descriptor: SharedDescriptor, readable: Bool, writable: Bool, maximumMessageSize: Int, link: ForkLink?) {
+        self.descriptor = descriptor
+        self.isReadable = readable
+        self.isWritable = writable
+        self.receiveSide = ReceiveSide(maximumMessageSize: maximumMessageSize)
+        self.limit = Atomic(maximumMessageSize)
+        self.forkTracker = ForkTracker(link: link)
+    }
+
+    /// Takes ownership of an open descriptor (for example a socket a process
+    /// pool made for a worker): it is made close-on-exec and closed with the
+    /// connection. Sockets are written with `send(MSG_NOSIGNAL)`, other
+    /// descriptors with `SIGPIPE` blocked around each write.
+    package convenience init(
+        adopting fd: Int32, readable: Bool, writable: Bool,
+        maximumMessageSize: Int = Connection.defaultMaximumMessageSize
+    ) throws(ConnectionError) {
+        do {
+            try setCloseOnExec(fd)
+        } catch {
+            throw .system(operation: "fcntl", errno: error)
+        }
+        self.init(descriptor: SharedDescriptor(fd: fd, isSocket: isSocket(fd)),
+                  readable: readable, writable: writable, maximumMessageSize: maximumMessageSize, link: nil)
+    }
+
+    deinit {
+        descriptor.close()
+    }
+
+    /// The largest message this end accepts, in bytes. A header announcing
+    /// more fails the receive with ``ConnectionError/messageTooLarge(size:limit:)``
+    /// without allocating the claimed size. It can be changed at any time, from
+    /// any thread; it applies from the next receive on. It does not limit what
+    /// this end sends: that is the receiver's business.
+    public var maximumMessageSize: Int {
+        get { limit.load(ordering: .relaxed) }
+        set { limit.store(newValue, ordering: .relaxed) }
+    }
+
+    /// The underlying descriptor, for `poll`, `epoll` or `select` by the
+    /// caller. It stays owned by the connection: do not close it. After
+    /// ``close()`` the number is no longer valid (it may be reused).
+    public var fileDescriptor: Int32 { descriptor.fd }
+
+    /// Whether ``close()`` was called (in this process). A peer that closed its
+    /// end does not make this `true`: that shows as end of stream.
+    public var isClosed: Bool { descriptor.isClosed }
+
+    /// Closes this end. Idempotent, and safe to call from any thread.
+    ///
+    /// Operations started afterwards throw ``ConnectionError/closed``. An
+    /// operation blocked on this connection in another thread is woken: the
+    /// socket is shut down (which also ends the stream for any other process
+    /// that holds a copy of this end), and the blocked call throws
+    /// ``ConnectionError/closed``. The descriptor number itself is released when
+    /// the last running operation returns, so it is never reused under it.
+    /// The peer then sees end of stream once no other process holds a copy of
+    /// this end. The corresponding C functions are `shutdown` and `close`.
+    public func close() {
+        descriptor.close()
+    }
+
+    // MARK: Sending
+
+    /// Sends `value` as one message. It blocks until the whole message is in
+    /// the kernel's buffers (so, for a large message, until the peer has read
+    /// most of it).
+    ///
+    /// - Throws: ``ConnectionError/encodingFailed(type:description:)`` (nothing
+    ///   was sent), ``ConnectionError/peerClosed``, ``ConnectionError/notWritable``,
+    ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
+    ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
+    public func send<T: Encodable>(_ value: T) throws(ConnectionError) {
+        try withWritableDescriptor { fd throws(ConnectionError) in
+            try sendSide.send(to: fd, isSocket: descriptor.isSocket) { buffer throws(ConnectionError) in
+                do {
+                    try MessageCoding.encode(value, appendingTo: &buffer)
+                } catch {
+                    throw .encodingFailed(type: String(reflecting: T.self), description: String(describing: error))
+                }
+            }
+        }
+    }
+
+    /// Sends `bytes` as one message (received with ``receiveBytes()``).
+    /// A contiguous collection (`[UInt8]`, `Data`, …) is sent without a copy.
+    ///
+    /// - Throws: as ``send(_:)``, except for encoding.
+    public func sendBytes(_ bytes: some Collection<UInt8>) throws(ConnectionError) {
+        try withWritableDescriptor { fd throws(ConnectionError) in
+            let sent: Void? = try bytes.withContiguousStorageIfAvailableTyped { buffer throws(ConnectionError) in
+                try sendSide.send(to: fd, isSocket: descriptor.isSocket, payload: UnsafeRawBufferPointer(buffer))
+            }
+            if sent == nil {
+                try Array(bytes).withBytes { buffer throws(ConnectionError) in
+                    try sendSide.send(to: fd, isSocket: descriptor.isSocket, payload: buffer)
+                }
+            }
+        }
+    }
+
+    // MARK: Receiving
+
+    /// Receives the next message as a `T`, blocking until it has arrived.
+    ///
+    /// - Throws: ``ConnectionError/decodingFailed(type:description:)`` when the
+    ///   message is not a `T` (the message is consumed and the connection stays
+    ///   usable), ``ConnectionError/endOfStream``,
+    ///   ``ConnectionError/truncatedMessage(expected:received:)``,
+    ///   ``ConnectionError/messageTooLarge(size:limit:)``,
+    ///   ``ConnectionError/malformedFrame(_:)``, ``ConnectionError/notReadable``,
+    ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
+    ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
+    public func receive<T: Decodable>(_ type: T.Type = T.self) throws(ConnectionError) -> T {
+        try receiveFrame { payload throws(ConnectionError) in
+            do {
+                switch payload {
+                case let .borrowed(bytes):
+                    return try MessageCoding.decode(type, from: bytes)
+                case let .owned(bytes):
+                    return try bytes.withBytes { try MessageCoding.decode(type, from: $0) }
+                }
+            } catch {
+                throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))
+            }
+        }
+    }
+
+    /// Receives the next message as bytes, blocking until it has arrived.
+    ///
+    /// - Throws: as ``receive(_:)``, except for decoding.
+    public func receiveBytes() throws(ConnectionError) -> [UInt8] {
+        try receiveFrame { payload in
+            switch payload {
+            case let .borrowed(bytes): [UInt8](bytes)
+            case let .owned(bytes): bytes
+            }
+        }
+    }
+
+    // MARK: Internals
+
+    private func receiveFrame<R>(
+        _ consume: (ReceiveSide.Payload) throws(ConnectionError) -> R
+    ) throws(ConnectionError) -> R {
+        guard isReadable else { throw .notReadable }
+        let fd = try leaseDescriptor()
+        defer { descriptor.release() }
+        return try receiveSide.receive(
+            from: fd, isSocket: descriptor.isSocket, maximumMessageSize: maximumMessageSize,
+            wasClosed: { descriptor.isClosed }, consume)
+    }
+
+    private func withWritableDescriptor(_ body: (Int32) throws(ConnectionError) -> Void) throws(ConnectionError) {
+        guard isWritable else { throw .notWritable }
+        let fd = try leaseDescriptor()
+        defer { descriptor.release() }
+        do throws(ConnectionError) {
+            try body(fd)
+        } catch .peerClosed where descriptor.isClosed {
+            throw .closed
+        }
+    }
+
+    /// Leases the descriptor after the fork check (which may close a sibling end).
+    func leaseDescriptor() throws(ConnectionError) -> Int32 {
+        forkTracker.checkForFork(of: descriptor)
+        return try descriptor.lease()
+    }
+
+    /// Whether a receive would find bytes without reading the descriptor.
+    var hasBufferedData: Bool { receiveSide.hasBufferedData }
+}
+
+extension Collection {
+    /// `withContiguousStorageIfAvailable` with a typed error.
+    fileprivate func withContiguousStorageIfAvailableTyped<R, E: Error>(
+        _ body: (UnsafeBufferPointer<Element>) throws(E) -> R
+    ) throws(E) -> R? {
+        var failure: E?
+        let result = withContiguousStorageIfAvailable { buffer -> R? in
+            do throws(E) { return try body(buffer) } catch { failure = error; return nil }
+        }
+        if let failure { throw failure }
+        return result ?? nil
+    }
+}

@@ -1,0 +1,131 @@
+import SystemPackage
+import Synchronization
+
+/// The receiving half of a connection: a read buffer, the frame decoder, and
+/// the lock that keeps two receiving threads from splitting each other's frames.
+///
+/// Small messages are read in as few system calls as possible: each read takes
+/// whatever is available up to ``bufferCapacity`` bytes, so a header and its
+/// payload (and often the next frames) arrive in one call. The part of a large
+/// payload that is not yet buffered is read straight into the payload's
+/// storage, with no intermediate copy.
+final class ReceiveSide: @unchecked Sendable {
+    /// What a frame is handed to its consumer as.
+    enum Payload {
+        /// Bytes inside the read buffer, valid only during the callback.
+        case borrowed(UnsafeRawBufferPointer)
+        /// A payload assembled on its own.
+        case owned([UInt8])
+    }
+
+    static let bufferCapacity = 64 << 10
+    /// A missing payload of at least this many bytes is read straight into place.
+    static let directReadThreshold = 16 << 10
+
+    private let lock = PThreadMutex()
+    private var decoder: FrameDecoder
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var end = 0
+    /// Whether unread bytes are buffered; read without the lock by `poll`.
+    private let hasBufferedBytes = Atomic<Bool>(false)
+
+    init(maximumMessageSize: Int) {
+        decoder = FrameDecoder(maximumMessageSize: maximumMessageSize)
+    }
+
+    /// Whether bytes already read from the descriptor wait to be decoded.
+    var hasBufferedData: Bool {
+        hasBufferedBytes.load(ordering: .acquiring)
+    }
+
+    /// Reads the next frame from `fd` and hands it to `consume`, whose result
+    /// it returns. The frame is consumed before `consume` runs, so a
+    /// `consume` that throws leaves the stream at the next frame.
+    func receive<R>(
+        from fd: Int32, isSocket: Bool, maximumMessageSize: Int,
+        wasClosed: () -> Bool,
+        _ consume: (Payload) throws(ConnectionError) -> R
+    ) throws(ConnectionError) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        decoder.maximumMessageSize = maximumMessageSize
+        while true {
+            if start < end {
+                if let result = try decodeBuffered(consume) { return result }
+                continue
+            }
+            var direct: [UInt8]?
+            do {
+                if let missing = decoder.missingPayloadCount, missing >= Self.directReadThreshold {
+                    direct = try readPayloadDirectly(fd, isSocket: isSocket)
+                } else {
+                    try fillBuffer(fd, isSocket: isSocket)
+                }
+            } catch let error as Errno {
+                if wasClosed() { throw .closed }
+                if error == .connectionReset { throw decoder.endOfStreamError }
+                throw .system(operation: "recv", errno: error)
+            } catch let error as ConnectionError {
+                throw wasClosed() ? .closed : error
+            } catch {
+                preconditionFailure("unexpected error \(error)")
+            }
+            if let direct { return try consume(.owned(direct)) }
+        }
+    }
+
+    // MARK: Internals
+
+    /// Decodes from the buffered bytes; returns the consumer's result if a frame completed.
+    private func decodeBuffered<R>(
+        _ consume: (Payload) throws(ConnectionError) -> R
+    ) throws(ConnectionError) -> R? {
+        let (start, end) = (self.start, self.end)
+        return try buffer.withBytes { bytes throws(ConnectionError) -> R? in
+            let input = UnsafeRawBufferPointer(rebasing: bytes[start ..< end])
+            let (consumed, frame) = try decoder.decode(input)
+            advance(by: consumed)
+            switch frame {
+            case nil:
+                return nil
+            case let .borrowed(range):
+                return try consume(.borrowed(UnsafeRawBufferPointer(rebasing: input[range])))
+            case let .assembled(payload):
+                return try consume(.owned(payload))
+            }
+        }
+    }
+
+    private func advance(by consumed: Int) {
+        start += consumed
+        if start == end {
+            start = 0
+            end = 0
+            hasBufferedBytes.store(false, ordering: .releasing)
+        }
+    }
+
+    /// Reads what is available (at least one byte) into the empty buffer.
+    private func fillBuffer(_ fd: Int32, isSocket: Bool) throws {
+        if buffer.isEmpty { buffer = FrameDecoder.storage(count: Self.bufferCapacity) }
+        let count = try buffer.withUnsafeMutableBytes { target in
+            try DescriptorIO.readSome(fd, isSocket: isSocket, into: target)
+        }
+        if count == 0 { throw decoder.endOfStreamError }
+        start = 0
+        end = count
+        hasBufferedBytes.store(true, ordering: .releasing)
+    }
+
+    private func readPayloadDirectly(_ fd: Int32, isSocket: Bool) throws -> [UInt8]? {
+        var endOfStream = false
+        let payload = try decoder.readPayload { space throws(Errno) -> Int in
+            let count = try DescriptorIO.readSome(fd, isSocket: isSocket, into: space)
+            endOfStream = count == 0
+            return count
+        }
+        if endOfStream { throw decoder.endOfStreamError }
+        return payload
+    }
+}

@@ -1,0 +1,15 @@
+// The standard library's buffer accessors are `rethrows`, which erases a typed
+// error to `any Error`; these forward a closure's typed error unchanged (the
+// cast cannot fail: a `rethrows` function throws only what its closure throws).
+
+extension Array {
+    @inline(__always)
+    func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        do { return try withUnsafeBytes(body) } catch { throw error as! E }
+    }
+
+    @inline(__always)
+    mutating func withMutableBytes<R, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        do { return try withUnsafeMutableBytes(body) } catch { throw error as! E }
+    }
+}

@@ -1,0 +1,107 @@
+package import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Thin wrappers over the socket and poll system calls the IPC layer needs and
+// swift-system does not wrap (socketpair, shutdown, sendmsg with MSG_NOSIGNAL,
+// recv, poll). Each is built on the package's one EINTR loop, `valueOrErrno`,
+// and every descriptor it creates is close-on-exec.
+
+/// Creates a connected pair of `AF_UNIX` stream sockets, close-on-exec.
+///
+/// The corresponding C function is `socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC)`.
+package func makeSocketPair() throws(Errno) -> (Int32, Int32) {
+    var fds: (Int32, Int32) = (-1, -1)
+    try withUnsafeMutableBytes(of: &fds) { raw throws(Errno) in
+        let pointer = raw.baseAddress!.assumingMemoryBound(to: Int32.self)
+        try nothingOrErrno {
+            socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, pointer)
+        }
+    }
+    return fds
+}
+
+/// Which directions `shutdownSocket(_:_:)` ends.
+package enum ShutdownDirection: Sendable {
+    case read, write, both
+
+    var rawValue: Int32 {
+        switch self {
+        case .read: Int32(SHUT_RD)
+        case .write: Int32(SHUT_WR)
+        case .both: Int32(SHUT_RDWR)
+        }
+    }
+}
+
+/// Shuts a socket down in `direction`. `ENOTCONN` (the peer is already gone) is
+/// not an error. The corresponding C function is `shutdown`.
+package func shutdownSocket(_ fd: Int32, _ direction: ShutdownDirection) throws(Errno) {
+    do {
+        try nothingOrErrno { shutdown(fd, direction.rawValue) }
+    } catch .socketNotConnected {
+        return
+    }
+}
+
+/// Sets the kernel send buffer size of a socket (the kernel doubles it and caps
+/// it at `net.core.wmem_max`). The corresponding C function is `setsockopt(SO_SNDBUF)`.
+package func setSendBufferSize(_ fd: Int32, _ bytes: Int32) throws(Errno) {
+    var value = bytes
+    try nothingOrErrno {
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+}
+
+/// Whether `fd` is a socket (as opposed to a pipe or a file).
+/// The corresponding C function is `fstat`.
+package func isSocket(_ fd: Int32) -> Bool {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return false }
+    return (info.st_mode & S_IFMT) == S_IFSOCK
+}
+
+/// Sets or clears `FD_CLOEXEC` on a descriptor the package adopts.
+/// The corresponding C function is `fcntl(F_SETFD)`.
+package func setCloseOnExec(_ fd: Int32, _ enabled: Bool = true) throws(Errno) {
+    let flags = try valueOrErrno { fcntl(fd, F_GETFD) }
+    let updated = enabled ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC
+    if updated != flags {
+        try nothingOrErrno { fcntl(fd, F_SETFD, updated) }
+    }
+}
+
+/// Waits until some of `descriptors` are readable, hung up or in error, or the
+/// deadline passes; returns the indices of the ready ones (empty on timeout).
+///
+/// `EINTR` is retried with the remaining time recomputed from `deadline`, so a
+/// signal neither shortens nor stretches the wait. A descriptor the peer closed
+/// is ready (end of stream is readable). The corresponding C function is `poll`.
+package func pollReadable(_ descriptors: [Int32], until deadline: Deadline) throws(Errno) -> [Int] {
+    var entries = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    while true {
+        let timeout = deadline.remainingMillisecondsForPoll
+        let count = entries.withUnsafeMutableBufferPointer { buffer in
+            poll(buffer.baseAddress, nfds_t(buffer.count), timeout)
+        }
+        if count == -1 {
+            let error = Errno(rawValue: errno)
+            if error == .interrupted { continue } // the loop recomputes the timeout
+            throw error
+        }
+        if count == 0 {
+            if deadline.hasPassed { return [] }
+            continue // poll rounds to milliseconds; wait out the rest
+        }
+        var ready: [Int] = []
+        ready.reserveCapacity(Int(count))
+        for (index, entry) in entries.enumerated() where entry.revents != 0 {
+            if entry.revents & Int16(POLLNVAL) != 0 {
+                preconditionFailure("poll: descriptor \(entry.fd) is not open (POLLNVAL)")
+            }
+            ready.append(index)
+        }
+        return ready
+    }
+}

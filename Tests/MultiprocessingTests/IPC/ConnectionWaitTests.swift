@@ -1,0 +1,68 @@
+import Testing
+@testable import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Connection.wait", .timeLimit(.minutes(1)))
+struct ConnectionWaitTests {
+    @Test func returnsTheReadySubsetInOrder() throws {
+        let pipes = try (0..<5).map { _ in try Pipe().ends }
+        try pipes[3].0.sendBytes([3])
+        try pipes[1].0.send("one")
+        pipes[4].0.close() // end of stream is readable too
+        let ready = try Connection.wait(pipes.map(\.1), timeout: .seconds(5))
+        #expect(ready.map(\.fileDescriptor) == [1, 3, 4].map { pipes[$0].1.fileDescriptor })
+    }
+
+    @Test func timesOutWithNothingReady() throws {
+        let pipes = try (0..<3).map { _ in try Pipe().ends }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let ready = try Connection.wait(pipes.map(\.1), timeout: .milliseconds(80))
+        let waited = clock.now - start
+        #expect(ready.isEmpty)
+        #expect(waited >= .milliseconds(80))
+        #expect(waited < .seconds(5))
+        #expect(try Connection.wait(pipes.map(\.1), timeout: .zero).isEmpty)
+    }
+
+    @Test func emptyListWaitsForTheTimeout() throws {
+        let start = ContinuousClock.now
+        #expect(try Connection.wait([], timeout: .milliseconds(30)).isEmpty)
+        #expect(ContinuousClock.now - start >= .milliseconds(30))
+    }
+
+    @Test func waitsForeverUntilAMessageArrives() throws {
+        let (a, b) = try Pipe().ends
+        let (c, d) = try Pipe().ends
+        let sender = TestThread {
+            usleep(50_000)
+            try? c.sendBytes([1, 2])
+        }
+        let ready = try Connection.wait([b, d], timeout: nil)
+        sender.join()
+        #expect(ready.count == 1 && ready.first === d)
+        #expect(try d.receiveBytes() == [1, 2])
+        _ = a
+    }
+
+    /// A message already read into a connection's buffer makes it ready even
+    /// though its descriptor has nothing more to read.
+    @Test func bufferedMessagesCountAsReady() throws {
+        let (a, b) = try Pipe().ends
+        let (c, d) = try Pipe().ends
+        try a.sendBytes([1])
+        try a.sendBytes([2]) // both arrive in the same read
+        #expect(try b.receiveBytes() == [1])
+        let ready = try Connection.wait([d, b], timeout: .seconds(5))
+        #expect(ready.count == 1 && ready.first === b)
+        #expect(try b.receiveBytes() == [2])
+        _ = c
+    }
+
+    @Test func sendOnlyEndsCannotBeWaitedFor() throws {
+        let (_, sender) = try Pipe(duplex: false).ends
+        #expect(throws: ConnectionError.notReadable) { try Connection.wait([sender], timeout: .zero) }
+    }
+}
