@@ -55,6 +55,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Examples (each `swift run NAME`; CI runs them all)
+
+        .executableTarget(name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process", swiftSettings: strictSettings),
+
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
         .executableTarget(
@@ -66,11 +70,13 @@ let package = Package(
             path: "Benchmarks/IPC",
             swiftSettings: strictSettings
         ),
+        .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
 
         // MARK: Tests
 
         .testTarget(name: "ThreadingTests", dependencies: ["Threading"], swiftSettings: strictSettings),
         .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing"], swiftSettings: strictSettings),
+        .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,10 @@ int cmp_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+int cmp_pidfd_send_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+}
+
 int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped) {
     siginfo_t info = {0};
     if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, options) != 0) {

@@ -38,6 +38,10 @@ int cmp_pidfd_open(pid_t pid);
 /// still running it returns 0 and sets `*reaped` to 0.
 int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped);
 
+/// pidfd_send_signal(2): signals the process the descriptor refers to, never a
+/// process that has reused its pid. Returns 0, or -1 with errno (ESRCH once reaped).
+int cmp_pidfd_send_signal(int pidfd, int signal);
+
 // MARK: fork generation
 
 /// How many times this process image has been forked into the current process:

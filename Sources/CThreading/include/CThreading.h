@@ -32,4 +32,15 @@ static inline int cth_affinity_cpu_count(void) {
     return CPU_COUNT(&set);
 }
 
+/// pthread_setname_np(3) on the calling thread; `name` must be at most 15 bytes.
+/// Returns 0 or an error number.
+static inline int cth_set_current_thread_name(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}
+
+/// pthread_getname_np(3) for the calling thread into `buffer` (at least 16 bytes).
+static inline int cth_get_current_thread_name(char *buffer, size_t length) {
+    return pthread_getname_np(pthread_self(), buffer, length);
+}
+
 #endif // C_THREADING_H

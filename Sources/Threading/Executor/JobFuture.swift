@@ -1,4 +1,10 @@
-import Synchronization
+// Public only so that the hot paths below can be `@inlinable`: executors
+// outside this module (and benchmarks) then get code specialized for their
+// `Value`, instead of generic code that looks up type metadata on every call.
+public import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The eventual output of a job submitted to a ``JobExecutor``.
 ///
@@ -15,13 +21,15 @@ import Synchronization
 /// thread, so the job finishes and `cancel()` returns `false`. Cancelling a
 /// task that awaits ``value`` cancels the job the same way.
 public final class JobFuture<Value: Sendable>: Sendable {
-    private enum Waiter {
+    @usableFromInline
+    enum Waiter: Sendable {
         case task(UnsafeContinuation<Value, any Error>)
         case thread(ThreadParker)
         case callback(@Sendable (Result<Value, any Error>) -> Void)
     }
 
-    private enum State {
+    @usableFromInline
+    enum State: Sendable {
         /// Submitted, not started: cancelling it means it never runs.
         case queued([Waiter])
         /// Started; `stop`, when the executor can stop a running job, does so.
@@ -29,14 +37,19 @@ public final class JobFuture<Value: Sendable>: Sendable {
         case finished(Result<Value, any Error>)
     }
 
-    private let state = Mutex<State>(.queued([]))
+    @usableFromInline
+    let state: Mutex<State>
 
     /// Creates a pending future; executors complete it with ``complete(with:)``.
-    package init() {}
+    @inlinable
+    package init() {
+        state = Mutex(.queued([]))
+    }
 
     /// Creates a future that is already finished with `result`.
+    @inlinable
     package init(finished result: Result<Value, any Error>) {
-        state.withLock { $0 = .finished(result) }
+        state = Mutex(.finished(result))
     }
 
     // MARK: Reading the outcome
@@ -45,6 +58,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     ///
     /// - Throws: the error the job threw, or a ``JobError``. Cancelling the
     ///   awaiting task cancels the job (see ``cancel()``).
+    @inlinable
     public var value: Value {
         get async throws {
             if let result = result { return try result.get() }
@@ -64,8 +78,10 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// threads stalls other tasks.
     ///
     /// - Throws: the error the job threw, or a ``JobError``.
+    @inlinable
     public func wait() throws -> Value {
-        try blockingWait(until: .distantFuture, timeout: nil)
+        if let result { return try result.get() }
+        return try blockingWait(timeout: nil)
     }
 
     /// Blocks the calling thread until the job has finished or `timeout` has passed.
@@ -74,20 +90,24 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// ``JobError/waitTimedOut(_:)`` and the future can be waited on again.
     ///
     /// - Throws: ``JobError/waitTimedOut(_:)``, the error the job threw, or another ``JobError``.
+    @inlinable
     public func wait(timeout: Duration) throws -> Value {
-        try blockingWait(until: .after(timeout), timeout: timeout)
+        try blockingWait(timeout: timeout)
     }
 
     /// Whether the job has finished, successfully or not (cancelled included).
+    @inlinable
     public var isDone: Bool { result != nil }
 
     /// Whether the future finished with ``JobError/cancelled``.
+    @inlinable
     public var isCancelled: Bool {
         if case .failure(JobError.cancelled)? = result { return true }
         return false
     }
 
     /// The outcome, or `nil` while the job is queued or running.
+    @inlinable
     public var result: Result<Value, any Error>? {
         state.withLock { state in
             if case .finished(let result) = state { return result }
@@ -105,6 +125,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     ///
     /// - Returns: `true` if the future is now finished as cancelled.
     @discardableResult
+    @inlinable
     public func cancel() -> Bool {
         let outcome: (waiters: [Waiter], stop: (@Sendable () -> Void)?)? = state.withLock { state in
             switch state {
@@ -130,6 +151,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// otherwise finished) meanwhile: the executor must then not run it.
     ///
     /// - Parameter stop: how to stop the job once running, if the executor can.
+    @inlinable
     package func markRunning(stop: (@Sendable () -> Void)? = nil) -> Bool {
         state.withLock { state in
             guard case .queued(let waiters) = state else { return false }
@@ -141,6 +163,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// Finishes the future and wakes every waiter. Returns `false`, changing
     /// nothing, if it had already finished (for instance it was cancelled).
     @discardableResult
+    @inlinable
     package func complete(with result: Result<Value, any Error>) -> Bool {
         let waiters: [Waiter]? = state.withLock { state in
             switch state {
@@ -158,13 +181,15 @@ public final class JobFuture<Value: Sendable>: Sendable {
 
     /// Calls `body` once the future finishes, at once if it has already.
     /// `body` runs on the thread that completes the future: keep it short.
+    @inlinable
     package func whenComplete(_ body: @escaping @Sendable (Result<Value, any Error>) -> Void) {
         add(.callback(body))
     }
 
     // MARK: Internals
 
-    private func add(_ waiter: Waiter) {
+    @inlinable
+    func add(_ waiter: Waiter) {
         let finished: Result<Value, any Error>? = state.withLock { state in
             switch state {
             case .queued(var waiters):
@@ -182,7 +207,8 @@ public final class JobFuture<Value: Sendable>: Sendable {
         if let finished { Self.resume([waiter], with: finished) }
     }
 
-    private func remove(_ parker: ThreadParker) {
+    @usableFromInline
+    func remove(_ parker: ThreadParker) {
         state.withLock { state in
             func without(_ waiters: [Waiter]) -> [Waiter] {
                 waiters.filter { if case .thread(let p) = $0 { p !== parker } else { true } }
@@ -195,7 +221,23 @@ public final class JobFuture<Value: Sendable>: Sendable {
         }
     }
 
+    private static var yieldsBeforeParking: Int { 8 }
+
+    /// The slow path of ``wait()`` and ``wait(timeout:)``: kept out of line.
+    @usableFromInline
+    func blockingWait(timeout: Duration?) throws -> Value {
+        try blockingWait(until: timeout.map(Deadline.after) ?? .distantFuture, timeout: timeout)
+    }
+
     private func blockingWait(until deadline: Deadline, timeout: Duration?) throws -> Value {
+        // A short job often finishes within microseconds: give the CPU to the
+        // thread that will complete it a few times before paying for a sleep
+        // and a wake-up. Bounded, so this is never a busy wait.
+        for _ in 0..<Self.yieldsBeforeParking {
+            if let result { return try result.get() }
+            if deadline.hasPassed { break }
+            sched_yield()
+        }
         if let result { return try result.get() }
         let parker = ThreadParker()
         add(.thread(parker))
@@ -208,7 +250,8 @@ public final class JobFuture<Value: Sendable>: Sendable {
         return try result.get()
     }
 
-    private static func resume(_ waiters: [Waiter], with result: Result<Value, any Error>) {
+    @inlinable
+    static func resume(_ waiters: [Waiter], with result: Result<Value, any Error>) {
         for waiter in waiters {
             switch waiter {
             case .task(let continuation): continuation.resume(with: result)

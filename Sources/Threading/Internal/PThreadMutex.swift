@@ -69,6 +69,22 @@ package final class PThreadMutex: @unchecked Sendable {
         return true
     }
 
+    /// Locks, returning the error number instead of trapping, for callers that
+    /// report misuse (`EDEADLK`: an error-checking mutex locked again by its owner).
+    /// The corresponding C function is `pthread_mutex_lock`.
+    package func lockReportingError() -> Int32 {
+        pthread_mutex_lock(pointer)
+    }
+
+    /// Locks before `deadline`, returning 0, `ETIMEDOUT` or another error number
+    /// (`EDEADLK`) instead of trapping. The corresponding C function is
+    /// `pthread_mutex_clocklock` on `CLOCK_MONOTONIC`.
+    package func lockReportingError(until deadline: Deadline) -> Int32 {
+        if deadline == .distantFuture { return pthread_mutex_lock(pointer) }
+        var ts = deadline.absoluteTimespec
+        return cth_mutex_lock_until(pointer, &ts)
+    }
+
     /// Returns the error number instead of trapping, for callers that report
     /// misuse (an unlock by a thread that does not own an error-checking mutex).
     /// The corresponding C function is `pthread_mutex_unlock`.
@@ -124,6 +140,15 @@ package final class PThreadCondition: @unchecked Sendable {
         if rc == ETIMEDOUT { return false }
         check(rc, "pthread_cond_clockwait")
         return true
+    }
+
+    /// Waits, returning 0, `ETIMEDOUT` or another error number (`EPERM`: the
+    /// error-checking mutex is not held by the caller) instead of trapping.
+    /// The corresponding C function is `pthread_cond_clockwait` on `CLOCK_MONOTONIC`.
+    package func waitReportingError(on mutex: PThreadMutex, until deadline: Deadline) -> Int32 {
+        if deadline == .distantFuture { return pthread_cond_wait(pointer, mutex.pointer) }
+        var ts = deadline.absoluteTimespec
+        return cth_cond_wait_until(pointer, mutex.pointer, &ts)
     }
 
     /// The corresponding C function is `pthread_cond_signal`.

@@ -1,5 +1,6 @@
 /// A one-shot wake-up for a blocked thread: `park` until `unpark` has been
 /// called (once is enough, before or after `park`) or a deadline passes.
+@usableFromInline
 package final class ThreadParker: @unchecked Sendable {
     private let mutex = PThreadMutex()
     private let condition = PThreadCondition()
@@ -19,6 +20,7 @@ package final class ThreadParker: @unchecked Sendable {
         }
     }
 
+    @usableFromInline
     package func unpark() {
         mutex.withLock {
             isUnparked = true

@@ -1,0 +1,30 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// A separate package so that swift-nio (a peer measured here, not a
+// dependency of the library) stays out of swift-multiprocessing's graph.
+// Run in release mode from this directory:
+//
+//     swift run -c release threading-benchmark
+let package = Package(
+    name: "ThreadingBenchmarks",
+    dependencies: [
+        .package(name: "swift-multiprocessing", path: "../.."),
+        .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
+    ],
+    targets: [
+        .executableTarget(
+            name: "threading-benchmark",
+            dependencies: [
+                .product(name: "Threading", package: "swift-multiprocessing"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: [
+                .enableUpcomingFeature("ExistentialAny"),
+                .enableUpcomingFeature("InternalImportsByDefault"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

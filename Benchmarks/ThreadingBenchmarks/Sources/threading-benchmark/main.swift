@@ -1,0 +1,99 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOPosix
+import Synchronization
+import Threading
+
+// Side-by-side throughput of the thread toolkit against the peers a user
+// would pick instead. Every figure is a median over `runs` runs.
+// Usage: threading-benchmark [runs] [jobs] [ours]   ("ours": only ThreadPool, for profiling)
+
+let arguments = CommandLine.arguments
+let runs = arguments.count > 1 ? Int(arguments[1]) ?? 7 : 7
+let jobs = arguments.count > 2 ? Int(arguments[2]) ?? 200_000 : 200_000
+let lockIterations = 2_000_000
+let handoffItems = 200_000
+
+print("threading-benchmark: \(runs) runs each, median; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, AvailableProcessors.count = \(AvailableProcessors.count)")
+print("")
+
+// MARK: Pools
+
+let pool = ThreadPool(threads: 2)
+_ = try pool.submit { 0 }.wait()
+if arguments.count > 3, arguments[3] == "ours" {
+    let figure = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs) }
+    print("ThreadPool.submit(closure)      \(format(figure, "jobs/s"))")
+    for _ in 0..<3 {
+        var futures: [JobFuture<Int>] = []
+        futures.reserveCapacity(jobs)
+        let t1 = seconds { for _ in 0..<jobs { futures.append(try! pool.submit { 1 }) } }
+        let doneAtEnd = futures.filter(\.isDone).count
+        let t2 = seconds { for f in futures { _ = try! f.wait() } }
+        print("  submit phase \(t1 * 1e3) ms, wait phase \(t2 * 1e3) ms, done when submitting ended: \(doneAtEnd)")
+    }
+    exit(0)
+}
+let nio = NIOThreadPool(numberOfThreads: 2)
+nio.start()
+
+// Interleaved, so that a noisy moment of the VM hits every contender alike.
+var samples: [String: [Double]] = [:]
+for _ in 0..<runs {
+    samples["ours", default: []].append(try threadPoolThroughput(pool: pool, jobs: jobs))
+    samples["nio", default: []].append(nioThreadPoolThroughput(pool: nio, jobs: jobs))
+    samples["oursJob", default: []].append(try threadPoolJobThroughput(pool: pool, jobs: jobs))
+    samples["group", default: []].append(await taskGroupThroughput(jobs: jobs))
+}
+let medians = samples.mapValues { $0.sorted()[$0.count / 2] }
+let ours = medians["ours"]!, oursJob = medians["oursJob"]!, nioFigure = medians["nio"]!, group = medians["group"]!
+let python = runPythonPeer(runs: runs)
+await pool.shutdown()
+try await nio.shutdownGracefully()
+
+print("Pool: \(jobs) tiny jobs, one submit each, then all awaited (2 threads)")
+print("  ThreadPool.submit(closure)      \(format(ours, "jobs/s"))")
+print("  ThreadPool.submit(Job)          \(format(oursJob, "jobs/s"))")
+print("  NIOThreadPool.submit            \(format(nioFigure, "jobs/s"))   ThreadPool ÷ NIO = \(String(format: "%.2f", ours / nioFigure))×")
+print("  TaskGroup.addTask               \(format(group, "jobs/s"))   ThreadPool ÷ TaskGroup = \(String(format: "%.2f", ours / group))×")
+if let python {
+    print("  Python ThreadPoolExecutor(2)    \(format(python.pool_submit_jobs_per_s, "jobs/s"))   ThreadPool ÷ Python = \(String(format: "%.1f", ours / python.pool_submit_jobs_per_s))×")
+}
+print("")
+
+// MARK: Locks
+
+let lock = Threading.Lock()
+let recursive = RecursiveLock()
+let nioLock = NIOLock()
+let raw = RawMutex()
+let mutex = Mutex<Void>(())
+
+print("Lock, uncontended: lock + unlock on one thread")
+let rows: [(String, Double)] = [
+    ("Threading.Lock", median(runs: runs) { uncontended(iterations: lockIterations, lock: lock.lock, unlock: lock.unlock) }),
+    ("Threading.RecursiveLock", median(runs: runs) { uncontended(iterations: lockIterations, lock: recursive.lock, unlock: recursive.unlock) }),
+    ("NIOLock", median(runs: runs) { uncontended(iterations: lockIterations, lock: nioLock.lock, unlock: nioLock.unlock) }),
+    ("pthread_mutex (normal)", median(runs: runs) { uncontended(iterations: lockIterations, lock: raw.lock, unlock: raw.unlock) }),
+    ("Synchronization.Mutex", median(runs: runs) { seconds { for _ in 0..<lockIterations { mutex.withLock { _ in } } } / Double(lockIterations) * 1e9 }),
+]
+for (name, ns) in rows { print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(format(ns, "ns"))") }
+if let python { print("  Python threading.Lock          \(format(python.lock_uncontended_ns, "ns"))") }
+print("")
+
+print("Lock, contended: 2 threads, lock + increment + unlock, per operation")
+let contendedRows: [(String, Double)] = [
+    ("Threading.Lock", median(runs: runs) { contended(iterations: lockIterations / 4, lock: lock.lock, unlock: lock.unlock) }),
+    ("NIOLock", median(runs: runs) { contended(iterations: lockIterations / 4, lock: nioLock.lock, unlock: nioLock.unlock) }),
+    ("pthread_mutex (normal)", median(runs: runs) { contended(iterations: lockIterations / 4, lock: raw.lock, unlock: raw.unlock) }),
+]
+for (name, ns) in contendedRows { print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(format(ns, "ns"))") }
+if let python { print("  Python threading.Lock          \(format(python.lock_contended_ns, "ns"))") }
+print("")
+
+print("Queue hand-off: put on one thread, get on another, maxSize 1024, per item")
+let handoff = median(runs: runs) { queueHandoff(items: handoffItems) }
+print("  Threading.Queue                \(format(handoff, "ns"))")
+if let python {
+    print("  Python queue.Queue             \(format(python.queue_handoff_ns, "ns"))   Python ÷ ours = \(String(format: "%.1f", python.queue_handoff_ns / handoff))×")
+}

@@ -1,0 +1,59 @@
+/// Decodes `Decodable` values from the binary wire format of ``BinaryEncoder``.
+///
+/// The decoder is built for bytes that come from another process and may be
+/// truncated, corrupt or hostile. Whatever the input, it either returns a value or
+/// throws a `DecodingError`; it never traps, never reads outside the input, never
+/// allocates more than the input could hold (every length prefix is checked against
+/// the bytes that remain first) and refuses values nested more than 512 levels deep.
+///
+/// What is *not* an error: keys the type does not ask for (they are skipped, as
+/// with JSON), a `Float` stored where a `Double` is asked for, an integer stored
+/// with another width or signedness when its value fits the type asked for, and a
+/// `[UInt8]` read as `Data` or the other way round.
+///
+/// A decoder has no mutable state; one instance may be used from many threads.
+public struct BinaryDecoder: Sendable {
+    /// Values handed to `init(from:)` implementations as `Decoder.userInfo`.
+    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
+
+    /// Creates a decoder.
+    public init() {}
+
+    /// Decodes a value of `type` from `bytes`, which must hold exactly one encoded value.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` if the input is empty, does not start
+    ///   with the format's header byte (another format or version), is truncated or
+    ///   malformed, nests too deeply, has bytes after the value, or holds a number
+    ///   that does not fit the integer type asked for; `typeMismatch` if a value has
+    ///   another type than the one asked for; `valueNotFound` for `nil` where a value
+    ///   is needed; `keyNotFound` for a missing key; any error the type's own
+    ///   `init(from:)` throws.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+        guard let header = bytes.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The input is empty."))
+        }
+        guard header == WireFormat.header else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: """
+                The input does not start with the binary wire format's header byte \
+                0x\(String(WireFormat.header, radix: 16)) (format version 1) but with 0x\(String(header, radix: 16)).
+                """))
+        }
+        let state = WireDecoderState(bytes: bytes, userInfo: userInfo.isEmpty ? [:] : userInfo.mapValues { $0 })
+        defer { state.bytes = UnsafeRawBufferPointer(start: nil, count: 0) }
+        let end = try state.skipValue(at: 1, end: bytes.count)
+        guard end == bytes.count else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: """
+                The input has \(bytes.count - end) trailing bytes after the encoded value \
+                (which ends at byte \(end) of \(bytes.count)).
+                """))
+        }
+        return try state.decodeValue(type, at: 1, end: end, [], nil)
+    }
+
+    /// Decodes a value of `type` from `bytes`, which must hold exactly one encoded value.
+    ///
+    /// - Throws: The errors of ``decode(_:from:)-(_,UnsafeRawBufferPointer)``.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try bytes.withUnsafeBytes { try decode(type, from: $0) }
+    }
+}

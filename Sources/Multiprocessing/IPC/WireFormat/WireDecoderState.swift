@@ -1,0 +1,200 @@
+// The state one `BinaryDecoder.decode` call shares by reference across all its
+// decoders and containers, and the bounds-checked reads every decoding goes through.
+//
+// A value is named by its byte range `offset..<end`, found by `skipValue` before
+// it is decoded. Every read checks its range against `end` (and `end` against the
+// input), so corrupt input throws `DecodingError.dataCorrupted` and never reads out
+// of bounds; every length is checked against the bytes that remain before anything
+// is allocated.
+
+final class WireDecoderState {
+    /// The input; emptied when the top-level decode returns, so a decoder a type
+    /// kept past its `init(from:)` reads nothing instead of freed memory.
+    @exclusivity(unchecked) var bytes: UnsafeRawBufferPointer
+    /// The keys of the values being decoded, outermost first.
+    @exclusivity(unchecked) var codingPath: [any CodingKey] = []
+    /// Where the last key lookup of the keyed container at each depth ended.
+    @exclusivity(unchecked) var keyHints: [(container: Int, next: Int)] = []
+    let userInfo: [CodingUserInfoKey: Any]
+
+    init(bytes: UnsafeRawBufferPointer, userInfo: [CodingUserInfoKey: Any]) {
+        self.bytes = bytes
+        self.userInfo = userInfo
+        codingPath.reserveCapacity(8)
+    }
+
+    /// How deeply the value being decoded nests.
+    var depth: Int { keyHints.count }
+
+    // MARK: Errors
+
+    func corrupt(_ message: String, _ suffix: [any CodingKey] = [], _ key: (any CodingKey)? = nil) -> DecodingError {
+        DecodingError.dataCorrupted(.init(codingPath: path(suffix, key), debugDescription: message))
+    }
+
+    func path(_ suffix: [any CodingKey], _ key: (any CodingKey)?) -> [any CodingKey] {
+        var path = codingPath + suffix
+        if let key { path.append(key) }
+        return path
+    }
+
+    // MARK: Reading
+
+    /// The tag byte at `offset`, not yet validated.
+    @inline(__always)
+    func rawTag(at offset: Int, end: Int) throws -> UInt8 {
+        guard offset < end, end <= bytes.count else { throw corrupt("Unexpected end of data at byte \(offset).") }
+        return bytes[offset]
+    }
+
+    /// The tag at `offset`.
+    @inline(__always)
+    func tag(at offset: Int, end: Int) throws -> WireTag {
+        let raw = try rawTag(at: offset, end: end)
+        guard let tag = WireTag(rawValue: raw) else {
+            throw corrupt("Unknown tag 0x\(String(raw, radix: 16)) at byte \(offset).")
+        }
+        return tag
+    }
+
+    /// Reads an unsigned LEB128 varint of at most 10 bytes.
+    @inline(__always)
+    func readVarint(at cursor: inout Int, end: Int) throws -> UInt64 {
+        guard end <= bytes.count else { throw corrupt("Unexpected end of data at byte \(cursor).") }
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while cursor < end {
+            let byte = bytes[cursor]
+            cursor += 1
+            if shift == 63, byte > 1 { throw corrupt("A varint overflows 64 bits at byte \(cursor - 1).") }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+        throw corrupt("Unexpected end of data inside a varint at byte \(cursor).")
+    }
+
+    /// Reads a zigzag varint.
+    @inline(__always)
+    func readZigzag(at cursor: inout Int, end: Int) throws -> Int64 {
+        let raw = try readVarint(at: &cursor, end: end)
+        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+    }
+
+    /// Reads `T` as little-endian fixed-width bytes.
+    @inline(__always)
+    func readLittleEndian<T: FixedWidthInteger>(_: T.Type, at cursor: inout Int, end: Int) throws -> T {
+        let size = MemoryLayout<T>.size
+        guard end <= bytes.count, end - cursor >= size else {
+            throw corrupt("Unexpected end of data: \(size) bytes needed at byte \(cursor).")
+        }
+        let value = T(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: T.self))
+        cursor += size
+        return value
+    }
+
+    /// Reads a varint byte count and returns the range of that many bytes after it.
+    @inline(__always)
+    func readVarintPrefixedRange(at cursor: inout Int, end: Int) throws -> Range<Int> {
+        let length = try readVarint(at: &cursor, end: end)
+        return try claim(length, at: &cursor, end: end)
+    }
+
+    /// Reads a `u32` byte count and returns the range of that many bytes after it.
+    @inline(__always)
+    func readU32PrefixedRange(at cursor: inout Int, end: Int) throws -> Range<Int> {
+        let length = try readLittleEndian(UInt32.self, at: &cursor, end: end)
+        return try claim(UInt64(length), at: &cursor, end: end)
+    }
+
+    /// Checks `length` bytes remain at `cursor`, and moves past them.
+    @inline(__always)
+    private func claim(_ length: UInt64, at cursor: inout Int, end: Int) throws -> Range<Int> {
+        guard length <= UInt64(end - cursor) else {
+            throw corrupt("A length of \(length) bytes at byte \(cursor) exceeds the \(end - cursor) bytes left.")
+        }
+        let range = cursor..<(cursor + Int(length))
+        cursor = range.upperBound
+        return range
+    }
+
+    /// Reads the header of a `scalars` value: its kind, where its elements start, their count.
+    func scalarsHeader(at offset: Int, end: Int) throws -> (kind: UInt8, start: Int, count: Int) {
+        var cursor = offset + 1
+        guard cursor < end, end <= bytes.count else { throw corrupt("Unexpected end of data at byte \(cursor).") }
+        let kind = bytes[cursor]
+        cursor += 1
+        let width: UInt64 = switch kind {
+        case 1: 1
+        case 2, 5: 2
+        case 3, 6, 8: 4
+        case 4, 7, 9: 8
+        default: throw corrupt("Unknown element kind \(kind) of a packed array at byte \(offset + 1).")
+        }
+        let count = try readVarint(at: &cursor, end: end)
+        guard count <= UInt64(end - cursor) / width else {
+            throw corrupt("A packed array of \(count) elements at byte \(offset) exceeds the \(end - cursor) bytes left.")
+        }
+        return (kind, cursor, Int(count))
+    }
+
+    /// Returns where the value at `offset` ends, checking only its framing.
+    func skipValue(at offset: Int, end: Int) throws -> Int {
+        var cursor = offset
+        var tag = try tag(at: cursor, end: end)
+        while tag == .some {   // a loop, not recursion: a run of `some` tags cannot overflow the stack
+            cursor += 1
+            tag = try self.tag(at: cursor, end: end)
+        }
+        cursor += 1
+        switch tag {
+        case .null, .false, .true, .some:
+            break
+        case .int, .uint:
+            _ = try readVarint(at: &cursor, end: end)
+        case .float32:
+            _ = try readLittleEndian(UInt32.self, at: &cursor, end: end)
+        case .float64:
+            _ = try readLittleEndian(UInt64.self, at: &cursor, end: end)
+        case .int128, .uint128:
+            _ = try readLittleEndian(UInt128.self, at: &cursor, end: end)
+        case .string, .bytes:
+            _ = try readVarintPrefixedRange(at: &cursor, end: end)
+        case .keyed, .unkeyed, .byteRun:
+            _ = try readU32PrefixedRange(at: &cursor, end: end)
+        case .scalars:
+            let (kind, start, count) = try scalarsHeader(at: cursor - 1, end: end)
+            cursor = start + count * Self.scalarWidth(kind)
+        }
+        return cursor
+    }
+
+    /// The byte width of the elements of a `scalars` value of a valid `kind`.
+    static func scalarWidth(_ kind: UInt8) -> Int {
+        switch kind {
+        case 1: 1
+        case 2, 5: 2
+        case 3, 6, 8: 4
+        default: 8
+        }
+    }
+
+    /// Reads the key of the keyed-container entry at `cursor`.
+    @inline(__always)
+    func readKey(at cursor: inout Int, end: Int) throws -> WireEntryKey {
+        let header = try readVarint(at: &cursor, end: end)
+        if header & 1 == 0 {
+            return .string(try claim(header >> 1, at: &cursor, end: end))
+        }
+        guard header == 1 else { throw corrupt("A malformed key header \(header) at byte \(cursor).") }
+        return .int(try readZigzag(at: &cursor, end: end))
+    }
+}
+
+/// The key of a keyed-container entry as stored.
+enum WireEntryKey {
+    /// A string key: the range of its UTF-8 bytes in the input.
+    case string(Range<Int>)
+    /// An integer key.
+    case int(Int64)
+}

@@ -1,0 +1,223 @@
+// The keyed container of `BinaryDecoder`.
+//
+// Entries are not indexed up front (that would allocate per container). A lookup
+// scans the entries, skipping each value in constant time, and starts where the
+// previous lookup in the same container ended: decoding keys in the order they
+// were written (what synthesized code does) costs one step per key.
+
+import Glibc
+
+struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let state: WireDecoderState
+    /// The range of the entries.
+    let start: Int
+    let end: Int
+    /// Keys between the decoder's coding path and this container (nested containers).
+    let suffix: [any CodingKey]
+
+    init(state: WireDecoderState, offset: Int, end: Int, suffix: [any CodingKey]) throws {
+        let tag = try state.tag(at: offset, end: end)
+        guard tag == .keyed else { throw state.mismatch([String: Any].self, found: tag, suffix, nil) }
+        var cursor = offset + 1
+        let entries = try state.readU32PrefixedRange(at: &cursor, end: end)
+        self.state = state
+        self.start = entries.lowerBound
+        self.end = entries.upperBound
+        self.suffix = suffix
+    }
+
+    var codingPath: [any CodingKey] { state.codingPath + suffix }
+
+    var allKeys: [Key] {
+        var keys: [Key] = []
+        var cursor = start
+        while cursor < end {
+            guard let entryKey = try? state.readKey(at: &cursor, end: end),
+                  let next = try? state.skipValue(at: cursor, end: end) else { break }
+            cursor = next
+            switch entryKey {
+            case .int(let value):
+                if let key = Key(stringValue: String(value)) ?? Int(exactly: value).flatMap(Key.init(intValue:)) {
+                    keys.append(key)
+                }
+            case .string(let range):
+                if let name = state.validUTF8String(range), let key = Key(stringValue: name) {
+                    keys.append(key)
+                }
+            }
+        }
+        return keys
+    }
+
+    func contains(_ key: Key) -> Bool {
+        (try? find(key)) != nil
+    }
+
+    // MARK: Lookup
+
+    /// The byte range of the value under `key`, or `nil` if there is none.
+    func find(_ key: some CodingKey) throws -> Range<Int>? {
+        let hintIndex = state.keyHints.count - 1
+        guard hintIndex >= 0, end <= state.bytes.count else {
+            throw state.corrupt("A decoding container was used after decoding finished.", suffix, key)
+        }
+        var name = key.stringValue
+        let integer = canonicalIntegerKey(name).map(Int64.init)
+        let hint = state.keyHints[hintIndex]
+        let from = hint.container == start ? hint.next : start
+        return try name.withUTF8 { name in
+            if let found = try scan(from: from, to: end, name, integer, hintIndex) { return found }
+            return from > start ? try scan(from: start, to: from, name, integer, hintIndex) : nil
+        }
+    }
+
+    private func scan(
+        from: Int, to limit: Int, _ name: UnsafeBufferPointer<UInt8>, _ integer: Int64?, _ hintIndex: Int
+    ) throws -> Range<Int>? {
+        var cursor = from
+        while cursor < limit {
+            let entryKey = try state.readKey(at: &cursor, end: end)
+            let valueStart = cursor
+            cursor = try state.skipValue(at: valueStart, end: end)
+            let matches = switch entryKey {
+            case .int(let value): integer == value
+            case .string(let range):
+                integer == nil && range.count == name.count
+                    && (name.isEmpty || memcmp(state.bytes.baseAddress! + range.lowerBound, name.baseAddress!, name.count) == 0)
+            }
+            if matches {
+                state.keyHints[hintIndex] = (start, cursor)
+                return valueStart..<cursor
+            }
+        }
+        return nil
+    }
+
+    /// The byte range of the value under `key`, or `keyNotFound`.
+    @inline(__always)
+    private func require(_ key: Key) throws -> Range<Int> {
+        guard let range = try find(key) else {
+            throw DecodingError.keyNotFound(key, .init(
+                codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+        }
+        return range
+    }
+
+    /// The byte range of the non-nil value under `key`, or `nil`.
+    @inline(__always)
+    private func present(_ key: Key) throws -> Range<Int>? {
+        guard let range = try find(key), !state.isNil(at: range.lowerBound, end: range.upperBound) else { return nil }
+        return range
+    }
+
+    // MARK: Decoding
+
+    func decodeNil(forKey key: Key) throws -> Bool {
+        let range = try require(key)
+        return state.isNil(at: range.lowerBound, end: range.upperBound)
+    }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try bool(require(key), key) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try string(require(key), key) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try double(require(key), key) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try float(require(key), key) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, require(key), key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, require(key), key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, require(key), key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, require(key), key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, require(key), key) }
+    func decode(_ type: Int128.Type, forKey key: Key) throws -> Int128 { try integer(type, require(key), key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, require(key), key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, require(key), key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, require(key), key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, require(key), key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, require(key), key) }
+    func decode(_ type: UInt128.Type, forKey key: Key) throws -> UInt128 { try integer(type, require(key), key) }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        let range = try require(key)
+        return try state.decodeValue(type, at: range.lowerBound, end: range.upperBound, suffix, key)
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map { try bool($0, key) } }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key).map { try string($0, key) } }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key).map { try double($0, key) } }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try present(key).map { try float($0, key) } }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: Int128.Type, forKey key: Key) throws -> Int128? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: UInt128.Type, forKey key: Key) throws -> UInt128? { try present(key).map { try integer(type, $0, key) } }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let range = try present(key) else { return nil }
+        // An `Optional<Optional<X>>` value keeps its outer level through a `some` tag.
+        if isOptionalType(T.self), state.bytes[range.lowerBound] == WireTag.some.rawValue {
+            return try state.decodeValue(type, at: range.lowerBound + 1, end: range.upperBound, suffix, key)
+        }
+        return try state.decodeValue(type, at: range.lowerBound, end: range.upperBound, suffix, key)
+    }
+
+    // MARK: Nested containers
+
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        let range = try require(key)
+        return KeyedDecodingContainer(try WireKeyedDecodingContainer<NestedKey>(
+            state: state, offset: range.lowerBound, end: range.upperBound, suffix: suffix + [key]))
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        let range = try require(key)
+        return try WireUnkeyedDecodingContainer(
+            state: state, offset: range.lowerBound, end: range.upperBound, suffix: suffix + [key])
+    }
+
+    func superDecoder() throws -> any Decoder {
+        guard let range = try find(WireIndexKey.super) else {
+            throw DecodingError.keyNotFound(WireIndexKey.super, .init(
+                codingPath: codingPath, debugDescription: "No value associated with key \"super\"."))
+        }
+        return WireDecoder(state: state, offset: range.lowerBound, end: range.upperBound)
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        let range = try require(key)
+        return WireDecoder(state: state, offset: range.lowerBound, end: range.upperBound)
+    }
+
+    // MARK: Primitives
+
+    @inline(__always)
+    private func bool(_ range: Range<Int>, _ key: Key) throws -> Bool {
+        try state.decodeBool(at: range.lowerBound, end: range.upperBound, suffix, key)
+    }
+
+    @inline(__always)
+    private func string(_ range: Range<Int>, _ key: Key) throws -> String {
+        try state.decodeString(at: range.lowerBound, end: range.upperBound, suffix, key)
+    }
+
+    @inline(__always)
+    private func double(_ range: Range<Int>, _ key: Key) throws -> Double {
+        try state.decodeDouble(at: range.lowerBound, end: range.upperBound, suffix, key)
+    }
+
+    @inline(__always)
+    private func float(_ range: Range<Int>, _ key: Key) throws -> Float {
+        try state.decodeFloat(at: range.lowerBound, end: range.upperBound, suffix, key)
+    }
+
+    @inline(__always)
+    private func integer<T: FixedWidthInteger>(_ type: T.Type, _ range: Range<Int>, _ key: Key) throws -> T {
+        try state.decodeInteger(type, at: range.lowerBound, end: range.upperBound, suffix, key)
+    }
+}

@@ -1,0 +1,199 @@
+// The fast paths for arrays that are one blob of memory: `[UInt8]` as a `bytes`
+// value, and arrays of fixed-width numbers as a packed `scalars` value.
+
+/// A number that a packed `scalars` value can hold.
+protocol WireScalar: BitwiseCopyable {
+    /// The unsigned integer with the same bits, for byte-order conversion.
+    associatedtype Bits: FixedWidthInteger & UnsignedInteger
+    /// The kind byte of a `scalars` value of this element type.
+    static var wireKind: UInt8 { get }
+    var wireBits: Bits { get }
+    init(wireBits: Bits)
+}
+
+extension Int8: WireScalar {
+    static var wireKind: UInt8 { 1 }
+    var wireBits: UInt8 { UInt8(bitPattern: self) }
+    init(wireBits: UInt8) { self.init(bitPattern: wireBits) }
+}
+extension Int16: WireScalar {
+    static var wireKind: UInt8 { 2 }
+    var wireBits: UInt16 { UInt16(bitPattern: self) }
+    init(wireBits: UInt16) { self.init(bitPattern: wireBits) }
+}
+extension Int32: WireScalar {
+    static var wireKind: UInt8 { 3 }
+    var wireBits: UInt32 { UInt32(bitPattern: self) }
+    init(wireBits: UInt32) { self.init(bitPattern: wireBits) }
+}
+extension Int64: WireScalar {
+    static var wireKind: UInt8 { 4 }
+    var wireBits: UInt64 { UInt64(bitPattern: self) }
+    init(wireBits: UInt64) { self.init(bitPattern: wireBits) }
+}
+extension Int: WireScalar {
+    // Int is written as the fixed-width integer of its size, so it reads back as
+    // either. (The package targets 64-bit Linux.)
+    static var wireKind: UInt8 { MemoryLayout<Int>.size == 8 ? 4 : 3 }
+    var wireBits: UInt { UInt(bitPattern: self) }
+    init(wireBits: UInt) { self.init(bitPattern: wireBits) }
+}
+extension UInt16: WireScalar {
+    static var wireKind: UInt8 { 5 }
+    var wireBits: UInt16 { self }
+    init(wireBits: UInt16) { self = wireBits }
+}
+extension UInt32: WireScalar {
+    static var wireKind: UInt8 { 6 }
+    var wireBits: UInt32 { self }
+    init(wireBits: UInt32) { self = wireBits }
+}
+extension UInt64: WireScalar {
+    static var wireKind: UInt8 { 7 }
+    var wireBits: UInt64 { self }
+    init(wireBits: UInt64) { self = wireBits }
+}
+extension UInt: WireScalar {
+    static var wireKind: UInt8 { MemoryLayout<UInt>.size == 8 ? 7 : 6 }
+    var wireBits: UInt { self }
+    init(wireBits: UInt) { self = wireBits }
+}
+extension Float: WireScalar {
+    static var wireKind: UInt8 { 8 }
+    var wireBits: UInt32 { bitPattern }
+    init(wireBits: UInt32) { self.init(bitPattern: wireBits) }
+}
+extension Double: WireScalar {
+    static var wireKind: UInt8 { 9 }
+    var wireBits: UInt64 { bitPattern }
+    init(wireBits: UInt64) { self.init(bitPattern: wireBits) }
+}
+
+/// Whether `T` is an `Array` with one pointer of storage: only those can be fast paths.
+@inline(__always)
+private func mayBeArray<T>(_: T.Type) -> Bool {
+    MemoryLayout<T>.size == MemoryLayout<[UInt8]>.size
+        && MemoryLayout<T>.alignment == MemoryLayout<[UInt8]>.alignment
+}
+
+// MARK: - Encoding
+
+/// Appends `value` as one blob if it is a `[UInt8]` or an array of numbers.
+///
+/// - Returns: `false` if `T` has no fast path; nothing was written then.
+@inline(__always)
+func wireEncodeFastPath<T>(_ value: T, into buffer: inout [UInt8]) -> Bool {
+    guard mayBeArray(T.self) else { return false }
+    if T.self == [UInt8].self {
+        let bytes = unsafeBitCast(value, to: [UInt8].self)
+        buffer.wireAppend(.bytes)
+        buffer.wireAppendVarint(UInt64(bytes.count))
+        buffer.append(contentsOf: bytes)
+        return true
+    }
+    if T.self == [Double].self { appendScalars(unsafeBitCast(value, to: [Double].self), to: &buffer) }
+    else if T.self == [Int].self { appendScalars(unsafeBitCast(value, to: [Int].self), to: &buffer) }
+    else if T.self == [Float].self { appendScalars(unsafeBitCast(value, to: [Float].self), to: &buffer) }
+    else if T.self == [Int64].self { appendScalars(unsafeBitCast(value, to: [Int64].self), to: &buffer) }
+    else if T.self == [Int32].self { appendScalars(unsafeBitCast(value, to: [Int32].self), to: &buffer) }
+    else if T.self == [UInt64].self { appendScalars(unsafeBitCast(value, to: [UInt64].self), to: &buffer) }
+    else if T.self == [UInt32].self { appendScalars(unsafeBitCast(value, to: [UInt32].self), to: &buffer) }
+    else if T.self == [UInt].self { appendScalars(unsafeBitCast(value, to: [UInt].self), to: &buffer) }
+    else if T.self == [Int16].self { appendScalars(unsafeBitCast(value, to: [Int16].self), to: &buffer) }
+    else if T.self == [UInt16].self { appendScalars(unsafeBitCast(value, to: [UInt16].self), to: &buffer) }
+    else if T.self == [Int8].self { appendScalars(unsafeBitCast(value, to: [Int8].self), to: &buffer) }
+    else { return false }
+    return true
+}
+
+/// Appends a packed `scalars` value.
+private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout [UInt8]) {
+    buffer.wireAppend(.scalars)
+    buffer.append(S.wireKind)
+    buffer.wireAppendVarint(UInt64(elements.count))
+    #if _endian(little)
+    elements.withUnsafeBytes { buffer.append(contentsOf: $0) }
+    #else
+    for element in elements { buffer.wireAppendLittleEndian(element.wireBits) }
+    #endif
+}
+
+// MARK: - Decoding
+
+/// Reads `T` from the `bytes`, `scalars` or byte-run value at `offset` if `T` has a fast path.
+///
+/// - Returns: `nil` if `T` has no fast path or the value is not a blob of the
+///   right kind; the caller then decodes it the general way.
+@inline(__always)
+func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: Int, end: Int) throws -> T? {
+    switch try reader.rawTag(at: offset, end: end) {
+    case WireTag.bytes.rawValue:
+        var cursor = offset + 1
+        let range = try reader.readVarintPrefixedRange(at: &cursor, end: end)
+        return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[range]))
+    case WireTag.unkeyed.rawValue:
+        // What `Data.encode(to:)` writes: an unkeyed container holding one byte run.
+        guard end - offset > 10, reader.bytes[offset + 5] == WireTag.byteRun.rawValue else { return nil }
+        var cursor = offset + 1
+        let elements = try reader.readU32PrefixedRange(at: &cursor, end: end)
+        cursor = elements.lowerBound + 1
+        let run = try reader.readU32PrefixedRange(at: &cursor, end: elements.upperBound)
+        guard run.upperBound == elements.upperBound else { return nil }
+        return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[run]))
+    case WireTag.scalars.rawValue:
+        return try scalarArray(T.self, reader, offset, end)
+    default:
+        return nil
+    }
+}
+
+/// `bytes` as a `T`, if `T` is a collection of bytes whose `Codable` conformance is
+/// the standard element-by-element one: `[UInt8]`, `ContiguousArray<UInt8>`,
+/// `ArraySlice<UInt8>` or Foundation's `Data` (recognized by name, so that this
+/// module need not link Foundation).
+private func byteCollection<T>(_: T.Type, _ bytes: UnsafeRawBufferPointer) -> T? {
+    if T.self == [UInt8].self { return unsafeBitCast([UInt8](bytes), to: T.self) }
+    guard let collection = T.self as? any RangeReplaceableCollection<UInt8>.Type else { return nil }
+    guard T.self == ContiguousArray<UInt8>.self || T.self == ArraySlice<UInt8>.self
+            || byteCollectionNames.contains(_typeName(T.self, qualified: true)) else { return nil }
+    return collection.init(bytes) as? T
+}
+
+private let byteCollectionNames: Set<String> = ["FoundationEssentials.Data", "Foundation.Data"]
+
+/// Reads a `scalars` value as `T` if `T` is an array of its element type.
+private func scalarArray<T>(_: T.Type, _ reader: WireDecoderState, _ offset: Int, _ end: Int) throws -> T? {
+    guard mayBeArray(T.self) else { return nil }
+    if T.self == [Double].self { return try readScalars(Double.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [Int].self { return try readScalars(Int.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [Float].self { return try readScalars(Float.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [Int64].self { return try readScalars(Int64.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [Int32].self { return try readScalars(Int32.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [UInt64].self { return try readScalars(UInt64.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [UInt32].self { return try readScalars(UInt32.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [UInt].self { return try readScalars(UInt.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [Int16].self { return try readScalars(Int16.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [UInt16].self { return try readScalars(UInt16.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    if T.self == [Int8].self { return try readScalars(Int8.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
+    return nil
+}
+
+/// Reads a packed `scalars` value of `S` elements; `nil` if it holds another kind.
+private func readScalars<S: WireScalar>(
+    _: S.Type, _ reader: WireDecoderState, _ offset: Int, _ end: Int
+) throws -> [S]? {
+    let (kind, start, count) = try reader.scalarsHeader(at: offset, end: end)
+    guard kind == S.wireKind else { return nil }
+    let source = UnsafeRawBufferPointer(rebasing: reader.bytes[start..<(start + count * MemoryLayout<S>.size)])
+    return [S](unsafeUninitializedCapacity: count) { elements, initialized in
+        #if _endian(little)
+        UnsafeMutableRawBufferPointer(elements).copyMemory(from: source)
+        #else
+        for index in 0..<count {
+            let bits = source.loadUnaligned(fromByteOffset: index * MemoryLayout<S>.size, as: S.Bits.self)
+            elements.initializeElement(at: index, to: S(wireBits: S.Bits(littleEndian: bits)))
+        }
+        #endif
+        initialized = count
+    }
+}

@@ -1,0 +1,154 @@
+// Decoding one value from its byte range: primitives directly, everything else
+// through its `init(from:)` with a `WireDecoder`.
+
+import Glibc
+
+extension WireDecoderState {
+    /// The error for a value of the wrong type, or for `nil` where a value is needed.
+    func mismatch<T>(_ type: T.Type, found tag: WireTag, _ suffix: [any CodingKey], _ key: (any CodingKey)?) -> DecodingError {
+        let path = path(suffix, key)
+        if tag == .null {
+            return .valueNotFound(type, .init(codingPath: path, debugDescription: "Expected \(type) value but found nil instead."))
+        }
+        return .typeMismatch(type, .init(codingPath: path, debugDescription: "Expected to decode \(type) but found \(tag.noun) instead."))
+    }
+
+    /// Whether the value at `offset` is `nil`.
+    @inline(__always)
+    func isNil(at offset: Int, end: Int) -> Bool {
+        offset < end && end <= bytes.count && bytes[offset] == WireTag.null.rawValue
+    }
+
+    func decodeBool(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> Bool {
+        let tag = try tag(at: offset, end: end)
+        switch tag {
+        case .true: return true
+        case .false: return false
+        default: throw mismatch(Bool.self, found: tag, suffix, key)
+        }
+    }
+
+    func decodeInteger<T: FixedWidthInteger>(
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+    ) throws -> T {
+        let tag = try tag(at: offset, end: end)
+        var cursor = offset + 1
+        let result: T?
+        let found: String
+        switch tag {
+        case .int:
+            let value = try readZigzag(at: &cursor, end: end)
+            (result, found) = (T(exactly: value), "\(value)")
+        case .uint:
+            let value = try readVarint(at: &cursor, end: end)
+            (result, found) = (T(exactly: value), "\(value)")
+        case .int128:
+            let value = try readLittleEndian(Int128.self, at: &cursor, end: end)
+            (result, found) = (T(exactly: value), "\(value)")
+        case .uint128:
+            let value = try readLittleEndian(UInt128.self, at: &cursor, end: end)
+            (result, found) = (T(exactly: value), "\(value)")
+        default:
+            throw mismatch(T.self, found: tag, suffix, key)
+        }
+        guard let result else {
+            throw corrupt("The number \(found) does not fit in \(T.self).", suffix, key)
+        }
+        return result
+    }
+
+    func decodeDouble(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> Double {
+        let tag = try tag(at: offset, end: end)
+        var cursor = offset + 1
+        switch tag {
+        case .float64: return Double(bitPattern: try readLittleEndian(UInt64.self, at: &cursor, end: end))
+        case .float32: return Double(Float(bitPattern: try readLittleEndian(UInt32.self, at: &cursor, end: end)))
+        default: throw mismatch(Double.self, found: tag, suffix, key)
+        }
+    }
+
+    func decodeFloat(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> Float {
+        let tag = try tag(at: offset, end: end)
+        var cursor = offset + 1
+        switch tag {
+        case .float32:
+            return Float(bitPattern: try readLittleEndian(UInt32.self, at: &cursor, end: end))
+        case .float64:
+            let double = Double(bitPattern: try readLittleEndian(UInt64.self, at: &cursor, end: end))
+            let float = Float(double)
+            guard double.isNaN || Double(float) == double else {
+                throw corrupt("The number \(double) does not fit in Float.", suffix, key)
+            }
+            return float
+        default:
+            throw mismatch(Float.self, found: tag, suffix, key)
+        }
+    }
+
+    func decodeString(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> String {
+        let tag = try tag(at: offset, end: end)
+        guard tag == .string else { throw mismatch(String.self, found: tag, suffix, key) }
+        var cursor = offset + 1
+        let range = try readVarintPrefixedRange(at: &cursor, end: end)
+        guard let string = validUTF8String(range) else {
+            throw corrupt("A string at byte \(offset) is not valid UTF-8.", suffix, key)
+        }
+        return string
+    }
+
+    /// The string the bytes in `range` spell, or `nil` if they are not valid UTF-8.
+    ///
+    /// `String(validating:as:)` looks up generic metadata on every call; decoding
+    /// with repair and checking that nothing was repaired is several times cheaper
+    /// and exactly as strict (a repaired string never equals its input bytes).
+    func validUTF8String(_ range: Range<Int>) -> String? {
+        let utf8 = UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self)
+        var string = String(decoding: utf8, as: UTF8.self)
+        let unchanged = string.withUTF8 { decoded in
+            decoded.count == utf8.count
+                && (utf8.isEmpty || memcmp(decoded.baseAddress!, utf8.baseAddress!, utf8.count) == 0)
+        }
+        return unchanged ? string : nil
+    }
+
+    /// Decodes a nested value of any type, one level deeper.
+    @inline(__always)
+    func decodeValue<T: Decodable>(
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+    ) throws -> T {
+        // Only blob-like tags can take a fast path; checking the tag first keeps
+        // the common path free of `Optional<T>`, whose metadata is a runtime lookup.
+        let tag = try rawTag(at: offset, end: end)
+        if tag == WireTag.bytes.rawValue || tag == WireTag.scalars.rawValue || tag == WireTag.unkeyed.rawValue {
+            return try decodeBlobOrValue(type, at: offset, end: end, suffix, key)
+        }
+        return try decodeNested(type, at: offset, end: end, suffix, key)
+    }
+
+    /// Decodes a value that may be a blob through its fast path, else through `init(from:)`.
+    @inline(never)
+    private func decodeBlobOrValue<T: Decodable>(
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+    ) throws -> T {
+        if let fast = try wireDecodeFastPath(T.self, from: self, at: offset, end: end) { return fast }
+        return try decodeNested(type, at: offset, end: end, suffix, key)
+    }
+
+    /// Decodes a value through its `init(from:)`, one level deeper.
+    private func decodeNested<T: Decodable>(
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+    ) throws -> T {
+        guard keyHints.count < WireFormat.maximumDepth else {
+            throw corrupt("Values nest more than \(WireFormat.maximumDepth) levels deep.", suffix, key)
+        }
+        let pathCount = codingPath.count
+        if !suffix.isEmpty { codingPath.append(contentsOf: suffix) }
+        if let key { codingPath.append(key) }
+        keyHints.append((-1, 0))
+        defer {
+            keyHints.removeLast()
+            codingPath.removeLast(codingPath.count - pathCount)
+        }
+        return try T(from: WireDecoder(state: self, offset: offset, end: end))
+    }
+}

@@ -1,0 +1,82 @@
+internal import CMultiprocessing
+internal import Threading
+import Synchronization
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reaps children whose ``ChildProcess`` was dropped while they still ran, so
+/// that no child is ever left a zombie.
+///
+/// One background thread, started the first time a running child is dropped,
+/// polls the pidfds of such orphans and an `eventfd` that announces new ones;
+/// when a child exits it is reaped and its pidfd closed. The thread holds no
+/// lock while it waits, so it does not make a later `fork()` less safe.
+final class OrphanReaper: Sendable {
+    static let shared = OrphanReaper()
+
+    private enum ThreadState { case notStarted, running }
+
+    private let adopted = Mutex<[PIDDescriptor]>([])
+    private let threadState = Mutex(ThreadState.notStarted)
+    private let wakeup: Int32
+
+    private init() {
+        do {
+            wakeup = try valueOrErrno { eventfd(0, Int32(EFD_CLOEXEC)) }
+        } catch {
+            preconditionFailure("eventfd failed: \(error)")
+        }
+    }
+
+    /// Takes ownership of a running child's pidfd: it is reaped and closed once the child exits.
+    func adopt(_ descriptor: PIDDescriptor) {
+        adopted.withLock { $0.append(descriptor) }
+        startThreadIfNeeded()
+        var one: UInt64 = 1
+        _ = try? valueOrErrno { write(wakeup, &one, MemoryLayout<UInt64>.size) }
+    }
+
+    private func startThreadIfNeeded() {
+        let mustStart = threadState.withLock { state in
+            guard case .notStarted = state else { return false }
+            state = .running
+            return true
+        }
+        guard mustStart else { return }
+        let thread = PosixThread(name: "orphan-reaper") { OrphanReaper.shared.run() }
+        do {
+            try thread.start()
+        } catch {
+            // Out of threads: the orphans wait, and the next adoption tries again.
+            threadState.withLock { $0 = .notStarted }
+        }
+    }
+
+    private func run() -> Never {
+        var watched: [PIDDescriptor] = []
+        while true {
+            watched += adopted.withLock { pending in
+                defer { pending.removeAll() }
+                return pending
+            }
+            var descriptors = [pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0)]
+            descriptors += watched.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
+            guard (try? pollDescriptors(&descriptors, until: .distantFuture)) != nil else { continue }
+            if descriptors[0].revents != 0 {
+                var count: UInt64 = 0
+                _ = try? valueOrErrno { read(wakeup, &count, MemoryLayout<UInt64>.size) }
+            }
+            watched.removeAll { descriptor in
+                // Still running: keep watching. Reaped, or unreapable (someone
+                // else waited for it, e.g. SIGCHLD set to SIG_IGN): let go.
+                if case .success(nil) = Result(catching: { () throws(Errno) in try descriptor.reap(blocking: false) }) {
+                    return false
+                }
+                descriptor.close()
+                return true
+            }
+        }
+    }
+}

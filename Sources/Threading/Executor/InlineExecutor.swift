@@ -1,0 +1,86 @@
+import Synchronization
+
+/// An executor that runs every job on the calling thread, at once and in
+/// order: Python's `multiprocessing.dummy` / `dummy_threading`, for debugging.
+///
+/// It has the same API as ``ThreadPool`` and a `ProcessPool`, so swapping it
+/// in takes one line, and then breakpoints, stack traces and print output
+/// all happen in the caller, deterministically:
+///
+/// ```swift
+/// let pool: any JobExecutor = debugging ? InlineExecutor() : ThreadPool()
+/// ```
+///
+/// `submit` returns an already finished future. The async calls run jobs on
+/// the calling task's thread, which blocks it while a job runs: that is the
+/// point of this executor, and why it is for debugging only.
+public final class InlineExecutor: JobExecutor {
+    private let isShutDown = Atomic<Bool>(false)
+
+    /// Creates an executor; it holds no threads.
+    public init() {}
+
+    /// Runs `job` now and returns its finished future.
+    ///
+    /// - Throws: ``JobError/shutDown`` after ``shutdown()``. The job's own
+    ///   error is not thrown here but delivered through the future.
+    public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
+        try submit { try job.run() }
+    }
+
+    /// Runs `body` now and returns its finished future.
+    ///
+    /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> JobFuture<T> {
+        guard !isShutDown.load(ordering: .acquiring) else { throw JobError.shutDown }
+        return JobFuture(finished: Result(catching: body))
+    }
+
+    /// Runs every job in input order on the caller, stopping at the first failure.
+    public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
+        var outputs: [J.Output] = []
+        for job in jobs {
+            try Task.checkCancellation()
+            outputs.append(try submit(job).wait())
+        }
+        return outputs
+    }
+
+    /// Runs one job per element the consumer asks for, in input order (which
+    /// is also completion order here), stopping at the first failure.
+    public func mapUnordered<J: Job>(_ jobs: some Sequence<J>)
+        -> AsyncThrowingStream<(index: Int, output: J.Output), any Error>
+    {
+        let source = InlineSource(executor: self, iterator: AnyIterator(jobs.makeIterator()))
+        return AsyncThrowingStream(unfolding: { try source.next() })
+    }
+
+    /// Refuses later jobs. Nothing is ever queued, so nothing is left to finish.
+    public func shutdown() async {
+        isShutDown.store(true, ordering: .releasing)
+    }
+}
+
+/// Feeds ``InlineExecutor/mapUnordered(_:)``; the iterator is only touched by
+/// the stream's single consumer, one call at a time.
+private final class InlineSource<J: Job>: @unchecked Sendable {
+    private let executor: InlineExecutor
+    private var iterator: AnyIterator<J>?
+    private var index = 0
+
+    init(executor: InlineExecutor, iterator: AnyIterator<J>) {
+        self.executor = executor
+        self.iterator = iterator
+    }
+
+    func next() throws -> (index: Int, output: J.Output)? {
+        guard let job = iterator?.next() else { return nil }
+        defer { index += 1 }
+        do {
+            return (index, try executor.submit(job).wait())
+        } catch {
+            iterator = nil
+            throw error
+        }
+    }
+}

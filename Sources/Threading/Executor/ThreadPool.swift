@@ -1,0 +1,126 @@
+/// A fixed set of ``PosixThread``s running jobs and closures, Python's
+/// `concurrent.futures.ThreadPoolExecutor` and `multiprocessing.pool.ThreadPool`.
+///
+/// ```swift
+/// let pool = ThreadPool()                       // one thread per usable CPU
+/// let future = try pool.submit { expensiveComputation() }
+/// let squares = try await pool.map((1...100).map { Square(x: $0) })
+/// await pool.shutdown()                         // finishes queued work
+/// ```
+///
+/// A `ThreadPool` is a ``JobExecutor``: code written against that protocol
+/// switches to a `ProcessPool` (or to ``InlineExecutor`` for debugging) in one
+/// line. Jobs never run on Swift's cooperative threads, so they may block;
+/// the async calls (``run(_:)-(()->T)``, ``JobExecutor/map(_:)``, ``shutdown()``) never block a
+/// cooperative thread.
+///
+/// ## Errors and cancellation
+/// An error thrown by a job reaches whoever waits for its future. Cancelling
+/// a future (or the task awaiting it) before the job starts means it never
+/// runs; a running job cannot be stopped and finishes. A job that traps
+/// crashes the whole process, as any code on any thread would: use a
+/// `ProcessPool` to isolate crashes.
+///
+/// ## Shutting down
+/// ``shutdown()`` stops accepting work (later submissions throw
+/// ``JobError/shutDown``), finishes everything already queued, then lets the
+/// threads exit. A pool released without `shutdown` does the same in the
+/// background, so no thread leaks.
+public final class ThreadPool: JobExecutor {
+    /// The number of threads a pool gets by default: ``AvailableProcessors/count``.
+    public static var defaultThreadCount: Int { AvailableProcessors.count }
+
+    /// The number of worker threads.
+    public let threadCount: Int
+    @usableFromInline
+    let queue: WorkQueue
+    private let threads: [PosixThread]
+
+    /// Starts a pool of `threads` worker threads (at least 1; fewer traps).
+    ///
+    /// Failing to create a thread (the system's thread limit) traps: a pool
+    /// with fewer threads than asked for would silently change the program.
+    public init(threads: Int = ThreadPool.defaultThreadCount) {
+        precondition(threads >= 1, "a ThreadPool needs at least one thread, got \(threads)")
+        let queue = WorkQueue(workers: threads)
+        self.threadCount = threads
+        self.queue = queue
+        self.threads = (1...threads).map { index in
+            PosixThread(name: "ThreadPool-\(index)") { queue.runWorker() }
+        }
+        for thread in self.threads {
+            do {
+                try thread.start()
+            } catch {
+                preconditionFailure("ThreadPool could not start its threads: \(error)")
+            }
+        }
+    }
+
+    deinit {
+        queue.beginShutdown()
+    }
+
+    // MARK: Submitting
+
+    /// Queues `job` and returns its future at once. The job runs on a pool
+    /// thread as it is, without being encoded.
+    ///
+    /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    @inlinable
+    public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
+        let future = JobFuture<J.Output>()
+        let accepted = queue.enqueue {
+            guard future.markRunning() else { return }  // cancelled while queued
+            future.complete(with: Result { try job.run() })
+        }
+        guard accepted else { throw JobError.shutDown }
+        return future
+    }
+
+    /// Queues a closure and returns its future at once. Unlike a ``Job`` the
+    /// closure and its result need not be `Codable`: a closure can never go
+    /// to a `ProcessPool`.
+    ///
+    /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    @inlinable
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> JobFuture<T> {
+        let future = JobFuture<T>()
+        let accepted = queue.enqueue {
+            guard future.markRunning() else { return }  // cancelled while queued
+            future.complete(with: Result(catching: body))
+        }
+        guard accepted else { throw JobError.shutDown }
+        return future
+    }
+
+    /// Runs a closure on a pool thread and returns its result, suspending
+    /// (not blocking) the calling task. Cancelling the task before the closure
+    /// starts means it never runs.
+    ///
+    /// - Throws: what `body` throws, ``JobError/cancelled``, ``JobError/shutDown``.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await submit(body).value
+    }
+
+    // MARK: Shutting down
+
+    /// Stops accepting work, finishes every queued job, and returns once every
+    /// thread has exited. Suspends without blocking a cooperative thread.
+    /// Calling it again is not an error.
+    public func shutdown() async {
+        queue.beginShutdown()
+        await queue.workersFinished()
+    }
+
+    /// Stops accepting work and lets queued jobs finish; with `wait`, blocks
+    /// until they have and every thread is joined. Calling it from a job on
+    /// this pool with `wait: true` would deadlock and is a programmer error.
+    @available(*, noasync, message: "use 'await shutdown()' from async code")
+    public func shutdown(wait: Bool) {
+        queue.beginShutdown()
+        guard wait else { return }
+        queue.waitForWorkers()
+        for thread in threads { thread.join() }
+    }
+}

@@ -1,0 +1,135 @@
+import DequeModule
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The queue and worker loop behind ``ThreadPool``: one mutex, one condition
+/// that idle workers wait on, and a `Deque` of type-erased work items.
+///
+/// Kept apart from `ThreadPool` so the workers never keep the pool object
+/// alive: a pool dropped without `shutdown` still finishes its queued work,
+/// and its threads then exit.
+@usableFromInline
+final class WorkQueue: @unchecked Sendable {
+    @usableFromInline
+    typealias Item = @Sendable () -> Void
+
+    private enum State {
+        case accepting
+        /// No new work; workers drain the queue, then exit.
+        case draining
+    }
+
+    private let mutex = PThreadMutex()
+    /// Signalled when work arrives for an idle worker, broadcast on shutdown.
+    private let workAvailable = PThreadCondition()
+    /// Broadcast when the last worker exits.
+    private let workersExited = PThreadCondition()
+    // Guarded by `mutex`:
+    private var items = Deque<Item>()
+    /// `items.count`, also readable without the mutex, for idle workers that
+    /// look for work a little while before going to sleep.
+    private let queuedCount = Atomic<Int>(0)
+    private var state = State.accepting
+    private var idleWorkers = 0
+    /// Signals sent to idle workers that have not woken yet, so that a burst
+    /// of submissions does not signal the same sleeping worker many times.
+    private var pendingWakeups = 0
+    private var liveWorkers: Int
+    private var exitWaiters: [UnsafeContinuation<Void, Never>] = []
+
+    init(workers: Int) {
+        liveWorkers = workers
+    }
+
+    /// Queues `item`; `false` if the queue no longer accepts work.
+    @usableFromInline
+    func enqueue(_ item: @escaping Item) -> Bool {
+        mutex.lock()
+        guard case .accepting = state else {
+            mutex.unlock()
+            return false
+        }
+        items.append(item)
+        queuedCount.store(items.count, ordering: .relaxed)
+        let wake = idleWorkers > pendingWakeups
+        if wake { pendingWakeups += 1 }
+        mutex.unlock()
+        if wake { workAvailable.signal() }
+        return true
+    }
+
+    /// Runs on each worker thread until the queue is drained after shutdown.
+    func runWorker() {
+        while let item = nextItem() {
+            item()
+        }
+        workerExited()
+    }
+
+    private func nextItem() -> Item? {
+        mutex.lock()
+        if items.isEmpty, case .accepting = state {
+            // Submitters often add the next job within microseconds: look for
+            // it a few times before sleeping, which would cost this thread a
+            // futex wait and the submitter a futex wake.
+            mutex.unlock()
+            for _ in 0..<Self.spinsBeforeSleeping where queuedCount.load(ordering: .relaxed) == 0 {
+                sched_yield()
+            }
+            mutex.lock()
+        }
+        defer { mutex.unlock() }
+        while items.isEmpty {
+            guard case .accepting = state else { return nil }
+            idleWorkers += 1
+            workAvailable.wait(on: mutex)
+            idleWorkers -= 1
+            if pendingWakeups > 0 { pendingWakeups -= 1 }
+        }
+        let item = items.removeFirst()
+        queuedCount.store(items.count, ordering: .relaxed)
+        return item
+    }
+
+    private static var spinsBeforeSleeping: Int { 50 }
+
+    private func workerExited() {
+        let waiters: [UnsafeContinuation<Void, Never>] = mutex.withLock {
+            liveWorkers -= 1
+            guard liveWorkers == 0 else { return [] }
+            workersExited.broadcast()
+            defer { exitWaiters = [] }
+            return exitWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Stops accepting work and lets workers exit once the queue is empty.
+    func beginShutdown() {
+        mutex.withLock {
+            state = .draining
+            workAvailable.broadcast()
+        }
+    }
+
+    /// Blocks until every worker has exited.
+    func waitForWorkers() {
+        mutex.withLock {
+            while liveWorkers > 0 { workersExited.wait(on: mutex) }
+        }
+    }
+
+    /// Suspends, without blocking a thread, until every worker has exited.
+    func workersFinished() async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let done: Bool = mutex.withLock {
+                if liveWorkers == 0 { return true }
+                exitWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+}

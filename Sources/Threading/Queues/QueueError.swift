@@ -1,0 +1,24 @@
+/// Why a ``BlockingQueue`` operation did not put or get an element.
+public enum QueueError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The queue was shut down (``BlockingQueue/shutdown(immediate:)``): puts
+    /// fail at once; gets fail once the queue is empty. Python 3.13's `ShutDown`.
+    case shutDown
+    /// A timed ``BlockingQueue/get(timeout:)`` found the queue empty until the
+    /// timeout passed. Python's `Empty`.
+    case empty
+    /// A timed ``BlockingQueue/put(_:timeout:)`` found the queue full until
+    /// the timeout passed. Python's `Full`.
+    case full
+    /// ``BlockingQueue/taskDone()`` was called more times than elements were
+    /// put. Python raises `ValueError`.
+    case taskDoneTooManyTimes
+
+    public var description: String {
+        switch self {
+        case .shutDown: "the queue was shut down"
+        case .empty: "the queue stayed empty until the timeout passed"
+        case .full: "the queue stayed full until the timeout passed"
+        case .taskDoneTooManyTimes: "taskDone() was called more times than elements were put"
+        }
+    }
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A condition variable bound to a ``Lock``, Python's `threading.Condition`.
+///
+/// Threads hold the lock, check some shared state, and ``wait()`` until
+/// another thread changes it and calls ``notify(count:)`` or ``notifyAll()``.
+///
+/// ```swift
+/// let condition = Condition()
+/// // consumer
+/// condition.withLock {
+///     condition.wait(until: { !items.isEmpty })
+///     process(items.removeFirst())
+/// }
+/// // producer
+/// condition.withLock {
+///     items.append(item)
+///     condition.notify()
+/// }
+/// ```
+///
+/// A plain ``wait()`` may return without a notification (a spurious wake-up,
+/// as with every condition variable): re-check the state, or use the
+/// predicate form ``wait(timeout:until:)``, which does that for you.
+/// Timeouts are measured on the monotonic clock, so changing the wall clock
+/// never shortens or stretches a wait.
+///
+/// Waiting without holding the lock is a programmer error and traps with a
+/// message (Python raises `RuntimeError`).
+public final class Condition: @unchecked Sendable {
+    /// The lock that guards the state this condition is about.
+    public let lock: Lock
+    private let condition = PThreadCondition()
+
+    /// Creates a condition on `lock`, or on a new lock.
+    public init(lock: Lock = Lock()) {
+        self.lock = lock
+    }
+
+    /// Runs `body` holding the condition's lock.
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        try lock.withLock(body)
+    }
+
+    /// Releases the lock, blocks until notified (or woken spuriously), and
+    /// takes the lock again before returning. The caller must hold the lock.
+    ///
+    /// The corresponding C function is `pthread_cond_wait`.
+    public func wait() {
+        _ = wait(until: .distantFuture)
+    }
+
+    /// Like ``wait()``, giving up after `timeout` on the monotonic clock.
+    ///
+    /// - Returns: `false` if the timeout passed (not an error); the lock is
+    ///   held again in both cases.
+    ///
+    /// The corresponding C function is `pthread_cond_clockwait` on `CLOCK_MONOTONIC`.
+    public func wait(timeout: Duration) -> Bool {
+        wait(until: .after(timeout))
+    }
+
+    /// Waits until `predicate` is true, re-checking it after every wake-up,
+    /// so spurious wake-ups never leak out (Python's `wait_for`).
+    ///
+    /// The caller must hold the lock; `predicate` runs with it held.
+    ///
+    /// - Parameters:
+    ///   - timeout: how long to wait in all, on the monotonic clock; `nil` waits forever.
+    ///   - predicate: the state to wait for.
+    /// - Returns: the predicate's last value: `false` only if the timeout passed first.
+    @discardableResult
+    public func wait<E: Error>(timeout: Duration? = nil, until predicate: () throws(E) -> Bool) throws(E) -> Bool {
+        let deadline = timeout.map(Deadline.after) ?? .distantFuture
+        while try !predicate() {
+            if !wait(until: deadline) { return try predicate() }
+        }
+        return true
+    }
+
+    /// Wakes up to `count` threads waiting on this condition. Notifying when
+    /// nobody waits is not an error: it does nothing. The caller should hold
+    /// the lock, so no waiter misses the change.
+    ///
+    /// The corresponding C function is `pthread_cond_signal`.
+    public func notify(count: Int = 1) {
+        for _ in 0..<max(count, 0) { condition.signal() }
+    }
+
+    /// Wakes every thread waiting on this condition.
+    ///
+    /// The corresponding C function is `pthread_cond_broadcast`.
+    public func notifyAll() {
+        condition.broadcast()
+    }
+
+    private func wait(until deadline: Deadline) -> Bool {
+        let rc = condition.waitReportingError(on: lock.mutex, until: deadline)
+        switch rc {
+        case 0: return true
+        case ETIMEDOUT: return false
+        case EPERM: preconditionFailure("Condition.wait: the calling thread does not hold the condition's lock")
+        default: preconditionFailure("Condition.wait failed with error \(rc)")
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/// Misuse of a ``BoundedSemaphore``.
+public enum SemaphoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// ``BoundedSemaphore/release(count:)`` would have raised the value past
+    /// the initial value (Python raises `ValueError`). The value is unchanged.
+    case overReleased(bound: Int)
+
+    public var description: String {
+        switch self {
+        case .overReleased(let bound):
+            "the bounded semaphore was released more times than it was acquired (its bound is \(bound))"
+        }
+    }
+}

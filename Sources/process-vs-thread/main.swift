@@ -1,2 +1,0 @@
-import Multiprocessing
-print("process-vs-thread: coming soon")

@@ -1,0 +1,162 @@
+import Testing
+import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("ChildProcess", .timeLimit(.minutes(1)))
+struct ChildProcessTests {
+    @Test(arguments: [0, 1, 42, 255] as [Int32])
+    func exitCodeReachesJoin(code: Int32) throws {
+        let child = try ChildProcess.fork { code }
+        #expect(try child.join() == .exited(code))
+    }
+
+    @Test func exitCodeIsTruncatedToEightBits() throws {
+        let child = try ChildProcess.fork { 256 + 7 }
+        #expect(try child.join() == .exited(7))
+    }
+
+    @Test func thrownErrorBecomesExitCodeOne() throws {
+        struct Boom: Error {}
+        let child = try ChildProcess.fork { throw Boom() }
+        #expect(try child.join() == .exited(1))
+    }
+
+    @Test func signalDeathIsReported() throws {
+        let child = try ChildProcess.fork { raise(SIGUSR1); return 0 }
+        #expect(try child.join() == .signaled(SIGUSR1))
+        #expect(try child.join().description.contains("SIGUSR1"))
+    }
+
+    @Test func trapIsReportedAsSignal() throws {
+        let child = try ChildProcess.fork { fatalError("deliberate trap in a test child") }
+        guard case .signaled(let signal) = try child.join() else {
+            Issue.record("a trapping child must die by a signal")
+            return
+        }
+        #expect(signal == SIGILL || signal == SIGTRAP)
+    }
+
+    @Test func joinTwiceGivesTheSameStatus() throws {
+        let child = try ChildProcess.fork { 3 }
+        #expect(try child.join() == .exited(3))
+        #expect(try child.join() == .exited(3))
+        #expect(try child.join(timeout: .zero) == .exited(3))
+        #expect(child.exitStatus == .exited(3))
+        #expect(!child.isAlive)
+    }
+
+    @Test func timedJoinReturnsNilWhileRunningAndDoesNotWaitTooLong() throws {
+        let child = try ChildProcess.fork { sleep(30); return 0 }
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try child.join(timeout: .milliseconds(100)) == nil)
+        let waited = clock.now - start
+        #expect(waited >= .milliseconds(95) && waited < .seconds(5))
+        #expect(child.isAlive)
+        child.kill()
+        #expect(try child.join(timeout: .seconds(10)) == .signaled(SIGKILL))
+    }
+
+    @Test func timedJoinReturnsPromptlyWhenTheChildExits() throws {
+        let child = try ChildProcess.fork { usleep(50_000); return 5 }
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try child.join(timeout: .seconds(20)) == .exited(5))
+        #expect(clock.now - start < .seconds(10))
+    }
+
+    @Test func terminateSendsSigterm() throws {
+        let child = try ChildProcess.fork { sleep(30); return 0 }
+        child.terminate()
+        #expect(try child.join(timeout: .seconds(10)) == .signaled(SIGTERM))
+        child.terminate()  // after exit: not an error
+        child.kill()
+    }
+
+    @Test func killSendsSigkillEvenWhenSigtermIsIgnored() throws {
+        let child = try ChildProcess.fork {
+            signal(SIGTERM, SIG_IGN)
+            sleep(30)
+            return 0
+        }
+        usleep(20_000)
+        child.terminate()
+        #expect(try child.join(timeout: .milliseconds(200)) == nil)
+        child.kill()
+        #expect(try child.join(timeout: .seconds(10)) == .signaled(SIGKILL))
+    }
+
+    @Test func concurrentJoinsAllSeeTheStatus() async throws {
+        let child = try ChildProcess.fork { usleep(100_000); return 9 }
+        try await withThrowingTaskGroup(of: Optional<Multiprocessing.ExitStatus>.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try child.join(timeout: .seconds(20)) }
+            }
+            for try await status in group {
+                #expect(status == .exited(9))
+            }
+        }
+    }
+
+    @Test func childRunsInACopyOfMemory() throws {
+        final class Box: @unchecked Sendable { var value = 1 }
+        let box = Box()
+        let child = try ChildProcess.fork {
+            box.value = 2
+            return box.value == 2 ? 0 : 1
+        }
+        #expect(try child.join() == .exited(0))
+        #expect(box.value == 1, "the child's write must not reach the parent")
+    }
+
+    @Test func nameAndPidAreReported() throws {
+        let child = try ChildProcess.fork(name: "a-rather-long-child-name") { sleep(30); return 0 }
+        #expect(child.name == "a-rather-long-child-name")
+        #expect(child.pid > 0 && child.pid != getpid())
+        let named = ProcessInspection.eventually {
+            (try? String(contentsOfFile: "/proc/\(child.pid)/comm", encoding: .utf8)) == "a-rather-long-c\n"
+        }
+        #expect(named, "the OS shows the first 15 bytes of the name")
+        child.kill()
+        _ = try child.join()
+        let unnamed = try ChildProcess.fork { 0 }
+        #expect(unnamed.name.hasPrefix("ChildProcess-"))
+        _ = try unnamed.join()
+    }
+
+    @Test func droppedRunningChildIsReapedWhenItExits() throws {
+        var pid: pid_t = 0
+        do {
+            let child = try ChildProcess.fork { usleep(50_000); return 0 }
+            pid = child.pid
+        }
+        let gone = ProcessInspection.eventually(within: .seconds(10)) {
+            ProcessInspection.state(of: pid) == nil
+        }
+        #expect(gone, "a dropped child must be reaped, not left a zombie")
+    }
+
+    @Test func droppedExitedChildIsReapedAtOnce() throws {
+        var pid: pid_t = 0
+        do {
+            let child = try ChildProcess.fork { 0 }
+            pid = child.pid
+            #expect(ProcessInspection.eventually { ProcessInspection.state(of: pid) == "Z" })
+        }
+        #expect(ProcessInspection.eventually { ProcessInspection.state(of: pid) == nil })
+    }
+
+    @Test func thousandForkJoinCyclesLeaveNoZombieAndNoDescriptor() throws {
+        let descriptorsBefore = ProcessInspection.openDescriptorCount()
+        for index in 0..<1_000 {
+            let child = try ChildProcess.fork { Int32(index % 7) }
+            #expect(try child.join() == .exited(Int32(index % 7)))
+        }
+        // Other tests run in parallel and may hold a few descriptors or
+        // unreaped children right now; a leak here would be 1,000.
+        #expect(ProcessInspection.openDescriptorCount() - descriptorsBefore < 30)
+        #expect(ProcessInspection.zombieChildren().count < 30)
+    }
+}

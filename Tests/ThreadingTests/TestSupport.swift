@@ -1,0 +1,50 @@
+import Synchronization
+import Testing
+@testable import Threading
+
+/// How long `body` took, on the monotonic clock.
+func measure(_ body: () throws -> Void) rethrows -> Duration {
+    let start = ContinuousClock.now
+    try body()
+    return ContinuousClock.now - start
+}
+
+/// Generous upper bound for "returned promptly" on a noisy 2-vCPU VM.
+let prompt = Duration.seconds(5)
+
+/// Starts `count` threads running `body(index)` and returns them.
+func startThreads(_ count: Int, name: String = "test", _ body: @escaping @Sendable (Int) -> Void) throws -> [PosixThread] {
+    let threads = (0..<count).map { index in PosixThread(name: "\(name)-\(index)") { body(index) } }
+    for thread in threads { try thread.start() }
+    return threads
+}
+
+/// A thread-safe counter for tests.
+final class Counter: Sendable {
+    private let storage = Atomic<Int>(0)
+    @discardableResult
+    func increment(by amount: Int = 1) -> Int { storage.add(amount, ordering: .relaxed).newValue }
+    var value: Int { storage.load(ordering: .relaxed) }
+}
+
+/// A thread-safe list for recording orders of events.
+final class Recorder<Element: Sendable>: Sendable {
+    private let storage = Mutex<[Element]>([])
+    func append(_ element: Element) { storage.withLock { $0.append(element) } }
+    var elements: [Element] { storage.withLock { $0 } }
+}
+
+/// Polls `condition` (test-only) until it holds or `limit` passes.
+func eventually(_ limit: Duration = prompt, _ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        usleepMilliseconds(1)
+    }
+    return condition()
+}
+
+func usleepMilliseconds(_ ms: Int) {
+    let event = Event()
+    _ = event.wait(timeout: .milliseconds(ms))
+}
