@@ -35,13 +35,12 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
 
     // The hot paths are `@inlinable` so that executors outside this module
     // (and benchmarks) get code specialized for their `Value` instead of
-    // generic code that looks up type metadata on every call. The lock is a
-    // pthread mutex rather than `Synchronization.Mutex`, whose futex-based
-    // lock ThreadSanitizer cannot see.
+    // generic code that looks up type metadata on every call. The lock is an
+    // entry of a shared table of pthread mutexes: no allocation per future,
+    // and unlike `Synchronization.Mutex` visible to ThreadSanitizer. No code
+    // holds it while taking another lock or calling out.
     @usableFromInline
-    let mutex: PThreadMutexStorage
-    @usableFromInline
-    var state: State  // guarded by `mutex`
+    var state: State  // guarded by `PThreadMutexTable.shared.lock(for: self)`
 
     /// What an executor runs for this future, kept here so that the
     /// executor's queue entry can be a closure capturing only the future,
@@ -52,15 +51,15 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
 
     @inlinable
     func withState<R>(_ body: (inout State) -> R) -> R {
-        mutex.lock()
-        defer { mutex.unlock() }
+        let table = PThreadMutexTable.shared
+        table.lock(for: self)
+        defer { table.unlock(for: self) }
         return body(&state)
     }
 
     /// Creates a pending future; executors complete it with ``complete(with:)``.
     @inlinable
     package init() {
-        mutex = PThreadMutexStorage()
         state = .queued([])
         work = nil
     }
@@ -68,7 +67,6 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// Creates a pending future for `work`, which ``runWork()`` runs.
     @inlinable
     package init(work: @escaping @Sendable () throws -> Value) {
-        mutex = PThreadMutexStorage()
         state = .queued([])
         self.work = work
     }
@@ -76,7 +74,6 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// Creates a future that is already finished with `result`.
     @inlinable
     package init(finished result: Result<Value, any Error>) {
-        mutex = PThreadMutexStorage()
         state = .finished(result)
         work = nil
     }
