@@ -39,7 +39,7 @@ endless.cancel()
 do {
     _ = try await endless.value
 } catch JobError.cancelled {
-    print("a running job was cancelled; the pool now has workers \(pool.workerPIDs)")
+    print("a running job was cancelled: its worker was killed and is being replaced")
 }
 
 await pool.shutdown()
