@@ -251,22 +251,22 @@ final class EventLoop {
     func flush(_ handle: WorkerHandle) {
         guard handle.socket >= 0 else { return }
         while handle.hasUnsentBytes {
-            let result = handle.outgoing.withUnsafeBytes { bytes in
-                try? valueOrErrno {
-                    send(handle.socket, bytes.baseAddress! + handle.sentCount, bytes.count - handle.sentCount,
-                         Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            let socket = handle.socket, offset = handle.sentCount
+            do {
+                handle.sentCount += try handle.outgoing.withBytes { bytes throws(Errno) in
+                    try valueOrErrno {
+                        send(socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+                    }
                 }
-            }
-            guard let sent = result else {
-                if errno == EAGAIN {
-                    watchWritable(handle, true)
-                } else {
-                    handle.outgoing.removeAll() // the worker is gone: its end of stream will say so
-                    handle.sentCount = 0
-                }
+            } catch .wouldBlock {
+                watchWritable(handle, true)
+                return
+            } catch {
+                // The worker is gone (EPIPE, ECONNRESET): its end of stream or pidfd says how.
+                handle.outgoing.removeAll()
+                handle.sentCount = 0
                 return
             }
-            handle.sentCount += sent
         }
         handle.outgoing.removeAll(keepingCapacity: handle.outgoing.capacity <= 1 << 20)
         handle.sentCount = 0
