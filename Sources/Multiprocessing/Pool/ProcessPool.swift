@@ -83,6 +83,8 @@ public final class ProcessPool: JobExecutor {
         /// ``ProcessPoolError/initializerFailed(_:)`` and the pool stops.
         public var initializer: (any Job)?
 
+        /// Options with every default: spawned workers, no recycling, no time
+        /// limit, no initializer.
         public init(startMethod: StartMethod = .spawn, maxJobsPerWorker: Int? = nil,
                     jobTimeout: Duration? = nil, initializer: (any Job)? = nil) {
             self.startMethod = startMethod

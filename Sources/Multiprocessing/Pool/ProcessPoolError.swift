@@ -12,11 +12,13 @@ public struct JobDescription: Sendable, Hashable, CustomStringConvertible {
     /// sent to workers, starting at 1.
     public let sequenceNumber: UInt64
 
+    /// Describes the job of type `typeName` sent as number `sequenceNumber`.
     public init(typeName: String, sequenceNumber: UInt64) {
         self.typeName = typeName
         self.sequenceNumber = sequenceNumber
     }
 
+    /// "job #12 (MyApp.Resize)".
     public var description: String { "job #\(sequenceNumber) (\(typeName))" }
 }
 
@@ -52,6 +54,7 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     /// worker's private socket, descriptor 3); it was killed.
     case workerProtocolViolation(pid: Glibc.pid_t, detail: String, job: JobDescription)
 
+    /// What happened, to which job, in one sentence.
     public var description: String {
         switch self {
         case let .workerCrashed(pid, status, job):
