@@ -10,3 +10,9 @@ func eventually(within timeout: Duration = .seconds(3), _ condition: () async ->
     }
     return await condition()
 }
+
+/// Every pool suite, one at a time: pools hold descriptors and start children,
+/// and tests elsewhere that count this process's descriptors or children run
+/// in parallel with them; one pool test at a time keeps that noise small.
+@Suite("ProcessPool", .serialized, .timeLimit(.minutes(2)))
+enum ProcessPoolSuites {}

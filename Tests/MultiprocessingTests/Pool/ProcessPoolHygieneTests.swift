@@ -89,33 +89,35 @@ func isGone(_ pid: Int32) -> Bool {
     return state == nil || state == "Z" || state == "X"
 }
 
-@Suite("ProcessPool hygiene", .timeLimit(.minutes(1)))
-struct ProcessPoolHygieneTests {
-    @Test func descriptorsAndChildrenStayFlatOverThousandsOfJobsAndReplacements() async throws {
-        let host = try ProcessPool(workers: 1)
-        let report = try await host.run(LeakScenario())
-        await host.shutdown()
-        #expect(report.outputsCorrect)
-        #expect(report.distinctWorkers >= 4, "workers were recycled")
-        #expect(report.crashesReported == 10)
-        #expect(report.before.children == 0)
-        #expect(report.after == report.before, "no descriptor or child left behind")
-    }
+extension ProcessPoolSuites {
+    @Suite("ProcessPool hygiene", .timeLimit(.minutes(1)))
+    struct ProcessPoolHygieneTests {
+        @Test func descriptorsAndChildrenStayFlatOverThousandsOfJobsAndReplacements() async throws {
+            let host = try ProcessPool(workers: 1)
+            let report = try await host.run(LeakScenario())
+            await host.shutdown()
+            #expect(report.outputsCorrect)
+            #expect(report.distinctWorkers >= 4, "workers were recycled")
+            #expect(report.crashesReported == 10)
+            #expect(report.before.children == 0)
+            #expect(report.after == report.before, "no descriptor or child left behind")
+        }
 
-    @Test(arguments: [(SIGKILL, ProcessPool.StartMethod.Coded.spawn), (SIGKILL, .fork), (SIGINT, .spawn), (SIGTERM, .spawn)])
-    func workersDieWithTheirParent(signal: Int32, method: ProcessPool.StartMethod.Coded) async throws {
-        let host = try ProcessPool(workers: 1)
-        var pids = try await host.run(StartInnerPool(method: method))
-        let parent = pids.removeLast()
-        #expect(pids.count == 2)
-        #expect(pids.allSatisfy { !isGone($0) })
-        kill(parent, signal)
-        let start = ContinuousClock.now
-        #expect(await eventually(within: .seconds(1)) { pids.allSatisfy(isGone) },
-                "the inner pool's workers are gone within a second of their parent")
-        #expect(ContinuousClock.now - start < .seconds(1))
-        #expect(await eventually { !host.workerPIDs.contains(parent) && host.workerPIDs.count == 1 })
-        #expect(try await host.run(AddOne(x: 1)) == 2, "the host pool replaced its killed worker")
-        await host.shutdown()
+        @Test(arguments: [(SIGKILL, ProcessPool.StartMethod.Coded.spawn), (SIGKILL, .fork), (SIGINT, .spawn), (SIGTERM, .spawn)])
+        func workersDieWithTheirParent(signal: Int32, method: ProcessPool.StartMethod.Coded) async throws {
+            let host = try ProcessPool(workers: 1)
+            var pids = try await host.run(StartInnerPool(method: method))
+            let parent = pids.removeLast()
+            #expect(pids.count == 2)
+            #expect(pids.allSatisfy { !isGone($0) })
+            kill(parent, signal)
+            let start = ContinuousClock.now
+            #expect(await eventually(within: .seconds(1)) { pids.allSatisfy(isGone) },
+                    "the inner pool's workers are gone within a second of their parent")
+            #expect(ContinuousClock.now - start < .seconds(1))
+            #expect(await eventually { !host.workerPIDs.contains(parent) && host.workerPIDs.count == 1 })
+            #expect(try await host.run(AddOne(x: 1)) == 2, "the host pool replaced its killed worker")
+            await host.shutdown()
+        }
     }
 }
