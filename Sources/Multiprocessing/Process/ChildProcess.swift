@@ -66,7 +66,7 @@ public final class ChildProcess: Sendable {
     public let name: String
 
     private let descriptor: PIDDescriptor
-    private let state = Mutex(State.running)
+    private let state = LockedState(State.running)
 
     private static let counter = Atomic<Int>(0)
 
