@@ -117,6 +117,8 @@ func compare<T: Codable & Equatable>(_ name: String, _ value: T) throws {
         let binaryTime = try medianNanoseconds(binaryBody)
         let jsonTime = try medianNanoseconds(jsonBody)
         print("  \(operation.padding(toLength: 12, withPad: " ", startingAt: 0)) \(format(binaryTime))   \(format(jsonTime))   \(String(format: "%6.1fx", jsonTime / binaryTime))")
+        // The line Benchmarks/run-all collects into its summary table.
+        print("BENCH\tcodec\t\(name) \(operation)\tns\tlower\t\(binaryTime)\tJSONEncoder/JSONDecoder\t\(jsonTime)")
     }
 }
 

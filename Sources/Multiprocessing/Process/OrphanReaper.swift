@@ -1,6 +1,5 @@
 internal import CMultiprocessing
 internal import Threading
-import Synchronization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -18,8 +17,8 @@ final class OrphanReaper: Sendable {
 
     private enum ThreadState { case notStarted, running }
 
-    private let adopted = Mutex<[PIDDescriptor]>([])
-    private let threadState = Mutex(ThreadState.notStarted)
+    private let adopted = LockedState<[PIDDescriptor]>([])
+    private let threadState = LockedState(ThreadState.notStarted)
     private let wakeup: Int32
 
     private init() {
