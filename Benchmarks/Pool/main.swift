@@ -258,23 +258,31 @@ let death = try await measure { try await deathToError() }
 print("Swift measured; running Python 3's peer (this takes a while)...")
 let python = runPythonPeer() ?? [:]
 
-func row(_ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, higherIsBetter: Bool, target: String) {
+func row(_ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, higherIsBetter: Bool, target: String,
+         peer: String) {
+    if let pythonValue {
+        bench.append("BENCH\tpool\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(swift)\t\(peer)\t\(pythonValue)")
+    }
     let ratio = pythonValue.map { higherIsBetter ? swift / $0 : $0 / swift }
     let pythonText = pythonValue.map { String(format: "%12.1f", $0) } ?? "         n/a"
     let ratioText = ratio.map { String(format: "%7.2fx", $0) } ?? "     n/a"
     print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", swift)) \(pythonText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)")
 }
 
+var bench: [String] = []
 print("\nworkload                                            Swift       Python   better   unit     target")
-row("submit, one job each (vs ProcessPoolExecutor)", submitPerSecond, python["submit_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 10x")
-row("map, automatic chunking (vs Pool.map)", mapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 1x")
-row("map, job Codable as a single value", compactMapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 1x")
-row("start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false, target: "<= 2 ms")
-row("start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false, target: "<= 10 ms")
-row("start to first result, spawn (vs forkserver)", startSpawn, python["start_forkserver_ms"], unit: "ms", higherIsBetter: false, target: "")
-row("worker death to caller's error", death, python["death_to_error_ms"], unit: "ms", higherIsBetter: false, target: "<= 5 ms")
+row("submit, one job each (vs ProcessPoolExecutor)", submitPerSecond, python["submit_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 10x", peer: "Python ProcessPoolExecutor.submit")
+row("map, automatic chunking (vs Pool.map)", mapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 1x", peer: "Python Pool.map")
+row("map, job Codable as a single value", compactMapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 1x", peer: "Python Pool.map")
+row("start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false, target: "<= 2 ms", peer: "Python Pool, fork")
+row("start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false, target: "<= 10 ms", peer: "Python Pool, spawn")
+row("start to first result, spawn (vs forkserver)", startSpawn, python["start_forkserver_ms"], unit: "ms", higherIsBetter: false, target: "", peer: "Python Pool, forkserver")
+row("worker death to caller's error", death, python["death_to_error_ms"], unit: "ms", higherIsBetter: false, target: "<= 5 ms", peer: "Python ProcessPoolExecutor")
 let pythonSpeedup = python["busy_serial_s"].flatMap { serial in python["busy_pool_s"].map { serial / $0 } }
-row("8 CPU-bound jobs of 0.1 s, speedup", speedup, pythonSpeedup, unit: "x serial", higherIsBetter: true, target: ">= 1.9x")
+row("8 CPU-bound jobs of 0.1 s, speedup", speedup, pythonSpeedup, unit: "x serial", higherIsBetter: true, target: ">= 1.9x", peer: "Python Pool.map")
+
+print("")
+bench.forEach { print($0) }
 
 if arguments.contains("--json") {
     let swift: [String: Double] = [
