@@ -258,6 +258,7 @@ let death = try await measure { try await deathToError() }
 print("Swift measured; running Python 3's peer (this takes a while)...")
 let python = runPythonPeer() ?? [:]
 
+@MainActor
 func row(_ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, higherIsBetter: Bool, target: String,
          peer: String) {
     if let pythonValue {
