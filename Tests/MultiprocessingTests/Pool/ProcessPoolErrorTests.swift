@@ -52,6 +52,20 @@ extension ProcessPoolSuites {
             await pool.shutdown()
         }
 
+        @Test func aJobThatWritesToThePoolsSocketGetsItsWorkerKilled() async throws {
+            let pool = try ProcessPool(workers: 1)
+            let first = try await pool.run(WorkerPID())
+            let error = await #expect(throws: ProcessPoolError.self) { try await pool.run(CorruptTheChannel()) }
+            guard case .workerProtocolViolation(let pid, _, let job)? = error else {
+                Issue.record("unexpected \(String(describing: error))")
+                return
+            }
+            #expect(pid == first)
+            #expect(job.typeName.hasSuffix("CorruptTheChannel"))
+            #expect(try await pool.run(AddOne(x: 1)) == 2, "a replacement serves")
+            await pool.shutdown()
+        }
+
         @Test func submitAfterShutdownThrows() async throws {
             let pool = try ProcessPool(workers: 1)
             await pool.shutdown()
