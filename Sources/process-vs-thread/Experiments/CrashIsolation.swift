@@ -83,9 +83,17 @@ enum CrashIsolation {
             return 0
         }
         childEnd.close()
+        defer { parentEnd.close() }
         var delivered = 0
-        while (try? parentEnd.receive(Int.self)) != nil { delivered += 1 }
-        parentEnd.close()
+        while true {
+            guard try parentEnd.poll(timeout: .seconds(30)) else {
+                child.kill()
+                _ = try child.join()
+                throw DemoError.childFailed("the ThreadPool child sent nothing for 30 s and was killed")
+            }
+            guard (try? parentEnd.receive(Int.self)) != nil else { break }  // end of stream: the child is gone
+            delivered += 1
+        }
         return ThreadPoolOutcome(status: try child.join(), delivered: delivered, jobs: jobs.count)
     }
 

@@ -16,7 +16,7 @@ extension Experiment {
 
 /// The memory-footprint experiment's measuring code. Sizes are in KiB.
 enum MemoryFootprint {
-    struct ThreadCost: Equatable {
+    struct ThreadCost: Codable, Equatable {
         /// Growth of this process's resident set per idle thread.
         var residentKiB: Double
         /// Growth of its address space per thread (mostly the reserved stack).

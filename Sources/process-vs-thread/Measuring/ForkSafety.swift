@@ -14,12 +14,15 @@ enum ForkSafety {
     /// Waits until this process runs only its main thread.
     ///
     /// - Throws: ``DemoError/notSingleThreaded(_:)`` if other threads are
-    ///   still running after `timeout`: forking then could hang the child.
+    ///   still running after `timeout` (forking then could hang the child), or
+    ///   if `/proc/self/status` cannot be read, so nobody can tell.
     static func waitUntilSingleThreaded(timeout: Duration = .seconds(5)) throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
-        while ProcFiles.threadCount > 1 {
-            guard clock.now < deadline else { throw DemoError.notSingleThreaded(ProcFiles.threadCount) }
+        while true {
+            guard let count = ProcFiles.threadCount else { throw DemoError.notSingleThreaded(nil) }
+            if count == 1 { return }
+            guard clock.now < deadline else { throw DemoError.notSingleThreaded(count) }
             usleep(1_000)
         }
     }

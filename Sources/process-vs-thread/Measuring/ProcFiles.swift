@@ -27,14 +27,15 @@ enum ProcFiles {
     /// `smaps_rollup`, such as `Threads` or `Pss`.
     static func field(_ name: String, in text: String) -> Int? {
         for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
-            let rest = line.dropFirst(name.count + 1).split(separator: " ", omittingEmptySubsequences: true)
+            let rest = line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" })
             return rest.first.flatMap { Int($0) }
         }
         return nil
     }
 
-    /// How many threads this process runs now (`Threads:` of `/proc/self/status`).
-    static var threadCount: Int {
-        read("/proc/self/status").flatMap { field("Threads", in: $0) } ?? 0
+    /// How many threads this process runs now (`Threads:` of `/proc/self/status`),
+    /// or `nil` if `/proc` cannot tell.
+    static var threadCount: Int? {
+        read("/proc/self/status").flatMap { field("Threads", in: $0) }
     }
 }

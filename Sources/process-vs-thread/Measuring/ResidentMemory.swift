@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The memory a process occupies, as the kernel reports it.
-struct ProcessMemory: Equatable {
+struct ProcessMemory: Codable, Equatable {
     /// Resident set size: every page in RAM the process maps, including pages
     /// it shares with others (libraries, copy-on-write pages after `fork`).
     var residentKiB: Int
