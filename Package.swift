@@ -58,6 +58,13 @@ let package = Package(
         // MARK: Examples (each `swift run NAME`; CI runs them all)
 
         .executableTarget(name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process", swiftSettings: strictSettings),
+        .executableTarget(name: "pipe-duplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-duplex", swiftSettings: strictSettings),
+        .executableTarget(name: "pipe-simplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-simplex", swiftSettings: strictSettings),
+        .executableTarget(name: "connection-wait", dependencies: ["Multiprocessing"], path: "Examples/connection-wait", swiftSettings: strictSettings),
+        .executableTarget(name: "barrier", dependencies: ["Threading"], path: "Examples/barrier", swiftSettings: strictSettings),
+        .executableTarget(name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore", swiftSettings: strictSettings),
+        .executableTarget(name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue", swiftSettings: strictSettings),
+        .executableTarget(name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 

@@ -125,7 +125,7 @@ enum CrashIsolation {
             title: "Crash isolation (1 of \(threads.jobs) jobs traps)",
             measurements: [
                 Measurement(label: "ThreadPool: outputs delivered", value: Double(threads.delivered), unit: "jobs"),
-                Measurement(label: "ThreadPool: outputs lost (process \(died))", value: Double(threads.jobs - threads.delivered), unit: "jobs"),
+                Measurement(label: "ThreadPool: lost (process \(died))", value: Double(threads.jobs - threads.delivered), unit: "jobs"),
                 Measurement(label: "ProcessPool: outputs delivered", value: Double(processes.delivered), unit: "jobs"),
                 Measurement(label: "ProcessPool: jobs failed", value: Double(processes.failures.count), unit: "jobs"),
             ],

@@ -10,8 +10,8 @@ struct BarChart {
 
     static let width = 960.0
     static let margin = 24.0
-    static let labelWidth = 300.0
-    static let barMaximum = 470.0
+    static let labelWidth = 330.0
+    static let barMaximum = 440.0
     static let barHeight = 18.0
     static let barGap = 6.0
     static let lessonCharactersPerLine = 130
