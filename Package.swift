@@ -58,6 +58,13 @@ let package = Package(
         // MARK: Examples (each `swift run NAME`; CI runs them all)
 
         .executableTarget(name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process", swiftSettings: strictSettings),
+        .executableTarget(name: "thread-subclass", dependencies: ["Threading"], path: "Examples/thread-subclass", swiftSettings: strictSettings),
+        .executableTarget(name: "lock-vs-rlock", dependencies: ["Threading"], path: "Examples/lock-vs-rlock", swiftSettings: strictSettings),
+        .executableTarget(name: "semaphore-limit", dependencies: ["Threading"], path: "Examples/semaphore-limit", swiftSettings: strictSettings),
+        .executableTarget(name: "condition-producer-consumer", dependencies: ["Threading"], path: "Examples/condition-producer-consumer", swiftSettings: strictSettings),
+        .executableTarget(name: "event-start-signal", dependencies: ["Threading"], path: "Examples/event-start-signal", swiftSettings: strictSettings),
+        .executableTarget(name: "queue-worker-crew", dependencies: ["Threading"], path: "Examples/queue-worker-crew", swiftSettings: strictSettings),
+        .executableTarget(name: "threadpool-map", dependencies: ["Threading"], path: "Examples/threadpool-map", swiftSettings: strictSettings),
         .executableTarget(name: "pipe-duplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-duplex", swiftSettings: strictSettings),
         .executableTarget(name: "pipe-simplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-simplex", swiftSettings: strictSettings),
         .executableTarget(name: "connection-wait", dependencies: ["Multiprocessing"], path: "Examples/connection-wait", swiftSettings: strictSettings),

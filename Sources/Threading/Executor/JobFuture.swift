@@ -1,7 +1,3 @@
-// Public only so that the hot paths below can be `@inlinable`: executors
-// outside this module (and benchmarks) then get code specialized for their
-// `Value`, instead of generic code that looks up type metadata on every call.
-public import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +16,7 @@ import Glibc
 /// running it (and starts a replacement), a ``ThreadPool`` cannot stop a
 /// thread, so the job finishes and `cancel()` returns `false`. Cancelling a
 /// task that awaits ``value`` cancels the job the same way.
-public final class JobFuture<Value: Sendable>: Sendable {
+public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     @usableFromInline
     enum Waiter: Sendable {
         case task(UnsafeContinuation<Value, any Error>)
@@ -37,19 +33,35 @@ public final class JobFuture<Value: Sendable>: Sendable {
         case finished(Result<Value, any Error>)
     }
 
+    // The hot paths are `@inlinable` so that executors outside this module
+    // (and benchmarks) get code specialized for their `Value` instead of
+    // generic code that looks up type metadata on every call. The lock is a
+    // pthread mutex rather than `Synchronization.Mutex`, whose futex-based
+    // lock ThreadSanitizer cannot see.
     @usableFromInline
-    let state: Mutex<State>
+    let mutex: PThreadMutex
+    @usableFromInline
+    var state: State  // guarded by `mutex`
+
+    @inlinable
+    func withState<R>(_ body: (inout State) -> R) -> R {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return body(&state)
+    }
 
     /// Creates a pending future; executors complete it with ``complete(with:)``.
     @inlinable
     package init() {
-        state = Mutex(.queued([]))
+        mutex = PThreadMutex()
+        state = .queued([])
     }
 
     /// Creates a future that is already finished with `result`.
     @inlinable
     package init(finished result: Result<Value, any Error>) {
-        state = Mutex(.finished(result))
+        mutex = PThreadMutex()
+        state = .finished(result)
     }
 
     // MARK: Reading the outcome
@@ -109,7 +121,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// The outcome, or `nil` while the job is queued or running.
     @inlinable
     public var result: Result<Value, any Error>? {
-        state.withLock { state in
+        withState { state in
             if case .finished(let result) = state { return result }
             return nil
         }
@@ -127,7 +139,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     @discardableResult
     @inlinable
     public func cancel() -> Bool {
-        let outcome: (waiters: [Waiter], stop: (@Sendable () -> Void)?)? = state.withLock { state in
+        let outcome: (waiters: [Waiter], stop: (@Sendable () -> Void)?)? = withState { state in
             switch state {
             case .queued(let waiters):
                 state = .finished(.failure(JobError.cancelled))
@@ -153,7 +165,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// - Parameter stop: how to stop the job once running, if the executor can.
     @inlinable
     package func markRunning(stop: (@Sendable () -> Void)? = nil) -> Bool {
-        state.withLock { state in
+        withState { state in
             guard case .queued(let waiters) = state else { return false }
             state = .running(waiters, stop: stop)
             return true
@@ -165,7 +177,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     @discardableResult
     @inlinable
     package func complete(with result: Result<Value, any Error>) -> Bool {
-        let waiters: [Waiter]? = state.withLock { state in
+        let waiters: [Waiter]? = withState { state in
             switch state {
             case .queued(let waiters), .running(let waiters, _):
                 state = .finished(result)
@@ -190,7 +202,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
 
     @inlinable
     func add(_ waiter: Waiter) {
-        let finished: Result<Value, any Error>? = state.withLock { state in
+        let finished: Result<Value, any Error>? = withState { state in
             switch state {
             case .queued(var waiters):
                 waiters.append(waiter)
@@ -209,7 +221,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
 
     @usableFromInline
     func remove(_ parker: ThreadParker) {
-        state.withLock { state in
+        withState { state in
             func without(_ waiters: [Waiter]) -> [Waiter] {
                 waiters.filter { if case .thread(let p) = $0 { p !== parker } else { true } }
             }

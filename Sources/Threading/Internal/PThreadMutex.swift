@@ -9,7 +9,9 @@ import Glibc
 /// and every pthread return code is checked: a failure here is a programmer
 /// error (unlocking a mutex this thread does not hold, destroying a locked
 /// one), so it traps, as swift-nio's lock wrappers do.
+@usableFromInline
 package final class PThreadMutex: @unchecked Sendable {
+    @usableFromInline
     package enum Kind: Sendable {
         /// `PTHREAD_MUTEX_ERRORCHECK`: unlocking by a non-owner is reported, not undefined.
         case errorChecking
@@ -22,6 +24,7 @@ package final class PThreadMutex: @unchecked Sendable {
 
     let pointer: UnsafeMutablePointer<pthread_mutex_t>
 
+    @usableFromInline
     package init(_ kind: Kind = .normal) {
         pointer = .allocate(capacity: 1)
         var attributes = pthread_mutexattr_t()
@@ -42,6 +45,7 @@ package final class PThreadMutex: @unchecked Sendable {
     }
 
     /// The corresponding C function is `pthread_mutex_lock`.
+    @usableFromInline
     package func lock() {
         check(pthread_mutex_lock(pointer), "pthread_mutex_lock")
     }
@@ -93,6 +97,7 @@ package final class PThreadMutex: @unchecked Sendable {
     }
 
     /// The corresponding C function is `pthread_mutex_unlock`.
+    @usableFromInline
     package func unlock() {
         check(pthread_mutex_unlock(pointer), "pthread_mutex_unlock")
     }
