@@ -27,6 +27,7 @@ final class ProcessPool: JobExecutor {
     func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> { throw NotMerged() }
     func shutdown() async {}
     func terminate() {}
+    func shutdown(wait: Bool) {}
 }
 
 enum ProcessPoolError: Error {

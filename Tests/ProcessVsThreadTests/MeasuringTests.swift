@@ -41,7 +41,7 @@ struct MeasuringTests {
         defer { threads.shutdown(wait: true) }
         #expect(try JobOverhead.microsecondsPerJob(on: threads, count: 50) > 0)
         let processes = try ProcessPool(workers: 1)
-        defer { processes.terminate() }
+        defer { processes.shutdown(wait: true) }
         #expect(try JobOverhead.microsecondsPerJob(on: processes, count: 50) > 0)
     }
 

@@ -85,7 +85,7 @@ enum CPUSpeedup {
 
         progress.step("ProcessPool(workers: \(workers))")
         let processPool = try ProcessPool(workers: workers)
-        defer { processPool.terminate() }
+        defer { processPool.shutdown(wait: true) }
         let (processes, processAnswer) = try timeWarm(jobs, on: processPool, workers: workers)
 
         let timings = Timings(serialSeconds: serial, threadPoolSeconds: threaded, processPoolSeconds: processes,

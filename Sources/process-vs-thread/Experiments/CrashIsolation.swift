@@ -100,7 +100,7 @@ enum CrashIsolation {
     /// Runs `jobs` on a ProcessPool and collects each job's output or error.
     static func underProcessPool(_ jobs: [CrashTestJob], workers: Int) throws -> ProcessPoolOutcome {
         let pool = try ProcessPool(workers: workers)
-        defer { pool.terminate() }
+        defer { pool.shutdown(wait: true) }
         let futures = try jobs.map { try pool.submit($0) }
         var outcome = ProcessPoolOutcome(delivered: 0, failures: [], crashSignal: nil, jobs: jobs.count)
         for future in futures {

@@ -18,7 +18,7 @@ extension Experiment {
         threadPool.shutdown(wait: true)
         progress.step("ProcessPool(workers: \(settings.workers))")
         let processPool = try ProcessPool(workers: settings.workers)
-        defer { processPool.terminate() }
+        defer { processPool.shutdown(wait: true) }
         let processes = try JobOverhead.microsecondsPerJob(on: processPool, count: count)
         return JobOverhead.finding(inline: inline, threadPool: threaded, processPool: processes, count: count)
     }

@@ -67,7 +67,7 @@ enum MemoryFootprint {
     /// that each is fully started, and reads each worker's memory.
     static func poolWorkers(count: Int) throws -> [ProcessMemory] {
         let pool = try ProcessPool(workers: count)
-        defer { pool.terminate() }
+        defer { pool.shutdown(wait: true) }
         let futures = try (0..<count * 2).map { try pool.submit(Increment(x: $0)) }
         for future in futures { _ = try future.wait() }
         let memories = pool.workerPIDs.compactMap { ProcessMemory.of($0) }

@@ -77,7 +77,7 @@ enum StartupCost {
     }
 
     /// From `ProcessPool(workers:options:)` to the first job's output
-    /// (terminating the pool is not timed). With `.fork`, each repetition
+    /// (shutting the pool down is not timed). With `.fork`, each repetition
     /// first waits until this process is single-threaded again.
     static func processPoolToFirstResult(_ method: ProcessPool.StartMethod, workers: Int, repetitions: Int) throws -> Double {
         var samples: [Double] = []
@@ -88,7 +88,7 @@ enum StartupCost {
                 pool = try ProcessPool(workers: workers, options: .init(startMethod: method))
                 try check(pool!.submit(Increment(x: 41)).wait())
             } * 1e6)
-            pool?.terminate()
+            pool?.shutdown(wait: true)
         }
         return Stopwatch.median(samples)
     }
