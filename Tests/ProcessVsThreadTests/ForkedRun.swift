@@ -27,29 +27,53 @@ func inForkedChild<T: Codable & Sendable>(timeout: Duration = .seconds(45), _ bo
     return value
 }
 
-/// Runs the demo's command with `arguments` in a forked child (single-threaded,
-/// as the demo expects) and returns its standard output, which the child writes
-/// to a temporary file; standard error, where `--json` sends progress, is discarded.
-func runDemoInChild(_ arguments: [String], timeout: Duration = .seconds(50)) throws -> String {
-    let outputPath = temporaryPath("stdout.txt")
-    defer { unlink(outputPath) }
-    let child = try ChildProcess.fork(name: "test-demo") {
-        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let null = open("/dev/null", O_WRONLY)
-        guard output >= 0, null >= 0 else { return 2 }
+/// Runs the demo's command with `arguments` in a freshly spawned process —
+/// a ProcessPool worker, which is single-threaded as the demo expects — and
+/// returns its standard output.
+///
+/// Not in a child forked from this multi-threaded test runner: there, the
+/// forking thread's id cached by `Synchronization.Mutex` is stale, and the
+/// demo's pools crash on the first contended lock (see docs-draft/).
+func runDemoInFreshProcess(_ arguments: [String], timeout: Duration = .seconds(50)) throws -> String {
+    let pool = try ProcessPool(workers: 1, options: .init(maxJobsPerWorker: 1, jobTimeout: timeout))
+    defer { pool.shutdown(wait: true) }
+    return try pool.submit(RunDemo(arguments: arguments, outputPath: temporaryPath("stdout.txt"),
+                                   errorPath: temporaryPath("stderr.txt"))).wait()
+}
+
+/// Runs the demo's command in the process running the job, with standard
+/// output and error sent to files; returns what it wrote to standard output.
+struct RunDemo: Job {
+    struct Failed: Error, Codable, CustomStringConvertible {
+        var description: String
+    }
+
+    var arguments: [String]
+    var outputPath: String
+    var errorPath: String
+
+    func run() throws -> String {
+        defer {
+            unlink(outputPath)
+            unlink(errorPath)
+        }
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let error = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard output >= 0, error >= 0 else { throw Failed(description: "cannot create \(outputPath)") }
+        fflush(nil)
         dup2(output, STDOUT_FILENO)
-        dup2(null, STDERR_FILENO)
-        let command = try ProcessVsThread.parse(arguments)
-        try command.run()
-        return 0
+        dup2(error, STDERR_FILENO)
+        do {
+            let command = try ProcessVsThread.parse(arguments)
+            try command.run()
+        } catch {
+            fflush(nil)
+            let log = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            throw Failed(description: "the demo failed: \(error); the end of its standard error:\n\(log.suffix(2_000))")
+        }
+        fflush(nil)
+        return try String(contentsOfFile: outputPath, encoding: .utf8)
     }
-    guard let status = try child.join(timeout: timeout) else {
-        child.kill()
-        _ = try child.join()
-        throw DemoError.childFailed("the demo did not finish within \(timeout)")
-    }
-    guard status == .exited(0) else { throw DemoError.childFailed("the demo \(status)") }
-    return try String(contentsOfFile: outputPath, encoding: .utf8)
 }
 
 /// A path in the temporary directory unique to this process and call.

@@ -98,11 +98,11 @@ struct ReportTests {
     }
 
     /// The real command, end to end: a quick run of every experiment in a
-    /// single-threaded child, its JSON checked against the schema and its chart parsed.
+    /// freshly spawned process, its JSON checked against the schema and its chart parsed.
     @Test func aQuickRunPrintsSchemaValidJSONAndDrawsEveryBar() throws {
         let chartPath = temporaryPath("chart.svg")
         defer { unlink(chartPath) }
-        let output = try runDemoInChild(["--quick", "--json", "--chart", chartPath])
+        let output = try runDemoInFreshProcess(["--quick", "--json", "--chart", chartPath])
         let findings = try checkSchema(output)
         #expect(findings.compactMap { $0["id"] as? String } == Experiment.all.map(\.id))
         let measurements = findings.reduce(0) { $0 + (($1["measurements"] as? [Any])?.count ?? 0) }

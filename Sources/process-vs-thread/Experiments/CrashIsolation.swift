@@ -76,10 +76,19 @@ enum CrashIsolation {
     static func underThreadPool(_ jobs: [CrashTestJob], workers: Int) throws -> ThreadPoolOutcome {
         let (parentEnd, childEnd) = try Pipe().ends
         let child = try ChildProcess.fork(name: "demo-threadpool") {
-            let pool = ThreadPool(threads: workers)
-            let futures = try jobs.map { try pool.submit($0) }
-            for future in futures { try childEnd.send(try future.wait()) }
-            pool.shutdown(wait: true)
+            // The work runs on a new thread of the child, not on the forked
+            // one: `Synchronization.Mutex` caches thread ids, and the forked
+            // thread's is the parent's, so a lock it held under contention
+            // could trap too — and the trap shown must be the job's.
+            let runner = PosixThread(name: "demo-caller") {
+                let pool = ThreadPool(threads: workers)
+                for future in jobs.compactMap({ try? pool.submit($0) }) {
+                    guard let output = try? future.wait(), (try? childEnd.send(output)) != nil else { return }
+                }
+                pool.shutdown(wait: true)
+            }
+            try runner.start()
+            runner.join()
             return 0
         }
         childEnd.close()
