@@ -12,8 +12,10 @@ import Glibc
 final class ProcessPool: JobExecutor {
     enum StartMethod: Sendable, Hashable { case spawn, fork }
     struct Options: Sendable {
-        var startMethod: StartMethod = .spawn
-        init(startMethod: StartMethod = .spawn) { self.startMethod = startMethod }
+        var startMethod: StartMethod
+        init(startMethod: StartMethod = .spawn, maxJobsPerWorker: Int? = nil, jobTimeout: Duration? = nil) {
+            self.startMethod = startMethod
+        }
     }
 
     struct NotMerged: Error, CustomStringConvertible {
