@@ -108,7 +108,7 @@ struct ThreadPoolTests {
 
     @Test func mapUnorderedYieldsInCompletionOrder() async throws {
         let pool = ThreadPool(threads: 3)
-        let jobs = [Sleepy(x: 0, milliseconds: 400), Sleepy(x: 1, milliseconds: 200), Sleepy(x: 2, milliseconds: 0)]
+        let jobs = [Sleepy(x: 0, milliseconds: 900), Sleepy(x: 1, milliseconds: 450), Sleepy(x: 2, milliseconds: 0)]
         var order: [Int] = []
         for try await (index, output) in pool.mapUnordered(jobs) {
             #expect(index == output)

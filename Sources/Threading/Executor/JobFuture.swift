@@ -35,33 +35,47 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
 
     // The hot paths are `@inlinable` so that executors outside this module
     // (and benchmarks) get code specialized for their `Value` instead of
-    // generic code that looks up type metadata on every call. The lock is a
-    // pthread mutex rather than `Synchronization.Mutex`, whose futex-based
-    // lock ThreadSanitizer cannot see.
+    // generic code that looks up type metadata on every call. The lock is an
+    // entry of a shared table of pthread mutexes: no allocation per future,
+    // and unlike `Synchronization.Mutex` visible to ThreadSanitizer. No code
+    // holds it while taking another lock or calling out.
     @usableFromInline
-    let mutex: PThreadMutex
+    var state: State  // guarded by `PThreadMutexTable.shared.lock(for: self)`
+
+    /// What an executor runs for this future, kept here so that the
+    /// executor's queue entry can be a closure capturing only the future,
+    /// which needs no allocation of its own. Set before the future is queued;
+    /// read and cleared only by the thread that runs ``runWork()``.
     @usableFromInline
-    var state: State  // guarded by `mutex`
+    var work: (@Sendable () throws -> Value)?
 
     @inlinable
     func withState<R>(_ body: (inout State) -> R) -> R {
-        mutex.lock()
-        defer { mutex.unlock() }
+        let table = PThreadMutexTable.shared
+        table.lock(for: self)
+        defer { table.unlock(for: self) }
         return body(&state)
     }
 
     /// Creates a pending future; executors complete it with ``complete(with:)``.
     @inlinable
     package init() {
-        mutex = PThreadMutex()
         state = .queued([])
+        work = nil
+    }
+
+    /// Creates a pending future for `work`, which ``runWork()`` runs.
+    @inlinable
+    package init(work: @escaping @Sendable () throws -> Value) {
+        state = .queued([])
+        self.work = work
     }
 
     /// Creates a future that is already finished with `result`.
     @inlinable
     package init(finished result: Result<Value, any Error>) {
-        mutex = PThreadMutex()
         state = .finished(result)
+        work = nil
     }
 
     // MARK: Reading the outcome
@@ -170,6 +184,17 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
             state = .running(waiters, stop: stop)
             return true
         }
+    }
+
+    /// Runs the work given to ``init(work:)`` and completes the future with
+    /// its outcome, unless the future was cancelled first. Call it once, from
+    /// the executor's thread.
+    @inlinable
+    package func runWork() {
+        guard let body = work else { preconditionFailure("JobFuture.runWork() without work, or twice") }
+        work = nil
+        guard markRunning() else { return }  // cancelled while queued
+        complete(with: Result(catching: body))
     }
 
     /// Finishes the future and wakes every waiter. Returns `false`, changing

@@ -27,7 +27,13 @@ final class WorkQueue: @unchecked Sendable {
     /// Broadcast when the last worker exits.
     private let workersExited = PThreadCondition()
     // Guarded by `mutex`:
-    private var items = Deque<Item>()
+    /// Closures wrapped in a struct: a bare closure stored in a generic
+    /// container is reabstracted through a thunk, which costs an allocation
+    /// per job.
+    private struct Entry {
+        let run: Item
+    }
+    private var items = Deque<Entry>()
     /// `items.count`, also readable without the mutex, for idle workers that
     /// look for work a little while before going to sleep.
     private let queuedCount = Atomic<Int>(0)
@@ -51,7 +57,7 @@ final class WorkQueue: @unchecked Sendable {
             mutex.unlock()
             return false
         }
-        items.append(item)
+        items.append(Entry(run: item))
         queuedCount.store(items.count, ordering: .relaxed)
         let wake = idleWorkers > pendingWakeups
         if wake { pendingWakeups += 1 }
@@ -108,9 +114,9 @@ final class WorkQueue: @unchecked Sendable {
 
     /// Called holding the mutex.
     private func popLocked() -> Item? {
-        guard let item = items.popFirst() else { return nil }
+        guard let entry = items.popFirst() else { return nil }
         queuedCount.store(items.count, ordering: .relaxed)
-        return item
+        return entry.run
     }
 
     private static var spinsBeforeSleeping: Int { 50 }
