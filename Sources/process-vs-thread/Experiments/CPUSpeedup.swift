@@ -40,7 +40,7 @@ enum CPUSpeedup {
     /// about the same.
     static let base = 10_000_000
 
-    struct Timings: Equatable {
+    struct Timings: Codable, Equatable {
         var serialSeconds: Double
         var threadPoolSeconds: Double
         var processPoolSeconds: Double

@@ -48,7 +48,7 @@ extension Experiment {
 /// The crash-isolation experiment's measuring code.
 enum CrashIsolation {
     /// What the ThreadPool's process (a child of the demo) went through.
-    struct ThreadPoolOutcome: Equatable {
+    struct ThreadPoolOutcome: Codable, Equatable {
         /// How the child running the pool ended.
         var status: ExitStatus
         /// Outputs that reached the child's caller before it died.
@@ -57,7 +57,7 @@ enum CrashIsolation {
     }
 
     /// What the ProcessPool's caller saw.
-    struct ProcessPoolOutcome {
+    struct ProcessPoolOutcome: Codable, Equatable {
         var delivered: Int
         /// The text of each failed job's error.
         var failures: [String]

@@ -22,7 +22,7 @@ extension Experiment {
 
 /// The memory-isolation experiment's measuring code, separate from its wording so it can be tested.
 enum MemoryIsolation {
-    struct Outcome: Equatable {
+    struct Outcome: Codable, Equatable {
         /// The global as the parent sees it after a thread wrote 42 (starting from 0).
         var afterThread: Int
         /// The global as the child saw it after writing 42 in its own memory.
