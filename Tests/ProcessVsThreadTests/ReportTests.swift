@@ -119,7 +119,6 @@ extension DemoTests {
             #expect(Set(Experiment.all.map(\.id)).count == Experiment.all.count)
         }
     }
-
 }
 
 extension DemoTests {
