@@ -58,6 +58,10 @@ let package = Package(
         // MARK: Examples (each `swift run NAME`; CI runs them all)
 
         .executableTarget(name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process", swiftSettings: strictSettings),
+        .executableTarget(name: "process-pool-map", dependencies: ["Multiprocessing"], path: "Examples/process-pool-map", swiftSettings: strictSettings),
+        .executableTarget(name: "process-pool-crash", dependencies: ["Multiprocessing"], path: "Examples/process-pool-crash", swiftSettings: strictSettings),
+        .executableTarget(name: "process-pool-timeout", dependencies: ["Multiprocessing"], path: "Examples/process-pool-timeout", swiftSettings: strictSettings),
+        .executableTarget(name: "pool-switch", dependencies: ["Multiprocessing"], path: "Examples/pool-switch", swiftSettings: strictSettings),
         .executableTarget(name: "thread-subclass", dependencies: ["Threading"], path: "Examples/thread-subclass", swiftSettings: strictSettings),
         .executableTarget(name: "lock-vs-rlock", dependencies: ["Threading"], path: "Examples/lock-vs-rlock", swiftSettings: strictSettings),
         .executableTarget(name: "semaphore-limit", dependencies: ["Threading"], path: "Examples/semaphore-limit", swiftSettings: strictSettings),

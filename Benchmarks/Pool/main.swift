@@ -17,9 +17,23 @@ struct AddOne: Job {
     func run() -> Int { x + 1 }
 }
 
+/// The same job encoded as a bare integer: a single-value Codable conformance
+/// spares the keyed container of a synthesized one.
+struct AddOneCompact: Job {
+    var x: Int
+    init(x: Int) { self.x = x }
+    init(from decoder: any Decoder) throws { x = try decoder.singleValueContainer().decode(Int.self) }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(x)
+    }
+    func run() -> Int { x + 1 }
+}
+
 /// CPU-bound work: `iterations` rounds of integer arithmetic.
 struct Busy: Job {
     var iterations: Int
+    @inline(never)
     func run() -> Int {
         var total = 0
         for i in 0 ..< iterations { total = (total &+ i &* i) % 1_000_003 }
@@ -89,9 +103,13 @@ func submitRate() throws -> Double {
 }
 
 func mapRate() async throws -> Double {
+    try await mapRate(AddOne.init)
+}
+
+func mapRate<J: Job>(_ make: (Int) -> J) async throws -> Double where J.Output == Int {
     let pool = try ProcessPool(workers: 2)
-    _ = try await pool.map((0 ..< 4).map { AddOne(x: $0) })
-    let jobs = (0 ..< maps).map { AddOne(x: $0) }
+    _ = try await pool.map((0 ..< 4).map(make))
+    let jobs = (0 ..< maps).map(make)
     let start = clock.now
     let outputs = try await pool.map(jobs)
     let elapsed = clock.now - start
@@ -100,11 +118,17 @@ func mapRate() async throws -> Double {
     return Double(maps) / seconds(elapsed)
 }
 
+/// Keeps the optimizer from dropping work whose result is otherwise unused.
+@inline(never)
+func keep(_ value: Int) {
+    if value == -42 { print("") }
+}
+
 func calibrateBusy(seconds target: Double) -> Int {
     var iterations = 100_000
     while true {
         let start = clock.now
-        _ = Busy(iterations: iterations).run()
+        keep(Busy(iterations: iterations).run())
         let elapsed = seconds(clock.now - start)
         if elapsed > 0.02 { return Int(Double(iterations) * target / elapsed) }
         iterations *= 2
@@ -168,11 +192,65 @@ func runPythonPeer() -> [String: Double]? {
 
 // MARK: Main
 
+if arguments.contains("--codec-cost") {
+    let jobs = (0 ..< 4096).map { AddOne(x: $0) }
+    let outputs = Array(1 ... 4096)
+    var sink = 0
+    for _ in 0 ..< 3 {
+        var start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryEncoder().encode(jobs).count }
+        let encodeJobs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        let encodedJobs = try BinaryEncoder().encode(jobs)
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryDecoder().decode([AddOne].self, from: encodedJobs).count }
+        let decodeJobs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryEncoder().encode(outputs).count }
+        let encodeOutputs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        let encodedOutputs = try BinaryEncoder().encode(outputs)
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryDecoder().decode([Int].self, from: encodedOutputs).count }
+        let decodeOutputs = seconds(clock.now - start) / 50 / 4096 * 1e9
+        let compact = (0 ..< 4096).map { AddOneCompact(x: $0) }
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryEncoder().encode(compact).count }
+        let encodeCompact = seconds(clock.now - start) / 50 / 4096 * 1e9
+        let encodedCompact = try BinaryEncoder().encode(compact)
+        start = clock.now
+        for _ in 0 ..< 50 { sink &+= try BinaryDecoder().decode([AddOneCompact].self, from: encodedCompact).count }
+        let decodeCompact = seconds(clock.now - start) / 50 / 4096 * 1e9
+        print(String(format: "single-value job: encode %.1f, decode %.1f ns", encodeCompact, decodeCompact))
+        print(String(format: "ns per job: encode job %.1f, decode job %.1f, encode output %.1f, decode output %.1f (job %d B, output %d B per 4096)",
+                     encodeJobs, decodeJobs, encodeOutputs, decodeOutputs, encodedJobs.count, encodedOutputs.count))
+    }
+    keep(sink)
+    exit(0)
+}
+
+if arguments.contains("--only-map") {
+    for _ in 0 ..< runs { print(String(format: "map: %.0f jobs/s", try await mapRate())) }
+    exit(0)
+}
+if arguments.contains("--only-submit") {
+    for _ in 0 ..< runs { print(String(format: "submit: %.0f jobs/s", try submitRate())) }
+    exit(0)
+}
+
+if arguments.contains("--trace-busy") {
+    let iterations = calibrateBusy(seconds: 0.1)
+    let pool = try ProcessPool(workers: 2)
+    _ = try await pool.run(AddOne(x: 0))
+    for row in try await pool.map(Array(repeating: TracedBusy(iterations: iterations), count: 8)) { print(row) }
+    await pool.shutdown()
+    exit(0)
+}
+
 print("pool-benchmark: \(runs) runs per figure, medians; 2 workers unless said\n")
 let startFork = try await measure { try startToFirstResult(.fork) }
 let startSpawn = try await measure { try startToFirstResult(.spawn) }
 let submitPerSecond = try await measure { try submitRate() }
 let mapPerSecond = try await measure { try await mapRate() }
+let compactMapPerSecond = try await measure { try await mapRate(AddOneCompact.init) }
 let iterations = calibrateBusy(seconds: 0.1)
 let speedup = try await measure { try await busySpeedup(iterations: iterations) }
 let death = try await measure { try await deathToError() }
@@ -190,6 +268,7 @@ func row(_ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, 
 print("\nworkload                                            Swift       Python   better   unit     target")
 row("submit, one job each (vs ProcessPoolExecutor)", submitPerSecond, python["submit_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 10x")
 row("map, automatic chunking (vs Pool.map)", mapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 1x")
+row("map, job Codable as a single value", compactMapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 1x")
 row("start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false, target: "<= 2 ms")
 row("start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false, target: "<= 10 ms")
 row("start to first result, spawn (vs forkserver)", startSpawn, python["start_forkserver_ms"], unit: "ms", higherIsBetter: false, target: "")
@@ -199,9 +278,24 @@ row("8 CPU-bound jobs of 0.1 s, speedup", speedup, pythonSpeedup, unit: "x seria
 
 if arguments.contains("--json") {
     let swift: [String: Double] = [
-        "submit_jobs_per_s": submitPerSecond, "map_jobs_per_s": mapPerSecond, "start_fork_ms": startFork,
+        "submit_jobs_per_s": submitPerSecond, "map_jobs_per_s": mapPerSecond, "map_compact_jobs_per_s": compactMapPerSecond, "start_fork_ms": startFork,
         "start_spawn_ms": startSpawn, "death_to_error_ms": death, "busy_speedup": speedup,
     ]
     let json = try JSONSerialization.data(withJSONObject: ["swift": swift, "python": python], options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
+}
+
+// MARK: Diagnostics
+
+/// `--trace-busy`: where and when each CPU-bound job ran.
+struct TracedBusy: Job {
+    var iterations: Int
+    func run() -> [Int] {
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        let value = Busy(iterations: iterations).run()
+        var end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        return [Int(getpid()), start.tv_sec * 1000 + start.tv_nsec / 1_000_000, end.tv_sec * 1000 + end.tv_nsec / 1_000_000, value]
+    }
 }

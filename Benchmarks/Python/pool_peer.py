@@ -117,6 +117,9 @@ def median(runs, body):
 
 
 def main():
+    # A parent may start us with signals blocked (Foundation's Process does,
+    # from a Dispatch thread); Pool.terminate() needs SIGTERM to reach workers.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--submits", type=int, default=5000)

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -96,6 +98,10 @@ int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
 }
 
 int cmp_prepare_forked_worker(int fd, pid_t parent) {
+    // Output the parent buffered but had not written is the parent's to write:
+    // dropped here, or the worker would print it a second time when it flushes.
+    __fpurge(stdout);
+    __fpurge(stderr);
     if (fd != CMP_WORKER_FD) {
         if (dup2(fd, CMP_WORKER_FD) != CMP_WORKER_FD) return -1;
     } else {

@@ -172,6 +172,7 @@ public final class ProcessPool: JobExecutor {
             core.requestShutdown(waiter: nil)
             return
         }
+        precondition(!EventLoop.isCurrentThread(of: core), "shutdown(wait: true) on the pool's own I/O thread would never return")
         let parker = ThreadParker()
         core.requestShutdown(waiter: { parker.unpark() })
         _ = parker.park()

@@ -55,7 +55,7 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case let .workerCrashed(pid, status, job):
-            "the worker process \(pid) running \(job) \(Self.describe(status))"
+            "the worker process \(pid) running \(job) died: \(status)"
         case let .jobTypeNotFound(name):
             "the worker process found no job type named \(name) in its executable"
         case let .jobEncodingFailed(type, detail):
@@ -73,17 +73,5 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .workerProtocolViolation(pid, detail, job):
             "the worker process \(pid) running \(job) sent an invalid message (\(detail)) and was killed"
         }
-    }
-
-    private static func describe(_ status: ExitStatus) -> String {
-        switch status {
-        case .exited(let code): "exited with status \(code)"
-        case .signaled(let signal): "was killed by signal \(signal) (\(signalName(signal)))"
-        }
-    }
-
-    private static func signalName(_ signal: Int32) -> String {
-        guard let name = strsignal(signal) else { return "unknown" }
-        return String(cString: name)
     }
 }

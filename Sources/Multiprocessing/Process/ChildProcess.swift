@@ -37,6 +37,10 @@ public import Glibc
 ///   `Task {}` / `async` code hangs, every time;
 /// - with other threads holding a `Mutex` or `NSLock` at fork time, 40–70 %
 ///   of children that took that lock crashed or hung;
+/// - a `Synchronization.Mutex` that threads started *in the child* contend
+///   for traps: the standard library caches the thread id, and the child's
+///   thread keeps the parent's (this package's own locks are pthread mutexes
+///   and are not affected);
 /// - plain synchronous work (computation, `JSONEncoder`, `print`, file and
 ///   socket I/O, this package's `Connection`) works.
 ///

@@ -65,7 +65,10 @@ final class EventLoop {
         var data = [UInt64](repeating: 0, count: 64)
         var events = [UInt32](repeating: 0, count: 64)
         while true {
-            let timeout = scheduler.nextDeadline?.remainingMillisecondsForPoll ?? -1
+            var timeout = scheduler.nextDeadline?.remainingMillisecondsForPoll ?? -1
+            if lifecycle != .running && (timeout < 0 || timeout > 100) {
+                timeout = 100 // while stopping, look again now and then whatever happens
+            }
             let count = data.withUnsafeMutableBufferPointer { data in
                 events.withUnsafeMutableBufferPointer { events in
                     cmp_epoll_wait(epoll, data.baseAddress, events.baseAddress, 64, timeout)
@@ -87,9 +90,10 @@ final class EventLoop {
             if commandsArrived { takeCommands() }
             let now = Deadline.now
             stopOverdueJobs(now)
-            if lifecycle == .draining && scheduler.isIdle { closeIdleWorkers() }
             maintainWorkerCount()
             dispatch(now)
+            // After dispatch, which drops cancelled tasks: nothing else may wake the loop.
+            if lifecycle == .draining && scheduler.isIdle { closeIdleWorkers() }
             flushAll()
             if workersChanged { publishWorkers() }
             if lifecycle != .running && workers.isEmpty && scheduler.isIdle { break }
@@ -210,7 +214,9 @@ final class EventLoop {
 
     /// Hands queued tasks to workers with room, appending their frames.
     private func dispatch(_ now: Deadline) {
-        while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity() {
+        guard !scheduler.queue.isEmpty else { return }
+        let candidates = scheduler.workersWantingTasks()
+        while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity(among: candidates) {
             guard let task = scheduler.popQueued() else { break }
             if task.hasBegun {
                 if task.isAbandoned { continue } // cancelled after a requeue
@@ -245,22 +251,22 @@ final class EventLoop {
     func flush(_ handle: WorkerHandle) {
         guard handle.socket >= 0 else { return }
         while handle.hasUnsentBytes {
-            let result = handle.outgoing.withUnsafeBytes { bytes in
-                try? valueOrErrno {
-                    send(handle.socket, bytes.baseAddress! + handle.sentCount, bytes.count - handle.sentCount,
-                         Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            let socket = handle.socket, offset = handle.sentCount
+            do {
+                handle.sentCount += try handle.outgoing.withBytes { bytes throws(Errno) in
+                    try valueOrErrno {
+                        send(socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+                    }
                 }
-            }
-            guard let sent = result else {
-                if errno == EAGAIN {
-                    watchWritable(handle, true)
-                } else {
-                    handle.outgoing.removeAll() // the worker is gone: its end of stream will say so
-                    handle.sentCount = 0
-                }
+            } catch .wouldBlock {
+                watchWritable(handle, true)
+                return
+            } catch {
+                // The worker is gone (EPIPE, ECONNRESET): its end of stream or pidfd says how.
+                handle.outgoing.removeAll()
+                handle.sentCount = 0
                 return
             }
-            handle.sentCount += sent
         }
         handle.outgoing.removeAll(keepingCapacity: handle.outgoing.capacity <= 1 << 20)
         handle.sentCount = 0

@@ -76,7 +76,7 @@ struct Scheduler<Task> {
 
     /// Stops giving `id` tasks (for instance the pool is closing it).
     mutating func retire(_ id: WorkerID) {
-        slots[id]?.phase = .retiring
+        _ = modify(id) { $0.phase = .retiring }
     }
 
     // MARK: Tasks
@@ -104,39 +104,62 @@ struct Scheduler<Task> {
         }
     }
 
-    /// The least loaded worker that takes one more task, if any.
-    func workerWithCapacity() -> WorkerID? {
+    /// Workers ready for more tasks: accepting, and down to half their limit
+    /// (so that a worker gets tasks in batches, one write for several).
+    func workersWantingTasks() -> [WorkerID] {
+        let limit = inFlightLimit
+        let threshold = limit <= 4 ? limit : limit / 2
+        return slots.compactMap { id, slot in
+            slot.phase == .accepting && slot.inFlight.count < threshold ? id : nil
+        }.sorted()
+    }
+
+    /// The least loaded of `candidates` that takes one more task, if any.
+    func workerWithCapacity(among candidates: [WorkerID]) -> WorkerID? {
         let limit = inFlightLimit
         var best: (id: WorkerID, load: Int)?
-        for (id, slot) in slots where slot.phase == .accepting && slot.inFlight.count < limit {
-            if best == nil || slot.inFlight.count < best!.load || (slot.inFlight.count == best!.load && id < best!.id) {
-                best = (id, slot.inFlight.count)
-            }
+        for id in candidates {
+            guard let slot = slots[id], slot.phase == .accepting, slot.inFlight.count < limit else { continue }
+            if best == nil || slot.inFlight.count < best!.load { best = (id, slot.inFlight.count) }
         }
         return best?.id
     }
 
+    /// The least loaded worker that takes one more task, if any.
+    func workerWithCapacity() -> WorkerID? {
+        workerWithCapacity(among: slots.keys.sorted())
+    }
+
     /// Records that `task`, holding `jobCount` jobs, was sent to `id` at `now`.
     mutating func assign(_ task: Task, jobCount: Int, to id: WorkerID, now: Deadline) {
-        guard var slot = slots[id] else { preconditionFailure("assigning to unknown \(id)") }
-        if slot.inFlight.isEmpty { slot.headStarted = now }
-        slot.inFlight.append(task)
-        slot.jobsAssigned += jobCount
-        if let limit = maxJobsPerWorker, slot.jobsAssigned >= limit {
-            slot.phase = .retiring
+        let maxJobs = maxJobsPerWorker
+        let found: Void? = modify(id) { slot in
+            if slot.inFlight.isEmpty { slot.headStarted = now }
+            slot.inFlight.append(task)
+            slot.jobsAssigned += jobCount
+            if let maxJobs, slot.jobsAssigned >= maxJobs { slot.phase = .retiring }
         }
-        slots[id] = slot
+        precondition(found != nil, "assigning to unknown \(id)")
     }
 
     /// The head of `id` finished at `now`: returns it, and whether the worker
     /// is now done for good (retiring with nothing left).
     mutating func completeHead(of id: WorkerID, now: Deadline) -> (task: Task, retired: Bool)? {
-        guard var slot = slots[id], let task = slot.inFlight.popFirst() else { return nil }
-        let elapsed = Double(now.nanoseconds &- slot.headStarted.nanoseconds)
+        let outcome: (Task, Double, Bool)?? = modify(id) { slot in
+            guard let task = slot.inFlight.popFirst() else { return nil }
+            let elapsed = Double(now.nanoseconds &- slot.headStarted.nanoseconds)
+            slot.headStarted = now
+            return (task, elapsed, slot.phase == .retiring && slot.inFlight.isEmpty)
+        }
+        guard let (task, elapsed, retired) = outcome ?? nil else { return nil }
         averageTaskNanoseconds = averageTaskNanoseconds.map { $0 * 0.8 + elapsed * 0.2 } ?? elapsed
-        slot.headStarted = now
-        slots[id] = slot
-        return (task, slot.phase == .retiring && slot.inFlight.isEmpty)
+        return (task, retired)
+    }
+
+    /// Mutates the slot of `id` in place (a copy would copy its deque).
+    private mutating func modify<R>(_ id: WorkerID, _ body: (inout Slot) -> R) -> R? {
+        guard slots[id] != nil else { return nil }
+        return body(&slots[id]!)
     }
 
     /// Removes the task `matches` identifies from the queue, if it is there.

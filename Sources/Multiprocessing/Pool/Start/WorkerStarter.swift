@@ -107,6 +107,7 @@ enum WorkerStarter {
 
     private static func fork(childEnd: Int32, parentEnd: Int32) throws(Errno) -> pid_t {
         let parent = getpid()
+        fflush(nil) // what the program printed so far is written once, by the parent
         let pid = try valueOrErrno { Glibc.fork() }
         if pid == 0 {
             // The child: only async-signal-safe C until the worker loop, which

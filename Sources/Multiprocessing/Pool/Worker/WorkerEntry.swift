@@ -10,6 +10,8 @@ import Glibc
 /// Not API: public only so that the C side can call it.
 @_cdecl("swift_multiprocessing_worker_main")
 public func _swiftMultiprocessingWorkerMain(_ fd: Int32) -> Never {
+    // The socket is the worker's alone: a program a job executes must not inherit it.
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     var loop = WorkerLoop(fd: fd)
     loop.run()
 }

@@ -26,6 +26,7 @@ struct WorkerLoop {
     private var registry = JobTypeRegistry()
     private var outputs: [UInt8] = []
     private var out: [UInt8] = []
+    private var lastPoll = Deadline.now
 
     init(fd: Int32) {
         self.fd = fd
@@ -38,7 +39,12 @@ struct WorkerLoop {
                 receive(blocking: true)
                 continue
             }
-            receive(blocking: false) // picks up cancellations (and batches)
+            // Look for cancellations (and more tasks) when the local queue runs
+            // low, and at least every millisecond, not before every task.
+            if pending.count <= 1 || lastPoll.advanced(by: .milliseconds(1)) <= .now {
+                receive(blocking: false)
+                lastPoll = .now
+            }
             switch pending.removeFirst() {
             case let .task(sequence, typeName, payload):
                 if cancelled.remove(sequence) != nil {

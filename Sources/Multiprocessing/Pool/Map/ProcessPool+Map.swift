@@ -69,41 +69,27 @@ extension ProcessPool {
     }
 }
 
-/// How many jobs go into each chunk of a `map`, and how many chunks may be in flight.
-struct ChunkPlanner {
-    static let largestKnownChunk = 4096
-    static let largestGrowingChunk = 256
-
-    let window: Int
-    private let fixedSize: Int?
-    private(set) var lastSize = 0
-    private var growingSize = 1
-
-    init(workers: Int, knownCount: Int, singleJobs: Bool) {
-        window = workers * 4
-        if singleJobs {
-            fixedSize = 1
-        } else if knownCount > 0 {
-            let perChunk = (knownCount + window - 1) / window
-            fixedSize = min(max(perChunk, 1), Self.largestKnownChunk)
-        } else {
-            fixedSize = nil
+extension ProcessPool {
+    /// Runs every job and yields each output, with its position in the input,
+    /// as soon as it is ready: completion order. Jobs travel in chunks, sized
+    /// as by ``map(_:)``; the outputs of a chunk are yielded together.
+    ///
+    /// Submission is driven by the consumer: at most four chunks per worker
+    /// are in flight beyond what was consumed, so a huge or endless input is
+    /// read lazily. The stream throws the first failure to complete (after the
+    /// outputs that completed before it in its chunk) and cancels the jobs not
+    /// yet finished; cancelling the consuming task, or dropping the stream,
+    /// cancels them too.
+    public func mapUnordered<J: Job>(_ jobs: some Sequence<J>)
+        -> AsyncThrowingStream<(index: Int, output: J.Output), any Error>
+    {
+        guard let mangled = MangledNames.of(J.self) else {
+            return AsyncThrowingStream { $0.finish(throwing: Self.unnamed(J.self)) }
         }
-    }
-
-    /// The next chunk read from `iterator`: full unless the input ends.
-    mutating func nextChunk<I: IteratorProtocol>(from iterator: inout I) -> [I.Element] {
-        let size: Int
-        if let fixedSize {
-            size = fixedSize
-        } else {
-            size = growingSize
-            growingSize = min(growingSize * 2, Self.largestGrowingChunk)
-        }
-        lastSize = size
-        var chunk: [I.Element] = []
-        chunk.reserveCapacity(size)
-        while chunk.count < size, let element = iterator.next() { chunk.append(element) }
-        return chunk
+        let planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
+                                   singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
+        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled,
+                                         iterator: AnyIterator(jobs.makeIterator()), planner: planner)
+        return AsyncThrowingStream(unfolding: { try await driver.next() })
     }
 }
