@@ -69,6 +69,13 @@ let package = Package(
         .executableTarget(name: "event-start-signal", dependencies: ["Threading"], path: "Examples/event-start-signal", swiftSettings: strictSettings),
         .executableTarget(name: "queue-worker-crew", dependencies: ["Threading"], path: "Examples/queue-worker-crew", swiftSettings: strictSettings),
         .executableTarget(name: "threadpool-map", dependencies: ["Threading"], path: "Examples/threadpool-map", swiftSettings: strictSettings),
+        .executableTarget(name: "pipe-duplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-duplex", swiftSettings: strictSettings),
+        .executableTarget(name: "pipe-simplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-simplex", swiftSettings: strictSettings),
+        .executableTarget(name: "connection-wait", dependencies: ["Multiprocessing"], path: "Examples/connection-wait", swiftSettings: strictSettings),
+        .executableTarget(name: "barrier", dependencies: ["Threading"], path: "Examples/barrier", swiftSettings: strictSettings),
+        .executableTarget(name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore", swiftSettings: strictSettings),
+        .executableTarget(name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue", swiftSettings: strictSettings),
+        .executableTarget(name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 

@@ -1,12 +1,55 @@
-/// One question the demo answers by measuring.
-struct Experiment: Sendable {
-    var title: String
-    var run: @Sendable (DemoSettings) throws -> Finding
+import Multiprocessing
 
-    /// Every experiment, in the order shown. Experiments that fork come
-    /// before any that leave helper threads running, so forking stays safe.
+/// One question the demo answers by measuring.
+///
+/// Each experiment is two parts: an enum with the measuring code (small
+/// functions that return numbers and are tested on small inputs), and an
+/// `Experiment` value that runs it at the size `DemoSettings` asks for and
+/// turns the numbers into a ``Finding`` with a lesson quoting them.
+struct Experiment: Sendable {
+    var id: String
+    var title: String
+    var run: @Sendable (DemoSettings, Progress) throws -> Finding
+
+    /// Every experiment, in the order shown.
+    ///
+    /// Fork safety: experiments that fork (start-up, memory isolation, crash
+    /// isolation, footprint, communication) call
+    /// ``ForkSafety/waitUntilSingleThreaded(timeout:)`` first, so they fork only
+    /// after the pools of earlier experiments are gone; within an experiment,
+    /// every fork happens before any pool starts.
     static let all: [Experiment] = [
-        .memoryIsolation,
+        .cpuSpeedup,
+        .jobOverhead,
         .startupCost,
+        .memoryIsolation,
+        .crashIsolation,
+        .memoryFootprint,
+        .communicationCost,
     ]
+}
+
+/// How hard the experiments work.
+struct DemoSettings: Codable, Sendable, Equatable {
+    var quick: Bool
+
+    /// Worker threads or processes of each pool: one per CPU this process may
+    /// use, but at least two so that a pool is a pool even on one CPU.
+    var workers: Int { max(2, AvailableProcessors.count) }
+    /// How long one CPU-bound job should take.
+    var cpuJobMilliseconds: Double { quick ? 15 : 120 }
+    /// CPU-bound jobs per worker.
+    var cpuJobsPerWorker: Int { 4 }
+    /// Tiny jobs sent to each pool.
+    var tinyJobs: Int { quick ? 500 : 10_000 }
+    /// Repetitions of a thread or process start-up measurement.
+    var startupRepetitions: Int { quick ? 30 : 400 }
+    /// Repetitions of starting a whole pool.
+    var poolStartRepetitions: Int { quick ? 3 : 9 }
+    /// Idle threads started to measure a thread's footprint.
+    var footprintThreads: Int { quick ? 16 : 64 }
+    /// Round trips timed per communication channel.
+    var roundTrips: Int { quick ? 300 : 5_000 }
+
+    private enum CodingKeys: String, CodingKey { case quick }
 }

@@ -5,23 +5,24 @@ nonisolated(unsafe) private var sharedCounter = 0
 
 extension Experiment {
     /// A thread shares the parent's memory; a child process changes only its own copy.
-    static let memoryIsolation = Experiment(title: "Memory isolation: a global changed by a thread vs by a child process") { _ in
+    static let memoryIsolation = Experiment(id: "memory-isolation", title: "(d) Memory isolation: a global changed by a thread vs by a child process") { _, _ in
+        try ForkSafety.waitUntilSingleThreaded()
         let outcome = try MemoryIsolation.measure()
         return Finding(
             id: "memory-isolation",
-            title: "Memory isolation",
+            title: "Memory isolation (a global, 0 before each write of 42)",
             measurements: [
-                Measurement(label: "global in parent after a thread set it to 42", value: Double(outcome.afterThread), unit: ""),
-                Measurement(label: "global in the child after it set it to 42", value: Double(outcome.seenByChild), unit: ""),
-                Measurement(label: "global in parent after the child set it to 42", value: Double(outcome.afterChild), unit: ""),
+                Measurement(label: "parent's global after a thread wrote 42", value: Double(outcome.afterThread), unit: ""),
+                Measurement(label: "child's global after the child wrote 42", value: Double(outcome.seenByChild), unit: ""),
+                Measurement(label: "parent's global after the child wrote 42", value: Double(outcome.afterChild), unit: ""),
             ],
-            lesson: "Threads share memory (fast, but every shared write needs a lock); a process gets a copy, so its writes never reach the parent.")
+            lesson: MemoryIsolation.lesson(outcome))
     }
 }
 
 /// The memory-isolation experiment's measuring code, separate from its wording so it can be tested.
 enum MemoryIsolation {
-    struct Outcome: Equatable {
+    struct Outcome: Codable, Equatable {
         /// The global as the parent sees it after a thread wrote 42 (starting from 0).
         var afterThread: Int
         /// The global as the child saw it after writing 42 in its own memory.
@@ -49,12 +50,14 @@ enum MemoryIsolation {
     }
 }
 
-enum DemoError: Error, CustomStringConvertible {
-    case childFailed(String)
-
-    var description: String {
-        switch self {
-        case .childFailed(let reason): reason
-        }
+extension MemoryIsolation {
+    static func lesson(_ outcome: Outcome) -> String {
+        let thread = outcome.afterThread == 42
+            ? "The thread's write reached the parent (\(outcome.afterThread)): threads share memory, so every shared write needs a lock"
+            : "The thread's write did not reach the parent (\(outcome.afterThread))"
+        let child = outcome.afterChild == 0
+            ? "the child's write stayed in its own copy (the parent still has \(outcome.afterChild)): a process must send its results back"
+            : "the child's reached the parent (\(outcome.afterChild))"
+        return thread + "; " + child + "."
     }
 }

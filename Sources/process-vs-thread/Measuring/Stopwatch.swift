@@ -28,3 +28,10 @@ extension Duration {
         return Double(seconds) * 1e6 + Double(attoseconds) / 1e12
     }
 }
+
+extension Stopwatch {
+    /// Runs `body` once and returns how long it took, in seconds.
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        try ContinuousClock().measure(body).microseconds / 1e6
+    }
+}

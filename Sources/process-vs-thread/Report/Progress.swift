@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Prints each experiment's title as it starts, what it is measuring, and its
+/// results as it ends, so a person sees progress during the run. With `--json`
+/// this goes to standard error, leaving standard output to the JSON.
+struct Progress: Sendable {
+    enum Destination: Sendable { case standardOutput, standardError, none }
+
+    var destination: Destination
+
+    func starting(_ title: String) {
+        write("\n▶ \(title)\n")
+    }
+
+    /// A step inside an experiment ("ProcessPool…"), shown before it runs.
+    func step(_ what: String) {
+        write("   · \(what)\n")
+    }
+
+    func finished(_ finding: Finding) {
+        let width = finding.measurements.map(\.label.count).max() ?? 0
+        for measurement in finding.measurements {
+            let label = measurement.label.padding(toLength: width)
+            write("   \(label)  \(Wording.number(measurement.value)) \(measurement.unit)\n")
+        }
+        write("   → \(finding.lesson)\n")
+    }
+
+    func write(_ text: String) {
+        switch destination {
+        case .standardOutput: Self.write(text, to: STDOUT_FILENO)
+        case .standardError: Self.write(text, to: STDERR_FILENO)
+        case .none: break
+        }
+    }
+
+    /// Writes all of `text` to `fd` unbuffered, so progress shows at once and
+    /// nothing is left in a stdio buffer when the demo forks.
+    private static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }  // a closed terminal: progress is optional
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `length` characters.
+    func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+}
