@@ -103,6 +103,20 @@ extension ProcessPoolSuites {
             #expect(report.after == report.before, "no descriptor or child left behind")
         }
 
+        @Test func shutdownIsPromptWhileAForkedChildHoldsCopiesOfThePoolsSockets() async throws {
+            let pool = try ProcessPool(workers: 2)
+            #expect(try await pool.run(AddOne(x: 1)) == 2)
+            let child = try ChildProcess.fork {
+                usleep(3_000_000)
+                return 0
+            }
+            let start = ContinuousClock.now
+            await pool.shutdown()
+            #expect(ContinuousClock.now - start < .seconds(2), "workers see the end of their input despite the copies")
+            child.kill()
+            _ = try child.join()
+        }
+
         @Test(arguments: [(SIGKILL, ProcessPool.StartMethod.Coded.spawn), (SIGKILL, .fork), (SIGINT, .spawn), (SIGTERM, .spawn)])
         func workersDieWithTheirParent(signal: Int32, method: ProcessPool.StartMethod.Coded) async throws {
             let host = try ProcessPool(workers: 1)

@@ -208,9 +208,12 @@ extension EventLoop {
         abandonWorker(handle, failingHeadWith: ProcessPoolError.workerProtocolViolation(pid: handle.pid, detail: detail, job: job))
     }
 
-    /// Ends an idle worker normally: closing the socket makes it exit.
+    /// Ends an idle worker normally: the end of its input makes it exit.
     func closeWorker(_ handle: WorkerHandle) {
         _ = scheduler.removeWorker(handle.id)
+        // shutdown(2) ends the stream for the worker even if a process the
+        // program forked still holds a copy of this descriptor (close would not).
+        if handle.socket >= 0 { _ = try? shutdownSocket(handle.socket, .write) }
         closeSocket(handle)
         handle.state = .closing
         workersChanged = true
