@@ -93,16 +93,20 @@ struct Scheduler<Task> {
         return queue
     }
 
-    /// How many tasks a worker may hold, from how long tasks have been taking.
+    /// How many tasks a worker may hold, from how long tasks have been taking:
+    /// enough queued behind the running one to cover the round trip from a
+    /// result to the next task (about 150 µs here, waking two processes), and
+    /// no more, so that a task rarely waits behind a slow one while another
+    /// worker idles. Tasks of 10 ms or more go one at a time.
     var inFlightLimit: Int {
         guard let average = averageTaskNanoseconds else { return 2 }
-        switch average {
-        case ..<100_000: return 32
-        case ..<1_000_000: return 8
-        case ..<10_000_000: return 2
-        default: return 1
-        }
+        if average >= 10_000_000 { return 1 }
+        let cover = (Self.roundTripNanoseconds / max(average, 1)).rounded(.up)
+        return Int(min(1 + cover, Double(Self.largestInFlightLimit)))
     }
+
+    static var roundTripNanoseconds: Double { 150_000 }
+    static var largestInFlightLimit: Int { 32 }
 
     /// Workers ready for more tasks: accepting, and down to half their limit
     /// (so that a worker gets tasks in batches, one write for several).
