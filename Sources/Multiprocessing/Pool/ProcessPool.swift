@@ -41,6 +41,20 @@ public import Glibc
 /// - ``JobFuture/cancel()`` (or cancelling the task awaiting a job) stops a
 ///   running job by killing its worker; a queued job then never runs.
 ///
+/// ## Worker processes
+/// - A worker's socket to the pool is descriptor 3; every other descriptor
+///   above 2 is closed, stdin is `/dev/null`, stdout and stderr are the
+///   program's own (what a job prints appears with the program's output).
+/// - Workers start with an empty signal mask and every signal at its default
+///   action. They are in the program's process group, so a terminal's Ctrl-C
+///   reaches them too.
+/// - Spawned workers get `SWIFT_BACKTRACE=enable=no` unless the environment
+///   sets `SWIFT_BACKTRACE`: a crashing job then fails in a millisecond rather
+///   than after a second of backtrace printing. Set `SWIFT_BACKTRACE` yourself
+///   to see backtraces of crashing jobs.
+/// - A job must not write to descriptor 3 or fork without exec: a worker that
+///   sends garbage is killed (``ProcessPoolError/workerProtocolViolation(pid:detail:job:)``).
+///
 /// ## Lifetime
 /// ``shutdown()`` finishes queued work, then stops the workers; ``terminate()``
 /// kills them at once and fails pending jobs. A pool dropped without either
