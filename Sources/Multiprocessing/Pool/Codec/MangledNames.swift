@@ -1,9 +1,9 @@
-import Synchronization
+internal import Threading
 
 /// Mangled names of job types, computed once per type: asking the runtime
 /// builds a new string each time, which would cost more than the rest of a submit.
 enum MangledNames {
-    private static let cache = Mutex<[ObjectIdentifier: String]>([:])
+    private static let cache = LockedState<[ObjectIdentifier: String]>([:])
 
     /// The mangled name of `type`, or `nil` for a type the runtime cannot name
     /// (which therefore cannot be sent to a worker).

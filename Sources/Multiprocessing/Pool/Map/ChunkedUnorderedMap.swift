@@ -1,5 +1,5 @@
+internal import Threading
 import DequeModule
-import Synchronization
 
 /// The consumer-driven engine of ``ProcessPool/mapUnordered(_:)``: each
 /// `next()` tops up a window of chunks from the input iterator, waits for
@@ -27,7 +27,7 @@ final class ChunkedUnorderedMap<J: Job>: @unchecked Sendable {
     private var ready = Deque<(index: Int, output: Output)>()
     private var failure: (any Error)?
     // Shared with completion callbacks on the pool's I/O thread:
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     init(pool: ProcessPool, mangledTypeName: String, iterator: AnyIterator<J>, planner: ChunkPlanner) {
         self.pool = pool

@@ -1,3 +1,4 @@
+internal import Threading
 import DequeModule
 import Synchronization
 internal import CMultiprocessing
@@ -54,7 +55,7 @@ final class PoolCore: @unchecked Sendable {
     let startMethod: ProcessPool.StartMethod
     let jobTimeout: Duration?
     let initializer: Initializer?
-    let inbox = Mutex(Inbox())
+    let inbox = LockedState(Inbox())
     /// The I/O thread's `pthread_self()`, once it runs.
     let loopThread = Atomic<UInt>(0)
     /// Written to wake the I/O thread; closed (under the inbox lock) when it exits.
