@@ -44,8 +44,15 @@ import SystemPackage
 /// rule applies there, as in Python: if the parent reads from its end until
 /// end of stream, it must close its own copy of the child's end after starting
 /// the child (`childEnd.close()`), or its reads never end when the child exits.
-/// A process forked without using the pipe at all also keeps both copies until
-/// it exits.
+///
+/// Only the ends a forked process *uses* are paired up this way: a process
+/// forked without using a pipe keeps its copies of both ends until it exits.
+/// With several children, make each child's pipe just before forking it (and
+/// close the parent's copy of the child's end right after): a child then only
+/// holds copies of earlier pipes' parent ends, so each child sees end of
+/// stream at the latest when the children forked after it have exited. Pipes
+/// made all up front and handed to children forked later can form a cycle of
+/// copies in which no child ever sees end of stream.
 public struct Pipe: Sendable {
     /// The two ends. For a one-way pipe, `.0` receives and `.1` sends.
     public let ends: (Connection, Connection)

@@ -7,12 +7,14 @@ import Glibc
 @Suite("Connection.wait", .timeLimit(.minutes(1)))
 struct ConnectionWaitTests {
     @Test func returnsTheReadySubsetInOrder() throws {
-        let pipes = try (0..<5).map { _ in try Pipe().ends }
-        try pipes[3].0.sendBytes([3])
-        try pipes[1].0.send("one")
-        pipes[4].0.close() // end of stream is readable too
-        let ready = try Connection.wait(pipes.map(\.1), timeout: .seconds(5))
-        #expect(ready.map(\.fileDescriptor) == [1, 3, 4].map { pipes[$0].1.fileDescriptor })
+        try runIsolated { // the closed end must not be copied by other tests' children
+            let pipes = try (0..<5).map { _ in try Pipe().ends }
+            try pipes[3].0.sendBytes([3])
+            try pipes[1].0.send("one")
+            pipes[4].0.close() // end of stream is readable too
+            let ready = try Connection.wait(pipes.map(\.1), timeout: .seconds(5))
+            try check(ready.map(\.fileDescriptor) == [1, 3, 4].map { pipes[$0].1.fileDescriptor })
+        }
     }
 
     @Test func timesOutWithNothingReady() throws {

@@ -112,18 +112,41 @@ struct Sample: Codable, Equatable, Sendable {
     var values: [Double]
 }
 
-/// Runs `body` in a forked child and returns its exit code (or 128 + signal).
-/// The child is single-threaded, so process-wide counts (descriptors, resident
-/// memory) measured there are not disturbed by tests running in parallel.
-/// The body must stay synchronous and must not use Dispatch or async code.
-func exitCodeOfForkedChild(_ body: () -> Int32) -> Int32 {
-    let pid = fork()
-    precondition(pid >= 0, "fork failed")
-    if pid == 0 {
-        _exit(body())
+/// A failed check inside an isolated child (where `#expect` cannot report).
+struct CheckFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Throws a ``CheckFailure`` naming the line unless `condition` holds.
+func check(_ condition: Bool, _ message: @autoclosure () -> String = "", line: Int = #line) throws {
+    if !condition { throw CheckFailure(description: "check failed at line \(line): \(message())") }
+}
+
+/// Throws a ``CheckFailure`` unless `body` throws exactly `expected`.
+func checkThrows<T>(_ expected: ConnectionError, line: Int = #line, _ body: () throws -> T) throws {
+    do {
+        _ = try body()
+        throw CheckFailure(description: "line \(line): expected \(expected), nothing was thrown")
+    } catch let error as CheckFailure {
+        throw error
+    } catch {
+        try check(error as? ConnectionError == expected, "expected \(expected), got \(error)", line: line)
     }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let signal = status & 0x7f
-    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+}
+
+/// Runs `body` in a forked child and expects it to exit with 0; a thrown
+/// error (a failed ``check(_:_:line:)``) is printed by the child and fails the test.
+///
+/// Why: tests run in parallel, and a child another test forks inherits copies
+/// of every descriptor open at that instant. A copy of a closed end held by
+/// such a child delays end of stream (and `EPIPE`) until that child exits. A
+/// pipe created in this single-threaded child is copied by no one else, and
+/// process-wide counts (descriptors, resident memory) measured here are not
+/// moved by other tests. The body must stay synchronous (no Dispatch, no async).
+func runIsolated(sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping () throws -> Void) throws {
+    let child = try ChildProcess.fork(name: "ipc-test") {
+        try body()
+        return 0
+    }
+    #expect(try child.join() == .exited(0), sourceLocation: sourceLocation)
 }
