@@ -50,7 +50,8 @@ struct IPCBenchmark: ParsableCommand {
         let stream = try workloads.oneWayThroughput()
         let python = noPython ? nil : try runPythonPeer(
             python: python, script: pythonScript, iterations: iterations, messages: messages, runs: runs, pin: pin)
-        Report(pinned: pin, runs: runs, python: python?.python).print([
+        let codec = try (0..<runs).map { _ in try codecCostPerEncodeDecode(iterations: iterations) }
+        Report(pinned: pin, runs: runs, python: python?.python, codecMicroseconds: median(codec)).print([
             .init(name: "(a) small struct round trip", unit: "µs", higherIsBetter: false,
                   ours: median(small.ours), raw: median(small.raw), python: python?.small_rtt_us),
             .init(name: "(b) 4 KiB bytes round trip", unit: "µs", higherIsBetter: false,

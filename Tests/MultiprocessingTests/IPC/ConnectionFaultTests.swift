@@ -8,12 +8,12 @@ import Glibc
 /// and no hang. Bad input is written as raw bytes to the peer's descriptor.
 @Suite("Connection: faults and bad input", .timeLimit(.minutes(1)))
 struct ConnectionFaultTests {
-    // Tests whose outcome depends on the peer's close run in an isolated
-    // child (see `runIsolated`): a child forked by a test running in parallel
-    // could otherwise hold a copy of the closed end.
+    // Tests whose outcome depends on the peer's close run alone in a fresh
+    // test runner (see `runIsolated`): a child forked by a test running in
+    // parallel could otherwise hold a copy of the closed end.
 
     @Test func peerClosedBetweenMessagesIsEndOfStreamAfterEverythingSent() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (a, b) = try Pipe().ends
             try a.sendBytes([1])
             try a.send("last")
@@ -26,7 +26,7 @@ struct ConnectionFaultTests {
     }
 
     @Test func droppingTheLastReferenceClosesTheEnd() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             var (a, b): (Connection?, Connection) = try Pipe().ends
             try a?.sendBytes([5])
             a = nil
@@ -36,7 +36,7 @@ struct ConnectionFaultTests {
     }
 
     @Test func peerClosedInsideThePayloadIsATruncatedMessage() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (a, b) = try Pipe().ends
             try writeRaw(a.fileDescriptor, shortHeader(100) + [1, 2, 3, 4, 5])
             a.close()
@@ -46,7 +46,7 @@ struct ConnectionFaultTests {
 
     /// The end of a payload that is read straight into place (no buffering).
     @Test func peerClosedInsideALargePayloadIsATruncatedMessage() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (a, b) = try Pipe().ends
             try writeRaw(a.fileDescriptor, shortHeader(1 << 20) + pattern(count: 200_000))
             a.close()
@@ -55,7 +55,7 @@ struct ConnectionFaultTests {
     }
 
     @Test func peerClosedInsideTheHeaderIsATruncatedMessage() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (a, b) = try Pipe().ends
             try writeRaw(a.fileDescriptor, Array(longHeader(5 << 30).prefix(7)))
             a.close()
@@ -93,7 +93,7 @@ struct ConnectionFaultTests {
     /// it costs no memory of that size before end of stream exposes it.
     @Test func hugeClaimUnderTheLimitAllocatesNothingOfItsSize() throws {
         let claimed = min(8 << 30, Connection.defaultMaximumMessageSize / 2)
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (a, b) = try Pipe().ends
             let before = try residentMemory()
             try writeRaw(a.fileDescriptor, longHeader(UInt64(claimed)) + [1, 2, 3, 4, 5])
@@ -147,13 +147,16 @@ struct ConnectionFaultTests {
     }
 
     /// A send to a closed peer is an error, never SIGPIPE (the process survives).
-    @Test(arguments: [true, false], [1, 4 << 20])
-    func sendToAClosedPeerThrows(duplex: Bool, count: Int) throws {
-        try runIsolated {
-            let (receiver, sender) = try Pipe(duplex: duplex).ends
-            receiver.close()
-            try checkThrows(.peerClosed) { try sender.sendBytes([UInt8](repeating: 0, count: count)) }
-            try checkThrows(.peerClosed) { try sender.send("again") }
+    @Test func sendToAClosedPeerThrows() throws {
+        try runIsolated(in: Self.self) {
+            for duplex in [true, false] {
+                for count in [1, 4 << 20] {
+                    let (receiver, sender) = try Pipe(duplex: duplex).ends
+                    receiver.close()
+                    try checkThrows(.peerClosed) { try sender.sendBytes([UInt8](repeating: 0, count: count)) }
+                    try checkThrows(.peerClosed) { try sender.send("again") }
+                }
+            }
         }
     }
 

@@ -84,8 +84,8 @@ struct ConnectionTests {
         senders.forEach { $0.join() }
     }
 
-    /// Measured in a forked (single-threaded) child, so that tests running in
-    /// parallel do not move the process-wide counts.
+    /// Measured alone in a fresh test runner (`runIsolated`), so that tests
+    /// running in parallel do not move the process-wide counts.
     @Test func tenThousandMessagesLeakNoDescriptorsNorMemory() throws {
         let payload = pattern(count: 1000)
         func exchange(_ count: Int, _ a: Connection, _ b: Connection) throws {
@@ -96,13 +96,9 @@ struct ConnectionTests {
                 guard try a.receive(Sample.self).id == index else { throw ConnectionError.malformedFrame("mismatch") }
             }
         }
-        // Warm up type metadata and allocator caches before forking.
-        let (a, b) = try Pipe().ends
-        try exchange(100, a, b)
-        // The child makes its own pipe: an end used in a forked process closes its sibling there.
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (a, b) = try Pipe().ends
-            try exchange(500, a, b)
+            try exchange(500, a, b) // warms up allocator caches
             let descriptors = try openDescriptorCount()
             let memory = try residentMemory()
             try exchange(10_000, a, b)
@@ -113,7 +109,7 @@ struct ConnectionTests {
     }
 
     @Test func pipesClosedOrDroppedReleaseTheirDescriptors() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let before = try openDescriptorCount()
             for index in 0..<1000 {
                 let (a, b) = try Pipe(duplex: index.isMultiple(of: 2)).ends

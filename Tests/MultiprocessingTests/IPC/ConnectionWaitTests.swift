@@ -7,7 +7,7 @@ import Glibc
 @Suite("Connection.wait", .timeLimit(.minutes(1)))
 struct ConnectionWaitTests {
     @Test func returnsTheReadySubsetInOrder() throws {
-        try runIsolated { // the closed end must not be copied by other tests' children
+        try runIsolated(in: Self.self) { // the closed end must not be copied by other tests' children
             let pipes = try (0..<5).map { _ in try Pipe().ends }
             try pipes[3].0.sendBytes([3])
             try pipes[1].0.send("one")

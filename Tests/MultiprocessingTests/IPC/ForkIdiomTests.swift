@@ -8,9 +8,8 @@ import Glibc
 /// forks a child that reads until end of stream, sends, closes its end and
 /// joins; the child needs no descriptor juggling to see end of stream.
 ///
-/// Each test runs in an isolated child of the test process (`runIsolated`)
-/// acting as the parent, so that no child forked by a test running in
-/// parallel holds a copy of the ends.
+/// Each test runs alone in a fresh test runner (`runIsolated`), so that no
+/// child forked by a test running in parallel holds a copy of the ends.
 @Suite("Pipe across fork", .timeLimit(.minutes(1)))
 struct ForkIdiomTests {
     /// Joins `child`, killing it if it is still running after 20 s (a hang).
@@ -38,25 +37,26 @@ struct ForkIdiomTests {
         }
     }
 
-    @Test(arguments: [true, false])
-    func childReadsUntilTheParentCloses(duplex: Bool) throws {
-        try runIsolated {
-            let count = 1000
-            // Duplex: the parent sends on .0, the child reads .1.
-            // One-way: .1 sends (parent), .0 receives (child).
-            let (first, second) = try Pipe(duplex: duplex).ends
-            let (parentEnd, childEnd) = duplex ? (first, second) : (second, first)
-            let child = try Self.forkSummingReader(childEnd, expecting: count)
-            for value in 0..<count { try parentEnd.send(value) }
-            parentEnd.close()
-            try check(try Self.join(child) == .exited(0), "the child did not see end of stream (or lost messages)")
+    @Test func childReadsUntilTheParentCloses() throws {
+        try runIsolated(in: Self.self) {
+            for duplex in [true, false] {
+                let count = 1000
+                // Duplex: the parent sends on .0, the child reads .1.
+                // One-way: .1 sends (parent), .0 receives (child).
+                let (first, second) = try Pipe(duplex: duplex).ends
+                let (parentEnd, childEnd) = duplex ? (first, second) : (second, first)
+                let child = try Self.forkSummingReader(childEnd, expecting: count)
+                for value in 0..<count { try parentEnd.send(value) }
+                parentEnd.close()
+                try check(try Self.join(child) == .exited(0), "the child did not see end of stream (or lost messages)")
+            }
         }
     }
 
     /// In the child, the first use of its end closes its copy of the parent's
     /// end; in the parent nothing is closed.
     @Test func firstUseInTheChildClosesOnlyTheChildsCopyOfTheSibling() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (parentEnd, childEnd) = try Pipe().ends
             let child = try ChildProcess.fork(name: "checker") {
                 guard !parentEnd.isClosed else { return 4 }   // nothing happens before a use
@@ -75,7 +75,7 @@ struct ForkIdiomTests {
     /// The mirror rule: a parent that reads until end of stream closes its copy
     /// of the child's end after starting the child.
     @Test func parentReadsUntilTheChildExits() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (parentEnd, childEnd) = try Pipe().ends
             let child = try ChildProcess.fork(name: "writer") {
                 for value in 0..<500 { try childEnd.send(value) }
@@ -101,7 +101,7 @@ struct ForkIdiomTests {
     /// the later children to exit — a chain that ends once the parent has
     /// closed all its ends, never a cycle (see Pipe's DocC).
     @Test func severalChildrenEachWithItsOwnPipe() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             var parentEnds: [Connection] = []
             var children: [ChildProcess] = []
             for _ in 0..<4 {
@@ -123,7 +123,7 @@ struct ForkIdiomTests {
     /// A child killed mid-stream: the parent's receive ends with a typed error
     /// and its sends fail with `peerClosed`, never `SIGPIPE`.
     @Test func aDeadChildIsATypedErrorForTheParent() throws {
-        try runIsolated {
+        try runIsolated(in: Self.self) {
             let (parentEnd, childEnd) = try Pipe().ends
             let child = try ChildProcess.fork(name: "dies") {
                 try childEnd.sendBytes([1, 2, 3])

@@ -134,19 +134,90 @@ func checkThrows<T>(_ expected: ConnectionError, line: Int = #line, _ body: () t
     }
 }
 
-/// Runs `body` in a forked child and expects it to exit with 0; a thrown
-/// error (a failed ``check(_:_:line:)``) is printed by the child and fails the test.
+/// Runs `body` alone in a fresh test runner: the test binary is spawned
+/// again (`posix_spawn` of `/proc/self/exe`) with a filter that selects only
+/// the calling test, and there `body` runs in-process. The test fails if the
+/// spawned runner does, and its output is attached to the failure.
 ///
-/// Why: tests run in parallel, and a child another test forks inherits copies
-/// of every descriptor open at that instant. A copy of a closed end held by
-/// such a child delays end of stream (and `EPIPE`) until that child exits. A
-/// pipe created in this single-threaded child is copied by no one else, and
-/// process-wide counts (descriptors, resident memory) measured here are not
-/// moved by other tests. The body must stay synchronous (no Dispatch, no async).
-func runIsolated(sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping () throws -> Void) throws {
-    let child = try ChildProcess.fork(name: "ipc-test") {
-        try body()
-        return 0
+/// Why: tests run in parallel, and a child that another test forks inherits
+/// copies of every descriptor open at that instant; a copy of a closed end
+/// delays end of stream (and `EPIPE`) until that child exits, and
+/// process-wide counts (descriptors, resident memory) move with other tests.
+/// Forking an isolated child from the test runner instead is not safe: a
+/// child of a multi-threaded process can deadlock on a runtime lock (the
+/// generic-metadata cache) another thread held at the fork — observed here.
+/// Isolated tests must not be parameterized (each case would rerun them all).
+func runIsolated(
+    in suite: Any.Type, function: String = #function,
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) throws {
+    if getenv(isolationMarker) != nil {
+        return try body()
     }
-    #expect(try child.join() == .exited(0), sourceLocation: sourceLocation)
+    let name = String(reflecting: suite).split(separator: ".").last.map(String.init) ?? ""
+    let filter = escapeForRegex("\(name)/\(function)")
+    let (status, output) = try spawnSelf(["--testing-library", "swift-testing", "--filter", filter],
+                                          timeout: .seconds(50))
+    if status != 0 {
+        Issue.record("isolated run of \(name)/\(function) failed (status \(status)):\n\(output)",
+                     sourceLocation: sourceLocation)
+    }
+    if !output.contains("1 test") {
+        Issue.record("the isolated run did not run exactly this test:\n\(output)", sourceLocation: sourceLocation)
+    }
+}
+
+private let isolationMarker = "MULTIPROCESSING_IPC_TEST_ISOLATED"
+
+private func escapeForRegex(_ text: String) -> String {
+    var escaped = ""
+    for character in text {
+        if "\\^$.|?*+()[]{}".contains(character) { escaped.append("\\") }
+        escaped.append(character)
+    }
+    return "^.*" + escaped
+}
+
+/// Spawns this test binary with `arguments` and the isolation marker set;
+/// returns its wait status and combined output. Killed after `timeout`.
+private func spawnSelf(_ arguments: [String], timeout: Duration) throws -> (Int32, String) {
+    let (readEnd, writeEnd) = try makeSocketPair()
+    defer { close(readEnd) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+    posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+    let executable = "/proc/self/exe"
+    var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var environment: [UnsafeMutablePointer<CChar>?] = [strdup("\(isolationMarker)=1")]
+    var entry = environ
+    while let variable = entry.pointee {
+        environment.append(strdup(variable))
+        entry += 1
+    }
+    environment.append(nil)
+    defer { environment.forEach { free($0) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, executable, &actions, nil, &argv, &environment)
+    close(writeEnd)
+    guard rc == 0 else { throw Errno(rawValue: rc) }
+    var output: [UInt8] = []
+    let deadline = Deadline.after(timeout)
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        if try pollReadable([readEnd], until: deadline).isEmpty {
+            kill(pid, SIGKILL)
+            output += Array("\n[killed after \(timeout)]".utf8)
+            break
+        }
+        let count = read(readEnd, &buffer, buffer.count)
+        if count < 0 && errno == EINTR { continue }
+        if count <= 0 { break }
+        output += buffer[..<count]
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status, String(decoding: output, as: UTF8.self))
 }
