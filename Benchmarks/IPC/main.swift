@@ -36,6 +36,9 @@ struct IPCBenchmark: ParsableCommand {
     @Flag(help: "Skip Python.")
     var noPython = false
 
+    @Flag(help: "Only time the binary coder on the struct of (a) (for profiling).")
+    var codecOnly = false
+
     static var defaultScript: String {
         let here = "\(#filePath)".split(separator: "/").dropLast(2).joined(separator: "/")
         return "/\(here)/Python/ipc_peer.py"
@@ -43,6 +46,11 @@ struct IPCBenchmark: ParsableCommand {
 
     func run() throws {
         if pin { pinToCPU0() }
+        if codecOnly {
+            let costs = try (0..<runs).map { _ in try codecCostPerEncodeDecode(iterations: iterations * 20) }
+            print("binary coder, one encode + one decode of the struct: \(median(costs)) µs")
+            return
+        }
         let workloads = Workloads(iterations: iterations, messages: messages, runs: runs)
         // Forks happen while the process is single-threaded; Python runs last.
         let small = try workloads.smallStructRoundTrip()

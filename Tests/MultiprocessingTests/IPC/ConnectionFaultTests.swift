@@ -187,6 +187,69 @@ struct ConnectionFaultTests {
         _ = a
     }
 
+    /// A send blocked on a full socket buffer (the peer does not read) is woken too.
+    @Test func closeWakesABlockedSend() throws {
+        let (a, b) = try Pipe().ends
+        let outcome = Box<ConnectionError?>(nil)
+        let sender = TestThread {
+            do throws(ConnectionError) {
+                try a.sendBytes([UInt8](repeating: 1, count: 64 << 20))
+            } catch {
+                outcome.value = error
+            }
+        }
+        usleep(50_000) // let the sender fill the buffers and block
+        a.close()
+        sender.join()
+        #expect(outcome.value == .closed)
+        _ = b
+    }
+
+    /// Threads sending, receiving and polling while another closes: each
+    /// operation either completes or throws `.closed`; nothing crashes, hangs
+    /// or touches a reused descriptor.
+    @Test func closeRacingWithOperationsIsSafe() throws {
+        for _ in 0..<50 {
+            let (a, b) = try Pipe().ends
+            let unexpected = Box<[ConnectionError]>([])
+            let workers = [
+                TestThread {
+                    while true {
+                        do throws(ConnectionError) { try a.sendBytes([1, 2, 3]) } catch {
+                            if error != .closed { unexpected.value.append(error) }
+                            return
+                        }
+                    }
+                },
+                TestThread {
+                    while true {
+                        do throws(ConnectionError) { _ = try a.receiveBytes() } catch {
+                            if error != .closed { unexpected.value.append(error) }
+                            return
+                        }
+                    }
+                },
+                TestThread {
+                    while true {
+                        do throws(ConnectionError) { _ = try a.poll(timeout: .milliseconds(1)) } catch {
+                            if error != .closed { unexpected.value.append(error) }
+                            return
+                        }
+                    }
+                },
+            ]
+            let echo = TestThread {
+                while let message = try? b.receiveBytes() { try? b.sendBytes(message) }
+            }
+            usleep(2_000)
+            a.close()
+            workers.forEach { $0.join() }
+            b.close()
+            echo.join()
+            #expect(unexpected.value.isEmpty)
+        }
+    }
+
     @Test func closeWakesABlockedWait() throws {
         let (a, b) = try Pipe().ends
         let outcome = Box<ConnectionError?>(nil)
