@@ -118,7 +118,9 @@ public final class Connection: Sendable {
     /// - Throws: ``ConnectionError/encodingFailed(type:description:)`` (nothing
     ///   was sent), ``ConnectionError/peerClosed``, ``ConnectionError/notWritable``,
     ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
-    ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
+    ///   An interrupted system call (`EINTR`) is not an error: it is resumed,
+    ///   and so is a partial write.
+    ///   The corresponding C function is `send` (with `MSG_NOSIGNAL`).
     public func send<T: Encodable>(_ value: T) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
             try sendSide.send(to: fd, isSocket: descriptor.isSocket) { buffer throws(ConnectionError) in
@@ -135,6 +137,7 @@ public final class Connection: Sendable {
     /// A contiguous collection (`[UInt8]`, `Data`, …) is sent without a copy.
     ///
     /// - Throws: as ``send(_:)``, except for encoding.
+    ///   The corresponding C function is `sendmsg` (with `MSG_NOSIGNAL`).
     public func sendBytes(_ bytes: some Collection<UInt8>) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
             let sent: Void? = try bytes.withContiguousStorageIfAvailableTyped { buffer throws(ConnectionError) in
@@ -160,6 +163,7 @@ public final class Connection: Sendable {
     ///   ``ConnectionError/malformedFrame(_:)``, ``ConnectionError/notReadable``,
     ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
     ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
+    ///   The corresponding C function is `recv`.
     public func receive<T: Decodable>(_ type: T.Type = T.self) throws(ConnectionError) -> T {
         try receiveFrame { payload throws(ConnectionError) in
             do {
@@ -178,6 +182,7 @@ public final class Connection: Sendable {
     /// Receives the next message as bytes, blocking until it has arrived.
     ///
     /// - Throws: as ``receive(_:)``, except for decoding.
+    ///   The corresponding C function is `recv`.
     public func receiveBytes() throws(ConnectionError) -> [UInt8] {
         try receiveFrame { payload in
             switch payload {

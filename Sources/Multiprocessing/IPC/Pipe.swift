@@ -20,13 +20,14 @@ import SystemPackage
 /// ``ConnectionError/notReadable``.
 ///
 /// Both kinds are `AF_UNIX` stream sockets (a one-way pipe is a socket pair
-/// shut down in one direction rather than a `pipe(2)`): measured on this
-/// package's 2-vCPU Linux VM, one-way 1 MiB messages ran at 4.3 GB/s over a
-/// socket pair against 3.6 GB/s over a `pipe(2)` enlarged to 1 MiB (1.1 GB/s at
-/// its default 64 KiB), and a socket can be written with `MSG_NOSIGNAL` and
-/// shut down to wake a blocked reader. The send buffer is raised to
-/// ``sendBufferSize`` (capped by `net.core.wmem_max`), which took 1 MiB messages
-/// from 4.3 to 18 GB/s between two vCPUs. Descriptors are close-on-exec.
+/// shut down in one direction rather than a `pipe(2)`), a choice measured in
+/// C on this package's 2-vCPU Linux VM, one-way 1 MiB messages between two
+/// unpinned processes: `pipe(2)` 1.1–1.4 GB/s (3.4–5 GB/s enlarged to 1 MiB
+/// with `F_SETPIPE_SZ`), socket pair 4.3–7.7 GB/s, and 6.7–19 GB/s with the
+/// send buffer raised to ``sendBufferSize`` (capped by `net.core.wmem_max`);
+/// the spread is the VM's noise. A socket can also be written with
+/// `MSG_NOSIGNAL` (no `SIGPIPE`) and shut down to wake a blocked reader.
+/// Descriptors are close-on-exec.
 ///
 /// ## Using a pipe across fork
 ///

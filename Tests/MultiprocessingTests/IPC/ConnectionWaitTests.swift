@@ -63,6 +63,19 @@ struct ConnectionWaitTests {
         _ = c
     }
 
+    /// Part of a message in the buffer is not ready (no busy loop for a
+    /// caller of `wait`); the descriptor announces the rest.
+    @Test func aPartlyBufferedMessageIsNotReadyUntilItsRestArrives() throws {
+        let (a, b) = try Pipe().ends
+        try writeRaw(a.fileDescriptor, shortHeader(1) + [7] + shortHeader(10) + [0, 1, 2])
+        #expect(try b.receiveBytes() == [7])
+        #expect(try !b.poll())
+        #expect(try Connection.wait([b], timeout: .milliseconds(20)).isEmpty)
+        try writeRaw(a.fileDescriptor, Array(3..<10))
+        #expect(try b.poll(timeout: .seconds(5)))
+        #expect(try b.receiveBytes() == Array(0..<10))
+    }
+
     @Test func sendOnlyEndsCannotBeWaitedFor() throws {
         let (_, sender) = try Pipe(duplex: false).ends
         #expect(throws: ConnectionError.notReadable) { try Connection.wait([sender], timeout: .zero) }

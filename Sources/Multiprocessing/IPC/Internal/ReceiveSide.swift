@@ -27,14 +27,14 @@ final class ReceiveSide: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
     private var end = 0
-    /// Whether unread bytes are buffered; read without the lock by `poll`.
+    /// Whether a whole frame is buffered; read without the lock by `poll`.
     private let hasBufferedBytes = Atomic<Bool>(false)
 
     init(maximumMessageSize: Int) {
         decoder = FrameDecoder(maximumMessageSize: maximumMessageSize)
     }
 
-    /// Whether bytes already read from the descriptor wait to be decoded.
+    /// Whether a message already read from the descriptor waits to be received.
     var hasBufferedData: Bool {
         hasBufferedBytes.load(ordering: .acquiring)
     }
@@ -102,8 +102,26 @@ final class ReceiveSide: @unchecked Sendable {
         if start == end {
             start = 0
             end = 0
-            hasBufferedBytes.store(false, ordering: .releasing)
         }
+        publishBufferedState()
+    }
+
+    /// Tells `poll` and `wait` whether a receive would complete from the
+    /// buffer alone: a whole frame is buffered (or bytes that fail at once).
+    /// Part of a frame is not enough: the rest is announced by the descriptor.
+    private func publishBufferedState() {
+        let (start, end) = (self.start, self.end)
+        let limit = UInt64(max(decoder.maximumMessageSize, 0))
+        let ready = start < end && buffer.withUnsafeBytes { bytes in
+            let input = UnsafeRawBufferPointer(rebasing: bytes[start ..< end])
+            switch try? FrameHeader.decode(input) {
+            case nil: return true // malformed: the receive fails at once
+            case .incomplete?: return false
+            case let .complete(payloadCount, headerCount)?:
+                return payloadCount > limit || UInt64(input.count - headerCount) >= payloadCount
+            }
+        }
+        hasBufferedBytes.store(ready, ordering: .releasing)
     }
 
     /// Reads what is available (at least one byte) into the empty buffer.
@@ -115,7 +133,7 @@ final class ReceiveSide: @unchecked Sendable {
         if count == 0 { throw decoder.endOfStreamError }
         start = 0
         end = count
-        hasBufferedBytes.store(true, ordering: .releasing)
+        publishBufferedState()
     }
 
     private func readPayloadDirectly(_ fd: Int32, isSocket: Bool) throws -> [UInt8]? {
