@@ -9,8 +9,10 @@ import Synchronization
 /// payload (and often the next frames) arrive in one call. The part of a large
 /// payload that is not yet buffered is read straight into the payload's
 /// storage, with no intermediate copy.
+@usableFromInline
 final class ReceiveSide: @unchecked Sendable {
     /// What a frame is handed to its consumer as.
+    @usableFromInline
     enum Payload {
         /// Bytes inside the read buffer, valid only during the callback.
         case borrowed(UnsafeRawBufferPointer)
@@ -39,20 +41,21 @@ final class ReceiveSide: @unchecked Sendable {
         hasBufferedBytes.load(ordering: .acquiring)
     }
 
-    /// Reads the next frame from `fd` and hands it to `consume`, whose result
-    /// it returns. The frame is consumed before `consume` runs, so a
-    /// `consume` that throws leaves the stream at the next frame.
-    func receive<R>(
+    /// Reads the next frame from `fd` and hands it to `consume`. The frame is
+    /// consumed before `consume` runs, so a `consume` that throws leaves the
+    /// stream at the next frame. (Not generic, so that no generic metadata is
+    /// looked up per message.)
+    func receive(
         from fd: Int32, isSocket: Bool, maximumMessageSize: Int,
         wasClosed: () -> Bool,
-        _ consume: (Payload) throws(ConnectionError) -> R
-    ) throws(ConnectionError) -> R {
+        _ consume: (Payload) throws(ConnectionError) -> Void
+    ) throws(ConnectionError) {
         lock.lock()
         defer { lock.unlock() }
         decoder.maximumMessageSize = maximumMessageSize
         while true {
             if start < end {
-                if let result = try decodeBuffered(consume) { return result }
+                if try decodeBuffered(consume) { return }
                 continue
             }
             var direct: [UInt8]?
@@ -77,23 +80,24 @@ final class ReceiveSide: @unchecked Sendable {
 
     // MARK: Internals
 
-    /// Decodes from the buffered bytes; returns the consumer's result if a frame completed.
-    private func decodeBuffered<R>(
-        _ consume: (Payload) throws(ConnectionError) -> R
-    ) throws(ConnectionError) -> R? {
+    /// Decodes from the buffered bytes; returns whether a frame completed (and was consumed).
+    private func decodeBuffered(
+        _ consume: (Payload) throws(ConnectionError) -> Void
+    ) throws(ConnectionError) -> Bool {
         let (start, end) = (self.start, self.end)
-        return try buffer.withBytes { bytes throws(ConnectionError) -> R? in
+        return try buffer.withBytes { bytes throws(ConnectionError) -> Bool in
             let input = UnsafeRawBufferPointer(rebasing: bytes[start ..< end])
             let (consumed, frame) = try decoder.decode(input)
             advance(by: consumed)
             switch frame {
             case nil:
-                return nil
+                return false
             case let .borrowed(range):
-                return try consume(.borrowed(UnsafeRawBufferPointer(rebasing: input[range])))
+                try consume(.borrowed(UnsafeRawBufferPointer(rebasing: input[range])))
             case let .assembled(payload):
-                return try consume(.owned(payload))
+                try consume(.owned(payload))
             }
+            return true
         }
     }
 
