@@ -58,6 +58,13 @@ let package = Package(
         // MARK: Examples (each `swift run NAME`; CI runs them all)
 
         .executableTarget(name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process", swiftSettings: strictSettings),
+        .executableTarget(name: "thread-subclass", dependencies: ["Threading"], path: "Examples/thread-subclass", swiftSettings: strictSettings),
+        .executableTarget(name: "lock-vs-rlock", dependencies: ["Threading"], path: "Examples/lock-vs-rlock", swiftSettings: strictSettings),
+        .executableTarget(name: "semaphore-limit", dependencies: ["Threading"], path: "Examples/semaphore-limit", swiftSettings: strictSettings),
+        .executableTarget(name: "condition-producer-consumer", dependencies: ["Threading"], path: "Examples/condition-producer-consumer", swiftSettings: strictSettings),
+        .executableTarget(name: "event-start-signal", dependencies: ["Threading"], path: "Examples/event-start-signal", swiftSettings: strictSettings),
+        .executableTarget(name: "queue-worker-crew", dependencies: ["Threading"], path: "Examples/queue-worker-crew", swiftSettings: strictSettings),
+        .executableTarget(name: "threadpool-map", dependencies: ["Threading"], path: "Examples/threadpool-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
@@ -71,6 +78,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
+        .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
 
         // MARK: Tests
 

@@ -104,7 +104,7 @@ func compare<T: Codable & Equatable>(_ name: String, _ value: T) throws {
     let jsonCopy = try jsonDecoder.decode(T.self, from: json)
     precondition(binaryCopy == value && jsonCopy == value, "a round trip changed the value")
 
-    print("\n\(name): binary \(binary.count) B, JSON \(json.count) B (\(String(format: "%.1f", Double(json.count) / Double(binary.count)))x larger)")
+    print("\n\(name): binary \(binary.count) B, JSON \(json.count) B (JSON/binary size \(String(format: "%.2f", Double(json.count) / Double(binary.count))))")
     print("  operation       binary         JSON   binary faster by")
     let rows: [(String, () throws -> Int, () throws -> Int)] = [
         ("encode", { try binaryEncoder.encode(value).count }, { try jsonEncoder.encode(value).count }),
@@ -121,14 +121,25 @@ func compare<T: Codable & Equatable>(_ name: String, _ value: T) throws {
 }
 
 if let profile = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
-    // Runs one operation for a few seconds, for `perf record`.
+    // Runs one operation for a few seconds, for `perf record`: "encode" or "decode"
+    // of the records, "data" decodes of 4 KiB Data, anything else round trips of
+    // the small message.
     let binary = try BinaryEncoder().encode(records)
     let deadline = ContinuousClock.now + .seconds(3)
     var sink = 0
     while ContinuousClock.now < deadline {
         for _ in 0..<10 {
-            if profile == "encode" { sink &+= try BinaryEncoder().encode(records).count }
-            else { sink &+= try BinaryDecoder().decode([Record].self, from: binary).count }
+            switch profile {
+            case "encode": sink &+= try BinaryEncoder().encode(records).count
+            case "decode": sink &+= try BinaryDecoder().decode([Record].self, from: binary).count
+            case "data":
+                let encoded = try BinaryEncoder().encode(data4K)
+                for _ in 0..<1000 { sink &+= try BinaryDecoder().decode(Data.self, from: encoded).count }
+            default:
+                for _ in 0..<1000 {
+                    sink &+= try BinaryDecoder().decode(Message.self, from: BinaryEncoder().encode(message)).id
+                }
+            }
         }
     }
     print(sink)

@@ -17,6 +17,7 @@ let package = Package(
             name: "threading-benchmark",
             dependencies: [
                 .product(name: "Threading", package: "swift-multiprocessing"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

@@ -22,6 +22,16 @@ struct Sleepy: Job {
     }
 }
 
+/// Counts its runs in a global, which only the test using it reads.
+let countedJobRuns = Counter()
+struct CountedJob: Job {
+    var x: Int
+    func run() -> Int {
+        countedJobRuns.increment()
+        return x
+    }
+}
+
 @Suite("ThreadPool", .timeLimit(.minutes(1)))
 struct ThreadPoolTests {
     @Test func submitJobsAndClosures() async throws {
@@ -98,7 +108,7 @@ struct ThreadPoolTests {
 
     @Test func mapUnorderedYieldsInCompletionOrder() async throws {
         let pool = ThreadPool(threads: 3)
-        let jobs = [Sleepy(x: 0, milliseconds: 400), Sleepy(x: 1, milliseconds: 200), Sleepy(x: 2, milliseconds: 0)]
+        let jobs = [Sleepy(x: 0, milliseconds: 900), Sleepy(x: 1, milliseconds: 450), Sleepy(x: 2, milliseconds: 0)]
         var order: [Int] = []
         for try await (index, output) in pool.mapUnordered(jobs) {
             #expect(index == output)
@@ -160,6 +170,20 @@ struct ThreadPoolTests {
         try await blocker.value
         await pool.shutdown()
         #expect(ran.value == 0)
+    }
+
+    @Test func cancellingTheTaskRunningMapCancelsItsQueuedJobs() async throws {
+        let pool = ThreadPool(threads: 1)
+        let gate = Event()
+        let blocker = try pool.submit { gate.wait() }
+        let task = Task { try await pool.map((0..<100).map { CountedJob(x: $0) }) }
+        usleepMilliseconds(20)
+        task.cancel()
+        await #expect(throws: JobError.cancelled) { try await task.value }
+        gate.set()
+        try await blocker.value
+        await pool.shutdown()
+        #expect(countedJobRuns.value == 0)
     }
 
     @Test func shutdownFinishesQueuedWorkThenRefusesMore() async throws {

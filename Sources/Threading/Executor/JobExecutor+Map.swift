@@ -23,6 +23,12 @@ extension JobExecutor {
                     window.append(try submit(job))
                 }
                 guard let future = window.popFirst() else { break }
+                // A finished future returns without suspending, so notice a
+                // cancelled task here too, not only while suspended.
+                if Task.isCancelled {
+                    future.cancel()
+                    throw JobError.cancelled
+                }
                 outputs.append(try await future.value)
             }
         } catch {

@@ -1,7 +1,3 @@
-// Public only so that the hot paths below can be `@inlinable`: executors
-// outside this module (and benchmarks) then get code specialized for their
-// `Value`, instead of generic code that looks up type metadata on every call.
-public import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +16,7 @@ import Glibc
 /// running it (and starts a replacement), a ``ThreadPool`` cannot stop a
 /// thread, so the job finishes and `cancel()` returns `false`. Cancelling a
 /// task that awaits ``value`` cancels the job the same way.
-public final class JobFuture<Value: Sendable>: Sendable {
+public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     @usableFromInline
     enum Waiter: Sendable {
         case task(UnsafeContinuation<Value, any Error>)
@@ -37,19 +33,49 @@ public final class JobFuture<Value: Sendable>: Sendable {
         case finished(Result<Value, any Error>)
     }
 
+    // The hot paths are `@inlinable` so that executors outside this module
+    // (and benchmarks) get code specialized for their `Value` instead of
+    // generic code that looks up type metadata on every call. The lock is an
+    // entry of a shared table of pthread mutexes: no allocation per future,
+    // and unlike `Synchronization.Mutex` visible to ThreadSanitizer. No code
+    // holds it while taking another lock or calling out.
     @usableFromInline
-    let state: Mutex<State>
+    var state: State  // guarded by `PThreadMutexTable.shared.lock(for: self)`
+
+    /// What an executor runs for this future, kept here so that the
+    /// executor's queue entry can be a closure capturing only the future,
+    /// which needs no allocation of its own. Set before the future is queued;
+    /// read and cleared only by the thread that runs ``runWork()``.
+    @usableFromInline
+    var work: (@Sendable () throws -> Value)?
+
+    @inlinable
+    func withState<R>(_ body: (inout State) -> R) -> R {
+        let table = PThreadMutexTable.shared
+        table.lock(for: self)
+        defer { table.unlock(for: self) }
+        return body(&state)
+    }
 
     /// Creates a pending future; executors complete it with ``complete(with:)``.
     @inlinable
     package init() {
-        state = Mutex(.queued([]))
+        state = .queued([])
+        work = nil
+    }
+
+    /// Creates a pending future for `work`, which ``runWork()`` runs.
+    @inlinable
+    package init(work: @escaping @Sendable () throws -> Value) {
+        state = .queued([])
+        self.work = work
     }
 
     /// Creates a future that is already finished with `result`.
     @inlinable
     package init(finished result: Result<Value, any Error>) {
-        state = Mutex(.finished(result))
+        state = .finished(result)
+        work = nil
     }
 
     // MARK: Reading the outcome
@@ -109,7 +135,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// The outcome, or `nil` while the job is queued or running.
     @inlinable
     public var result: Result<Value, any Error>? {
-        state.withLock { state in
+        withState { state in
             if case .finished(let result) = state { return result }
             return nil
         }
@@ -127,7 +153,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     @discardableResult
     @inlinable
     public func cancel() -> Bool {
-        let outcome: (waiters: [Waiter], stop: (@Sendable () -> Void)?)? = state.withLock { state in
+        let outcome: (waiters: [Waiter], stop: (@Sendable () -> Void)?)? = withState { state in
             switch state {
             case .queued(let waiters):
                 state = .finished(.failure(JobError.cancelled))
@@ -153,11 +179,22 @@ public final class JobFuture<Value: Sendable>: Sendable {
     /// - Parameter stop: how to stop the job once running, if the executor can.
     @inlinable
     package func markRunning(stop: (@Sendable () -> Void)? = nil) -> Bool {
-        state.withLock { state in
+        withState { state in
             guard case .queued(let waiters) = state else { return false }
             state = .running(waiters, stop: stop)
             return true
         }
+    }
+
+    /// Runs the work given to ``init(work:)`` and completes the future with
+    /// its outcome, unless the future was cancelled first. Call it once, from
+    /// the executor's thread.
+    @inlinable
+    package func runWork() {
+        guard let body = work else { preconditionFailure("JobFuture.runWork() without work, or twice") }
+        work = nil
+        guard markRunning() else { return }  // cancelled while queued
+        complete(with: Result(catching: body))
     }
 
     /// Finishes the future and wakes every waiter. Returns `false`, changing
@@ -165,7 +202,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
     @discardableResult
     @inlinable
     package func complete(with result: Result<Value, any Error>) -> Bool {
-        let waiters: [Waiter]? = state.withLock { state in
+        let waiters: [Waiter]? = withState { state in
             switch state {
             case .queued(let waiters), .running(let waiters, _):
                 state = .finished(result)
@@ -190,7 +227,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
 
     @inlinable
     func add(_ waiter: Waiter) {
-        let finished: Result<Value, any Error>? = state.withLock { state in
+        let finished: Result<Value, any Error>? = withState { state in
             switch state {
             case .queued(var waiters):
                 waiters.append(waiter)
@@ -209,7 +246,7 @@ public final class JobFuture<Value: Sendable>: Sendable {
 
     @usableFromInline
     func remove(_ parker: ThreadParker) {
-        state.withLock { state in
+        withState { state in
             func without(_ waiters: [Waiter]) -> [Waiter] {
                 waiters.filter { if case .thread(let p) = $0 { p !== parker } else { true } }
             }

@@ -69,13 +69,7 @@ public final class ThreadPool: JobExecutor {
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
     @inlinable
     public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
-        let future = JobFuture<J.Output>()
-        let accepted = queue.enqueue {
-            guard future.markRunning() else { return }  // cancelled while queued
-            future.complete(with: Result { try job.run() })
-        }
-        guard accepted else { throw JobError.shutDown }
-        return future
+        try submit { try job.run() }
     }
 
     /// Queues a closure and returns its future at once. Unlike a ``Job`` the
@@ -85,12 +79,9 @@ public final class ThreadPool: JobExecutor {
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
     @inlinable
     public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> JobFuture<T> {
-        let future = JobFuture<T>()
-        let accepted = queue.enqueue {
-            guard future.markRunning() else { return }  // cancelled while queued
-            future.complete(with: Result(catching: body))
-        }
-        guard accepted else { throw JobError.shutDown }
+        let future = JobFuture<T>(work: body)
+        // Capturing only the future, this closure needs no allocation.
+        guard queue.enqueue({ future.runWork() }) else { throw JobError.shutDown }
         return future
     }
 

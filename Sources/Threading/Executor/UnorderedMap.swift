@@ -1,5 +1,4 @@
 import DequeModule
-import Synchronization
 
 /// The consumer-driven engine of the default ``JobExecutor/mapUnordered(_:)``:
 /// each `next()` tops up the submitted window from the input iterator, then
@@ -24,7 +23,7 @@ final class UnorderedMap<Executor: JobExecutor, J: Job>: @unchecked Sendable {
     private var nextIndex = 0
     private var failed = false
     // Shared with completion callbacks on pool threads:
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     init(executor: Executor, iterator: AnyIterator<J>) {
         self.executor = executor

@@ -27,7 +27,13 @@ final class WorkQueue: @unchecked Sendable {
     /// Broadcast when the last worker exits.
     private let workersExited = PThreadCondition()
     // Guarded by `mutex`:
-    private var items = Deque<Item>()
+    /// Closures wrapped in a struct: a bare closure stored in a generic
+    /// container is reabstracted through a thunk, which costs an allocation
+    /// per job.
+    private struct Entry {
+        let run: Item
+    }
+    private var items = Deque<Entry>()
     /// `items.count`, also readable without the mutex, for idle workers that
     /// look for work a little while before going to sleep.
     private let queuedCount = Atomic<Int>(0)
@@ -51,7 +57,7 @@ final class WorkQueue: @unchecked Sendable {
             mutex.unlock()
             return false
         }
-        items.append(item)
+        items.append(Entry(run: item))
         queuedCount.store(items.count, ordering: .relaxed)
         let wake = idleWorkers > pendingWakeups
         if wake { pendingWakeups += 1 }
@@ -70,27 +76,47 @@ final class WorkQueue: @unchecked Sendable {
 
     private func nextItem() -> Item? {
         mutex.lock()
-        if items.isEmpty, case .accepting = state {
-            // Submitters often add the next job within microseconds: look for
-            // it a few times before sleeping, which would cost this thread a
-            // futex wait and the submitter a futex wake.
+        if let item = popLocked() {
             mutex.unlock()
-            for _ in 0..<Self.spinsBeforeSleeping where queuedCount.load(ordering: .relaxed) == 0 {
-                sched_yield()
-            }
+            return item
+        }
+        if case .accepting = state {
+            mutex.unlock()
+            if let item = lookForWorkBeforeSleeping() { return item }
             mutex.lock()
         }
         defer { mutex.unlock() }
-        while items.isEmpty {
+        while true {
+            if let item = popLocked() { return item }
             guard case .accepting = state else { return nil }
             idleWorkers += 1
             workAvailable.wait(on: mutex)
             idleWorkers -= 1
             if pendingWakeups > 0 { pendingWakeups -= 1 }
         }
-        let item = items.removeFirst()
+    }
+
+    /// Submitters often add the next job within microseconds: look for it a
+    /// few times before sleeping, which would cost this thread a futex wait
+    /// and the submitter a futex wake. Only `tryLock` here, so idle workers
+    /// racing for one new job never put each other to sleep on the mutex.
+    private func lookForWorkBeforeSleeping() -> Item? {
+        for _ in 0..<Self.spinsBeforeSleeping {
+            if queuedCount.load(ordering: .relaxed) > 0, mutex.tryLock() {
+                let item = popLocked()
+                mutex.unlock()
+                if let item { return item }
+            }
+            sched_yield()
+        }
+        return nil
+    }
+
+    /// Called holding the mutex.
+    private func popLocked() -> Item? {
+        guard let entry = items.popFirst() else { return nil }
         queuedCount.store(items.count, ordering: .relaxed)
-        return item
+        return entry.run
     }
 
     private static var spinsBeforeSleeping: Int { 50 }

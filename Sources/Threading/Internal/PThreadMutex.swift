@@ -9,7 +9,12 @@ import Glibc
 /// and every pthread return code is checked: a failure here is a programmer
 /// error (unlocking a mutex this thread does not hold, destroying a locked
 /// one), so it traps, as swift-nio's lock wrappers do.
+///
+/// ``PThreadMutexStorage`` is the same mutex as a noncopyable value, for hot
+/// objects (every `JobFuture`) that should not pay for a second object.
+@usableFromInline
 package final class PThreadMutex: @unchecked Sendable {
+    @usableFromInline
     package enum Kind: Sendable {
         /// `PTHREAD_MUTEX_ERRORCHECK`: unlocking by a non-owner is reported, not undefined.
         case errorChecking
@@ -20,50 +25,28 @@ package final class PThreadMutex: @unchecked Sendable {
         case normal
     }
 
-    let pointer: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline
+    let storage: PThreadMutexStorage
 
+    var pointer: UnsafeMutablePointer<pthread_mutex_t> { storage.pointer }
+
+    @usableFromInline
     package init(_ kind: Kind = .normal) {
-        pointer = .allocate(capacity: 1)
-        var attributes = pthread_mutexattr_t()
-        check(pthread_mutexattr_init(&attributes), "pthread_mutexattr_init")
-        defer { pthread_mutexattr_destroy(&attributes) }
-        let type: Int32 = switch kind {
-        case .errorChecking: Int32(PTHREAD_MUTEX_ERRORCHECK)
-        case .recursive: Int32(PTHREAD_MUTEX_RECURSIVE)
-        case .normal: Int32(PTHREAD_MUTEX_NORMAL)
-        }
-        check(pthread_mutexattr_settype(&attributes, type), "pthread_mutexattr_settype")
-        check(pthread_mutex_init(pointer, &attributes), "pthread_mutex_init")
-    }
-
-    deinit {
-        check(pthread_mutex_destroy(pointer), "pthread_mutex_destroy")
-        pointer.deallocate()
+        storage = PThreadMutexStorage(kind)
     }
 
     /// The corresponding C function is `pthread_mutex_lock`.
-    package func lock() {
-        check(pthread_mutex_lock(pointer), "pthread_mutex_lock")
-    }
+    @usableFromInline
+    package func lock() { storage.lock() }
 
     /// Returns `false` if another thread holds the mutex.
     /// The corresponding C function is `pthread_mutex_trylock`.
-    package func tryLock() -> Bool {
-        let rc = pthread_mutex_trylock(pointer)
-        if rc == EBUSY { return false }
-        check(rc, "pthread_mutex_trylock")
-        return true
-    }
+    package func tryLock() -> Bool { storage.tryLock() }
 
     /// Returns `false` if the deadline passed first.
     /// The corresponding C function is `pthread_mutex_clocklock` on `CLOCK_MONOTONIC`.
     package func lock(until deadline: Deadline) -> Bool {
-        if deadline == .distantFuture {
-            lock()
-            return true
-        }
-        var ts = deadline.absoluteTimespec
-        let rc = cth_mutex_lock_until(pointer, &ts)
+        let rc = lockReportingError(until: deadline)
         if rc == ETIMEDOUT { return false }
         check(rc, "pthread_mutex_clocklock")
         return true
@@ -93,14 +76,67 @@ package final class PThreadMutex: @unchecked Sendable {
     }
 
     /// The corresponding C function is `pthread_mutex_unlock`.
-    package func unlock() {
-        check(pthread_mutex_unlock(pointer), "pthread_mutex_unlock")
-    }
+    @usableFromInline
+    package func unlock() { storage.unlock() }
 
     package func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()
         defer { unlock() }
         return try body()
+    }
+}
+
+/// A `pthread_mutex_t` at a fixed heap address, owned by exactly one value:
+/// the storage of ``PThreadMutex``, and usable on its own where an extra
+/// object per lock would cost (a stored property of a class).
+@usableFromInline
+package struct PThreadMutexStorage: ~Copyable, @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<pthread_mutex_t>
+
+    @usableFromInline
+    package init(_ kind: PThreadMutex.Kind = .normal) {
+        pointer = .allocate(capacity: 1)
+        if case .normal = kind {
+            // The default attributes make a normal mutex: skip building them.
+            check(pthread_mutex_init(pointer, nil), "pthread_mutex_init")
+            return
+        }
+        var attributes = pthread_mutexattr_t()
+        check(pthread_mutexattr_init(&attributes), "pthread_mutexattr_init")
+        defer { pthread_mutexattr_destroy(&attributes) }
+        let type: Int32 = switch kind {
+        case .errorChecking: Int32(PTHREAD_MUTEX_ERRORCHECK)
+        case .recursive: Int32(PTHREAD_MUTEX_RECURSIVE)
+        case .normal: Int32(PTHREAD_MUTEX_NORMAL)
+        }
+        check(pthread_mutexattr_settype(&attributes, type), "pthread_mutexattr_settype")
+        check(pthread_mutex_init(pointer, &attributes), "pthread_mutex_init")
+    }
+
+    deinit {
+        check(pthread_mutex_destroy(pointer), "pthread_mutex_destroy")
+        pointer.deallocate()
+    }
+
+    /// The corresponding C function is `pthread_mutex_lock`.
+    @usableFromInline
+    package func lock() {
+        check(pthread_mutex_lock(pointer), "pthread_mutex_lock")
+    }
+
+    /// The corresponding C function is `pthread_mutex_trylock`.
+    @usableFromInline
+    package func tryLock() -> Bool {
+        let rc = pthread_mutex_trylock(pointer)
+        if rc == EBUSY { return false }
+        check(rc, "pthread_mutex_trylock")
+        return true
+    }
+
+    /// The corresponding C function is `pthread_mutex_unlock`.
+    @usableFromInline
+    package func unlock() {
+        check(pthread_mutex_unlock(pointer), "pthread_mutex_unlock")
     }
 }
 
@@ -167,5 +203,52 @@ package final class PThreadCondition: @unchecked Sendable {
 package func check(_ rc: Int32, _ function: StaticString) {
     if rc != 0 {
         preconditionFailure("\(function) failed with error \(rc)")
+    }
+}
+
+/// A fixed table of mutexes shared by many small objects, each of which
+/// locks the entry its address selects ("lock striping"): objects that are
+/// created by the million (every `JobFuture`) then need no mutex of their own
+/// to allocate, initialize and destroy.
+///
+/// Correct only for critical sections that never take a second lock of the
+/// table (two objects may share an entry); entries are padded to a cache line
+/// so neighbours do not slow each other down. The table lives for the process.
+@usableFromInline
+package final class PThreadMutexTable: @unchecked Sendable {
+    private static let entryCount = 128
+    private static let stride = 64  // bytes: one cache line per mutex
+    private let base: UnsafeMutableRawPointer
+
+    /// The table `JobFuture`s use.
+    @usableFromInline
+    package static let shared = PThreadMutexTable()
+
+    private init() {
+        precondition(MemoryLayout<pthread_mutex_t>.size <= Self.stride)
+        base = .allocate(byteCount: Self.entryCount * Self.stride, alignment: Self.stride)
+        for index in 0..<Self.entryCount {
+            let mutex = (base + index * Self.stride).bindMemory(to: pthread_mutex_t.self, capacity: 1)
+            check(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
+        }
+    }
+
+    private func mutex(for object: AnyObject) -> UnsafeMutablePointer<pthread_mutex_t> {
+        // Heap objects are at least 16-byte aligned: drop those bits, then mix.
+        let address = UInt(bitPattern: ObjectIdentifier(object).hashValue) >> 4
+        let index = Int((address ^ (address >> 7)) % UInt(Self.entryCount))
+        return (base + index * Self.stride).assumingMemoryBound(to: pthread_mutex_t.self)
+    }
+
+    /// Locks the entry of `object`. The corresponding C function is `pthread_mutex_lock`.
+    @usableFromInline
+    package func lock(for object: AnyObject) {
+        check(pthread_mutex_lock(mutex(for: object)), "pthread_mutex_lock")
+    }
+
+    /// Unlocks the entry of `object`. The corresponding C function is `pthread_mutex_unlock`.
+    @usableFromInline
+    package func unlock(for object: AnyObject) {
+        check(pthread_mutex_unlock(mutex(for: object)), "pthread_mutex_unlock")
     }
 }

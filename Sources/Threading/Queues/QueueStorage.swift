@@ -25,20 +25,30 @@ public protocol QueueStorage {
 /// First in, first out, over a `Deque`.
 public struct FIFOStorage<Element>: QueueStorage {
     var elements = Deque<Element>()
+    /// An empty storage.
     public init() {}
+    /// How many elements it holds.
     public var count: Int { elements.count }
+    /// Adds an element.
     public mutating func insert(_ element: Element) { elements.append(element) }
+    /// Removes the next element in this storage's order.
     public mutating func removeNext() -> Element { elements.removeFirst() }
+    /// Drops every element.
     public mutating func removeAll() { elements.removeAll() }
 }
 
 /// Last in, first out, over an `Array`.
 public struct LIFOStorage<Element>: QueueStorage {
     var elements: [Element] = []
+    /// An empty storage.
     public init() {}
+    /// How many elements it holds.
     public var count: Int { elements.count }
+    /// Adds an element.
     public mutating func insert(_ element: Element) { elements.append(element) }
+    /// Removes the next element in this storage's order.
     public mutating func removeNext() -> Element { elements.removeLast() }
+    /// Drops every element.
     public mutating func removeAll() { elements.removeAll() }
 }
 
@@ -46,10 +56,15 @@ public struct LIFOStorage<Element>: QueueStorage {
 /// in no particular order; add a sequence number to the element to break ties.
 public struct PriorityStorage<Element: Comparable>: QueueStorage {
     var elements = Heap<Element>()
+    /// An empty storage.
     public init() {}
+    /// How many elements it holds.
     public var count: Int { elements.count }
+    /// Adds an element.
     public mutating func insert(_ element: Element) { elements.insert(element) }
+    /// Removes the next element in this storage's order.
     public mutating func removeNext() -> Element { elements.removeMin() }
+    /// Drops every element.
     public mutating func removeAll() { elements = Heap() }
 }
 

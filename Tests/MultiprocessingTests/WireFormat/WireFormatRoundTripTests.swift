@@ -137,6 +137,10 @@ struct WireFormatRoundTripTests {
         #expect(try BinaryDecoder().decode([Int16].self, from: BinaryEncoder().encode([UInt8(200)])) == [200])
         #expect(try BinaryDecoder().decode([Double].self, from: BinaryEncoder().encode([Float(0.25)])) == [0.25])
         #expect(try BinaryDecoder().decode(Set<Int>.self, from: BinaryEncoder().encode([3, 3, 4])) == [3, 4])
+        #expect(try BinaryDecoder().decode([Int?].self, from: BinaryEncoder().encode([1, 2])) == [1, 2])
+        #expect(try BinaryDecoder().decode([WireWrapped].self, from: BinaryEncoder().encode([5.5])) == [WireWrapped(raw: 5.5)])
+        #expect(wireDecodingError([Float].self, try BinaryEncoder().encode([0.5, 1e300]))?.isDataCorrupted == true)
+        #expect(try BinaryDecoder().decode([Float].self, from: BinaryEncoder().encode([0.5, .infinity])) == [0.5, .infinity])
         let error = wireDecodingError([Int8].self, try BinaryEncoder().encode([Int.max]))
         #expect(error?.isDataCorrupted == true)
         #expect(wireDecodingError([String].self, try BinaryEncoder().encode([1.0]))?.isTypeMismatch == true)
@@ -182,6 +186,15 @@ struct WireFormatRoundTripTests {
     func everything() throws {
         let value = WireEverything(message: wireSampleMessage())
         #expect(try wireRoundTrip(value) == value)
+    }
+
+    @Test("random values of every kind round trip (seeded)")
+    func randomValues() throws {
+        var generator = WireSeededGenerator(seed: 2026)
+        for _ in 0..<300 {
+            let value = WireEverything.random(using: &generator)
+            #expect(try wireRoundTrip(value) == value)
+        }
     }
 
     @Test("appendingTo keeps what the buffer held and leaves it unchanged on error")
@@ -263,5 +276,59 @@ struct WireDepth: Codable {
     init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
         levels = container.isAtEnd ? 0 : try container.decode(WireDepth.self).levels + 1
+    }
+}
+
+/// A single-value wrapper around a number.
+struct WireWrapped: Codable, Equatable {
+    var raw: Double
+    init(raw: Double) { self.raw = raw }
+    init(from decoder: any Decoder) throws { raw = try decoder.singleValueContainer().decode(Double.self) }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(raw)
+    }
+}
+
+extension WireEverything {
+    static func random(using generator: inout WireSeededGenerator) -> WireEverything {
+        func string() -> String {
+            let alphabet = Array("aé€🧪\u{0}Z9 -")
+            return String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        func shape(_ depth: Int) -> WireShape {
+            switch Int.random(in: 0...(depth > 3 ? 2 : 4), using: &generator) {
+            case 0: return .empty
+            case 1: return .circle(radius: .random(in: -1e6...1e6, using: &generator))
+            case 2: return .rectangle(.random(in: -1...1, using: &generator), .random(in: -1...1, using: &generator))
+            case 3: return .labeled(string(), inner: Bool.random(using: &generator) ? shape(depth + 1) : nil)
+            default: return .group((0..<Int.random(in: 0...3, using: &generator)).map { _ in shape(depth + 1) })
+            }
+        }
+        var value = WireEverything(message: WireMessage(
+            id: .random(in: .min ... .max, using: &generator), name: string(),
+            values: (0..<Int.random(in: 0...9, using: &generator)).map { _ in .random(in: -1e300...1e300, using: &generator) },
+            flag: [true, false, nil][Int.random(in: 0...2, using: &generator)]))
+        value.int8 = .random(in: .min ... .max, using: &generator)
+        value.uint16 = .random(in: .min ... .max, using: &generator)
+        value.int128 = Int128(Int64.random(in: .min ... .max, using: &generator)) << Int.random(in: 0...63, using: &generator)
+        value.uint128 = UInt128(UInt64.random(in: .min ... .max, using: &generator)) << Int.random(in: 0...64, using: &generator)
+        value.float = .random(in: -1e30...1e30, using: &generator)
+        value.bytes = (0..<Int.random(in: 0...300, using: &generator)).map { _ in .random(in: 0...255, using: &generator) }
+        value.ints = (0..<Int.random(in: 0...20, using: &generator)).map { _ in .random(in: .min ... .max, using: &generator) }
+        value.strings = (0..<Int.random(in: 0...5, using: &generator)).map { _ in string() }
+        value.nested = (0..<Int.random(in: 0...4, using: &generator)).map { _ in
+            (0..<Int.random(in: 0...4, using: &generator)).map { _ in .random(in: .min ... .max, using: &generator) }
+        }
+        value.optionalOptional = [.none, .some(.none), .some(.some(.random(in: -9...9, using: &generator)))][Int.random(in: 0...2, using: &generator)]
+        value.shapes = (0..<Int.random(in: 0...4, using: &generator)).map { _ in shape(0) }
+        value.byString = Dictionary((0..<Int.random(in: 0...6, using: &generator)).map { _ in
+            (Bool.random(using: &generator) ? string() : String(Int.random(in: -99...99, using: &generator)), Int.random(in: 0...9, using: &generator))
+        }, uniquingKeysWith: { first, _ in first })
+        value.byInt = Dictionary((0..<Int.random(in: 0...6, using: &generator)).map { _ in
+            (Int.random(in: .min ... .max, using: &generator), string())
+        }, uniquingKeysWith: { first, _ in first })
+        value.box = WireBox(value: string(), list: [string()], optional: Bool.random(using: &generator) ? string() : nil)
+        return value
     }
 }

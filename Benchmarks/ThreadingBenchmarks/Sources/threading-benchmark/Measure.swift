@@ -73,3 +73,33 @@ func format(_ value: Double, _ unit: String) -> String {
         String(format: "%.1f %@", value, unit)
     }
 }
+
+/// CPU time (user + system) of the whole process so far, in seconds.
+/// The corresponding C function is `getrusage(RUSAGE_SELF)`.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func toSeconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return toSeconds(usage.ru_utime) + toSeconds(usage.ru_stime)
+}
+
+/// One run of a pool workload: wall-clock throughput, and CPU time spent per
+/// job by every thread of the process (less sensitive to a busy machine).
+struct PoolSample {
+    var jobsPerSecond: Double
+    var cpuNanosecondsPerJob: Double
+}
+
+func poolSample(jobs: Int, _ body: () throws -> Void) rethrows -> PoolSample {
+    let cpu = processCPUSeconds()
+    let elapsed = try seconds(body)
+    let spent = processCPUSeconds() - cpu
+    return PoolSample(jobsPerSecond: Double(jobs) / elapsed, cpuNanosecondsPerJob: spent / Double(jobs) * 1e9)
+}
+
+func poolSample(jobs: Int, _ body: () async throws -> Void) async rethrows -> PoolSample {
+    let cpu = processCPUSeconds()
+    let elapsed = try await seconds(body)
+    let spent = processCPUSeconds() - cpu
+    return PoolSample(jobsPerSecond: Double(jobs) / elapsed, cpuNanosecondsPerJob: spent / Double(jobs) * 1e9)
+}

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 import Synchronization
 import Threading
@@ -11,36 +12,36 @@ struct Tiny: Job {
 }
 
 /// ThreadPool: `jobs` closures submitted one by one, then every future waited.
-func threadPoolThroughput(pool: ThreadPool, jobs: Int) throws -> Double {
+func threadPoolThroughput(pool: ThreadPool, jobs: Int) throws -> PoolSample {
     var futures: [JobFuture<Int>] = []
     futures.reserveCapacity(jobs)
     var sum = 0
-    let elapsed = try seconds {
+    let sample = try poolSample(jobs: jobs) {
         for _ in 0..<jobs { futures.append(try pool.submit { 1 }) }
         for future in futures { sum += try future.wait() }
     }
     precondition(sum == jobs)
-    return Double(jobs) / elapsed
+    return sample
 }
 
 /// ThreadPool: the same with `Job` values, as code written against `JobExecutor` does.
-func threadPoolJobThroughput(pool: ThreadPool, jobs: Int) throws -> Double {
+func threadPoolJobThroughput(pool: ThreadPool, jobs: Int) throws -> PoolSample {
     var futures: [JobFuture<Int>] = []
     futures.reserveCapacity(jobs)
     var sum = 0
-    let elapsed = try seconds {
+    let sample = try poolSample(jobs: jobs) {
         for _ in 0..<jobs { futures.append(try pool.submit(Tiny())) }
         for future in futures { sum += try future.wait() }
     }
     precondition(sum == jobs)
-    return Double(jobs) / elapsed
+    return sample
 }
 
 /// NIOThreadPool: `jobs` work items submitted one by one; the last to finish signals.
-func nioThreadPoolThroughput(pool: NIOThreadPool, jobs: Int) -> Double {
+func nioThreadPoolThroughput(pool: NIOThreadPool, jobs: Int) -> PoolSample {
     let done = Atomic<Int>(0)
     let finished = Event()
-    let elapsed = seconds {
+    return poolSample(jobs: jobs) {
         for _ in 0..<jobs {
             pool.submit { _ in
                 if done.add(1, ordering: .acquiringAndReleasing).newValue == jobs { finished.set() }
@@ -48,20 +49,33 @@ func nioThreadPoolThroughput(pool: NIOThreadPool, jobs: Int) -> Double {
         }
         finished.wait()
     }
-    return Double(jobs) / elapsed
+}
+
+/// NIOThreadPool with a result per job, as NIO users get one: `runIfActive`
+/// returns an `EventLoopFuture` completed on an event loop; then every future waited.
+func nioRunIfActiveThroughput(pool: NIOThreadPool, eventLoop: any EventLoop, jobs: Int) throws -> PoolSample {
+    var futures: [EventLoopFuture<Int>] = []
+    futures.reserveCapacity(jobs)
+    var sum = 0
+    let sample = try poolSample(jobs: jobs) {
+        for _ in 0..<jobs { futures.append(pool.runIfActive(eventLoop: eventLoop) { 1 }) }
+        for future in futures { sum += try future.wait() }
+    }
+    precondition(sum == jobs)
+    return sample
 }
 
 /// A TaskGroup on Swift's cooperative pool: `jobs` child tasks, then summed.
-func taskGroupThroughput(jobs: Int) async -> Double {
+func taskGroupThroughput(jobs: Int) async -> PoolSample {
     var sum = 0
-    let elapsed = await seconds {
+    let sample = await poolSample(jobs: jobs) {
         sum = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<jobs { group.addTask { 1 } }
             return await group.reduce(0, +)
         }
     }
     precondition(sum == jobs)
-    return Double(jobs) / elapsed
+    return sample
 }
 
 // MARK: Locks

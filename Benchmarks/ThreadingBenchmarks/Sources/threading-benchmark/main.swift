@@ -1,12 +1,13 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 import Synchronization
 import Threading
 
 // Side-by-side throughput of the thread toolkit against the peers a user
 // would pick instead. Every figure is a median over `runs` runs.
-// Usage: threading-benchmark [runs] [jobs] [ours]   ("ours": only ThreadPool, for profiling)
+// Usage: threading-benchmark [runs] [jobs] [ours|nio]   (only that pool, for profiling)
 
 let arguments = CommandLine.arguments
 let runs = arguments.count > 1 ? Int(arguments[1]) ?? 7 : 7
@@ -22,7 +23,7 @@ print("")
 let pool = ThreadPool(threads: 2)
 _ = try pool.submit { 0 }.wait()
 if arguments.count > 3, arguments[3] == "ours" {
-    let figure = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs) }
+    let figure = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs).jobsPerSecond }
     print("ThreadPool.submit(closure)      \(format(figure, "jobs/s"))")
     for _ in 0..<3 {
         var futures: [JobFuture<Int>] = []
@@ -36,26 +37,40 @@ if arguments.count > 3, arguments[3] == "ours" {
 }
 let nio = NIOThreadPool(numberOfThreads: 2)
 nio.start()
+if arguments.count > 3, arguments[3] == "nio" {
+    let figure = median(runs: runs) { nioThreadPoolThroughput(pool: nio, jobs: jobs).jobsPerSecond }
+    print("NIOThreadPool.submit            \(format(figure, "jobs/s"))")
+    exit(0)
+}
+
+let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+let eventLoop = eventLoopGroup.next()
 
 // Interleaved, so that a noisy moment of the VM hits every contender alike.
-var samples: [String: [Double]] = [:]
+var samples: [String: [PoolSample]] = [:]
 for _ in 0..<runs {
     samples["ours", default: []].append(try threadPoolThroughput(pool: pool, jobs: jobs))
     samples["nio", default: []].append(nioThreadPoolThroughput(pool: nio, jobs: jobs))
     samples["oursJob", default: []].append(try threadPoolJobThroughput(pool: pool, jobs: jobs))
     samples["group", default: []].append(await taskGroupThroughput(jobs: jobs))
+    samples["nioFuture", default: []].append(try nioRunIfActiveThroughput(pool: nio, eventLoop: eventLoop, jobs: jobs))
 }
-let medians = samples.mapValues { $0.sorted()[$0.count / 2] }
+let medians = samples.mapValues { $0.map(\.jobsPerSecond).sorted()[$0.count / 2] }
+let cpuMedians = samples.mapValues { $0.map(\.cpuNanosecondsPerJob).sorted()[$0.count / 2] }
 let ours = medians["ours"]!, oursJob = medians["oursJob"]!, nioFigure = medians["nio"]!, group = medians["group"]!
+let nioFuture = medians["nioFuture"]!
+func cpu(_ key: String) -> String { String(format: "%6.0f ns CPU/job", cpuMedians[key]!) }
 let python = runPythonPeer(runs: runs)
 await pool.shutdown()
 try await nio.shutdownGracefully()
+try await eventLoopGroup.shutdownGracefully()
 
 print("Pool: \(jobs) tiny jobs, one submit each, then all awaited (2 threads)")
-print("  ThreadPool.submit(closure)      \(format(ours, "jobs/s"))")
-print("  ThreadPool.submit(Job)          \(format(oursJob, "jobs/s"))")
-print("  NIOThreadPool.submit            \(format(nioFigure, "jobs/s"))   ThreadPool ÷ NIO = \(String(format: "%.2f", ours / nioFigure))×")
-print("  TaskGroup.addTask               \(format(group, "jobs/s"))   ThreadPool ÷ TaskGroup = \(String(format: "%.2f", ours / group))×")
+print("  ThreadPool.submit(closure)      \(format(ours, "jobs/s"))   \(cpu("ours"))")
+print("  ThreadPool.submit(Job)          \(format(oursJob, "jobs/s"))   \(cpu("oursJob"))")
+print("  NIOThreadPool.submit            \(format(nioFigure, "jobs/s"))   \(cpu("nio"))   ThreadPool ÷ NIO = \(String(format: "%.2f", ours / nioFigure))×")
+print("  NIOThreadPool.runIfActive      \(format(nioFuture, "jobs/s"))   \(cpu("nioFuture"))   ThreadPool ÷ NIO with futures = \(String(format: "%.2f", ours / nioFuture))×")
+print("  TaskGroup.addTask               \(format(group, "jobs/s"))   \(cpu("group"))   ThreadPool ÷ TaskGroup = \(String(format: "%.2f", ours / group))×")
 if let python {
     print("  Python ThreadPoolExecutor(2)    \(format(python.pool_submit_jobs_per_s, "jobs/s"))   ThreadPool ÷ Python = \(String(format: "%.1f", ours / python.pool_submit_jobs_per_s))×")
 }

@@ -36,6 +36,9 @@ final class WireEncoderState {
         var key: (any CodingKey)?
     }
 
+    // Dynamic exclusivity checks on these two properties cost 28% of encoding time
+    // (perf, 1,000 structs). No access to them spans a call into user code or
+    // another access, so they are turned off.
     @exclusivity(unchecked) var buffer: [UInt8]
     @exclusivity(unchecked) private(set) var frames: [Frame] = []
     private var lastID: UInt32 = 0
@@ -46,7 +49,7 @@ final class WireEncoderState {
     init(buffer: consuming [UInt8], userInfo: [CodingUserInfoKey: Any]) {
         self.buffer = buffer
         self.userInfo = userInfo
-        frames.reserveCapacity(16)
+        frames.reserveCapacity(8)
     }
 
     // MARK: Frames
@@ -135,8 +138,9 @@ final class WireEncoderState {
 
     /// The coding path of frame `index`: the keys of the frames up to it.
     func codingPath(upTo index: Int) -> [any CodingKey] {
-        guard index >= 0 else { return [] }
-        return frames[...min(index, frames.count - 1)].compactMap(\.key)
+        let last = min(index, frames.count - 1)
+        guard last >= 0 else { return [] }
+        return frames[...last].compactMap(\.key)
     }
 
     /// The coding path of `ref` if it is open, else of the whole stack.

@@ -10,7 +10,8 @@ struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     @inline(__always)
     private func begin(_ key: Key) throws {
         try state.beginWrite(ref)
-        state.buffer.wireAppendKey(key)
+        let name = key.stringValue
+        state.buffer.wireAppendKey(name)
     }
 
     mutating func encodeNil(forKey key: Key) throws { try begin(key); state.buffer.wireAppend(.null) }
@@ -67,7 +68,8 @@ struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     private func nested(_ kind: WireEncoderState.Kind, _ key: some CodingKey) -> WireFrameRef {
         do {
             try state.beginWrite(ref)
-            state.buffer.wireAppendKey(key)
+            let name = key.stringValue
+            state.buffer.wireAppendKey(name)
             let nested = try state.pushSlot(key: key)
             if kind != .slot { _ = state.convertSlot(nested, to: kind) }
             return nested

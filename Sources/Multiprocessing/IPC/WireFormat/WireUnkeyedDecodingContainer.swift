@@ -19,7 +19,7 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     var runRemaining = 0
     /// The kind of the current run: 0 for bytes, else the `scalars` element kind.
     var runKind: UInt8 = 0
-    private(set) var currentIndex = 0
+    var currentIndex = 0
 
     init(state: WireDecoderState, offset: Int, end: Int, suffix: [any CodingKey]) throws {
         let tag = try state.tag(at: offset, end: end)
@@ -69,7 +69,9 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         guard end <= state.bytes.count else {
             throw state.corrupt("A decoding container was used after decoding finished.", suffix, indexKey)
         }
-        guard runRemaining == 0 else { throw state.mismatch(type, found: .byteRun, suffix, indexKey) }
+        guard runRemaining == 0 else {
+            throw state.mismatch(type, found: runKind == 0 ? .byteRun : .scalars, suffix, indexKey)
+        }
         guard cursor < end else {
             throw DecodingError.valueNotFound(type, .init(
                 codingPath: state.path(suffix, indexKey), debugDescription: "Unkeyed container is at end."))
@@ -85,6 +87,7 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
+        if runRemaining > 0 || atByteRun { return false }   // a number is never nil
         let range = try next(Never.self)
         guard state.isNil(at: range.lowerBound, end: range.upperBound) else { return false }
         advance(to: range.upperBound)

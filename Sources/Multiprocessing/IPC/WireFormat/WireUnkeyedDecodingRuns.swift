@@ -1,6 +1,36 @@
 // Reading the elements of a run (a byte run, or a `bytes` or `scalars` value read
 // as an unkeyed container) one at a time.
 
+/// One element of a run: its kind (0 for a byte, else a `scalars` kind) and bits.
+struct WireRunElement {
+    var kind: UInt8
+    var bits: UInt64
+
+    /// The element as the integer type `T`, or `nil` if it does not fit.
+    func integer<T: FixedWidthInteger>(_: T.Type) -> T?? {
+        switch kind {
+        case 0, 5, 6, 7: T(exactly: bits)
+        case 1: T(exactly: Int8(truncatingIfNeeded: bits))
+        case 2: T(exactly: Int16(truncatingIfNeeded: bits))
+        case 3: T(exactly: Int32(truncatingIfNeeded: bits))
+        case 4: T(exactly: Int64(bitPattern: bits))
+        default: .none   // a float: not an integer at all
+        }
+    }
+
+    /// The element as a `Double`, or `nil` if it is an integer.
+    var double: Double? {
+        switch kind {
+        case 8: Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+        case 9: Double(bitPattern: bits)
+        default: nil
+        }
+    }
+
+    /// The tag a value of this kind has outside a run, for error messages.
+    var tag: WireTag { kind >= 8 ? .float64 : .int }
+}
+
 extension WireUnkeyedDecodingContainer {
     /// Whether the next element starts a byte run.
     var atByteRun: Bool {
@@ -17,54 +47,50 @@ extension WireUnkeyedDecodingContainer {
         (cursor, runRemaining, runKind) = (run.lowerBound, run.count, 0)
     }
 
-    /// Loads the raw bits of the next run element and moves past it.
-    private mutating func takeRunElement<Bits: FixedWidthInteger>(_: Bits.Type) throws -> Bits {
-        guard end <= state.bytes.count, end - cursor >= MemoryLayout<Bits>.size else {
+    /// Takes the next run element, or returns `nil` when no run is current.
+    private mutating func takeRunElement() throws -> WireRunElement? {
+        try enterByteRun()
+        guard runRemaining > 0 else { return nil }
+        let width = runKind == 0 ? 1 : WireDecoderState.scalarWidth(runKind)
+        guard end <= state.bytes.count, end - cursor >= width else {
             throw state.corrupt("A decoding container was used after decoding finished.", suffix, indexKey)
         }
-        let bits = Bits(littleEndian: state.bytes.loadUnaligned(fromByteOffset: cursor, as: Bits.self))
+        var bits: UInt64 = 0
+        for index in 0..<width { bits |= UInt64(state.bytes[cursor + index]) << (8 * UInt64(index)) }
         runRemaining -= 1
-        advance(to: cursor + MemoryLayout<Bits>.size)
-        return bits
+        advance(to: cursor + width)
+        return WireRunElement(kind: runKind, bits: bits)
     }
 
     /// The next run element as `T`, or `nil` when no run is current.
     mutating func runInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T? {
-        try enterByteRun()
-        guard runRemaining > 0 else { return nil }
-        let value: T? = switch runKind {
-        case 0: T(exactly: try takeRunElement(UInt8.self))
-        case 1: T(exactly: Int8(truncatingIfNeeded: try takeRunElement(UInt8.self)))
-        case 2: T(exactly: Int16(truncatingIfNeeded: try takeRunElement(UInt16.self)))
-        case 3: T(exactly: Int32(truncatingIfNeeded: try takeRunElement(UInt32.self)))
-        case 4: T(exactly: Int64(truncatingIfNeeded: try takeRunElement(UInt64.self)))
-        case 5: T(exactly: try takeRunElement(UInt16.self))
-        case 6: T(exactly: try takeRunElement(UInt32.self))
-        case 7: T(exactly: try takeRunElement(UInt64.self))
-        default: throw state.mismatch(type, found: .float64, suffix, indexKey)
+        guard let element = try takeRunElement() else { return nil }
+        switch element.integer(T.self) {
+        case .some(.some(let value)): return value
+        case .some(.none):
+            throw state.corrupt("An element of a packed array does not fit in \(T.self).",
+                                suffix, WireIndexKey(intValue: currentIndex - 1))
+        case .none:
+            throw state.mismatch(type, found: element.tag, suffix, WireIndexKey(intValue: currentIndex - 1))
         }
-        guard let value else {
-            throw state.corrupt("An element of a packed array does not fit in \(T.self).", suffix, WireIndexKey(intValue: currentIndex - 1))
-        }
-        return value
     }
 
     /// The next run element as a floating-point `T`, or `nil` when no run is current.
     mutating func runFloat<T: BinaryFloatingPoint>(_ type: T.Type) throws -> T? {
-        try enterByteRun()
-        guard runRemaining > 0 else { return nil }
-        switch runKind {
-        case 8: return T(Float(bitPattern: try takeRunElement(UInt32.self)))
-        case 9 where T.self == Double.self: return T(Double(bitPattern: try takeRunElement(UInt64.self)))
-        case 9: throw state.mismatch(type, found: .float64, suffix, indexKey)
-        default: throw state.mismatch(type, found: .int, suffix, indexKey)
+        guard let element = try takeRunElement() else { return nil }
+        let path = WireIndexKey(intValue: currentIndex - 1)
+        guard let double = element.double else { throw state.mismatch(type, found: element.tag, suffix, path) }
+        guard T.self == Double.self || element.kind == 8 || double.isNaN || Double(Float(double)) == double else {
+            throw state.corrupt("The number \(double) does not fit in \(T.self).", suffix, path)
         }
+        return T(double)
     }
 
-    /// The next run element decoded through the generic `decode`; a type other
-    /// than a number is a type mismatch.
+    /// The next run element decoded as any `T`: numbers directly, other types
+    /// (`Int?`, a wrapper around an `Int`...) through `init(from:)` with a decoder
+    /// whose single-value container holds the element.
     @inline(never)
-    mutating func runElement<T>(_ type: T.Type) throws -> T {
+    mutating func runElement<T: Decodable>(_ type: T.Type) throws -> T {
         func cast<N>(_ value: N?) throws -> T {
             guard let value else { throw state.mismatch(type, found: .byteRun, suffix, indexKey) }
             return unsafeBitCast(value, to: T.self)
@@ -72,15 +98,71 @@ extension WireUnkeyedDecodingContainer {
         if T.self == UInt8.self { return try cast(try runInteger(UInt8.self)) }
         if T.self == Int.self { return try cast(try runInteger(Int.self)) }
         if T.self == Double.self { return try cast(try runFloat(Double.self)) }
-        if T.self == Float.self { return try cast(try runFloat(Float.self)) }
-        if T.self == Int8.self { return try cast(try runInteger(Int8.self)) }
-        if T.self == Int16.self { return try cast(try runInteger(Int16.self)) }
-        if T.self == Int32.self { return try cast(try runInteger(Int32.self)) }
-        if T.self == Int64.self { return try cast(try runInteger(Int64.self)) }
-        if T.self == UInt.self { return try cast(try runInteger(UInt.self)) }
-        if T.self == UInt16.self { return try cast(try runInteger(UInt16.self)) }
-        if T.self == UInt32.self { return try cast(try runInteger(UInt32.self)) }
-        if T.self == UInt64.self { return try cast(try runInteger(UInt64.self)) }
-        throw state.mismatch(type, found: runRemaining > 0 && runKind != 0 ? .scalars : .byteRun, suffix, indexKey)
+        let saved = (cursor, runRemaining, runKind, currentIndex)
+        guard let element = try takeRunElement() else { throw state.mismatch(type, found: .byteRun, suffix, indexKey) }
+        do {
+            return try T(from: WireRunElementDecoder(state: state, element: element,
+                                                     codingPath: state.path(suffix, WireIndexKey(intValue: saved.3))))
+        } catch {
+            (cursor, runRemaining, runKind, currentIndex) = saved
+            throw error
+        }
     }
+}
+
+/// The decoder, and single-value container, of one run element.
+struct WireRunElementDecoder: Decoder, SingleValueDecodingContainer {
+    let state: WireDecoderState
+    let element: WireRunElement
+    let codingPath: [any CodingKey]
+
+    var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        throw mismatch([String: Any].self)
+    }
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer { throw mismatch([Any].self) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    private func mismatch<T>(_ type: T.Type) -> DecodingError {
+        .typeMismatch(type, .init(codingPath: codingPath,
+                                  debugDescription: "Expected to decode \(type) but found \(element.tag.noun) instead."))
+    }
+
+    private func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+        switch element.integer(type) {
+        case .some(.some(let value)): return value
+        case .some(.none):
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "An element of a packed array does not fit in \(T.self)."))
+        case .none: throw mismatch(type)
+        }
+    }
+
+    func decodeNil() -> Bool { false }
+    func decode(_ type: Bool.Type) throws -> Bool { throw mismatch(type) }
+    func decode(_ type: String.Type) throws -> String { throw mismatch(type) }
+    func decode(_ type: Double.Type) throws -> Double {
+        guard let double = element.double else { throw mismatch(type) }
+        return double
+    }
+    func decode(_ type: Float.Type) throws -> Float {
+        guard let double = element.double else { throw mismatch(type) }
+        guard element.kind == 8 || double.isNaN || Double(Float(double)) == double else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "The number \(double) does not fit in Float."))
+        }
+        return Float(double)
+    }
+    func decode(_ type: Int.Type) throws -> Int { try integer(type) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try integer(type) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try integer(type) }
+    func decode(_ type: Int128.Type) throws -> Int128 { try integer(type) }
+    func decode(_ type: UInt.Type) throws -> UInt { try integer(type) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(type) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
+    func decode(_ type: UInt128.Type) throws -> UInt128 { try integer(type) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: self) }
 }

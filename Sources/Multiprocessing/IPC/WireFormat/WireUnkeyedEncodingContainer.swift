@@ -52,7 +52,8 @@ struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         state.buffer.wireAppend(.byteRun)
         let lengthAt = state.buffer.wireReserveLength()
         let copied: Void? = sequence.withContiguousStorageIfAvailable { state.buffer.append(contentsOf: $0) }
-        if copied == nil { state.buffer.append(contentsOf: sequence) }
+        // Iterating a sequence runs its code: never while the buffer is being modified.
+        if copied == nil { state.buffer.append(contentsOf: Array(sequence)) }
         let length = state.buffer.count - lengthAt - 4
         guard length > 0 else {
             state.buffer.removeLast(state.buffer.count - start)

@@ -33,28 +33,32 @@ extension WireDecoderState {
     ) throws -> T {
         let tag = try tag(at: offset, end: end)
         var cursor = offset + 1
-        let result: T?
-        let found: String
         switch tag {
         case .int:
             let value = try readZigzag(at: &cursor, end: end)
-            (result, found) = (T(exactly: value), "\(value)")
+            if let result = T(exactly: value) { return result }
+            throw overflow(value, T.self, suffix, key)
         case .uint:
             let value = try readVarint(at: &cursor, end: end)
-            (result, found) = (T(exactly: value), "\(value)")
+            if let result = T(exactly: value) { return result }
+            throw overflow(value, T.self, suffix, key)
         case .int128:
             let value = try readLittleEndian(Int128.self, at: &cursor, end: end)
-            (result, found) = (T(exactly: value), "\(value)")
+            if let result = T(exactly: value) { return result }
+            throw overflow(value, T.self, suffix, key)
         case .uint128:
             let value = try readLittleEndian(UInt128.self, at: &cursor, end: end)
-            (result, found) = (T(exactly: value), "\(value)")
+            if let result = T(exactly: value) { return result }
+            throw overflow(value, T.self, suffix, key)
         default:
             throw mismatch(T.self, found: tag, suffix, key)
         }
-        guard let result else {
-            throw corrupt("The number \(found) does not fit in \(T.self).", suffix, key)
-        }
-        return result
+    }
+
+    private func overflow<V: BinaryInteger, T>(
+        _ value: V, _: T.Type, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+    ) -> DecodingError {
+        corrupt("The number \(value) does not fit in \(T.self).", suffix, key)
     }
 
     func decodeDouble(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> Double {

@@ -64,9 +64,11 @@ extension Array where Element == UInt8 {
     }
 
     /// Appends the key of a keyed-container entry (see `WireFormat.swift`).
+    ///
+    /// Takes the key's `stringValue`, not the key: that getter is user code, which
+    /// must not run while the buffer is being modified.
     @inline(__always)
-    mutating func wireAppendKey(_ key: some CodingKey) {
-        let name = key.stringValue
+    mutating func wireAppendKey(_ name: String) {
         if let integer = canonicalIntegerKey(name) {
             append(1)
             wireAppendZigzag(Int64(integer))
