@@ -27,6 +27,8 @@ struct Report {
     var pinned: Bool
     var runs: Int
     var python: String?
+    /// One encode plus one decode of the record alone (four happen per round trip of (a)).
+    var codecMicroseconds: Double
 
     func print(_ rows: [Row]) {
         Swift.print("IPC benchmark, \(pinned ? "pinned to CPU 0" : "unpinned"), medians of \(runs) runs"
@@ -38,6 +40,8 @@ struct Report {
                         + pad(row.python.map(format) ?? "-", 10) + pad(format(row.oursOverRaw) + "×", 15)
                         + (row.speedupOverPython.map { format($0) + "× faster" } ?? "-"))
         }
+        Swift.print("binary coder alone, one encode + one decode of the struct: \(format(codecMicroseconds)) µs "
+                    + "(a round trip of (a) does two of each)")
         let small = rows[0], stream = rows[2]
         Swift.print("targets: (a) ours/raw ≤ 1.3: \(verdict(small.oursOverRaw <= 1.3)), "
                     + "≥ 1.5× Python: \(verdict((small.speedupOverPython ?? 0) >= 1.5)); "

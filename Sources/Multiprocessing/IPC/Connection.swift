@@ -118,16 +118,30 @@ public final class Connection: Sendable {
     /// - Throws: ``ConnectionError/encodingFailed(type:description:)`` (nothing
     ///   was sent), ``ConnectionError/peerClosed``, ``ConnectionError/notWritable``,
     ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
-    ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
+    ///   An interrupted system call (`EINTR`) is not an error: it is resumed,
+    ///   and so is a partial write.
+    ///   The corresponding C function is `send` (with `MSG_NOSIGNAL`).
+    @inlinable // specialized in the caller: no generic metadata lookups per message
     public func send<T: Encodable>(_ value: T) throws(ConnectionError) {
+        try sendFrame { buffer throws(ConnectionError) in
+            try Connection.encode(value, appendingTo: &buffer)
+        }
+    }
+
+    @usableFromInline
+    static func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws(ConnectionError) {
+        do {
+            try MessageCoding.encode(value, appendingTo: &buffer)
+        } catch {
+            throw .encodingFailed(type: String(reflecting: T.self), description: String(describing: error))
+        }
+    }
+
+    /// Sends one frame whose payload `encode` appends to the buffer it is given.
+    @usableFromInline
+    func sendFrame(_ encode: (inout [UInt8]) throws(ConnectionError) -> Void) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
-            try sendSide.send(to: fd, isSocket: descriptor.isSocket) { buffer throws(ConnectionError) in
-                do {
-                    try MessageCoding.encode(value, appendingTo: &buffer)
-                } catch {
-                    throw .encodingFailed(type: String(reflecting: T.self), description: String(describing: error))
-                }
-            }
+            try sendSide.send(to: fd, isSocket: descriptor.isSocket, encode: encode)
         }
     }
 
@@ -135,6 +149,7 @@ public final class Connection: Sendable {
     /// A contiguous collection (`[UInt8]`, `Data`, …) is sent without a copy.
     ///
     /// - Throws: as ``send(_:)``, except for encoding.
+    ///   The corresponding C function is `sendmsg` (with `MSG_NOSIGNAL`).
     public func sendBytes(_ bytes: some Collection<UInt8>) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
             let sent: Void? = try bytes.withContiguousStorageIfAvailableTyped { buffer throws(ConnectionError) in
@@ -160,42 +175,54 @@ public final class Connection: Sendable {
     ///   ``ConnectionError/malformedFrame(_:)``, ``ConnectionError/notReadable``,
     ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
     ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
+    ///   The corresponding C function is `recv`.
+    @inlinable // specialized in the caller: no generic metadata lookups per message
     public func receive<T: Decodable>(_ type: T.Type = T.self) throws(ConnectionError) -> T {
+        var result: T?
         try receiveFrame { payload throws(ConnectionError) in
-            do {
-                switch payload {
-                case let .borrowed(bytes):
-                    return try MessageCoding.decode(type, from: bytes)
-                case let .owned(bytes):
-                    return try bytes.withBytes { try MessageCoding.decode(type, from: $0) }
-                }
-            } catch {
-                throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))
-            }
+            result = try Connection.decode(type, from: payload)
         }
+        return result!
     }
 
     /// Receives the next message as bytes, blocking until it has arrived.
     ///
     /// - Throws: as ``receive(_:)``, except for decoding.
+    ///   The corresponding C function is `recv`.
     public func receiveBytes() throws(ConnectionError) -> [UInt8] {
+        var result: [UInt8] = []
         try receiveFrame { payload in
             switch payload {
-            case let .borrowed(bytes): [UInt8](bytes)
-            case let .owned(bytes): bytes
+            case let .borrowed(bytes): result = [UInt8](bytes)
+            case let .owned(bytes): result = bytes
             }
         }
+        return result
     }
 
     // MARK: Internals
 
-    private func receiveFrame<R>(
-        _ consume: (ReceiveSide.Payload) throws(ConnectionError) -> R
-    ) throws(ConnectionError) -> R {
+    @usableFromInline
+    static func decode<T: Decodable>(_ type: T.Type, from payload: ReceiveSide.Payload) throws(ConnectionError) -> T {
+        do {
+            switch payload {
+            case let .borrowed(bytes):
+                return try MessageCoding.decode(type, from: bytes)
+            case let .owned(bytes):
+                return try bytes.withBytes { try MessageCoding.decode(type, from: $0) }
+            }
+        } catch {
+            throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))
+        }
+    }
+
+    /// Receives one frame and hands it to `consume` while the receive lock is held.
+    @usableFromInline
+    func receiveFrame(_ consume: (ReceiveSide.Payload) throws(ConnectionError) -> Void) throws(ConnectionError) {
         guard isReadable else { throw .notReadable }
         let fd = try leaseDescriptor()
         defer { descriptor.release() }
-        return try receiveSide.receive(
+        try receiveSide.receive(
             from: fd, isSocket: descriptor.isSocket, maximumMessageSize: maximumMessageSize,
             wasClosed: { descriptor.isClosed }, consume)
     }

@@ -20,13 +20,14 @@ import SystemPackage
 /// ``ConnectionError/notReadable``.
 ///
 /// Both kinds are `AF_UNIX` stream sockets (a one-way pipe is a socket pair
-/// shut down in one direction rather than a `pipe(2)`): measured on this
-/// package's 2-vCPU Linux VM, one-way 1 MiB messages ran at 4.3 GB/s over a
-/// socket pair against 3.6 GB/s over a `pipe(2)` enlarged to 1 MiB (1.1 GB/s at
-/// its default 64 KiB), and a socket can be written with `MSG_NOSIGNAL` and
-/// shut down to wake a blocked reader. The send buffer is raised to
-/// ``sendBufferSize`` (capped by `net.core.wmem_max`), which took 1 MiB messages
-/// from 4.3 to 18 GB/s between two vCPUs. Descriptors are close-on-exec.
+/// shut down in one direction rather than a `pipe(2)`), a choice measured in
+/// C on this package's 2-vCPU Linux VM, one-way 1 MiB messages between two
+/// unpinned processes: `pipe(2)` 1.1–1.4 GB/s (3.4–5 GB/s enlarged to 1 MiB
+/// with `F_SETPIPE_SZ`), socket pair 4.3–7.7 GB/s, and 6.7–19 GB/s with the
+/// send buffer raised to ``sendBufferSize`` (capped by `net.core.wmem_max`);
+/// the spread is the VM's noise. A socket can also be written with
+/// `MSG_NOSIGNAL` (no `SIGPIPE`) and shut down to wake a blocked reader.
+/// Descriptors are close-on-exec.
 ///
 /// ## Using a pipe across fork
 ///
@@ -44,8 +45,15 @@ import SystemPackage
 /// rule applies there, as in Python: if the parent reads from its end until
 /// end of stream, it must close its own copy of the child's end after starting
 /// the child (`childEnd.close()`), or its reads never end when the child exits.
-/// A process forked without using the pipe at all also keeps both copies until
-/// it exits.
+///
+/// Only the ends a forked process *uses* are paired up this way: a process
+/// forked without using a pipe keeps its copies of both ends until it exits.
+/// With several children, make each child's pipe just before forking it (and
+/// close the parent's copy of the child's end right after): a child then only
+/// holds copies of earlier pipes' parent ends, so each child sees end of
+/// stream at the latest when the children forked after it have exited. Pipes
+/// made all up front and handed to children forked later can form a cycle of
+/// copies in which no child ever sees end of stream.
 public struct Pipe: Sendable {
     /// The two ends. For a one-way pipe, `.0` receives and `.1` sends.
     public let ends: (Connection, Connection)

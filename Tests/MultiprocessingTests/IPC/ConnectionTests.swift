@@ -84,8 +84,8 @@ struct ConnectionTests {
         senders.forEach { $0.join() }
     }
 
-    /// Measured in a forked (single-threaded) child, so that tests running in
-    /// parallel do not move the process-wide counts.
+    /// Measured alone in a fresh test runner (`runIsolated`), so that tests
+    /// running in parallel do not move the process-wide counts.
     @Test func tenThousandMessagesLeakNoDescriptorsNorMemory() throws {
         let payload = pattern(count: 1000)
         func exchange(_ count: Int, _ a: Connection, _ b: Connection) throws {
@@ -96,37 +96,28 @@ struct ConnectionTests {
                 guard try a.receive(Sample.self).id == index else { throw ConnectionError.malformedFrame("mismatch") }
             }
         }
-        // Warm up type metadata and allocator caches before forking.
-        let (a, b) = try Pipe().ends
-        try exchange(100, a, b)
-        // Measured in a forked (single-threaded) child, so that tests running
-        // in parallel do not move the process-wide counts. The child makes its
-        // own pipe: an end used in a forked process closes its sibling there.
-        let code = exitCodeOfForkedChild {
-            do {
-                let (a, b) = try Pipe().ends
-                try exchange(500, a, b)
-                let descriptors = try openDescriptorCount()
-                let memory = try residentMemory()
-                try exchange(10_000, a, b)
-                if try openDescriptorCount() != descriptors { return 1 }
-                if try residentMemory() > memory + 4 << 20 { return 2 }
-                return 0
-            } catch {
-                return 3
-            }
+        try runIsolated(in: Self.self) {
+            let (a, b) = try Pipe().ends
+            try exchange(500, a, b) // warms up allocator caches
+            let descriptors = try openDescriptorCount()
+            let memory = try residentMemory()
+            try exchange(10_000, a, b)
+            try check(try openDescriptorCount() == descriptors, "descriptors grew")
+            let grown = try residentMemory() - memory
+            try check(grown < 4 << 20, "resident memory grew by \(grown) bytes")
         }
-        #expect(code == 0, "1: descriptors grew, 2: memory grew, 3: an exchange failed")
     }
 
     @Test func pipesClosedOrDroppedReleaseTheirDescriptors() throws {
-        let before = try openDescriptorCount()
-        for index in 0..<1000 {
-            let (a, b) = try Pipe(duplex: index.isMultiple(of: 2)).ends
-            if index.isMultiple(of: 3) { a.close() }
-            _ = b.isClosed
+        try runIsolated(in: Self.self) {
+            let before = try openDescriptorCount()
+            for index in 0..<1000 {
+                let (a, b) = try Pipe(duplex: index.isMultiple(of: 2)).ends
+                if index.isMultiple(of: 3) { a.close() }
+                _ = b.isClosed
+            }
+            try check(try openDescriptorCount() == before, "descriptors leaked")
         }
-        #expect(try openDescriptorCount() <= before)
     }
 
     @Test func maximumMessageSizeIsAdjustable() throws {

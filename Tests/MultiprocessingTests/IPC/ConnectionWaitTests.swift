@@ -7,12 +7,14 @@ import Glibc
 @Suite("Connection.wait", .timeLimit(.minutes(1)))
 struct ConnectionWaitTests {
     @Test func returnsTheReadySubsetInOrder() throws {
-        let pipes = try (0..<5).map { _ in try Pipe().ends }
-        try pipes[3].0.sendBytes([3])
-        try pipes[1].0.send("one")
-        pipes[4].0.close() // end of stream is readable too
-        let ready = try Connection.wait(pipes.map(\.1), timeout: .seconds(5))
-        #expect(ready.map(\.fileDescriptor) == [1, 3, 4].map { pipes[$0].1.fileDescriptor })
+        try runIsolated(in: Self.self) { // the closed end must not be copied by other tests' children
+            let pipes = try (0..<5).map { _ in try Pipe().ends }
+            try pipes[3].0.sendBytes([3])
+            try pipes[1].0.send("one")
+            pipes[4].0.close() // end of stream is readable too
+            let ready = try Connection.wait(pipes.map(\.1), timeout: .seconds(5))
+            try check(ready.map(\.fileDescriptor) == [1, 3, 4].map { pipes[$0].1.fileDescriptor })
+        }
     }
 
     @Test func timesOutWithNothingReady() throws {
@@ -59,6 +61,19 @@ struct ConnectionWaitTests {
         #expect(ready.count == 1 && ready.first === b)
         #expect(try b.receiveBytes() == [2])
         _ = c
+    }
+
+    /// Part of a message in the buffer is not ready (no busy loop for a
+    /// caller of `wait`); the descriptor announces the rest.
+    @Test func aPartlyBufferedMessageIsNotReadyUntilItsRestArrives() throws {
+        let (a, b) = try Pipe().ends
+        try writeRaw(a.fileDescriptor, shortHeader(1) + [7] + shortHeader(10) + [0, 1, 2])
+        #expect(try b.receiveBytes() == [7])
+        #expect(try !b.poll())
+        #expect(try Connection.wait([b], timeout: .milliseconds(20)).isEmpty)
+        try writeRaw(a.fileDescriptor, Array(3..<10))
+        #expect(try b.poll(timeout: .seconds(5)))
+        #expect(try b.receiveBytes() == Array(0..<10))
     }
 
     @Test func sendOnlyEndsCannotBeWaitedFor() throws {

@@ -112,18 +112,112 @@ struct Sample: Codable, Equatable, Sendable {
     var values: [Double]
 }
 
-/// Runs `body` in a forked child and returns its exit code (or 128 + signal).
-/// The child is single-threaded, so process-wide counts (descriptors, resident
-/// memory) measured there are not disturbed by tests running in parallel.
-/// The body must stay synchronous and must not use Dispatch or async code.
-func exitCodeOfForkedChild(_ body: () -> Int32) -> Int32 {
-    let pid = fork()
-    precondition(pid >= 0, "fork failed")
-    if pid == 0 {
-        _exit(body())
+/// A failed check inside an isolated child (where `#expect` cannot report).
+struct CheckFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Throws a ``CheckFailure`` naming the line unless `condition` holds.
+func check(_ condition: Bool, _ message: @autoclosure () -> String = "", line: Int = #line) throws {
+    if !condition { throw CheckFailure(description: "check failed at line \(line): \(message())") }
+}
+
+/// Throws a ``CheckFailure`` unless `body` throws exactly `expected`.
+func checkThrows<T>(_ expected: ConnectionError, line: Int = #line, _ body: () throws -> T) throws {
+    do {
+        _ = try body()
+        throw CheckFailure(description: "line \(line): expected \(expected), nothing was thrown")
+    } catch let error as CheckFailure {
+        throw error
+    } catch {
+        try check(error as? ConnectionError == expected, "expected \(expected), got \(error)", line: line)
+    }
+}
+
+/// Runs `body` alone in a fresh test runner: the test binary is spawned
+/// again (`posix_spawn` of `/proc/self/exe`) with a filter that selects only
+/// the calling test, and there `body` runs in-process. The test fails if the
+/// spawned runner does, and its output is attached to the failure.
+///
+/// Why: tests run in parallel, and a child that another test forks inherits
+/// copies of every descriptor open at that instant; a copy of a closed end
+/// delays end of stream (and `EPIPE`) until that child exits, and
+/// process-wide counts (descriptors, resident memory) move with other tests.
+/// Forking an isolated child from the test runner instead is not safe: a
+/// child of a multi-threaded process can deadlock on a runtime lock (the
+/// generic-metadata cache) another thread held at the fork — observed here.
+/// Isolated tests must not be parameterized (each case would rerun them all).
+func runIsolated(
+    in suite: Any.Type, function: String = #function,
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) throws {
+    if getenv(isolationMarker) != nil {
+        return try body()
+    }
+    let name = String(reflecting: suite).split(separator: ".").last.map(String.init) ?? ""
+    let filter = escapeForRegex("\(name)/\(function)")
+    let (status, output) = try spawnSelf(["--testing-library", "swift-testing", "--filter", filter],
+                                          timeout: .seconds(50))
+    if status != 0 {
+        Issue.record("isolated run of \(name)/\(function) failed (status \(status)):\n\(output)",
+                     sourceLocation: sourceLocation)
+    }
+    if !output.contains("1 test") {
+        Issue.record("the isolated run did not run exactly this test:\n\(output)", sourceLocation: sourceLocation)
+    }
+}
+
+private let isolationMarker = "MULTIPROCESSING_IPC_TEST_ISOLATED"
+
+private func escapeForRegex(_ text: String) -> String {
+    var escaped = ""
+    for character in text {
+        if "\\^$.|?*+()[]{}".contains(character) { escaped.append("\\") }
+        escaped.append(character)
+    }
+    return "^.*" + escaped
+}
+
+/// Spawns this test binary with `arguments` and the isolation marker set;
+/// returns its wait status and combined output. Killed after `timeout`.
+private func spawnSelf(_ arguments: [String], timeout: Duration) throws -> (Int32, String) {
+    let (readEnd, writeEnd) = try makeSocketPair()
+    defer { close(readEnd) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+    posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+    let executable = "/proc/self/exe"
+    var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var environment: [UnsafeMutablePointer<CChar>?] = [strdup("\(isolationMarker)=1")]
+    var entry = environ
+    while let variable = entry.pointee {
+        environment.append(strdup(variable))
+        entry += 1
+    }
+    environment.append(nil)
+    defer { environment.forEach { free($0) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, executable, &actions, nil, &argv, &environment)
+    close(writeEnd)
+    guard rc == 0 else { throw Errno(rawValue: rc) }
+    var output: [UInt8] = []
+    let deadline = Deadline.after(timeout)
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        if try pollReadable([readEnd], until: deadline).isEmpty {
+            kill(pid, SIGKILL)
+            output += Array("\n[killed after \(timeout)]".utf8)
+            break
+        }
+        let count = read(readEnd, &buffer, buffer.count)
+        if count < 0 && errno == EINTR { continue }
+        if count <= 0 { break }
+        output += buffer[..<count]
     }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let signal = status & 0x7f
-    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    return (status, String(decoding: output, as: UTF8.self))
 }

@@ -20,6 +20,9 @@ package enum DescriptorIO {
         _ fd: Int32, isSocket: Bool,
         _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     ) throws(Errno) {
+        if second.isEmpty {
+            return try writeAll(fd, isSocket: isSocket, first)
+        }
         var vectors = (
             iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
             iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count)
@@ -31,6 +34,19 @@ package enum DescriptorIO {
                 let written = try writeVectors(fd, isSocket: isSocket, iov + index, count: 2 - index)
                 index = advance(iov, from: index, by: written)
             }
+        }
+    }
+
+    /// Writes all of `buffer` with `send` (or `write`), one buffer being
+    /// slightly cheaper to hand to the kernel than a message of vectors.
+    private static func writeAll(_ fd: Int32, isSocket: Bool, _ buffer: UnsafeRawBufferPointer) throws(Errno) {
+        var offset = 0
+        while offset < buffer.count {
+            let start = buffer.baseAddress! + offset
+            let count = buffer.count - offset
+            offset += try isSocket
+                ? valueOrErrno { send(fd, start, count, Int32(MSG_NOSIGNAL)) }
+                : withSIGPIPEBlocked { () throws(Errno) in try valueOrErrno { write(fd, start, count) } }
         }
     }
 

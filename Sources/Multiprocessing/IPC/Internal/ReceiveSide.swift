@@ -9,8 +9,10 @@ import Synchronization
 /// payload (and often the next frames) arrive in one call. The part of a large
 /// payload that is not yet buffered is read straight into the payload's
 /// storage, with no intermediate copy.
+@usableFromInline
 final class ReceiveSide: @unchecked Sendable {
     /// What a frame is handed to its consumer as.
+    @usableFromInline
     enum Payload {
         /// Bytes inside the read buffer, valid only during the callback.
         case borrowed(UnsafeRawBufferPointer)
@@ -27,32 +29,33 @@ final class ReceiveSide: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
     private var end = 0
-    /// Whether unread bytes are buffered; read without the lock by `poll`.
+    /// Whether a whole frame is buffered; read without the lock by `poll`.
     private let hasBufferedBytes = Atomic<Bool>(false)
 
     init(maximumMessageSize: Int) {
         decoder = FrameDecoder(maximumMessageSize: maximumMessageSize)
     }
 
-    /// Whether bytes already read from the descriptor wait to be decoded.
+    /// Whether a message already read from the descriptor waits to be received.
     var hasBufferedData: Bool {
         hasBufferedBytes.load(ordering: .acquiring)
     }
 
-    /// Reads the next frame from `fd` and hands it to `consume`, whose result
-    /// it returns. The frame is consumed before `consume` runs, so a
-    /// `consume` that throws leaves the stream at the next frame.
-    func receive<R>(
+    /// Reads the next frame from `fd` and hands it to `consume`. The frame is
+    /// consumed before `consume` runs, so a `consume` that throws leaves the
+    /// stream at the next frame. (Not generic, so that no generic metadata is
+    /// looked up per message.)
+    func receive(
         from fd: Int32, isSocket: Bool, maximumMessageSize: Int,
         wasClosed: () -> Bool,
-        _ consume: (Payload) throws(ConnectionError) -> R
-    ) throws(ConnectionError) -> R {
+        _ consume: (Payload) throws(ConnectionError) -> Void
+    ) throws(ConnectionError) {
         lock.lock()
         defer { lock.unlock() }
         decoder.maximumMessageSize = maximumMessageSize
         while true {
             if start < end {
-                if let result = try decodeBuffered(consume) { return result }
+                if try decodeBuffered(consume) { return }
                 continue
             }
             var direct: [UInt8]?
@@ -77,23 +80,24 @@ final class ReceiveSide: @unchecked Sendable {
 
     // MARK: Internals
 
-    /// Decodes from the buffered bytes; returns the consumer's result if a frame completed.
-    private func decodeBuffered<R>(
-        _ consume: (Payload) throws(ConnectionError) -> R
-    ) throws(ConnectionError) -> R? {
+    /// Decodes from the buffered bytes; returns whether a frame completed (and was consumed).
+    private func decodeBuffered(
+        _ consume: (Payload) throws(ConnectionError) -> Void
+    ) throws(ConnectionError) -> Bool {
         let (start, end) = (self.start, self.end)
-        return try buffer.withBytes { bytes throws(ConnectionError) -> R? in
+        return try buffer.withBytes { bytes throws(ConnectionError) -> Bool in
             let input = UnsafeRawBufferPointer(rebasing: bytes[start ..< end])
             let (consumed, frame) = try decoder.decode(input)
             advance(by: consumed)
             switch frame {
             case nil:
-                return nil
+                return false
             case let .borrowed(range):
-                return try consume(.borrowed(UnsafeRawBufferPointer(rebasing: input[range])))
+                try consume(.borrowed(UnsafeRawBufferPointer(rebasing: input[range])))
             case let .assembled(payload):
-                return try consume(.owned(payload))
+                try consume(.owned(payload))
             }
+            return true
         }
     }
 
@@ -102,8 +106,26 @@ final class ReceiveSide: @unchecked Sendable {
         if start == end {
             start = 0
             end = 0
-            hasBufferedBytes.store(false, ordering: .releasing)
         }
+        publishBufferedState()
+    }
+
+    /// Tells `poll` and `wait` whether a receive would complete from the
+    /// buffer alone: a whole frame is buffered (or bytes that fail at once).
+    /// Part of a frame is not enough: the rest is announced by the descriptor.
+    private func publishBufferedState() {
+        let (start, end) = (self.start, self.end)
+        let limit = UInt64(max(decoder.maximumMessageSize, 0))
+        let ready = start < end && buffer.withUnsafeBytes { bytes in
+            let input = UnsafeRawBufferPointer(rebasing: bytes[start ..< end])
+            switch try? FrameHeader.decode(input) {
+            case nil: return true // malformed: the receive fails at once
+            case .incomplete?: return false
+            case let .complete(payloadCount, headerCount)?:
+                return payloadCount > limit || UInt64(input.count - headerCount) >= payloadCount
+            }
+        }
+        hasBufferedBytes.store(ready, ordering: .releasing)
     }
 
     /// Reads what is available (at least one byte) into the empty buffer.
@@ -115,7 +137,7 @@ final class ReceiveSide: @unchecked Sendable {
         if count == 0 { throw decoder.endOfStreamError }
         start = 0
         end = count
-        hasBufferedBytes.store(true, ordering: .releasing)
+        publishBufferedState()
     }
 
     private func readPayloadDirectly(_ fd: Int32, isSocket: Bool) throws -> [UInt8]? {

@@ -1,3 +1,4 @@
+import Synchronization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -11,16 +12,20 @@ import Glibc
 /// So every operation *leases* the descriptor (``lease()``/``release()``), and
 /// ``close()`` only marks it closed while leases are out: it shuts a socket
 /// down to wake the blocked calls, and the last lease closes the number.
-final class SharedDescriptor: @unchecked Sendable {
+///
+/// The state is one atomic word, so a lease costs two uncontended atomic
+/// additions and no lock: `leases << 2 | released << 1 | closed`.
+final class SharedDescriptor: Sendable {
     /// The descriptor number (still reported after close, for diagnostics).
     let fd: Int32
     /// Sockets are written with `send(MSG_NOSIGNAL)` and can be shut down.
     let isSocket: Bool
 
-    private let lock = PThreadMutex()
-    private var isClosedState = false
-    private var isReleased = false
-    private var leases = 0
+    private static let closedBit = 1
+    private static let releasedBit = 2
+    private static let oneLease = 4
+
+    private let state = Atomic<Int>(0)
 
     init(fd: Int32, isSocket: Bool) {
         self.fd = fd
@@ -28,42 +33,43 @@ final class SharedDescriptor: @unchecked Sendable {
     }
 
     var isClosed: Bool {
-        lock.withLock { isClosedState }
+        state.load(ordering: .acquiring) & Self.closedBit != 0
     }
 
     /// Marks the start of an operation on the descriptor.
     /// - Throws: ``ConnectionError/closed`` once ``close()`` was called.
+    @inline(__always)
     func lease() throws(ConnectionError) -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isClosedState else { throw .closed }
-        leases += 1
-        return fd
+        var current = state.load(ordering: .relaxed)
+        while true {
+            guard current & Self.closedBit == 0 else { throw .closed }
+            let (exchanged, original) = state.weakCompareExchange(
+                expected: current, desired: current + Self.oneLease,
+                successOrdering: .acquiring, failureOrdering: .relaxed)
+            if exchanged { return fd }
+            current = original
+        }
     }
 
     /// Marks the end of an operation; the last one after ``close()`` closes the number.
+    @inline(__always)
     func release() {
-        let mustClose = lock.withLock {
-            leases -= 1
-            return takeReleaseIfDue()
-        }
-        if mustClose { closeDescriptor(fd) }
+        let remaining = state.subtract(Self.oneLease, ordering: .acquiringAndReleasing).newValue
+        if remaining == Self.closedBit { releaseIfLast(remaining) }
     }
 
     /// Closes the descriptor, at once if no operation is running, else when
     /// the last one ends; a socket is shut down first so that operations
     /// blocked on it return. Idempotent.
     func close() {
-        let mustClose: Bool = lock.withLock {
-            guard !isClosedState else { return false }
-            isClosedState = true
-            if leases > 0 && isSocket {
-                // Under the lock, so the number cannot be closed and reused meanwhile.
-                try? shutdownSocket(fd, .both)
-            }
-            return takeReleaseIfDue()
+        // Hold a lease meanwhile, so that the number cannot be closed (and
+        // reused) under the shutdown below by the last other lease.
+        state.add(Self.oneLease, ordering: .acquiring)
+        let before = state.bitwiseOr(Self.closedBit, ordering: .acquiringAndReleasing).oldValue
+        if before & Self.closedBit == 0 && before >> 2 > 1 && isSocket {
+            try? shutdownSocket(fd, .both)
         }
-        if mustClose { closeDescriptor(fd) }
+        release()
     }
 
     /// Closes this process's copy in a forked child. Leases counted there
@@ -71,18 +77,14 @@ final class SharedDescriptor: @unchecked Sendable {
     /// ignored, and nothing is shut down (that would end the stream for the
     /// parent, which shares the open socket).
     func closeInForkedChild() {
-        let mustClose: Bool = lock.withLock {
-            guard !isReleased else { return false }
-            isClosedState = true
-            isReleased = true
-            return true
-        }
-        if mustClose { closeDescriptor(fd) }
+        let before = state.bitwiseOr(Self.closedBit | Self.releasedBit, ordering: .acquiringAndReleasing).oldValue
+        if before & Self.releasedBit == 0 { closeDescriptor(fd) }
     }
 
-    private func takeReleaseIfDue() -> Bool {
-        guard isClosedState && leases == 0 && !isReleased else { return false }
-        isReleased = true
-        return true
+    /// Closes the number if `observed` (closed, no lease) is still the state; exactly once.
+    private func releaseIfLast(_ observed: Int) {
+        let (exchanged, _) = state.compareExchange(
+            expected: observed, desired: observed | Self.releasedBit, ordering: .acquiringAndReleasing)
+        if exchanged { closeDescriptor(fd) }
     }
 }

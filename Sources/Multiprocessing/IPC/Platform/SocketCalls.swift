@@ -96,9 +96,9 @@ package func pollReadable(_ descriptors: [Int32], until deadline: Deadline) thro
         }
         var ready: [Int] = []
         ready.reserveCapacity(Int(count))
-        for (index, entry) in entries.enumerated() where entry.revents != 0 {
-            if entry.revents & Int16(POLLNVAL) != 0 {
-                preconditionFailure("poll: descriptor \(entry.fd) is not open (POLLNVAL)")
+        for index in entries.indices where entries[index].revents != 0 {
+            if entries[index].revents & Int16(POLLNVAL) != 0 {
+                preconditionFailure("poll: descriptor \(entries[index].fd) is not open (POLLNVAL)")
             }
             ready.append(index)
         }
