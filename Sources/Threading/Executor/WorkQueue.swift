@@ -21,7 +21,7 @@ final class WorkQueue: @unchecked Sendable {
         case draining
     }
 
-    private let mutex = PThreadMutex()
+    private let mutex = PThreadMutex(.adaptive)
     /// Signalled when work arrives for an idle worker, broadcast on shutdown.
     private let workAvailable = PThreadCondition()
     /// Broadcast when the last worker exits.
