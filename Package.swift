@@ -78,6 +78,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
+        .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
 
         // MARK: Tests
 

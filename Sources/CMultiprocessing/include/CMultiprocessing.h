@@ -51,6 +51,35 @@ int cmp_pidfd_send_signal(int pidfd, int signal);
 /// is being used in a forked descendant.
 unsigned long cmp_fork_generation(void);
 
+
+// MARK: process-pool workers (worker_entry.c)
+
+/// The descriptor a worker's socket to its parent has in every worker.
+#define CMP_WORKER_FD 3
+
+/// Returns CMP_WORKER_FD. Swift calls it so the linker keeps worker_entry.c,
+/// whose constructor turns a spawned copy of the executable into a worker
+/// before `main`.
+int cmp_worker_entry_anchor(void);
+
+/// posix_spawn(3) of `path` as a pool worker: `child_fd` becomes descriptor
+/// CMP_WORKER_FD, stdin /dev/null, every other descriptor above 2 is closed,
+/// the signal mask is empty and every signal has its default action.
+/// `child_fd` must not be CMP_WORKER_FD. Returns 0 or an error number.
+int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
+                     int child_fd, pid_t *pid);
+
+/// In the child of fork(2): moves `fd` to CMP_WORKER_FD, closes every other
+/// descriptor above 2, points stdin at /dev/null, clears the signal mask and
+/// arms PR_SET_PDEATHSIG (exits if `parent` already died). Returns 0 or -1.
+int cmp_prepare_forked_worker(int fd, pid_t parent);
+
+/// epoll_ctl(2) with the event built in C (struct epoll_event is packed on x86-64).
+int cmp_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+
+/// epoll_wait(2) into parallel arrays of at most 64 entries.
+int cmp_epoll_wait(int epfd, uint64_t *data, uint32_t *events, int capacity, int timeout);
+
 #ifdef __cplusplus
 }
 #endif

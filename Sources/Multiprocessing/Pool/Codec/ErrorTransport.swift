@@ -1,0 +1,53 @@
+// An error thrown by a job travels back as itself when its type is Codable:
+// the worker sends the type's mangled name and the encoded value, and the
+// pool -- the same executable -- finds the type with `_typeByName` and decodes
+// it. Anything else becomes a `RemoteError` with the type name and description.
+
+enum ErrorTransport {
+    /// How `error`, thrown by a job in a worker, travels back.
+    static func capture(_ error: any Error) -> WorkerFailure {
+        let type = type(of: error)
+        let typeName = String(reflecting: type)
+        let description = String(describing: error)
+        if let encodable = error as? any Encodable,
+           type is any Decodable.Type,
+           let mangled = mangledName(of: type),
+           let value = try? encodeValue(encodable) {
+            return .thrown(mangledTypeName: mangled, typeName: typeName, description: description, value: value)
+        }
+        return .remote(RemoteError(typeName: typeName, description: description))
+    }
+
+    /// The error a caller sees for a failure a worker reported for `job`.
+    static func recreate(_ failure: WorkerFailure, job: JobDescription) -> any Error {
+        switch failure {
+        case let .thrown(mangled, typeName, description, value):
+            if let type = _typeByName(mangled) as? any (Error & Decodable).Type,
+               let error = try? decodeError(type, from: value) {
+                return error
+            }
+            return RemoteError(typeName: typeName, description: description)
+        case let .remote(error):
+            return error
+        case let .jobTypeNotFound(name):
+            return ProcessPoolError.jobTypeNotFound(name)
+        case let .jobDecodingFailed(typeName, description):
+            return ProcessPoolError.jobDecodingFailed(typeName: typeName, description: description)
+        case let .outputEncodingFailed(typeName, description):
+            return ProcessPoolError.outputEncodingFailed(typeName: typeName, description: description)
+        }
+    }
+
+    private static func encodeValue(_ value: any Encodable) throws -> [UInt8] {
+        func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+            var out: [UInt8] = []
+            try MessageCoding.encode(value, appendingTo: &out)
+            return out
+        }
+        return try encode(value)
+    }
+
+    private static func decodeError<E: Error & Decodable>(_ type: E.Type, from bytes: [UInt8]) throws -> any Error {
+        try bytes.withUnsafeBytes { try MessageCoding.decode(E.self, from: $0) }
+    }
+}

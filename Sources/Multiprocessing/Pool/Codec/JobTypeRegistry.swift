@@ -1,0 +1,78 @@
+// How a worker finds a job's type by itself: the pool sends the type's mangled
+// name (`_mangledTypeName`), the worker looks it up in its own executable with
+// `_typeByName` -- the same executable, so the same types -- and runs the job
+// through a generic function opened on that type. No registration, no change
+// to the user's `main`.
+
+/// The mangled name a worker resolves `type` by.
+func mangledName(of type: any Any.Type) -> String? {
+    _mangledTypeName(type)
+}
+
+/// A worker's cache of job types resolved from their mangled names.
+struct JobTypeRegistry {
+    private var cache: [String: any Job.Type] = [:]
+
+    /// The job type named `name`, or `nil` if this executable has none.
+    mutating func type(named name: String) -> (any Job.Type)? {
+        if let known = cache[name] { return known }
+        guard let type = _typeByName(name) as? any Job.Type else { return nil }
+        cache[name] = type
+        return type
+    }
+}
+
+/// What running a task (one job or a chunk of jobs of one type) produced.
+struct TaskOutcome {
+    /// How many jobs, from the first, completed; their outputs were appended.
+    var completed: Int
+    /// Why job number `completed` failed, if one did; later jobs did not run.
+    var failure: WorkerFailure?
+}
+
+/// Decodes `[J]` from `payload`, runs the jobs in order until one throws, and
+/// appends the encoded outputs `[J.Output]` of those that completed to `out`.
+func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingOutputsTo out: inout [UInt8]) -> TaskOutcome {
+    let jobs: [J]
+    do {
+        jobs = try MessageCoding.decode([J].self, from: payload)
+    } catch {
+        let name = String(reflecting: J.self)
+        return TaskOutcome(completed: 0, failure: .jobDecodingFailed(typeName: name, description: String(describing: error)))
+    }
+    var outputs: [J.Output] = []
+    outputs.reserveCapacity(jobs.count)
+    var failure: WorkerFailure?
+    for job in jobs {
+        do {
+            outputs.append(try job.run())
+        } catch {
+            failure = ErrorTransport.capture(error)
+            break
+        }
+    }
+    let mark = out.count
+    do {
+        try MessageCoding.encode(outputs, appendingTo: &out)
+    } catch {
+        out.removeSubrange(mark...)
+        let name = String(reflecting: J.Output.self)
+        return TaskOutcome(completed: 0, failure: .outputEncodingFailed(typeName: name, description: String(describing: error)))
+    }
+    return TaskOutcome(completed: outputs.count, failure: failure)
+}
+
+/// Encodes `jobs` as the payload of a task (`[J]`).
+func encodeJobs<J: Job>(_ jobs: some Collection<J>, appendingTo out: inout [UInt8]) throws {
+    try MessageCoding.encode(Array(jobs), appendingTo: &out)
+}
+
+/// Encodes one job of a type known only at run time as a one-element task payload.
+func encodeAnyJob(_ job: any Job) throws -> [UInt8] {
+    func encode<J: Job>(_ job: J) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try MessageCoding.encode([job], appendingTo: &out)
+        return out
+    }
+    return try encode(job)
+}

@@ -1,0 +1,234 @@
+internal import CMultiprocessing
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension EventLoop {
+    // MARK: Starting
+
+    /// Keeps `workerCount` workers taking tasks while there is work to come.
+    func maintainWorkerCount() {
+        switch lifecycle {
+        case .running: break
+        case .draining where !scheduler.queue.isEmpty: break
+        default: return
+        }
+        while scheduler.acceptingCount < core.workerCount {
+            do {
+                try spawnWorker()
+            } catch {
+                if scheduler.acceptingCount == 0 {
+                    for task in scheduler.drainQueue() { task.fail(ProcessPoolError.spawnFailed(error)) }
+                }
+                return
+            }
+        }
+    }
+
+    func spawnWorker() throws(Errno) {
+        let started = try WorkerStarter.start(core.startMethod)
+        let id = WorkerID(rawValue: nextWorkerID)
+        nextWorkerID &+= 1
+        let handle = WorkerHandle(id: id, started: started)
+        do throws(Errno) {
+            try register(handle.socket, events: UInt32(EPOLLIN.rawValue) | UInt32(EPOLLRDHUP.rawValue), as: .socket(id))
+            try register(handle.pidfd.rawValue, events: UInt32(EPOLLIN.rawValue), as: .pidfd(id))
+        } catch {
+            _ = try? handle.pidfd.send(SIGKILL)
+            _ = try? handle.pidfd.reap(blocking: true)
+            closeDescriptor(handle.socket)
+            handle.pidfd.close()
+            throw error
+        }
+        workers[id] = handle
+        scheduler.addWorker(id)
+        if let initializer = core.initializer {
+            FrameWriter.append(to: &handle.outgoing) { body in
+                body.append(ParentMessageKind.initialize.rawValue)
+                body.appendString(initializer.mangledTypeName)
+                body.append(contentsOf: initializer.payload)
+            }
+        }
+        workersChanged = true
+    }
+
+    // MARK: Reading
+
+    func socketEvent(_ id: WorkerID, events: UInt32) {
+        guard let handle = workers[id] else { return }
+        if events & UInt32(EPOLLOUT.rawValue) != 0 { flush(handle) }
+        if events & ~UInt32(EPOLLOUT.rawValue) != 0 { read(from: handle, untilEnd: false) }
+    }
+
+    /// Reads and handles what the worker sent; with `untilEnd`, everything up
+    /// to the end of stream (the worker has exited).
+    func read(from handle: WorkerHandle, untilEnd: Bool) {
+        var reads = 0
+        while handle.socket >= 0 && (untilEnd || reads < 4) {
+            reads += 1
+            let socket = handle.socket
+            let count: Int
+            do {
+                count = try readBuffer.withMutableBytes { buffer throws(Errno) in
+                    try valueOrErrno { recv(socket, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT)) }
+                }
+            } catch .wouldBlock {
+                return
+            } catch {
+                socketEnded(handle) // ECONNRESET and the like: the worker is gone
+                return
+            }
+            if count == 0 {
+                socketEnded(handle)
+                return
+            }
+            do {
+                try handleBytes(count, from: handle)
+            } catch {
+                violation(by: handle, String(describing: error))
+                return
+            }
+            if count < readBuffer.count && !untilEnd { return }
+        }
+    }
+
+    private func handleBytes(_ count: Int, from handle: WorkerHandle) throws {
+        var offset = 0
+        while offset < count && handle.socket >= 0 {
+            let (consumed, frame) = try readBuffer.withBytes { bytes throws(ConnectionError) in
+                try handle.decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[offset ..< count]))
+            }
+            switch frame {
+            case .borrowed(let range)?:
+                let start = offset + range.lowerBound
+                try readBuffer.withBytes { bytes throws(MalformedMessage) in
+                    try handleMessage(UnsafeRawBufferPointer(rebasing: bytes[start ..< start + range.count]), from: handle)
+                }
+            case .assembled(let payload)?:
+                try payload.withBytes { bytes throws(MalformedMessage) in try handleMessage(bytes, from: handle) }
+            case nil:
+                break
+            }
+            offset += consumed
+        }
+    }
+
+    private func handleMessage(_ frame: UnsafeRawBufferPointer, from handle: WorkerHandle) throws(MalformedMessage) {
+        var cursor = ByteCursor(frame)
+        switch WorkerMessageKind(rawValue: try cursor.integer(UInt8.self)) {
+        case .result?:
+            let sequence = try cursor.integer(UInt64.self)
+            let completed = Int(try cursor.integer(UInt32.self))
+            let failure = try cursor.integer(UInt8.self) == 0 ? nil : try WorkerFailure.read(from: &cursor)
+            let task = try completeHead(of: handle, sequence: sequence)
+            task.deliver(outputs: cursor.rest(), completed: completed, failure: failure)
+        case .skipped?:
+            _ = try completeHead(of: handle, sequence: try cursor.integer(UInt64.self))
+        case .initializerFailed?:
+            let failure = try WorkerFailure.read(from: &cursor)
+            let error = ProcessPoolError.initializerFailed(Self.remoteError(failure))
+            lifecycle = .broken(error)
+            core.inbox.withLock { $0.lifecycle = .broken(error) }
+            failEverything(with: error)
+        case nil:
+            throw MalformedMessage(description: "unknown message kind")
+        }
+    }
+
+    private static func remoteError(_ failure: WorkerFailure) -> RemoteError {
+        switch failure {
+        case let .thrown(_, typeName, description, _): RemoteError(typeName: typeName, description: description)
+        case let .remote(error): error
+        default:
+            RemoteError(typeName: "ProcessPoolError",
+                        description: String(describing: ErrorTransport.recreate(failure, job: JobDescription(typeName: "", sequenceNumber: 0))))
+        }
+    }
+
+    private func completeHead(of handle: WorkerHandle, sequence: UInt64) throws(MalformedMessage) -> TaskRecord {
+        guard let head = scheduler.head(of: handle.id), head.sequence == sequence,
+              let (task, retired) = scheduler.completeHead(of: handle.id, now: .now) else {
+            throw MalformedMessage(description: "a result for task #\(sequence), which it was not running")
+        }
+        task.worker = nil
+        if retired { closeWorker(handle) }
+        return task
+    }
+
+    // MARK: Ending
+
+    /// The worker closed its end: expected if the pool closed the socket first,
+    /// otherwise it is dying; its status arrives through the pidfd.
+    func socketEnded(_ handle: WorkerHandle) {
+        closeSocket(handle)
+        guard handle.state == .running else { return }
+        handle.state = .lost
+        scheduler.retire(handle.id)
+        // Normally it is already exiting; this only guarantees it does (a job
+        // that closed descriptor 3 and went on running).
+        _ = try? handle.pidfd.send(SIGKILL)
+        workersChanged = true
+    }
+
+    /// The pidfd is readable: the worker exited. Its last results are read
+    /// first, then it is reaped; a job it was still running fails with its status.
+    func workerExited(_ id: WorkerID) {
+        guard let handle = workers[id] else { return }
+        if handle.socket >= 0 { read(from: handle, untilEnd: true) }
+        closeSocket(handle)
+        let status: ExitStatus
+        do {
+            status = try handle.pidfd.reap(blocking: true) ?? .signaled(SIGKILL)
+        } catch {
+            status = .exited(-1) // reaped by someone else (a stray waitpid(-1)): status unknown
+        }
+        _ = cmp_epoll_ctl(epoll, EPOLL_CTL_DEL, handle.pidfd.rawValue, 0, 0)
+        handle.pidfd.close()
+        workers[id] = nil
+        workersChanged = true
+        if let head = scheduler.removeWorker(id) {
+            head.fail(ProcessPoolError.workerCrashed(pid: handle.pid, status: status, job: head.job))
+        }
+    }
+
+    /// Kills a worker whose running task must stop (timeout, cancel): the task
+    /// fails with `error` at once, the others go back to the queue.
+    func abandonWorker(_ handle: WorkerHandle, failingHeadWith error: any Error) {
+        _ = try? handle.pidfd.send(SIGKILL)
+        closeSocket(handle)
+        handle.state = .lost
+        workersChanged = true
+        if let head = scheduler.removeWorker(handle.id) { head.fail(error) }
+    }
+
+    /// A worker that broke the protocol is killed; its task fails saying so.
+    private func violation(by handle: WorkerHandle, _ detail: String) {
+        let job = scheduler.head(of: handle.id)?.job ?? JobDescription(typeName: "none", sequenceNumber: 0)
+        abandonWorker(handle, failingHeadWith: ProcessPoolError.workerProtocolViolation(pid: handle.pid, detail: detail, job: job))
+    }
+
+    /// Ends an idle worker normally: closing the socket makes it exit.
+    func closeWorker(_ handle: WorkerHandle) {
+        _ = scheduler.removeWorker(handle.id)
+        closeSocket(handle)
+        handle.state = .closing
+        workersChanged = true
+    }
+
+    func closeIdleWorkers() {
+        for handle in workers.values where handle.state == .running && scheduler.inFlight(of: handle.id).isEmpty {
+            closeWorker(handle)
+        }
+    }
+
+    func closeSocket(_ handle: WorkerHandle) {
+        guard handle.socket >= 0 else { return }
+        _ = cmp_epoll_ctl(epoll, EPOLL_CTL_DEL, handle.socket, 0, 0)
+        closeDescriptor(handle.socket)
+        handle.socket = -1
+        handle.outgoing = []
+        handle.sentCount = 0
+        handle.isWatchingWritable = false
+    }
+}

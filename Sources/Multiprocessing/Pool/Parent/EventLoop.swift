@@ -1,0 +1,287 @@
+internal import CMultiprocessing
+import DequeModule
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pool's single I/O thread: one `epoll` set over the command eventfd and
+/// every worker's non-blocking socket and pidfd; its time-out is the nearest
+/// job deadline. It owns the scheduler and the workers, so nothing here locks
+/// except the hand-over of commands (see `PoolCore`).
+///
+/// Each turn: read what woke it (results, deaths, commands), act on deadlines,
+/// keep the worker count up, hand queued tasks to workers, then send every
+/// worker's pending frames with one `send` each.
+final class EventLoop {
+    let core: PoolCore
+    let epoll: Int32
+    var scheduler: Scheduler<TaskRecord>
+    var workers: [WorkerID: WorkerHandle] = [:]
+    var lifecycle = PoolLifecycle.running
+    var nextWorkerID: UInt32 = 1
+    var nextSequence: UInt64 = 0
+    var workersChanged = false
+    var readBuffer = FrameDecoder.storage(count: 64 << 10)
+
+    init(core: PoolCore, maxJobsPerWorker: Int?) throws(Errno) {
+        self.core = core
+        self.scheduler = Scheduler(jobTimeout: core.jobTimeout, maxJobsPerWorker: maxJobsPerWorker)
+        self.epoll = try valueOrErrno { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        do throws(Errno) {
+            try register(core.eventFD, events: UInt32(EPOLLIN.rawValue), as: .commands)
+        } catch {
+            closeDescriptor(epoll)
+            throw error
+        }
+    }
+
+    static func isCurrentThread(of core: PoolCore) -> Bool {
+        core.loopThread.load(ordering: .acquiring) == UInt(pthread_self())
+    }
+
+    /// Starts the first workers; on failure everything started is released.
+    func startWorkers() throws(Errno) {
+        core.loopThread.store(UInt(pthread_self()), ordering: .releasing)
+        do throws(Errno) {
+            for _ in 0 ..< core.workerCount { try spawnWorker() }
+            publishWorkers()
+        } catch {
+            for handle in workers.values {
+                _ = try? handle.pidfd.send(SIGKILL)
+                _ = try? handle.pidfd.reap(blocking: true)
+                closeSocket(handle)
+                handle.pidfd.close()
+            }
+            workers.removeAll()
+            finish()
+            throw error
+        }
+    }
+
+    // MARK: The loop
+
+    func run() {
+        var data = [UInt64](repeating: 0, count: 64)
+        var events = [UInt32](repeating: 0, count: 64)
+        while true {
+            let timeout = scheduler.nextDeadline?.remainingMillisecondsForPoll ?? -1
+            let count = data.withUnsafeMutableBufferPointer { data in
+                events.withUnsafeMutableBufferPointer { events in
+                    cmp_epoll_wait(epoll, data.baseAddress, events.baseAddress, 64, timeout)
+                }
+            }
+            if count < 0 {
+                precondition(errno == EINTR, "epoll_wait failed: \(Errno(rawValue: errno))")
+                continue
+            }
+            var commandsArrived = false
+            for index in 0 ..< Int(count) {
+                switch EventSource(rawValue: data[index]) {
+                case .commands?: commandsArrived = true
+                case .socket(let id)?: socketEvent(id, events: events[index])
+                case .pidfd(let id)?: workerExited(id)
+                case nil: preconditionFailure("unknown epoll event source")
+                }
+            }
+            if commandsArrived { takeCommands() }
+            let now = Deadline.now
+            stopOverdueJobs(now)
+            if lifecycle == .draining && scheduler.isIdle { closeIdleWorkers() }
+            maintainWorkerCount()
+            dispatch(now)
+            flushAll()
+            if workersChanged { publishWorkers() }
+            if lifecycle != .running && workers.isEmpty && scheduler.isIdle { break }
+        }
+        finish()
+    }
+
+    /// Releases the loop's descriptors and wakes whoever waits for the end.
+    private func finish() {
+        closeDescriptor(epoll)
+        let (shutdownWaiters, terminateWaiters, inspections) = core.inbox.withLock { inbox in
+            if case .broken = inbox.lifecycle {} else { inbox.lifecycle = .finished }
+            inbox.workerPIDs = []
+            closeDescriptor(core.eventFD)
+            inbox.isEventFDClosed = true
+            defer { inbox.shutdownWaiters = []; inbox.terminateWaiters = []; inbox.inspections = [] }
+            return (inbox.shutdownWaiters, inbox.terminateWaiters, inbox.inspections)
+        }
+        for inspection in inspections { inspection(self) }
+        shutdownWaiters.forEach { $0() }
+        terminateWaiters.forEach { $0.unpark() }
+    }
+
+    // MARK: Commands
+
+    private func takeCommands() {
+        var counter: UInt64 = 0
+        _ = try? valueOrErrno { Glibc.read(core.eventFD, &counter, 8) }
+        let (submissions, stops, lifecycle, terminate, inspections) = core.inbox.withLock { inbox in
+            inbox.wakePending = false
+            defer {
+                inbox.submissions = []
+                inbox.stops = []
+                inbox.inspections = []
+                inbox.terminateRequested = false
+            }
+            return (inbox.submissions, inbox.stops, inbox.lifecycle, inbox.terminateRequested, inbox.inspections)
+        }
+        for inspection in inspections { inspection(self) }
+        for task in submissions {
+            switch self.lifecycle {
+            case .running, .draining: scheduler.enqueue(task)
+            case .terminating, .broken, .finished: task.fail(brokenError)
+            }
+        }
+        for task in stops { stop(task) }
+        if terminate {
+            self.lifecycle = .terminating
+            failEverything(with: JobError.shutDown)
+            let waiters = core.inbox.withLock { inbox in
+                defer { inbox.terminateWaiters = [] }
+                return inbox.terminateWaiters
+            }
+            waiters.forEach { $0.unpark() }
+        } else if lifecycle == .draining && self.lifecycle == .running {
+            self.lifecycle = .draining
+        }
+    }
+
+    func pidRunning(futureID: ObjectIdentifier) -> pid_t? {
+        for handle in workers.values where handle.state == .running {
+            if let head = scheduler.head(of: handle.id), head.futureID == futureID { return handle.pid }
+        }
+        return nil
+    }
+
+    var debugState: String {
+        var lines = ["lifecycle \(lifecycle), queued \(scheduler.queue.count), limit \(scheduler.inFlightLimit)"]
+        for (id, handle) in workers.sorted(by: { $0.key < $1.key }) {
+            let inFlight = scheduler.inFlight(of: id).map { "#\($0.sequence)" }.joined(separator: " ")
+            lines.append("\(id) pid \(handle.pid) \(handle.state) in flight: \(inFlight)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private var brokenError: any Error {
+        if case .broken(let error) = lifecycle { return error }
+        return JobError.shutDown
+    }
+
+    /// A cancelled task that was sent: a running one is stopped by killing its
+    /// worker; one still waiting in the worker is skipped by it.
+    private func stop(_ task: TaskRecord) {
+        guard let id = task.worker, let handle = workers[id], handle.state == .running else { return }
+        if scheduler.head(of: id) === task {
+            abandonWorker(handle, failingHeadWith: JobError.cancelled)
+        } else if scheduler.inFlight(of: id).contains(where: { $0 === task }) {
+            FrameWriter.append(to: &handle.outgoing) { body in
+                body.append(ParentMessageKind.cancel.rawValue)
+                body.appendInteger(task.sequence)
+            }
+        }
+    }
+
+    /// Kills every worker and fails every task (terminate, broken pool).
+    func failEverything(with error: any Error) {
+        for handle in workers.values where handle.state != .lost {
+            _ = try? handle.pidfd.send(SIGKILL)
+            closeSocket(handle)
+            handle.state = .lost
+            if let head = scheduler.removeWorker(handle.id) { head.fail(error) }
+        }
+        for task in scheduler.drainQueue() { task.fail(error) }
+        workersChanged = true
+    }
+
+    // MARK: Deadlines
+
+    private func stopOverdueJobs(_ now: Deadline) {
+        guard let timeout = core.jobTimeout else { return }
+        for id in scheduler.overdueWorkers(at: now) {
+            guard let handle = workers[id] else { continue }
+            abandonWorker(handle, failingHeadWith: JobError.timedOut(timeout))
+        }
+    }
+
+    // MARK: Dispatch
+
+    /// Hands queued tasks to workers with room, appending their frames.
+    private func dispatch(_ now: Deadline) {
+        while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity() {
+            guard let task = scheduler.popQueued() else { break }
+            if task.hasBegun {
+                if task.isAbandoned { continue } // cancelled after a requeue
+            } else {
+                let core = self.core
+                guard task.begin(stop: { core.requestStop(task) }) else { continue }
+                task.hasBegun = true
+            }
+            if task.sequence == 0 {
+                nextSequence += 1
+                task.sequence = nextSequence
+            }
+            task.worker = id
+            scheduler.assign(task, jobCount: task.jobCount, to: id, now: now)
+            guard let handle = workers[id] else { preconditionFailure("\(id) has no handle") }
+            FrameWriter.append(to: &handle.outgoing) { body in
+                body.append(ParentMessageKind.task.rawValue)
+                body.appendInteger(task.sequence)
+                body.appendString(task.mangledTypeName)
+                body.append(contentsOf: task.payload)
+            }
+        }
+    }
+
+    private func flushAll() {
+        for handle in workers.values where handle.hasUnsentBytes {
+            flush(handle)
+        }
+    }
+
+    /// Sends what the socket accepts; watches for writability if it is full.
+    func flush(_ handle: WorkerHandle) {
+        guard handle.socket >= 0 else { return }
+        while handle.hasUnsentBytes {
+            let result = handle.outgoing.withUnsafeBytes { bytes in
+                try? valueOrErrno {
+                    send(handle.socket, bytes.baseAddress! + handle.sentCount, bytes.count - handle.sentCount,
+                         Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+                }
+            }
+            guard let sent = result else {
+                if errno == EAGAIN {
+                    watchWritable(handle, true)
+                } else {
+                    handle.outgoing.removeAll() // the worker is gone: its end of stream will say so
+                    handle.sentCount = 0
+                }
+                return
+            }
+            handle.sentCount += sent
+        }
+        handle.outgoing.removeAll(keepingCapacity: handle.outgoing.capacity <= 1 << 20)
+        handle.sentCount = 0
+        if handle.isWatchingWritable { watchWritable(handle, false) }
+    }
+
+    private func watchWritable(_ handle: WorkerHandle, _ watch: Bool) {
+        guard handle.isWatchingWritable != watch, handle.socket >= 0 else { return }
+        handle.isWatchingWritable = watch
+        let events = UInt32(EPOLLIN.rawValue) | UInt32(EPOLLRDHUP.rawValue) | (watch ? UInt32(EPOLLOUT.rawValue) : 0)
+        let rc = cmp_epoll_ctl(epoll, EPOLL_CTL_MOD, handle.socket, events, EventSource.socket(handle.id).rawValue)
+        precondition(rc == 0, "epoll_ctl(MOD) failed: \(Errno(rawValue: errno))")
+    }
+
+    func register(_ fd: Int32, events: UInt32, as source: EventSource) throws(Errno) {
+        try nothingOrErrno { cmp_epoll_ctl(epoll, EPOLL_CTL_ADD, fd, events, source.rawValue) }
+    }
+
+    func publishWorkers() {
+        workersChanged = false
+        let pids = workers.values.filter { $0.state == .running }.map(\.pid).sorted()
+        core.inbox.withLock { $0.workerPIDs = pids }
+    }
+}

@@ -1,0 +1,163 @@
+import DequeModule
+
+/// A worker process's identity in its pool (never reused within a pool).
+struct WorkerID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    var rawValue: UInt32
+    static func < (lhs: WorkerID, rhs: WorkerID) -> Bool { lhs.rawValue < rhs.rawValue }
+    var description: String { "worker \(rawValue)" }
+}
+
+/// Which tasks wait, which worker holds which, and what is late: the pool's
+/// bookkeeping as a pure value, with no processes or I/O, so every rule is
+/// unit-tested on its own. The I/O thread owns it.
+///
+/// Rules:
+/// - Each worker runs its tasks strictly in the order received, so the head of
+///   its in-flight FIFO is the running task, started when the previous result
+///   arrived (or when sent, if the worker was idle).
+/// - A worker holds up to ``inFlightLimit`` tasks: many when tasks are short
+///   (the next one is already there when the previous ends, hiding the round
+///   trip), one when they are long (a queued task is not stuck behind a long
+///   one while another worker idles). Tasks go to the least loaded worker.
+/// - When a worker is lost, its head fails and the others go back to the
+///   front of the queue in order: they never started.
+/// - A worker that has been given `maxJobsPerWorker` jobs is retiring: it gets
+///   nothing more and is closed when its last task ends.
+struct Scheduler<Task> {
+    enum Phase: Equatable {
+        case accepting
+        case retiring
+    }
+
+    struct Slot {
+        var inFlight = Deque<Task>()
+        /// When the head task started (meaningful while `inFlight` is not empty).
+        var headStarted = Deadline(nanoseconds: 0)
+        var jobsAssigned = 0
+        var phase = Phase.accepting
+    }
+
+    let jobTimeout: Duration?
+    let maxJobsPerWorker: Int?
+    private(set) var queue = Deque<Task>()
+    private(set) var slots: [WorkerID: Slot] = [:]
+    /// Exponentially weighted mean of task durations, in nanoseconds.
+    private(set) var averageTaskNanoseconds: Double?
+
+    init(jobTimeout: Duration? = nil, maxJobsPerWorker: Int? = nil) {
+        self.jobTimeout = jobTimeout
+        self.maxJobsPerWorker = maxJobsPerWorker
+    }
+
+    // MARK: Workers
+
+    mutating func addWorker(_ id: WorkerID) {
+        slots[id] = Slot()
+    }
+
+    /// Forgets a lost worker: returns its running task (the head), and puts the
+    /// others back at the front of the queue.
+    mutating func removeWorker(_ id: WorkerID) -> Task? {
+        guard var slot = slots.removeValue(forKey: id) else { return nil }
+        let head = slot.inFlight.popFirst()
+        queue.insert(contentsOf: slot.inFlight, at: 0)
+        return head
+    }
+
+    /// Workers that take new tasks (not retiring).
+    var acceptingCount: Int { slots.values.count { $0.phase == .accepting } }
+
+    func head(of id: WorkerID) -> Task? { slots[id]?.inFlight.first }
+
+    func inFlight(of id: WorkerID) -> Deque<Task> { slots[id]?.inFlight ?? [] }
+
+    /// Whether no task is queued or running.
+    var isIdle: Bool { queue.isEmpty && slots.values.allSatisfy { $0.inFlight.isEmpty } }
+
+    /// Stops giving `id` tasks (for instance the pool is closing it).
+    mutating func retire(_ id: WorkerID) {
+        slots[id]?.phase = .retiring
+    }
+
+    // MARK: Tasks
+
+    mutating func enqueue(_ task: Task) {
+        queue.append(task)
+    }
+
+    mutating func popQueued() -> Task? { queue.popFirst() }
+
+    /// Removes every queued task, for a pool that stops.
+    mutating func drainQueue() -> Deque<Task> {
+        defer { queue.removeAll() }
+        return queue
+    }
+
+    /// How many tasks a worker may hold, from how long tasks have been taking.
+    var inFlightLimit: Int {
+        guard let average = averageTaskNanoseconds else { return 2 }
+        switch average {
+        case ..<100_000: return 32
+        case ..<1_000_000: return 8
+        case ..<10_000_000: return 2
+        default: return 1
+        }
+    }
+
+    /// The least loaded worker that takes one more task, if any.
+    func workerWithCapacity() -> WorkerID? {
+        let limit = inFlightLimit
+        var best: (id: WorkerID, load: Int)?
+        for (id, slot) in slots where slot.phase == .accepting && slot.inFlight.count < limit {
+            if best == nil || slot.inFlight.count < best!.load || (slot.inFlight.count == best!.load && id < best!.id) {
+                best = (id, slot.inFlight.count)
+            }
+        }
+        return best?.id
+    }
+
+    /// Records that `task`, holding `jobCount` jobs, was sent to `id` at `now`.
+    mutating func assign(_ task: Task, jobCount: Int, to id: WorkerID, now: Deadline) {
+        guard var slot = slots[id] else { preconditionFailure("assigning to unknown \(id)") }
+        if slot.inFlight.isEmpty { slot.headStarted = now }
+        slot.inFlight.append(task)
+        slot.jobsAssigned += jobCount
+        if let limit = maxJobsPerWorker, slot.jobsAssigned >= limit {
+            slot.phase = .retiring
+        }
+        slots[id] = slot
+    }
+
+    /// The head of `id` finished at `now`: returns it, and whether the worker
+    /// is now done for good (retiring with nothing left).
+    mutating func completeHead(of id: WorkerID, now: Deadline) -> (task: Task, retired: Bool)? {
+        guard var slot = slots[id], let task = slot.inFlight.popFirst() else { return nil }
+        let elapsed = Double(now.nanoseconds &- slot.headStarted.nanoseconds)
+        averageTaskNanoseconds = averageTaskNanoseconds.map { $0 * 0.8 + elapsed * 0.2 } ?? elapsed
+        slot.headStarted = now
+        slots[id] = slot
+        return (task, slot.phase == .retiring && slot.inFlight.isEmpty)
+    }
+
+    /// Removes the task `matches` identifies from the queue, if it is there.
+    mutating func removeQueued(where matches: (Task) -> Bool) -> Task? {
+        guard let index = queue.firstIndex(where: matches) else { return nil }
+        return queue.remove(at: index)
+    }
+
+    // MARK: Time limits
+
+    /// Workers whose running task has exceeded the job timeout at `now`.
+    func overdueWorkers(at now: Deadline) -> [WorkerID] {
+        guard let timeout = jobTimeout else { return [] }
+        return slots.compactMap { id, slot in
+            !slot.inFlight.isEmpty && slot.headStarted.advanced(by: timeout) <= now ? id : nil
+        }.sorted()
+    }
+
+    /// When the next running task will exceed the job timeout, if any runs.
+    var nextDeadline: Deadline? {
+        guard let timeout = jobTimeout else { return nil }
+        return slots.values.filter { !$0.inFlight.isEmpty }.map { $0.headStarted.advanced(by: timeout) }.min()
+    }
+}

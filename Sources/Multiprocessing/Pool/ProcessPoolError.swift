@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+public import Glibc
+#endif
+public import SystemPackage
+
+/// Which job an error is about: its type and the order in which it was sent to
+/// a worker (1 for the first job the pool sent, and so on).
+public struct JobDescription: Sendable, Hashable, CustomStringConvertible {
+    /// The job's type, fully qualified (`MyApp.Resize`).
+    public let typeName: String
+    /// The job's sequence number in its pool: jobs are numbered as they are
+    /// sent to workers, starting at 1.
+    public let sequenceNumber: UInt64
+
+    public init(typeName: String, sequenceNumber: UInt64) {
+        self.typeName = typeName
+        self.sequenceNumber = sequenceNumber
+    }
+
+    public var description: String { "job #\(sequenceNumber) (\(typeName))" }
+}
+
+/// Why a ``ProcessPool`` could not deliver a job's output, when the cause lies
+/// with the worker processes or with moving the job between processes.
+///
+/// Timeouts, cancellation and shutdown are reported with ``JobError``, as by
+/// every executor; an error thrown by the job itself arrives as itself (when
+/// its type is `Codable`) or as a ``RemoteError``, never wrapped in this type.
+public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The worker running the job died: it was killed by a signal (`SIGKILL`,
+    /// a trap's `SIGILL` or `SIGTRAP`, `SIGSEGV`...) or called `exit`. Only the
+    /// job it was running fails; the pool replaces the worker.
+    case workerCrashed(pid: Glibc.pid_t, status: ExitStatus, job: JobDescription)
+    /// The worker did not find the job's type in its executable. Happens only
+    /// when the worker runs a different executable (the file was replaced
+    /// while the pool ran) or for types a compiler optimized away.
+    case jobTypeNotFound(String)
+    /// The job could not be encoded in the caller's process.
+    case jobEncodingFailed(typeName: String, description: String)
+    /// The worker could not decode the job.
+    case jobDecodingFailed(typeName: String, description: String)
+    /// The worker could not encode the job's output.
+    case outputEncodingFailed(typeName: String, description: String)
+    /// The caller's process could not decode the job's output.
+    case outputDecodingFailed(typeName: String, description: String)
+    /// A worker process could not be started.
+    case spawnFailed(Errno)
+    /// The pool's initializer failed in a new worker, so no worker can run
+    /// jobs; every pending job fails with this error and the pool stops.
+    case initializerFailed(RemoteError)
+    /// A worker sent something that is not a valid message (a job wrote to the
+    /// worker's private socket, descriptor 3); it was killed.
+    case workerProtocolViolation(pid: Glibc.pid_t, detail: String, job: JobDescription)
+
+    public var description: String {
+        switch self {
+        case let .workerCrashed(pid, status, job):
+            "the worker process \(pid) running \(job) \(Self.describe(status))"
+        case let .jobTypeNotFound(name):
+            "the worker process found no job type named \(name) in its executable"
+        case let .jobEncodingFailed(type, detail):
+            "a job of type \(type) could not be encoded: \(detail)"
+        case let .jobDecodingFailed(type, detail):
+            "the worker process could not decode a job of type \(type): \(detail)"
+        case let .outputEncodingFailed(type, detail):
+            "the worker process could not encode the output of a \(type) job: \(detail)"
+        case let .outputDecodingFailed(type, detail):
+            "the output of a \(type) job could not be decoded: \(detail)"
+        case let .spawnFailed(errno):
+            "a worker process could not be started: \(errno)"
+        case let .initializerFailed(error):
+            "the pool's initializer failed in a new worker: \(error.typeName): \(error.description)"
+        case let .workerProtocolViolation(pid, detail, job):
+            "the worker process \(pid) running \(job) sent an invalid message (\(detail)) and was killed"
+        }
+    }
+
+    private static func describe(_ status: ExitStatus) -> String {
+        switch status {
+        case .exited(let code): "exited with status \(code)"
+        case .signaled(let signal): "was killed by signal \(signal) (\(signalName(signal)))"
+        }
+    }
+
+    private static func signalName(_ signal: Int32) -> String {
+        guard let name = strsignal(signal) else { return "unknown" }
+        return String(cString: name)
+    }
+}

@@ -1,0 +1,122 @@
+internal import CMultiprocessing
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A worker process just started: its pid, a pidfd to wait for it on, and the
+/// pool's end of its socket (non-blocking, close-on-exec).
+struct StartedWorker {
+    var pid: pid_t
+    var pidfd: Int32
+    var socket: Int32
+}
+
+/// Starts worker processes, by spawn or by fork.
+///
+/// Must be called from the pool's I/O thread: the parent-death signal of a
+/// worker fires when the *thread* that created it exits, and the I/O thread
+/// outlives every worker it starts.
+enum WorkerStarter {
+    static let workerFDVariable = "SWIFT_MULTIPROCESSING_WORKER_FD"
+    static let parentPIDVariable = "SWIFT_MULTIPROCESSING_PARENT_PID"
+    /// Set for spawned workers unless the user chose: a crash reporter that
+    /// prints a backtrace takes a second or more per crashed job.
+    static let backtraceVariable = "SWIFT_BACKTRACE"
+
+    /// References the C worker entry so the linker keeps its constructor.
+    static func keepWorkerEntryLinked() {
+        _ = cmp_worker_entry_anchor()
+    }
+
+    static func start(_ method: ProcessPool.StartMethod) throws(Errno) -> StartedWorker {
+        let (parentEnd, childEnd) = try makeWorkerSocketPair()
+        let pid: pid_t
+        do throws(Errno) {
+            pid = switch method {
+            case .spawn: try spawn(childEnd: childEnd)
+            case .fork: try fork(childEnd: childEnd, parentEnd: parentEnd)
+            }
+        } catch {
+            closeDescriptor(parentEnd)
+            closeDescriptor(childEnd)
+            throw error
+        }
+        closeDescriptor(childEnd)
+        let pidfd = cmp_pidfd_open(pid)
+        if pidfd < 0 {
+            let error = Errno(rawValue: errno)
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = try? valueOrErrno { waitpid(pid, &status, 0) }
+            closeDescriptor(parentEnd)
+            throw error
+        }
+        return StartedWorker(pid: pid, pidfd: pidfd, socket: parentEnd)
+    }
+
+    /// A close-on-exec socket pair; the child's end is never descriptor 3, so
+    /// that spawn's dup2 onto 3 clears close-on-exec on the copy.
+    private static func makeWorkerSocketPair() throws(Errno) -> (parent: Int32, child: Int32) {
+        var (parentEnd, childEnd) = try makeSocketPair()
+        if childEnd == CMP_WORKER_FD {
+            let moved = try valueOrErrno { fcntl(childEnd, F_DUPFD_CLOEXEC, CMP_WORKER_FD + 1) }
+            closeDescriptor(childEnd)
+            childEnd = moved
+        }
+        let flags = try valueOrErrno { fcntl(parentEnd, F_GETFL) }
+        try nothingOrErrno { fcntl(parentEnd, F_SETFL, flags | O_NONBLOCK) }
+        return (parentEnd, childEnd)
+    }
+
+    // MARK: Spawn
+
+    private static func spawn(childEnd: Int32) throws(Errno) -> pid_t {
+        var owned: [UnsafeMutablePointer<CChar>] = [
+            strdup("\(workerFDVariable)=\(CMP_WORKER_FD)"),
+            strdup("\(parentPIDVariable)=\(getpid())"),
+            strdup(CommandLine.arguments.first ?? "swift-multiprocessing-worker"),
+            strdup("--swift-multiprocessing-worker"),
+        ]
+        defer { owned.forEach { free($0) } }
+        var environment: [UnsafeMutablePointer<CChar>?] = [owned[0], owned[1]]
+        var hasBacktraceSetting = false
+        if var entry = Optional(environ) {
+            while let variable = entry.pointee {
+                let text = String(cString: variable)
+                if !text.hasPrefix(workerFDVariable + "=") && !text.hasPrefix(parentPIDVariable + "=") {
+                    environment.append(variable)
+                }
+                hasBacktraceSetting = hasBacktraceSetting || text.hasPrefix(backtraceVariable + "=")
+                entry += 1
+            }
+        }
+        if !hasBacktraceSetting {
+            owned.append(strdup("\(backtraceVariable)=enable=no"))
+            environment.append(owned.last!)
+        }
+        environment.append(nil)
+        let arguments: [UnsafeMutablePointer<CChar>?] = [owned[2], owned[3], nil]
+        var pid: pid_t = 0
+        let rc = cmp_spawn_worker("/proc/self/exe", arguments, environment, childEnd, &pid)
+        guard rc == 0 else { throw Errno(rawValue: rc) }
+        return pid
+    }
+
+    // MARK: Fork
+
+    private static func fork(childEnd: Int32, parentEnd: Int32) throws(Errno) -> pid_t {
+        let parent = getpid()
+        let pid = try valueOrErrno { Glibc.fork() }
+        if pid == 0 {
+            // The child: only async-signal-safe C until the worker loop, which
+            // is synchronous Swift (see ProcessPool.StartMethod.fork).
+            close(parentEnd)
+            if cmp_prepare_forked_worker(childEnd, parent) != 0 {
+                _exit(WorkerExit.orphaned.rawValue)
+            }
+            _swiftMultiprocessingWorkerMain(CMP_WORKER_FD)
+        }
+        return pid
+    }
+}

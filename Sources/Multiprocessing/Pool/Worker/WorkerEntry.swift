@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The entry of a pool worker: called before `main` by the C constructor in
+/// `worker_entry.c` when the process was spawned as a worker (or directly in
+/// the child of a forked worker), with the worker's socket at descriptor 3.
+/// It runs the worker loop and never returns.
+///
+/// Not API: public only so that the C side can call it.
+@_cdecl("swift_multiprocessing_worker_main")
+public func _swiftMultiprocessingWorkerMain(_ fd: Int32) -> Never {
+    var loop = WorkerLoop(fd: fd)
+    loop.run()
+}
+
+/// How a worker process ends, as its exit status.
+enum WorkerExit: Int32 {
+    /// The pool closed the socket: the normal end.
+    case finished = 0
+    /// The parent died before the parent-death signal was armed (set in C).
+    case orphaned = 70
+    /// Reading from or writing to the pool failed.
+    case connectionLost = 71
+    /// The pool sent something the worker cannot read.
+    case malformedMessage = 72
+    /// The initializer failed (after reporting it).
+    case initializerFailed = 73
+
+    func exit() -> Never {
+        fflush(nil)
+        _exit(rawValue)
+    }
+}

@@ -1,0 +1,112 @@
+import Testing
+@testable import Multiprocessing
+
+@Suite("Pool scheduler", .timeLimit(.minutes(1)))
+struct SchedulerTests {
+    let a = WorkerID(rawValue: 1)
+    let b = WorkerID(rawValue: 2)
+    let t0 = Deadline(nanoseconds: 1_000_000_000)
+
+    func fill(_ scheduler: inout Scheduler<Int>, now: Deadline) -> [(WorkerID, Int)] {
+        var sent: [(WorkerID, Int)] = []
+        while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity(), let task = scheduler.popQueued() {
+            scheduler.assign(task, jobCount: 1, to: id, now: now)
+            sent.append((id, task))
+        }
+        return sent
+    }
+
+    @Test func tasksGoToTheLeastLoadedWorkerUpToTheLimit() {
+        var scheduler = Scheduler<Int>()
+        scheduler.addWorker(a)
+        scheduler.addWorker(b)
+        for task in 0 ..< 10 { scheduler.enqueue(task) }
+        let sent = fill(&scheduler, now: t0)
+        #expect(scheduler.inFlightLimit == 2, "two in flight until durations are known")
+        #expect(sent.map(\.1) == [0, 1, 2, 3])
+        #expect(sent.map(\.0) == [a, b, a, b])
+        #expect(scheduler.queue.count == 6)
+    }
+
+    @Test func shortTasksRaiseTheLimitAndLongOnesLowerIt() {
+        var scheduler = Scheduler<Int>()
+        scheduler.addWorker(a)
+        for task in 0 ..< 3 { scheduler.enqueue(task) }
+        _ = fill(&scheduler, now: t0)
+        _ = scheduler.completeHead(of: a, now: t0.advanced(by: .microseconds(20)))
+        #expect(scheduler.inFlightLimit == 32)
+        var slow = Scheduler<Int>()
+        slow.addWorker(a)
+        slow.enqueue(0)
+        _ = fill(&slow, now: t0)
+        _ = slow.completeHead(of: a, now: t0.advanced(by: .milliseconds(50)))
+        #expect(slow.inFlightLimit == 1)
+    }
+
+    @Test func losingAWorkerFailsItsHeadAndRequeuesTheRestInOrder() {
+        var scheduler = Scheduler<Int>()
+        scheduler.addWorker(a)
+        scheduler.addWorker(b)
+        for task in 0 ..< 6 { scheduler.enqueue(task) }
+        _ = fill(&scheduler, now: t0) // a: 0 2, b: 1 3; queued: 4 5
+        #expect(scheduler.removeWorker(a) == 0)
+        #expect(Array(scheduler.queue) == [2, 4, 5])
+        #expect(scheduler.head(of: b) == 1)
+        #expect(scheduler.removeWorker(a) == nil, "removing twice changes nothing")
+    }
+
+    @Test func headStartsWhenThePreviousResultArrives() {
+        var scheduler = Scheduler<Int>(jobTimeout: .milliseconds(100))
+        scheduler.addWorker(a)
+        scheduler.enqueue(0)
+        scheduler.enqueue(1)
+        _ = fill(&scheduler, now: t0)
+        #expect(scheduler.nextDeadline == t0.advanced(by: .milliseconds(100)))
+        let later = t0.advanced(by: .milliseconds(60))
+        #expect(scheduler.completeHead(of: a, now: later)?.task == 0)
+        #expect(scheduler.nextDeadline == later.advanced(by: .milliseconds(100)), "task 1 started at `later`")
+        #expect(scheduler.overdueWorkers(at: later.advanced(by: .milliseconds(99))).isEmpty)
+        #expect(scheduler.overdueWorkers(at: later.advanced(by: .milliseconds(100))) == [a])
+        _ = scheduler.completeHead(of: a, now: later.advanced(by: .milliseconds(1)))
+        #expect(scheduler.nextDeadline == nil, "nothing runs, nothing is late")
+        #expect(scheduler.isIdle)
+    }
+
+    @Test func aWorkerRetiresAfterMaxJobsAndIsDoneWhenEmpty() {
+        var scheduler = Scheduler<Int>(maxJobsPerWorker: 2)
+        scheduler.addWorker(a)
+        for task in 0 ..< 3 { scheduler.enqueue(task) }
+        let sent = fill(&scheduler, now: t0)
+        #expect(sent.map(\.1) == [0, 1], "the third job waits for a replacement")
+        #expect(scheduler.acceptingCount == 0)
+        #expect(scheduler.completeHead(of: a, now: t0)?.retired == false)
+        #expect(scheduler.completeHead(of: a, now: t0)?.retired == true)
+        scheduler.addWorker(b)
+        #expect(fill(&scheduler, now: t0).map(\.0) == [b])
+    }
+
+    @Test func noTimeoutMeansNoDeadline() {
+        var scheduler = Scheduler<Int>()
+        scheduler.addWorker(a)
+        scheduler.enqueue(0)
+        _ = fill(&scheduler, now: t0)
+        #expect(scheduler.nextDeadline == nil)
+        #expect(scheduler.overdueWorkers(at: .distantFuture).isEmpty)
+    }
+
+    @Test func chunkPlannerFollowsPythonForKnownLengthsAndGrowsForUnknownOnes() {
+        var known = ChunkPlanner(workers: 2, knownCount: 1_000, singleJobs: false)
+        var numbers = (0 ..< 1_000).makeIterator()
+        #expect(known.window == 8)
+        #expect(known.nextChunk(from: &numbers).count == 125)
+        var unknown = ChunkPlanner(workers: 2, knownCount: 0, singleJobs: false)
+        var endless = (0...).makeIterator()
+        let sizes = (0 ..< 10).map { _ in unknown.nextChunk(from: &endless).count }
+        #expect(sizes == [1, 2, 4, 8, 16, 32, 64, 128, 256, 256])
+        var single = ChunkPlanner(workers: 2, knownCount: 1_000, singleJobs: true)
+        #expect(single.nextChunk(from: &numbers).count == 1)
+        var huge = ChunkPlanner(workers: 1, knownCount: 10_000_000, singleJobs: false)
+        var many = (0 ..< 10_000_000).makeIterator()
+        #expect(huge.nextChunk(from: &many).count == ChunkPlanner.largestKnownChunk)
+    }
+}
