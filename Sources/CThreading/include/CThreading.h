@@ -32,6 +32,12 @@ static inline int cth_affinity_cpu_count(void) {
     return CPU_COUNT(&set);
 }
 
+/// PTHREAD_MUTEX_ADAPTIVE_NP, a GNU extension: a contended lock spins briefly
+/// before sleeping in the kernel.
+static inline int cth_mutex_adaptive_kind(void) {
+    return PTHREAD_MUTEX_ADAPTIVE_NP;
+}
+
 /// pthread_setname_np(3) on the calling thread; `name` must be at most 15 bytes.
 /// Returns 0 or an error number.
 static inline int cth_set_current_thread_name(const char *name) {

@@ -17,9 +17,13 @@ import Glibc
 /// thread, so the job finishes and `cancel()` returns `false`. Cancelling a
 /// task that awaits ``value`` cancels the job the same way.
 public final class JobFuture<Value: Sendable>: @unchecked Sendable {
+    /// Tasks wait through checked continuations: besides catching misuse,
+    /// their `resume` runs inside the concurrency library, which keeps
+    /// ThreadSanitizer from reporting the runtime's continuation hand-off as
+    /// a race (swiftlang/swift#57803) when a pool thread resumes a task.
     @usableFromInline
     enum Waiter: Sendable {
-        case task(UnsafeContinuation<Value, any Error>)
+        case task(CheckedContinuation<Value, any Error>)
         case thread(ThreadParker)
         case callback(@Sendable (Result<Value, any Error>) -> Void)
     }
@@ -89,7 +93,7 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
         get async throws {
             if let result = result { return try result.get() }
             return try await withTaskCancellationHandler {
-                try await withUnsafeThrowingContinuation { continuation in
+                try await withCheckedThrowingContinuation { continuation in
                     add(.task(continuation))
                 }
             } onCancel: {

@@ -14,7 +14,7 @@ final class UnorderedMap<Executor: JobExecutor, J: Job>: @unchecked Sendable {
     private struct State {
         var inFlight: [Int: JobFuture<Output>] = [:]
         var completed = Deque<Completion>()
-        var waiter: UnsafeContinuation<Void, Never>?
+        var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let executor: Executor
@@ -63,7 +63,7 @@ final class UnorderedMap<Executor: JobExecutor, J: Job>: @unchecked Sendable {
     }
 
     private func completed(_ index: Int, _ result: Result<Output, any Error>) {
-        let waiter: UnsafeContinuation<Void, Never>? = state.withLock { state in
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
             guard state.inFlight.removeValue(forKey: index) != nil else { return nil }
             state.completed.append((index, result))
             defer { state.waiter = nil }
@@ -81,7 +81,7 @@ final class UnorderedMap<Executor: JobExecutor, J: Job>: @unchecked Sendable {
             if let completion { return completion }
             if isIdle { return nil }
             await withTaskCancellationHandler {
-                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let ready = state.withLock { state in
                         if !state.completed.isEmpty || state.inFlight.isEmpty { return true }
                         state.waiter = continuation

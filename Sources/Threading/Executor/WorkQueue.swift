@@ -21,7 +21,7 @@ final class WorkQueue: @unchecked Sendable {
         case draining
     }
 
-    private let mutex = PThreadMutex()
+    private let mutex = PThreadMutex(.adaptive)
     /// Signalled when work arrives for an idle worker, broadcast on shutdown.
     private let workAvailable = PThreadCondition()
     /// Broadcast when the last worker exits.
@@ -43,7 +43,7 @@ final class WorkQueue: @unchecked Sendable {
     /// of submissions does not signal the same sleeping worker many times.
     private var pendingWakeups = 0
     private var liveWorkers: Int
-    private var exitWaiters: [UnsafeContinuation<Void, Never>] = []
+    private var exitWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(workers: Int) {
         liveWorkers = workers
@@ -122,7 +122,7 @@ final class WorkQueue: @unchecked Sendable {
     private static var spinsBeforeSleeping: Int { 50 }
 
     private func workerExited() {
-        let waiters: [UnsafeContinuation<Void, Never>] = mutex.withLock {
+        let waiters: [CheckedContinuation<Void, Never>] = mutex.withLock {
             liveWorkers -= 1
             guard liveWorkers == 0 else { return [] }
             workersExited.broadcast()
@@ -149,7 +149,7 @@ final class WorkQueue: @unchecked Sendable {
 
     /// Suspends, without blocking a thread, until every worker has exited.
     func workersFinished() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done: Bool = mutex.withLock {
                 if liveWorkers == 0 { return true }
                 exitWaiters.append(continuation)

@@ -23,6 +23,10 @@ package final class PThreadMutex: @unchecked Sendable {
         /// `PTHREAD_MUTEX_NORMAL`: the fastest, for internal state that is
         /// never unlocked by another thread.
         case normal
+        /// `PTHREAD_MUTEX_ADAPTIVE_NP`: like `.normal`, but a contended lock
+        /// spins briefly before sleeping, for tiny critical sections that
+        /// several threads hit at high rates (a pool's job queue).
+        case adaptive
     }
 
     @usableFromInline
@@ -108,6 +112,7 @@ package struct PThreadMutexStorage: ~Copyable, @unchecked Sendable {
         case .errorChecking: Int32(PTHREAD_MUTEX_ERRORCHECK)
         case .recursive: Int32(PTHREAD_MUTEX_RECURSIVE)
         case .normal: Int32(PTHREAD_MUTEX_NORMAL)
+        case .adaptive: cth_mutex_adaptive_kind()
         }
         check(pthread_mutexattr_settype(&attributes, type), "pthread_mutexattr_settype")
         check(pthread_mutex_init(pointer, &attributes), "pthread_mutex_init")
@@ -235,7 +240,7 @@ package final class PThreadMutexTable: @unchecked Sendable {
 
     private func mutex(for object: AnyObject) -> UnsafeMutablePointer<pthread_mutex_t> {
         // Heap objects are at least 16-byte aligned: drop those bits, then mix.
-        let address = UInt(bitPattern: ObjectIdentifier(object).hashValue) >> 4
+        let address = UInt(bitPattern: ObjectIdentifier(object)) >> 4
         let index = Int((address ^ (address >> 7)) % UInt(Self.entryCount))
         return (base + index * Self.stride).assumingMemoryBound(to: pthread_mutex_t.self)
     }
