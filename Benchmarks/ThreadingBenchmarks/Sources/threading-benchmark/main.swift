@@ -85,6 +85,16 @@ let nioLock = NIOLock()
 let raw = RawMutex()
 let mutex = Mutex<Void>(())
 
+/// One summary line for Benchmarks/run-all.
+func bench(_ workload: String, _ unit: String, _ better: String, _ ours: Double, _ peer: String, _ theirs: Double) {
+    print("BENCH\tthreading\t\(workload)\t\(unit)\t\(better)\t\(ours)\t\(peer)\t\(theirs)")
+}
+bench("submit, one tiny job each (2 threads)", "jobs/s", "higher", ours, "NIOThreadPool.submit", nioFigure)
+bench("submit, one tiny job each (2 threads)", "jobs/s", "higher", ours, "TaskGroup.addTask", group)
+if let python {
+    bench("submit, one tiny job each (2 threads)", "jobs/s", "higher", ours, "Python ThreadPoolExecutor(2)", python.pool_submit_jobs_per_s)
+}
+
 print("Lock, uncontended: lock + unlock on one thread")
 let rows: [(String, Double)] = [
     ("Threading.Lock", median(runs: runs) { uncontended(iterations: lockIterations, lock: lock.lock, unlock: lock.unlock) }),
@@ -95,6 +105,8 @@ let rows: [(String, Double)] = [
 ]
 for (name, ns) in rows { print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(format(ns, "ns"))") }
 if let python { print("  Python threading.Lock          \(format(python.lock_uncontended_ns, "ns"))") }
+bench("Lock, uncontended", "ns", "lower", rows[0].1, "NIOLock", rows[2].1)
+if let python { bench("Lock, uncontended", "ns", "lower", rows[0].1, "Python threading.Lock", python.lock_uncontended_ns) }
 print("")
 
 print("Lock, contended: 2 threads, lock + increment + unlock, per operation")
@@ -105,6 +117,8 @@ let contendedRows: [(String, Double)] = [
 ]
 for (name, ns) in contendedRows { print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(format(ns, "ns"))") }
 if let python { print("  Python threading.Lock          \(format(python.lock_contended_ns, "ns"))") }
+bench("Lock, 2 threads contended", "ns", "lower", contendedRows[0].1, "NIOLock", contendedRows[1].1)
+if let python { bench("Lock, 2 threads contended", "ns", "lower", contendedRows[0].1, "Python threading.Lock", python.lock_contended_ns) }
 print("")
 
 print("Queue hand-off: put on one thread, get on another, maxSize 1024, per item")
@@ -112,4 +126,5 @@ let handoff = median(runs: runs) { queueHandoff(items: handoffItems) }
 print("  Threading.Queue                \(format(handoff, "ns"))")
 if let python {
     print("  Python queue.Queue             \(format(python.queue_handoff_ns, "ns"))   Python ÷ ours = \(String(format: "%.1f", python.queue_handoff_ns / handoff))×")
+    bench("Queue hand-off between 2 threads", "ns", "lower", handoff, "Python queue.Queue", python.queue_handoff_ns)
 }
