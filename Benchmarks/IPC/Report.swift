@@ -42,6 +42,13 @@ struct Report {
         }
         Swift.print("binary coder alone, one encode + one decode of the struct: \(format(codecMicroseconds)) µs "
                     + "(a round trip of (a) does two of each)")
+        for row in rows {  // the summary lines Benchmarks/run-all collects
+            let better = row.higherIsBetter ? "higher" : "lower"
+            Swift.print("BENCH\tipc\t\(row.name)\t\(row.unit)\t\(better)\t\(row.ours)\traw socketpair, same framing\t\(row.raw)")
+            if let python = row.python {
+                Swift.print("BENCH\tipc\t\(row.name)\t\(row.unit)\t\(better)\t\(row.ours)\tPython multiprocessing.Pipe\t\(python)")
+            }
+        }
         let small = rows[0], stream = rows[2]
         Swift.print("targets: (a) ours/raw ≤ 1.3: \(verdict(small.oursOverRaw <= 1.3)), "
                     + "≥ 1.5× Python: \(verdict((small.speedupOverPython ?? 0) >= 1.5)); "
