@@ -35,6 +35,7 @@ public protocol JobExecutor: Sendable {
 }
 
 extension JobExecutor {
+    /// Submits `job` and awaits its output; cancelling the calling task cancels the job.
     public func run<J: Job>(_ job: J) async throws -> J.Output {
         try await submit(job).value
     }

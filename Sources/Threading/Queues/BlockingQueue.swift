@@ -25,6 +25,7 @@
 /// puts throw; gets drain what is left and then throw. `immediate: true` also
 /// drops what is queued and releases ``join()``.
 public final class BlockingQueue<Storage: QueueStorage>: @unchecked Sendable {
+    /// The type of the queued values.
     public typealias Element = Storage.Element
 
     /// The most elements the queue holds; 0 means unbounded.
