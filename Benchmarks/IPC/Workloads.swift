@@ -30,37 +30,13 @@ struct Workloads {
         let (ours, oursPeer) = try startOurs(PeerLoops.echoRecords)
         let (raw, rawPeer) = startRaw(PeerLoops.echoRaw)
         // The baseline moves the same number of bytes as our encoding, without encoding.
-        var encoded: [UInt8] = []
         try ours.send(Record.sample)
         _ = try ours.receive(Record.self)
-        encoded = probeEncodedSize()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var figures = Figures()
-        func oursRun(_ count: Int) throws {
-            for _ in 0..<count {
-                try ours.send(Record.sample)
-                _ = try ours.receive(Record.self)
-            }
+        let encoded = probeEncodedSize()
+        return try interleave(ours: (ours, oursPeer), raw: (raw, rawPeer), rawPayload: encoded) {
+            try ours.send(Record.sample)
+            _ = try ours.receive(Record.self)
         }
-        func rawRun(_ count: Int) {
-            encoded.withUnsafeBytes { payload in
-                for _ in 0..<count {
-                    raw.send(payload)
-                    _ = raw.receive(into: &buffer)
-                }
-            }
-        }
-        try oursRun(warmup)
-        rawRun(warmup)
-        for _ in 0..<runs {
-            figures.ours.append(try timePerIteration { try oursRun(iterations) })
-            figures.raw.append(timePerIteration { rawRun(iterations) })
-        }
-        ours.close()
-        raw.close()
-        oursPeer.join()
-        rawPeer.join()
-        return figures
     }
 
     /// (b) Round trip of 4 KiB of bytes, in microseconds.
@@ -68,19 +44,28 @@ struct Workloads {
         let (ours, oursPeer) = try startOurs(PeerLoops.echoBytes)
         let (raw, rawPeer) = startRaw(PeerLoops.echoRaw)
         let payload = [UInt8](repeating: 7, count: count)
+        return try interleave(ours: (ours, oursPeer), raw: (raw, rawPeer), rawPayload: payload) {
+            try ours.sendBytes(payload)
+            _ = try ours.receiveBytes()
+        }
+    }
+
+    /// Times `oursTrip` and a raw round trip of `rawPayload`, alternating run
+    /// by run after a warm-up, then closes both channels and joins their peers.
+    private func interleave(
+        ours: (channel: Connection, peer: Peer), raw: (channel: RawChannel, peer: Peer),
+        rawPayload: [UInt8], oursTrip: () throws -> Void
+    ) throws -> Figures {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var figures = Figures()
         func oursRun(_ count: Int) throws {
-            for _ in 0..<count {
-                try ours.sendBytes(payload)
-                _ = try ours.receiveBytes()
-            }
+            for _ in 0..<count { try oursTrip() }
         }
         func rawRun(_ count: Int) {
-            payload.withUnsafeBytes { bytes in
+            rawPayload.withUnsafeBytes { payload in
                 for _ in 0..<count {
-                    raw.send(bytes)
-                    _ = raw.receive(into: &buffer)
+                    raw.channel.send(payload)
+                    _ = raw.channel.receive(into: &buffer)
                 }
             }
         }
@@ -90,10 +75,10 @@ struct Workloads {
             figures.ours.append(try timePerIteration { try oursRun(iterations) })
             figures.raw.append(timePerIteration { rawRun(iterations) })
         }
-        ours.close()
-        raw.close()
-        oursPeer.join()
-        rawPeer.join()
+        ours.channel.close()
+        raw.channel.close()
+        ours.peer.join()
+        raw.peer.join()
         return figures
     }
 
