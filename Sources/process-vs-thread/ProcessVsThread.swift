@@ -44,6 +44,10 @@ struct ProcessVsThread: ParsableCommand {
         let progress = Progress(destination: json ? .standardError : .standardOutput)
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         let started = ContinuousClock.now
+        #if DEBUG
+        progress.write("Debug build: encoding and computation run several times slower than in release.\n"
+                       + "For production figures: swift run -c release process-vs-thread\n")
+        #endif
         var findings: [Finding] = []
         for experiment in Experiment.all where selected?.contains(experiment.id) ?? true {
             progress.starting(experiment.title)
