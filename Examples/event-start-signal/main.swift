@@ -18,7 +18,7 @@ print("runners at the line; anyone finished before the start? \(!finishLine.isEm
 startingGun.set()
 for runner in runners { runner.join() }
 var order: [String] = []
-while let name = try finishLine.tryGet() { order.append(name) }
+while let name = finishLine.tryGet() { order.append(name) }
 print("finished after the start: \(order.count) runners (\(order.sorted().joined(separator: ", ")))")
 
 // A timed wait on an event nobody sets returns false.

@@ -31,7 +31,7 @@ let worker = PosixThread(name: "worker") {
             return
         }
         print("priority \(task.priority): \(task.name)")
-        try? tasks.taskDone()
+        tasks.taskDone()
     }
 }
 try worker.start()
@@ -43,7 +43,7 @@ worker.join()
 let stack = LifoQueue<String>(maxSize: 2)
 try stack.put("bottom")
 try stack.put("top")
-print("stack full: \(stack.isFull); tryPut: \(try stack.tryPut("overflow"))")
+print("stack full: \(stack.isFull); tryPut: \(stack.tryPut("overflow"))")
 print("get: \(try stack.get()), then \(try stack.get())")
 do {
     _ = try stack.get(timeout: .milliseconds(20))

@@ -20,7 +20,7 @@ let crew = (1...3).map { id in
             _ = (1...n).reduce(0, &+)  // the "work"
             processed.add(1, ordering: .relaxed)
             mine += 1
-            try? tasks.taskDone()
+            tasks.taskDone()
         }
         print("crew-\(id) went home after \(mine) tasks")
     }

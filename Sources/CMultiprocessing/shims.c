@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -39,6 +40,21 @@ int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped) {
         break;
     }
     return 0;
+}
+
+void cmp_lock_standard_streams(void) {
+    flockfile(stdout);
+    flockfile(stderr);
+}
+
+void cmp_unlock_standard_streams(void) {
+    funlockfile(stderr);
+    funlockfile(stdout);
+}
+
+void cmp_flush_standard_streams(void) {
+    fflush(stdout);
+    fflush(stderr);
 }
 
 static atomic_ulong fork_generation = 0;

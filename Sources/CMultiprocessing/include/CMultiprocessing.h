@@ -42,6 +42,20 @@ int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped);
 /// process that has reused its pid. Returns 0, or -1 with errno (ESRCH once reaped).
 int cmp_pidfd_send_signal(int pidfd, int signal);
 
+// MARK: stdio around fork
+
+/// Takes the locks of stdout and stderr (flockfile(3)), so that no other
+/// thread is inside them when the process forks: a child whose copy of a FILE
+/// lock was held by another thread would block forever on its first print.
+void cmp_lock_standard_streams(void);
+
+/// Releases what cmp_lock_standard_streams took; called in parent and child.
+void cmp_unlock_standard_streams(void);
+
+/// fflush(3) of stdout and stderr only: the streams a forked child may safely
+/// touch (other FILEs' locks may have been held by the parent's other threads).
+void cmp_flush_standard_streams(void);
+
 // MARK: fork generation
 
 /// How many times this process image has been forked into the current process:

@@ -18,8 +18,8 @@ public import Glibc
 ///
 /// The closure runs in a copy of the calling process made by `fork(2)`. Its
 /// return value is the child's exit code; an error it throws is printed to
-/// standard error and becomes exit code 1. Either way the child flushes its
-/// stdio buffers and ends with `_exit(2)`: it never returns into the parent's
+/// standard error and becomes exit code 1. Either way the child flushes
+/// standard output and error and ends with `_exit(2)`: it never returns into the parent's
 /// code, and never runs the parent's `atexit` handlers or destructors twice.
 ///
 /// The parent holds a pidfd for the child, so ``join(timeout:)`` waits with
@@ -51,8 +51,11 @@ public import Glibc
 /// start method spawns a fresh process instead of forking.
 ///
 /// Standard output is flushed before forking, so buffered text is never
-/// printed twice. The child starts with no signal blocked, whatever the
-/// forking thread had blocked.
+/// printed twice, and no other thread can be inside standard output or
+/// standard error at the instant of the fork, so the child may print. On
+/// exit the child flushes those two streams only: other `FILE`s may be
+/// locked forever in the child by threads that no longer exist there. The
+/// child starts with no signal blocked, whatever the forking thread had blocked.
 public final class ChildProcess: Sendable {
     private enum State {
         case running
@@ -102,26 +105,27 @@ public final class ChildProcess: Sendable {
     /// The corresponding C function is `fork`.
     public static func fork(name: String? = nil, _ body: @escaping () throws -> Int32) throws -> ChildProcess {
         let name = name ?? "ChildProcess-\(counter.add(1, ordering: .relaxed).newValue)"
+        let systemName = PosixThread.systemName(name)  // no string work in the child
         fflush(nil)
-        let pid = Glibc.fork()
+        let pid = forkHoldingStandardStreams()
         switch pid {
         case -1:
             throw Errno(rawValue: errno)
         case 0:
-            runInChild(name: name, body)
+            runInChild(name: name, systemName: systemName, body)
         default:
             return ChildProcess(pid: pid, name: name, descriptor: try openDescriptor(for: pid))
         }
     }
 
-    private static func runInChild(name: String, _ body: () throws -> Int32) -> Never {
+    private static func runInChild(name: String, systemName: [CChar], _ body: () throws -> Int32) -> Never {
         // The forking thread may have had signals blocked (Dispatch and Swift
         // concurrency worker threads block most of them); a child starts with
         // none blocked, so terminate() and Ctrl-C reach it.
         var none = sigset_t()
         sigemptyset(&none)
         pthread_sigmask(SIG_SETMASK, &none, nil)
-        PosixThread.setCurrentName(name)
+        PosixThread.setCurrentName(systemName)
         let code: Int32
         do {
             code = try body()
@@ -130,7 +134,7 @@ public final class ChildProcess: Sendable {
             _ = try? FileDescriptor.standardError.writeAll(message.utf8)
             code = 1
         }
-        fflush(nil)
+        flushStandardStreams()
         _exit(code)
     }
 

@@ -25,14 +25,14 @@ public final class InlineExecutor: JobExecutor {
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``. The job's own
     ///   error is not thrown here but delivered through the future.
     public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
-        try submit { try job.run() }
+        guard !isShutDown.load(ordering: .acquiring) else { throw JobError.shutDown }
+        return JobFuture(finished: Result(catching: job.run))
     }
 
-    /// Runs `body` now and returns its finished future.
-    ///
-    /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
-    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> JobFuture<T> {
-        guard !isShutDown.load(ordering: .acquiring) else { throw JobError.shutDown }
+    /// Runs `body` now and returns its finished future; after ``shutdown()``
+    /// the future is already failed with ``JobError/shutDown`` and `body` never runs.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> JobFuture<T> {
+        guard !isShutDown.load(ordering: .acquiring) else { return JobFuture(finished: .failure(JobError.shutDown)) }
         return JobFuture(finished: Result(catching: body))
     }
 

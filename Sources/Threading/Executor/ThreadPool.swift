@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let pool = ThreadPool()                       // one thread per usable CPU
-/// let future = try pool.submit { expensiveComputation() }
+/// let future = pool.submit { expensiveComputation() }
 /// let squares = try await pool.map((1...100).map { Square(x: $0) })
 /// await pool.shutdown()                         // finishes queued work
 /// ```
@@ -69,20 +69,32 @@ public final class ThreadPool: JobExecutor {
     /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
     @inlinable
     public func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> {
-        try submit { try job.run() }
+        guard let future = enqueue({ try job.run() }) else { throw JobError.shutDown }
+        return future
     }
 
     /// Queues a closure and returns its future at once. Unlike a ``Job`` the
     /// closure and its result need not be `Codable`: a closure can never go
     /// to a `ProcessPool`.
     ///
-    /// - Throws: ``JobError/shutDown`` after ``shutdown()``.
+    /// After ``shutdown()`` the future is already failed with ``JobError/shutDown``.
     @inlinable
-    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> JobFuture<T> {
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> JobFuture<T> {
+        enqueue(body) ?? Self.shutDownFuture()
+    }
+
+    /// Queues `body`; `nil` once the pool is shut down.
+    @inlinable
+    func enqueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> JobFuture<T>? {
         let future = JobFuture<T>(work: body)
         // Capturing only the future, this closure needs no allocation.
-        guard queue.enqueue({ future.runWork() }) else { throw JobError.shutDown }
-        return future
+        return queue.enqueue({ future.runWork() }) ? future : nil
+    }
+
+    /// A future already failed with ``JobError/shutDown``.
+    @usableFromInline
+    static func shutDownFuture<T: Sendable>() -> JobFuture<T> {
+        JobFuture(finished: .failure(JobError.shutDown))
     }
 
     /// Runs a closure on a pool thread and returns its result, suspending

@@ -8,7 +8,7 @@
 /// try queue.put(42)                 // blocks while full
 /// // consumers
 /// let item = try queue.get()        // blocks while empty
-/// try queue.taskDone()
+/// queue.taskDone()
 /// // coordinator
 /// queue.join()                      // until every put item is taskDone
 /// ```
@@ -77,16 +77,18 @@ public final class BlockingQueue<Storage: QueueStorage>: @unchecked Sendable {
         try put(element, until: .after(timeout))
     }
 
-    /// Adds `element` if there is room now.
+    /// Adds `element` if there is room now and the queue is not shut down.
     ///
-    /// - Returns: `false` if the queue is full (not an error).
-    /// - Throws: ``QueueError/shutDown``.
+    /// Neither a full queue nor a shut-down one is an error here: both give
+    /// `false` (``isShutdown`` tells them apart).
+    ///
+    /// - Returns: whether `element` was added.
     @discardableResult
-    public func tryPut(_ element: Element) throws(QueueError) -> Bool {
+    public func tryPut(_ element: Element) -> Bool {
         do {
             try put(element, until: Deadline(nanoseconds: 0))
             return true
-        } catch .full {
+        } catch {
             return false
         }
     }
@@ -126,14 +128,10 @@ public final class BlockingQueue<Storage: QueueStorage>: @unchecked Sendable {
 
     /// Removes and returns the next element if there is one now.
     ///
-    /// - Returns: `nil` if the queue is empty (not an error).
-    /// - Throws: ``QueueError/shutDown`` once the queue is shut down and empty.
-    public func tryGet() throws(QueueError) -> Element? {
-        do {
-            return try get(until: Deadline(nanoseconds: 0))
-        } catch .empty {
-            return nil
-        }
+    /// An empty queue, shut down or not, is not an error here: the result is
+    /// `nil`. After a graceful shutdown the elements still queued keep coming.
+    public func tryGet() -> Element? {
+        try? get(until: Deadline(nanoseconds: 0))
     }
 
     private func get(until deadline: Deadline) throws(QueueError) -> Element {
@@ -157,11 +155,12 @@ public final class BlockingQueue<Storage: QueueStorage>: @unchecked Sendable {
     /// Marks one element taken with `get` as processed. When every element
     /// ever put has been marked, ``join()`` returns.
     ///
-    /// - Throws: ``QueueError/taskDoneTooManyTimes`` if called more times
-    ///   than elements were put.
-    public func taskDone() throws(QueueError) {
-        try mutex.withLock { () throws(QueueError) in
-            guard unfinishedTasks > 0 else { throw .taskDoneTooManyTimes }
+    /// Calling it more times than elements were put is a programmer error and
+    /// traps with a message (Python raises `ValueError`), like the misuse of a
+    /// ``Lock``.
+    public func taskDone() {
+        mutex.withLock {
+            precondition(unfinishedTasks > 0, "Queue.taskDone() called more times than elements were put")
             unfinishedTasks -= 1
             if unfinishedTasks == 0 { allTasksDone.broadcast() }
         }

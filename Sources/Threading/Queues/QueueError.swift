@@ -9,16 +9,12 @@ public enum QueueError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A timed ``BlockingQueue/put(_:timeout:)`` found the queue full until
     /// the timeout passed. Python's `Full`.
     case full
-    /// ``BlockingQueue/taskDone()`` was called more times than elements were
-    /// put. Python raises `ValueError`.
-    case taskDoneTooManyTimes
 
     public var description: String {
         switch self {
         case .shutDown: "the queue was shut down"
         case .empty: "the queue stayed empty until the timeout passed"
         case .full: "the queue stayed full until the timeout passed"
-        case .taskDoneTooManyTimes: "taskDone() was called more times than elements were put"
         }
     }
 }

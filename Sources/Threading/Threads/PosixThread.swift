@@ -171,14 +171,25 @@ open class PosixThread: @unchecked Sendable {
     /// kernel's 15 bytes on a character boundary.
     /// The corresponding C function is `pthread_setname_np`.
     package static func setCurrentName(_ name: String) {
+        setCurrentName(systemName(name))
+    }
+
+    /// `name` as the kernel keeps it: at most 15 bytes of UTF-8, cut on a
+    /// character boundary, NUL-terminated. Prepared ahead of time by code
+    /// that must do as little as possible when it sets the name (a forked child).
+    package static func systemName(_ name: String) -> [CChar] {
         var bytes = Array(name.utf8.prefix(15))
         while !bytes.isEmpty, String(validating: bytes, as: UTF8.self) == nil {
             bytes.removeLast()
         }
         bytes.append(0)
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { _ = cth_set_current_thread_name($0.baseAddress!) }
-        }
+        return bytes.map { CChar(bitPattern: $0) }
+    }
+
+    /// Sets the calling thread's name from ``systemName(_:)``'s result; no
+    /// allocation, no lock. The corresponding C function is `pthread_setname_np`.
+    package static func setCurrentName(_ systemName: [CChar]) {
+        systemName.withUnsafeBufferPointer { _ = cth_set_current_thread_name($0.baseAddress!) }
     }
 
     /// The calling thread's name as the system sees it.

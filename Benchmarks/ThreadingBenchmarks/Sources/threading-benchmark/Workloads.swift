@@ -17,7 +17,7 @@ func threadPoolThroughput(pool: ThreadPool, jobs: Int) throws -> PoolSample {
     futures.reserveCapacity(jobs)
     var sum = 0
     let sample = try poolSample(jobs: jobs) {
-        for _ in 0..<jobs { futures.append(try pool.submit { 1 }) }
+        for _ in 0..<jobs { futures.append(pool.submit { 1 }) }
         for future in futures { sum += try future.wait() }
     }
     precondition(sum == jobs)
