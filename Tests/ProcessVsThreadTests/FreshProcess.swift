@@ -18,7 +18,7 @@ import Synchronization
 func inFreshProcess<J: Job>(_ job: J, timeout: Duration = .seconds(50)) throws -> J.Output {
     let pool = try ProcessPool(workers: 1, options: .init(maxJobsPerWorker: 1, jobTimeout: timeout))
     defer { pool.shutdown(wait: true) }
-    return try pool.submit(job).wait()
+    return try pool.submit(job).wait(timeout: .seconds(60))
 }
 
 /// A path in the temporary directory unique to this process and call.

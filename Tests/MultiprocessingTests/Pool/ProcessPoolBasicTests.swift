@@ -25,7 +25,7 @@ extension ProcessPoolSuites {
             let c = try pool.submit(Parse(text: "123"))
             #expect(try await a.value == 2)
             #expect(try await b.value == "hello, pool")
-            #expect(try c.wait() == 123)
+            #expect(try c.wait(timeout: .seconds(60)) == 123)
             await pool.shutdown()
         }
     }

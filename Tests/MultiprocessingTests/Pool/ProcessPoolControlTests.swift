@@ -124,7 +124,7 @@ extension ProcessPoolSuites {
             await pool.shutdown()
             for (index, future) in futures.enumerated() {
                 #expect(future.isDone)
-                #expect(try future.wait() == index % 5)
+                #expect(try future.wait(timeout: .seconds(60)) == index % 5)
             }
             for pid in pids { #expect(ProcessInspection.state(of: pid) == nil, "worker \(pid) was reaped") }
         }

@@ -46,12 +46,12 @@ struct LeakScenario: Job {
         do {
             let pool = try ProcessPool(workers: 2, options: .init(maxJobsPerWorker: 50))
             let futures = try (0 ..< 5_000).map { try pool.submit(AddOne(x: $0)) }
-            for (index, future) in futures.enumerated() where try future.wait() != index + 1 { correct = false }
+            for (index, future) in futures.enumerated() where try future.wait(timeout: .seconds(60)) != index + 1 { correct = false }
             let pids = try (0 ..< 200).map { _ in try pool.submit(WorkerPID()) }
-            for future in pids { workers.insert(try future.wait()) }
+            for future in pids { workers.insert(try future.wait(timeout: .seconds(60))) }
             for _ in 0 ..< 10 {
                 do {
-                    _ = try pool.submit(Crash(how: .exit)).wait()
+                    _ = try pool.submit(Crash(how: .exit)).wait(timeout: .seconds(60))
                 } catch ProcessPoolError.workerCrashed {
                     crashes += 1
                 }
@@ -72,7 +72,7 @@ struct StartInnerPool: Job {
         let pool = try ProcessPool(workers: 2, options: .init(startMethod: method.value))
         innerPool = pool
         // One job each so both workers have certainly started.
-        _ = try (0 ..< 4).map { try pool.submit(AddOne(x: $0)) }.map { try $0.wait() }
+        _ = try (0 ..< 4).map { try pool.submit(AddOne(x: $0)) }.map { try $0.wait(timeout: .seconds(60)) }
         return pool.workerPIDs + [getpid()]
     }
 }
