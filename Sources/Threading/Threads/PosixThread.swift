@@ -13,7 +13,7 @@ import Glibc
 /// try worker.start()
 /// worker.join()
 ///
-/// final class Counter: PosixThread {
+/// final class Counter: PosixThread, @unchecked Sendable {
 ///     override func run() { /* ... */ }
 /// }
 /// ```
@@ -25,6 +25,9 @@ import Glibc
 /// for ``run()`` to return; ``join(timeout:)`` waits at most that long on the
 /// monotonic clock, without polling. A thread that is never joined is not a
 /// leak: its resources are released when it ends and the object goes away.
+///
+/// A subclass restates `@unchecked Sendable` (Swift asks every subclass of an
+/// `@unchecked Sendable` class to, as with Foundation's `Thread`).
 ///
 /// The thread keeps the object alive while it runs. Subclasses that add mutable
 /// state share it between the starting thread and the new one: guard it (with a
