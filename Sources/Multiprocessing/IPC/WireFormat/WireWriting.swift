@@ -35,7 +35,8 @@ extension Array where Element == UInt8 {
     @inline(__always)
     mutating func wireReserveLength() -> Int {
         let position = count
-        append(contentsOf: [0, 0, 0, 0] as [UInt8])
+        // Four appends: `append(contentsOf: [0, 0, 0, 0])` costs ~100 instructions (callgrind).
+        for _ in 0..<4 { append(0) }
         return position
     }
 
