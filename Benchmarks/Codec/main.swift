@@ -38,6 +38,13 @@ struct Record: Codable, Equatable {
     }
 }
 
+/// The shape of a small `ProcessPool` job.
+struct AddOne: Codable, Equatable {
+    var x: Int
+}
+
+let addOne = AddOne(x: 12_345)
+let addOnes = (0..<10_000).map { AddOne(x: $0) }
 let message = Message(id: 42, name: "job-42", values: (0..<8).map { Double($0) * 1.5 }, flag: true)
 let bytes4K = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }
 let data4K = Data(bytes4K)
@@ -124,8 +131,10 @@ func compare<T: Codable & Equatable>(_ name: String, _ value: T) throws {
 
 if let profile = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
     // Runs one operation for a few seconds, for `perf record`: "encode" or "decode"
-    // of the records, "data" decodes of 4 KiB Data, anything else round trips of
-    // the small message.
+    // of the records, "data" decodes of 4 KiB Data, "message-encode"/"message-decode"
+    // of the small message, "addone-encode"/"addone-decode"
+    // of one `{x: Int}`, "addones-encode"/"addones-decode" of 10,000 of them,
+    // anything else round trips of the small message.
     let binary = try BinaryEncoder().encode(records)
     let deadline = ContinuousClock.now + .seconds(3)
     var sink = 0
@@ -134,6 +143,18 @@ if let profile = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
             switch profile {
             case "encode": sink &+= try BinaryEncoder().encode(records).count
             case "decode": sink &+= try BinaryDecoder().decode([Record].self, from: binary).count
+            case "message-encode": for _ in 0..<1000 { sink &+= try BinaryEncoder().encode(message).count }
+            case "message-decode":
+                let encoded = try BinaryEncoder().encode(message)
+                for _ in 0..<1000 { sink &+= try BinaryDecoder().decode(Message.self, from: encoded).id }
+            case "addone-encode": for _ in 0..<1000 { sink &+= try BinaryEncoder().encode(addOne).count }
+            case "addone-decode":
+                let encoded = try BinaryEncoder().encode(addOne)
+                for _ in 0..<1000 { sink &+= try BinaryDecoder().decode(AddOne.self, from: encoded).x }
+            case "addones-encode": sink &+= try BinaryEncoder().encode(addOnes).count
+            case "addones-decode":
+                let encoded = try BinaryEncoder().encode(addOnes)
+                sink &+= try BinaryDecoder().decode([AddOne].self, from: encoded).count
             case "data":
                 let encoded = try BinaryEncoder().encode(data4K)
                 for _ in 0..<1000 { sink &+= try BinaryDecoder().decode(Data.self, from: encoded).count }
@@ -150,6 +171,8 @@ if let profile = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
 
 print("codec-benchmark: BinaryEncoder/BinaryDecoder vs JSONEncoder/JSONDecoder (medians per operation)")
 try compare("small struct (Message, 8 doubles)", message)
+try compare("one {x: Int} struct (AddOne)", addOne)
+try compare("10,000 {x: Int} structs ([AddOne])", addOnes)
 try compare("4 KiB [UInt8]", bytes4K)
 try compare("4 KiB Data", data4K)
 try compare("1,000 nested structs ([Record])", records)

@@ -40,8 +40,16 @@ public struct BinaryDecoder: Sendable {
                 0x\(String(WireFormat.header, radix: 16)) (format version 1) but with 0x\(String(header, radix: 16)).
                 """))
         }
-        let state = WireDecoderState(bytes: bytes, userInfo: userInfo.isEmpty ? [:] : userInfo.mapValues { $0 })
-        defer { state.bytes = UnsafeRawBufferPointer(start: nil, count: 0) }
+        var state = WireStateCache.decoderState()
+        var succeeded = false
+        defer {
+            // A decoder a type kept past its `init(from:)` must read nothing from now on.
+            state.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            // Only a call that succeeded leaves the state clean for the next one.
+            if succeeded { WireStateCache.recycle(&state) }
+        }
+        state.bytes = bytes
+        if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
         let end = try state.skipValue(at: 1, end: bytes.count)
         guard end == bytes.count else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: """
@@ -49,7 +57,9 @@ public struct BinaryDecoder: Sendable {
                 (which ends at byte \(end) of \(bytes.count)).
                 """))
         }
-        return try state.decodeValue(type, at: 1, end: end, [], nil)
+        let value = try state.decodeValue(type, at: 1, end: end, [], nil)
+        succeeded = true
+        return value
     }
 
     /// Decodes a value of `type` from `bytes`, which must hold exactly one encoded value.

@@ -64,9 +64,9 @@ public struct BinaryEncoder: Sendable {
     /// - Throws: The errors of ``encode(_:)``.
     public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
         let originalCount = buffer.count
-        let state = WireEncoderState(buffer: [], userInfo: userInfo.isEmpty ? [:] : userInfo.mapValues { $0 })
+        var state = WireStateCache.encoderState()
+        if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
         swap(&buffer, &state.buffer)
-        defer { swap(&buffer, &state.buffer) }
         do {
             state.buffer.append(WireFormat.header)
             try state.encodeValue(value, key: nil)
@@ -74,7 +74,10 @@ public struct BinaryEncoder: Sendable {
             if let failure = state.deferredFailure { throw failure }
         } catch {
             state.buffer.removeLast(state.buffer.count - originalCount)
-            throw error
+            swap(&buffer, &state.buffer)
+            throw error   // the state is dropped: only a call that succeeded leaves it clean
         }
+        swap(&buffer, &state.buffer)
+        WireStateCache.recycle(&state)
     }
 }

@@ -19,12 +19,28 @@ final class WireDecoderState {
     @exclusivity(unchecked) var codingPath: [any CodingKey] = []
     /// Where the last key lookup of the keyed container at each depth ended.
     @exclusivity(unchecked) var keyHints: [(container: Int, next: Int)] = []
-    let userInfo: [CodingUserInfoKey: Any]
+    var userInfo: [CodingUserInfoKey: Any] = [:]
 
-    init(bytes: UnsafeRawBufferPointer, userInfo: [CodingUserInfoKey: Any]) {
+    /// A state with no input; `BinaryDecoder` gets one from `WireStateCache`.
+    init() {
+        bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        keyHints.reserveCapacity(4)
+    }
+
+    /// A state reading `bytes`.
+    convenience init(bytes: UnsafeRawBufferPointer, userInfo: [CodingUserInfoKey: Any]) {
+        self.init()
         self.bytes = bytes
         self.userInfo = userInfo
-        keyHints.reserveCapacity(4)
+    }
+
+    /// Readies the state of a call that succeeded for another call: both stacks
+    /// are empty again after a successful call, and a failed one is never reused.
+    func reset() {
+        bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        if !codingPath.isEmpty { codingPath.removeAll() }   // never after a successful call; defensive
+        if !keyHints.isEmpty { keyHints.removeAll() }
+        if !userInfo.isEmpty { userInfo = [:] }
     }
 
     /// How deeply the value being decoded nests.

@@ -44,12 +44,20 @@ final class WireEncoderState {
     private var lastID: UInt32 = 0
     /// An error a non-throwing call (`container(keyedBy:)`) could not throw.
     var deferredFailure: EncodingError?
-    let userInfo: [CodingUserInfoKey: Any]
+    var userInfo: [CodingUserInfoKey: Any] = [:]
 
-    init(buffer: consuming [UInt8], userInfo: [CodingUserInfoKey: Any]) {
-        self.buffer = buffer
-        self.userInfo = userInfo
+    /// An empty state; `BinaryEncoder` gets one from `WireStateCache`.
+    init() {
+        buffer = []
         frames.reserveCapacity(8)
+    }
+
+    /// Readies the state of a call that succeeded for another call: its buffer has
+    /// been handed back, every frame is closed and no failure is recorded.
+    func reset() {
+        if !frames.isEmpty { frames.removeAll() }   // never after a successful call; defensive
+        lastID = 0
+        if !userInfo.isEmpty { userInfo = [:] }
     }
 
     // MARK: Frames

@@ -122,7 +122,7 @@ private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout [UIn
 
 // MARK: - Decoding
 
-/// Reads `T` from the `bytes`, `scalars` or byte-run value at `offset` if `T` has a fast path.
+/// Reads `T` from the `bytes` or byte-run value at `offset` if `T` has a fast path.
 ///
 /// - Returns: `nil` if `T` has no fast path or the value is not a blob of the
 ///   right kind; the caller then decodes it the general way.
@@ -142,9 +142,7 @@ func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: 
         let run = try reader.readU32PrefixedRange(at: &cursor, end: elements.upperBound)
         guard run.upperBound == elements.upperBound else { return nil }
         return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[run]))
-    case WireTag.scalars.rawValue:
-        return try scalarArray(T.self, reader, offset, end)
-    default:
+    default:   // `scalars` values take `wireDecodeScalars`
         return nil
     }
 }
@@ -182,21 +180,39 @@ private func isDataTypeName<T>(_: T.Type, _ identity: Int) -> Bool {
     return true
 }
 
-/// Reads a `scalars` value as `T` if `T` is an array of its element type.
-private func scalarArray<T>(_: T.Type, _ reader: WireDecoderState, _ offset: Int, _ end: Int) throws -> T? {
-    guard mayBeArray(T.self) else { return nil }
-    if T.self == [Double].self { return try readScalars(Double.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [Int].self { return try readScalars(Int.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [Float].self { return try readScalars(Float.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [Int64].self { return try readScalars(Int64.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [Int32].self { return try readScalars(Int32.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [UInt64].self { return try readScalars(UInt64.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [UInt32].self { return try readScalars(UInt32.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [UInt].self { return try readScalars(UInt.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [Int16].self { return try readScalars(Int16.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [UInt16].self { return try readScalars(UInt16.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    if T.self == [Int8].self { return try readScalars(Int8.self, reader, offset, end).map { unsafeBitCast($0, to: T.self) } }
-    return nil
+/// Reads the `scalars` value at `offset` as `T` if `T` is an array of its
+/// element type, else returns `fallback()`.
+///
+/// Takes a fallback rather than returning `T?`: for a generic `T`, `Optional<T>`
+/// is a runtime metadata lookup (~330 instructions, callgrind), as much as
+/// copying a small `[Double]`.
+@inline(__always)
+func wireDecodeScalars<T>(
+    _: T.Type, from reader: WireDecoderState, at offset: Int, end: Int, orElse fallback: () throws -> T
+) throws -> T {
+    guard mayBeArray(T.self) else { return try fallback() }
+    if T.self == [Double].self { return try scalars(Double.self, reader, offset, end, fallback) }
+    if T.self == [Int].self { return try scalars(Int.self, reader, offset, end, fallback) }
+    if T.self == [Float].self { return try scalars(Float.self, reader, offset, end, fallback) }
+    if T.self == [Int64].self { return try scalars(Int64.self, reader, offset, end, fallback) }
+    if T.self == [Int32].self { return try scalars(Int32.self, reader, offset, end, fallback) }
+    if T.self == [UInt64].self { return try scalars(UInt64.self, reader, offset, end, fallback) }
+    if T.self == [UInt32].self { return try scalars(UInt32.self, reader, offset, end, fallback) }
+    if T.self == [UInt].self { return try scalars(UInt.self, reader, offset, end, fallback) }
+    if T.self == [Int16].self { return try scalars(Int16.self, reader, offset, end, fallback) }
+    if T.self == [UInt16].self { return try scalars(UInt16.self, reader, offset, end, fallback) }
+    if T.self == [Int8].self { return try scalars(Int8.self, reader, offset, end, fallback) }
+    return try fallback()
+}
+
+/// The packed `scalars` value of `S` elements at `offset` as a `T`, which the
+/// caller has checked is `[S]`; `fallback()` if the value holds another kind.
+@inline(__always)
+private func scalars<S: WireScalar, T>(
+    _: S.Type, _ reader: WireDecoderState, _ offset: Int, _ end: Int, _ fallback: () throws -> T
+) throws -> T {
+    guard let array = try readScalars(S.self, reader, offset, end) else { return try fallback() }
+    return unsafeBitCast(array, to: T.self)
 }
 
 /// Reads a packed `scalars` value of `S` elements; `nil` if it holds another kind.

@@ -123,7 +123,10 @@ extension WireDecoderState {
         // Only blob-like tags can take a fast path; checking the tag first keeps
         // the common path free of `Optional<T>`, whose metadata is a runtime lookup.
         let tag = try rawTag(at: offset, end: end)
-        if tag == WireTag.bytes.rawValue || tag == WireTag.scalars.rawValue || tag == WireTag.unkeyed.rawValue {
+        if tag == WireTag.scalars.rawValue {
+            return try decodeScalarsOrValue(type, at: offset, end: end, suffix, key)
+        }
+        if tag == WireTag.bytes.rawValue || tag == WireTag.unkeyed.rawValue {
             return try decodeBlobOrValue(type, at: offset, end: end, suffix, key)
         }
         return try decodeNested(type, at: offset, end: end, suffix, key)
@@ -136,6 +139,16 @@ extension WireDecoderState {
     ) throws -> T {
         if let fast = try wireDecodeFastPath(T.self, from: self, at: offset, end: end) { return fast }
         return try decodeNested(type, at: offset, end: end, suffix, key)
+    }
+
+    /// Decodes a packed array through its fast path, else through `init(from:)`.
+    @inline(never)
+    private func decodeScalarsOrValue<T: Decodable>(
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+    ) throws -> T {
+        try wireDecodeScalars(T.self, from: self, at: offset, end: end) {
+            try decodeNested(type, at: offset, end: end, suffix, key)
+        }
     }
 
     /// Decodes a value through its `init(from:)`, one level deeper.
@@ -151,7 +164,9 @@ extension WireDecoderState {
         keyHints.append((-1, 0))
         defer {
             keyHints.removeLast()
-            codingPath.removeLast(codingPath.count - pathCount)
+            // `removeLast()` one at a time: `removeLast(_:)` costs ~170 instructions
+            // even for the usual single key (callgrind).
+            while codingPath.count > pathCount { codingPath.removeLast() }
         }
         return try T(from: WireDecoder(state: self, offset: offset, end: end))
     }
