@@ -60,7 +60,11 @@ struct WireStateReuseTests {
         var late = escaper.kept!.singleValueContainer()
         _ = try? late.encode(99)
         #expect(try BinaryDecoder().decode([String: Int].self, from: second) == ["x": 1, "y": 2])
-        #expect(try BinaryEncoder().encode(["x": 1, "y": 2]) == second)
+        // Dictionaries need not iterate in the same order twice: compare an array's bytes.
+        let ordered = [3, 1, 2]
+        let before = try BinaryEncoder().encode(ordered)
+        _ = try? late.encode(100)
+        #expect(try BinaryEncoder().encode(ordered) == before)
     }
 
     @Test func manyThreadsCodingAtOnceStayCorrect() throws {
