@@ -12,6 +12,8 @@ func mangledName(of type: any Any.Type) -> String? {
 /// A worker's cache of job types resolved from their mangled names.
 struct JobTypeRegistry {
     private var cache: [String: any Job.Type] = [:]
+    /// Which output types travel as bytes, judged in this worker.
+    var plainOutputTypes = PlainValueTypes()
 
     /// The job type named `name`, or `nil` if this executable has none.
     mutating func type(named name: String) -> (any Job.Type)? {
@@ -30,12 +32,14 @@ struct TaskOutcome {
     var failure: WorkerFailure?
 }
 
-/// Decodes `[J]` from `payload`, runs the jobs in order until one throws, and
-/// appends the encoded outputs `[J.Output]` of those that completed to `out`.
-func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingOutputsTo out: inout [UInt8]) -> TaskOutcome {
+/// Decodes the batch of jobs `[J]` in `payload`, runs them in order until
+/// one throws, and appends the batch of outputs `[J.Output]` of those that
+/// completed to `out` (as bytes if `plainTypes` accepts the output type).
+func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, plainTypes: inout PlainValueTypes,
+                     appendingOutputsTo out: inout [UInt8]) -> TaskOutcome {
     let jobs: [J]
     do {
-        jobs = try MessageCoding.decode([J].self, from: payload)
+        jobs = try ValueBatch.decode(J.self, from: payload)
     } catch {
         let name = String(reflecting: J.self)
         return TaskOutcome(completed: 0, failure: .jobDecodingFailed(typeName: name, description: String(describing: error)))
@@ -53,7 +57,8 @@ func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingO
     }
     let mark = out.count
     do {
-        try MessageCoding.encode(outputs, appendingTo: &out)
+        let asBytes = outputs.first.map { plainTypes.qualify($0) } ?? false
+        try ValueBatch.append(outputs, asBytes: asBytes, to: &out)
     } catch {
         out.removeSubrange(mark...)
         let name = String(reflecting: J.Output.self)
@@ -62,16 +67,17 @@ func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingO
     return TaskOutcome(completed: outputs.count, failure: failure)
 }
 
-/// Encodes `jobs` as the payload of a task (`[J]`).
+/// Appends `jobs` as the batch of a task (as bytes if they are plain values).
 func encodeJobs<J: Job>(_ jobs: some Collection<J>, appendingTo out: inout [UInt8]) throws {
-    try MessageCoding.encode(Array(jobs), appendingTo: &out)
+    let asBytes = jobs.first.map { PlainValueTypes.qualifyShared($0) } ?? false
+    try ValueBatch.append(jobs, asBytes: asBytes, to: &out)
 }
 
-/// Encodes one job of a type known only at run time as a one-element task payload.
+/// Encodes one job of a type known only at run time as a one-job task batch.
 func encodeAnyJob(_ job: any Job) throws -> [UInt8] {
     func encode<J: Job>(_ job: J) throws -> [UInt8] {
         var out: [UInt8] = []
-        try MessageCoding.encode([job], appendingTo: &out)
+        try encodeJobs(CollectionOfOne(job), appendingTo: &out)
         return out
     }
     return try encode(job)

@@ -58,8 +58,7 @@ extension ProcessPool {
     static func decode<Output: Codable>(_ result: ChunkResult, as _: Output.Type, appendingTo outputs: inout [Output]) throws {
         if result.completed > 0 {
             do {
-                let decoded = try result.outputs.withUnsafeBytes { try MessageCoding.decode([Output].self, from: $0) }
-                outputs.append(contentsOf: decoded)
+                try result.outputs.withUnsafeBytes { try ValueBatch.decode(Output.self, from: $0, appendingTo: &outputs) }
             } catch {
                 throw ProcessPoolError.outputDecodingFailed(typeName: String(reflecting: Output.self),
                                                             description: String(describing: error))

@@ -1,14 +1,15 @@
 // The messages a pool and its workers exchange, one per frame of the IPC
 // layer's framing. Layout (little-endian; strings and byte runs are a u32
-// count then the bytes; "rest" is everything to the end of the frame):
+// count then the bytes; "rest" is everything to the end of the frame; a batch
+// is a ValueBatch: Codable-encoded or, for plain values, their bytes):
 //
 // parent -> worker
-//   1 task        seq:u64 typeName:string jobs:rest      jobs = encoded [J], one or more
+//   1 task        seq:u64 typeName:string jobs:rest      jobs = batch of [J], one or more
 //   2 cancel      seq:u64                                skip that task if not started
-//   3 initialize  typeName:string jobs:rest              encoded [J] of one initializer
+//   3 initialize  typeName:string jobs:rest              batch of [J], one initializer
 // worker -> parent
 //   1 result      seq:u64 completed:u32 hasFailure:u8 [failure] outputs:rest
-//                 outputs = encoded [J.Output] of the first `completed` jobs;
+//                 outputs = batch of [J.Output] of the first `completed` jobs;
 //                 `failure`, if present, is why job number `completed` failed
 //   2 skipped     seq:u64                                a cancelled task was not run
 //   3 initFailed  failure                                then the worker exits

@@ -8,7 +8,7 @@ class TaskRecord: @unchecked Sendable {
     let mangledTypeName: String
     /// The job type, for its readable name in errors.
     let jobType: any Any.Type
-    /// The encoded `[J]`.
+    /// The batch of jobs (see ``ValueBatch``).
     let payload: [UInt8]
     /// How many jobs the payload holds.
     let jobCount: Int
@@ -42,7 +42,7 @@ class TaskRecord: @unchecked Sendable {
     /// Whether nobody waits for the outcome any more (cancelled).
     var isAbandoned: Bool { fatalError("abstract") }
 
-    /// The worker's answer: the first `completed` outputs (encoded `[Output]`),
+    /// The worker's answer: the batch of the first `completed` outputs,
     /// and why the next job failed, if one did.
     func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) { fatalError("abstract") }
 
@@ -74,7 +74,7 @@ final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
             return
         }
         do {
-            let values = try MessageCoding.decode([J.Output].self, from: outputs)
+            let values = try ValueBatch.decode(J.Output.self, from: outputs)
             guard let value = values.first, values.count == 1 else {
                 throw MalformedMessage(description: "expected one output, got \(values.count)")
             }
