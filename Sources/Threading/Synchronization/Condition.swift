@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// A condition variable bound to a ``Lock``, Python's `threading.Condition`.
+/// A condition variable bound to a ``Lock`` or a ``RecursiveLock``, Python's
+/// `threading.Condition`.
 ///
 /// Threads hold the lock, check some shared state, and ``wait()`` until
 /// another thread changes it and calls ``notify(count:)`` or ``notifyAll()``.
@@ -27,25 +28,51 @@ import Glibc
 /// Timeouts are measured on the monotonic clock, so changing the wall clock
 /// never shortens or stretches a wait.
 ///
+/// Bound to a ``RecursiveLock`` (Python's default), a condition may be
+/// waited on by a thread that holds the lock several times over: the wait
+/// releases every level, so other threads can take the lock, and takes them
+/// all back before returning.
+///
 /// Waiting without holding the lock is a programmer error and traps with a
 /// message (Python raises `RuntimeError`).
 public final class Condition: @unchecked Sendable {
-    /// The lock that guards the state this condition is about.
-    public let lock: Lock
+    private enum Binding {
+        case plain(Lock)
+        case recursive(RecursiveLock)
+    }
+
+    private let binding: Binding
     private let condition = PThreadCondition()
 
-    /// Creates a condition on `lock`, or on a new lock.
+    /// Creates a condition on `lock`, or on a new ``Lock``.
     public init(lock: Lock = Lock()) {
-        self.lock = lock
+        binding = .plain(lock)
+    }
+
+    /// Creates a condition on a recursive lock, as Python's `Condition()` does.
+    public init(lock: RecursiveLock) {
+        binding = .recursive(lock)
+    }
+
+    /// The lock that guards the state this condition is about.
+    public var lock: any ConditionLock {
+        switch binding {
+        case .plain(let lock): lock
+        case .recursive(let lock): lock
+        }
     }
 
     /// Runs `body` holding the condition's lock.
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        try lock.withLock(body)
+        switch binding {
+        case .plain(let lock): try lock.withLock(body)
+        case .recursive(let lock): try lock.withLock(body)
+        }
     }
 
-    /// Releases the lock, blocks until notified (or woken spuriously), and
-    /// takes the lock again before returning. The caller must hold the lock.
+    /// Releases the lock (every level of a recursive one), blocks until
+    /// notified (or woken spuriously), and takes the lock again before
+    /// returning. The caller must hold the lock.
     ///
     /// The corresponding C function is `pthread_cond_wait`.
     public func wait() {
@@ -97,12 +124,24 @@ public final class Condition: @unchecked Sendable {
     }
 
     private func wait(until deadline: Deadline) -> Bool {
-        let rc = condition.waitReportingError(on: lock.mutex, until: deadline)
+        let rc: Int32
+        switch binding {
+        case .plain(let lock):
+            rc = condition.waitReportingError(on: lock.mutex, until: deadline)
+        case .recursive(let lock):
+            guard let levels = lock.releaseAllButOneLevel() else { waitedWithoutTheLock() }
+            rc = condition.waitReportingError(on: lock.mutex, until: deadline)
+            lock.reacquireLevels(levels)
+        }
         switch rc {
         case 0: return true
         case ETIMEDOUT: return false
-        case EPERM: preconditionFailure("Condition.wait: the calling thread does not hold the condition's lock")
+        case EPERM: waitedWithoutTheLock()
         default: preconditionFailure("Condition.wait failed with error \(rc)")
         }
+    }
+
+    private func waitedWithoutTheLock() -> Never {
+        preconditionFailure("Condition.wait: the calling thread does not hold the condition's lock")
     }
 }

@@ -16,7 +16,10 @@ import Glibc
 /// and traps with a message (Python raises `RuntimeError`); it is never
 /// undefined behaviour. Timeouts are measured on the monotonic clock.
 public final class RecursiveLock: @unchecked Sendable {
-    private let mutex = PThreadMutex(.recursive)
+    let mutex = PThreadMutex(.recursive)
+    /// How many levels the owner holds: read and written only with `mutex`
+    /// held, so that a ``Condition`` can release them all while it waits.
+    private var depth = 0
 
     /// Creates an unlocked lock.
     public init() {}
@@ -28,6 +31,7 @@ public final class RecursiveLock: @unchecked Sendable {
     public func lock() {
         let rc = mutex.lockReportingError()
         if rc != 0 { lockMisuse(rc, type: "RecursiveLock", function: "lock()") }
+        depth += 1
     }
 
     /// Takes the lock if it is free or already held by the calling thread.
@@ -36,7 +40,9 @@ public final class RecursiveLock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_trylock`.
     public func tryLock() -> Bool {
-        mutex.tryLock()
+        guard mutex.tryLock() else { return false }
+        depth += 1
+        return true
     }
 
     /// Like ``lock()``, giving up after `timeout` on the monotonic clock.
@@ -48,6 +54,7 @@ public final class RecursiveLock: @unchecked Sendable {
         let rc = mutex.lockReportingError(until: .after(timeout))
         if rc == ETIMEDOUT { return false }
         if rc != 0 { lockMisuse(rc, type: "RecursiveLock", function: "lock(timeout:)") }
+        depth += 1
         return true
     }
 
@@ -55,6 +62,7 @@ public final class RecursiveLock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_unlock`.
     public func unlock() {
+        depth -= 1
         let rc = mutex.unlockReportingError()
         if rc != 0 { lockMisuse(rc, type: "RecursiveLock", function: "unlock()") }
     }
@@ -64,5 +72,32 @@ public final class RecursiveLock: @unchecked Sendable {
         lock()
         defer { unlock() }
         return try body()
+    }
+
+    // MARK: Condition support
+
+    /// Before a condition wait, which releases one level: releases every other
+    /// level the calling thread holds. Returns how many it held, or `nil` if
+    /// it holds none (then nothing changes).
+    func releaseAllButOneLevel() -> Int? {
+        // Holding the mutex makes `depth` safe to read; a thread that held no
+        // level got it just now, with `depth` still 0.
+        guard mutex.tryLock() else { return nil }
+        mutex.unlock()
+        let levels = depth
+        guard levels > 0 else {
+            mutex.unlock()
+            return nil
+        }
+        for _ in 1 ..< levels { mutex.unlock() }
+        depth = 0
+        return levels
+    }
+
+    /// After a condition wait, which took one level back: takes the others
+    /// that ``releaseAllButOneLevel()`` released.
+    func reacquireLevels(_ levels: Int) {
+        for _ in 1 ..< levels { mutex.lock() }
+        depth = levels
     }
 }

@@ -1,0 +1,19 @@
+/// A lock a ``Condition`` can be bound to: ``Lock`` or ``RecursiveLock``.
+///
+/// ``Condition/lock`` has this type, so code holding a condition can take and
+/// release its lock whichever kind it is.
+public protocol ConditionLock: AnyObject, Sendable {
+    /// Blocks until the calling thread holds the lock.
+    func lock()
+    /// Releases (one level of) the lock, which the calling thread must hold.
+    func unlock()
+    /// Takes the lock if the calling thread can without waiting.
+    func tryLock() -> Bool
+    /// Like ``lock()``, giving up after `timeout`; `false` if it passed first.
+    func lock(timeout: Duration) -> Bool
+    /// Runs `body` holding the lock and releases it however `body` exits.
+    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T
+}
+
+extension Lock: ConditionLock {}
+extension RecursiveLock: ConditionLock {}
