@@ -1,8 +1,5 @@
 import Testing
 import Multiprocessing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // Uses every name of API.md (the public API contract) the way a
 // user would, through `import Multiprocessing` only (no @testable): argument
@@ -11,8 +8,8 @@ import Glibc
 // comments state. A signature that drifts from API.md breaks this file's build.
 //
 // `ExitStatus` is spelled `Multiprocessing.ExitStatus` here: Swift Testing
-// has its own `ExitStatus`. Glibc is imported for `pid_t` (which
-// `import Multiprocessing` alone does not make visible), signals and sleeps.
+// has its own `ExitStatus`. Glibc is deliberately not imported: `pid_t`,
+// signals and sleeps come through `import Multiprocessing`, as for a user.
 // Subclasses of `PosixThread` restate `@unchecked Sendable` (without it Swift 6
 // warns "must restate inherited '@unchecked Sendable' conformance").
 
