@@ -1,17 +1,5 @@
 import SystemPackage
 
-/// Something whose readiness ``Connection/wait(_:timeout:)`` can wait for
-/// together with connections: a connection, or (inside the package) a child
-/// process's pidfd.
-package protocol WaitableDescriptor: AnyObject, Sendable {
-    /// The descriptor that becomes readable when the object is ready.
-    var waitDescriptor: Int32 { get }
-}
-
-extension Connection: WaitableDescriptor {
-    package var waitDescriptor: Int32 { descriptor.fd }
-}
-
 extension Connection {
     /// Whether a message (or the end of the stream) can be received, waiting
     /// up to `timeout` for one. `.zero` (the default) only looks.
@@ -48,7 +36,36 @@ extension Connection {
     ///   A signal (`EINTR`) does not end the wait early: it resumes with the time left.
     ///   The corresponding C function is `poll`.
     public static func wait(_ connections: [Connection], timeout: Duration?) throws(ConnectionError) -> [Connection] {
-        let deadline = timeout.map { Deadline.after($0) } ?? .distantFuture
+        try wait(connections, watching: [], until: timeout.map(Deadline.after) ?? .distantFuture).connections
+    }
+
+    /// Waits until at least one of `connections` is readable or one of
+    /// `children` has ended, or `timeout` passes; Python's
+    /// `multiprocessing.connection.wait` given connections and process sentinels.
+    ///
+    /// A child that had already ended (joined or not) counts as ended at once.
+    /// Nothing is reaped: join an ended child to collect its status.
+    ///
+    /// - Parameters:
+    ///   - connections: the connections to watch, as for ``wait(_:timeout:)``.
+    ///   - children: the child processes whose end to watch for.
+    ///   - timeout: the longest wait; `nil` waits forever, `.zero` only looks.
+    /// - Returns: the ready connections and the ended children, each in their
+    ///   order in the arguments; both empty if the timeout passed first.
+    /// - Throws: as ``wait(_:timeout:)``.
+    ///   The corresponding C function is `poll`, on the children's pidfds too.
+    public static func wait(_ connections: [Connection], children: [ChildProcess], timeout: Duration?)
+        throws(ConnectionError) -> (connections: [Connection], children: [ChildProcess])
+    {
+        let deadline = timeout.map(Deadline.after) ?? .distantFuture
+        let ready = try wait(connections, watching: children.map(\.exitDescriptor), until: deadline)
+        return (ready.connections, ready.others.map { children[$0] })
+    }
+
+    /// The ready `connections`, and the indices of the readable descriptors of `others`.
+    private static func wait(_ connections: [Connection], watching others: [Int32], until deadline: Deadline)
+        throws(ConnectionError) -> (connections: [Connection], others: [Int])
+    {
         var leased: [Connection] = []
         leased.reserveCapacity(connections.count)
         defer { for connection in leased { connection.descriptor.release() } }
@@ -60,14 +77,15 @@ extension Connection {
         let buffered = connections.filter(\.hasBufferedData)
         let ready: [Int]
         do {
-            ready = try pollReadable(connections.map(\.descriptor.fd), until: buffered.isEmpty ? deadline : .now)
+            ready = try pollReadable(connections.map(\.descriptor.fd) + others, until: buffered.isEmpty ? deadline : .now)
         } catch {
             throw .system(operation: "poll", errno: error)
         }
         if connections.contains(where: \.isClosed) { throw .closed }
         let readyIndices = Set(ready)
-        return connections.enumerated().compactMap { index, connection in
+        let readyConnections = connections.enumerated().compactMap { index, connection in
             readyIndices.contains(index) || connection.hasBufferedData ? connection : nil
         }
+        return (readyConnections, ready.filter { $0 >= connections.count }.map { $0 - connections.count })
     }
 }

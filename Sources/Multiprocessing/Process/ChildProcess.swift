@@ -69,6 +69,8 @@ public final class ChildProcess: Sendable {
     public let name: String
 
     private let descriptor: PIDDescriptor
+    /// The pidfd, readable once the child has ended; open as long as this object lives.
+    var exitDescriptor: Int32 { descriptor.rawValue }
     private let state = LockedState(State.running)
 
     private static let counter = Atomic<Int>(0)

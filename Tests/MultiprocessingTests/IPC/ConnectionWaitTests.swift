@@ -17,6 +17,39 @@ struct ConnectionWaitTests {
         }
     }
 
+    @Test func reportsAChildThatEnds() throws {
+        try runIsolated(in: Self.self) { // forks: alone, so the child inherits no other test's locks
+            let (idle, peer) = try Pipe().ends
+            let child = try ChildProcess.fork { usleep(50_000); return 7 }
+            let ready = try withExtendedLifetime(peer) { // an open peer: nothing to read
+                try Connection.wait([idle], children: [child], timeout: .seconds(20))
+            }
+            try check(ready.connections.isEmpty && ready.children.map(\.pid) == [child.pid])
+            try check(try child.join(timeout: .seconds(10)) == .exited(7), "the wait reaps nothing; join does")
+            // An ended, joined child is still reported, at once.
+            let again = try Connection.wait([], children: [child], timeout: .zero)
+            try check(again.children.count == 1)
+        }
+    }
+
+    @Test func reportsReadyConnectionsBesideRunningChildren() throws {
+        try runIsolated(in: Self.self) {
+            let (reader, writer) = try Pipe().ends
+            let child = try ChildProcess.fork { sleep(60); return 0 }
+            defer { child.kill(); _ = try? child.join(timeout: .seconds(10)) }
+            let start = ContinuousClock.now
+            let none = try Connection.wait([reader], children: [child], timeout: .milliseconds(50))
+            try check(none.connections.isEmpty && none.children.isEmpty)
+            try check(ContinuousClock.now - start >= .milliseconds(50))
+            try writer.send(1)
+            let ready = try Connection.wait([reader], children: [child], timeout: .seconds(20))
+            try check(ready.connections.map(\.fileDescriptor) == [reader.fileDescriptor] && ready.children.isEmpty)
+            child.kill()
+            let ended = try Connection.wait([], children: [child], timeout: .seconds(20))
+            try check(ended.children.count == 1)
+        }
+    }
+
     @Test func timesOutWithNothingReady() throws {
         let pipes = try (0..<3).map { _ in try Pipe().ends }
         let clock = ContinuousClock()
