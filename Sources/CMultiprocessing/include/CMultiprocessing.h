@@ -94,6 +94,17 @@ int cmp_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 /// epoll_wait(2) into parallel arrays of at most 64 entries.
 int cmp_epoll_wait(int epfd, uint64_t *data, uint32_t *events, int capacity, int timeout);
 
+// MARK: Addresses across processes of one executable (dl_iterate_phdr)
+
+/// The loaded object (executable or library) whose segments hold `address`:
+/// its name as dl_iterate_phdr reports it ("" for the executable) and its
+/// load bias. Returns 0, or -1 if no loaded object holds the address.
+int cmp_image_of_address(uintptr_t address, const char **name, uintptr_t *base);
+
+/// The load bias of the loaded object named `name` ("" for the executable).
+/// Returns 0, or -1 if no loaded object has that name.
+int cmp_image_base(const char *name, uintptr_t *base);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,9 +33,11 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     /// a trap's `SIGILL` or `SIGTRAP`, `SIGSEGV`...) or called `exit`. Only the
     /// job it was running fails; the pool replaces the worker.
     case workerCrashed(pid: Glibc.pid_t, status: ExitStatus, job: JobDescription)
-    /// The worker did not find the job's type in its executable. Happens only
-    /// when the worker runs a different executable (the file was replaced
-    /// while the pool ran) or for types a compiler optimized away.
+    /// The worker did not find the job's type (named here as Swift writes it)
+    /// in its executable. Happens when the worker runs a different executable
+    /// (the file was replaced while the pool ran), for types a compiler
+    /// optimized away, and for generic job types declared `private` or inside
+    /// a function, which a worker cannot look up (make such a type internal).
     case jobTypeNotFound(String)
     /// The job could not be encoded in the caller's process.
     case jobEncodingFailed(typeName: String, description: String)

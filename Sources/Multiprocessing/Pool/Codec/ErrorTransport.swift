@@ -1,6 +1,6 @@
 // An error thrown by a job travels back as itself when its type is Codable:
 // the worker sends the type's mangled name and the encoded value, and the
-// pool -- the same executable -- finds the type with `_typeByName` and decodes
+// pool -- the same executable -- finds the type (PortableTypeName) and decodes
 // it. Anything else becomes a `RemoteError` with the type name and description.
 
 enum ErrorTransport {
@@ -11,7 +11,7 @@ enum ErrorTransport {
         let description = String(describing: error)
         if let encodable = error as? any Encodable,
            type is any Decodable.Type,
-           let mangled = mangledName(of: type),
+           let mangled = PortableTypeName.of(type),
            let value = try? encodeValue(encodable) {
             return .thrown(mangledTypeName: mangled, typeName: typeName, description: description, value: value)
         }
@@ -22,15 +22,15 @@ enum ErrorTransport {
     static func recreate(_ failure: WorkerFailure, job: JobDescription) -> any Error {
         switch failure {
         case let .thrown(mangled, typeName, description, value):
-            if let type = _typeByName(mangled) as? any (Error & Decodable).Type,
+            if let type = PortableTypeName.type(named: mangled) as? any (Error & Decodable).Type,
                let error = try? decodeError(type, from: value) {
                 return error
             }
             return RemoteError(typeName: typeName, description: description)
         case let .remote(error):
             return error
-        case let .jobTypeNotFound(name):
-            return ProcessPoolError.jobTypeNotFound(name)
+        case .jobTypeNotFound:
+            return ProcessPoolError.jobTypeNotFound(job.typeName) // readable, unlike the mangled name sent
         case let .jobDecodingFailed(typeName, description):
             return ProcessPoolError.jobDecodingFailed(typeName: typeName, description: description)
         case let .outputEncodingFailed(typeName, description):

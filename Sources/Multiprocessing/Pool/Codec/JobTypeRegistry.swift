@@ -1,13 +1,8 @@
 // How a worker finds a job's type by itself: the pool sends the type's mangled
-// name (`_mangledTypeName`), the worker looks it up in its own executable with
-// `_typeByName` -- the same executable, so the same types -- and runs the job
-// through a generic function opened on that type. No registration, no change
-// to the user's `main`.
-
-/// The mangled name a worker resolves `type` by.
-func mangledName(of type: any Any.Type) -> String? {
-    _mangledTypeName(type)
-}
+// name (`_mangledTypeName`, made portable: see PortableTypeName.swift), the
+// worker looks it up in its own executable with `_typeByName` -- the same
+// executable, so the same types -- and runs the job through a generic function
+// opened on that type. No registration, no change to the user's `main`.
 
 /// A worker's cache of job types resolved from their mangled names.
 struct JobTypeRegistry {
@@ -18,7 +13,7 @@ struct JobTypeRegistry {
     /// The job type named `name`, or `nil` if this executable has none.
     mutating func type(named name: String) -> (any Job.Type)? {
         if let known = cache[name] { return known }
-        guard let type = _typeByName(name) as? any Job.Type else { return nil }
+        guard let type = PortableTypeName.type(named: name) as? any Job.Type else { return nil }
         cache[name] = type
         return type
     }

@@ -10,7 +10,7 @@ enum MangledNames {
     static func of(_ type: any Any.Type) -> String? {
         let key = ObjectIdentifier(type)
         if let known = cache.withLock({ $0[key] }) { return known }
-        guard let name = mangledName(of: type) else { return nil }
+        guard let name = PortableTypeName.of(type) else { return nil }
         cache.withLock { $0[key] = name }
         return name
     }
