@@ -70,7 +70,9 @@ extension Duration {
     /// The duration in nanoseconds, negative durations as zero, huge ones saturated.
     package var clampedNanoseconds: UInt64 {
         let (seconds, attoseconds) = components
-        if seconds < 0 { return 0 }
+        // A negative duration has both parts at most zero (-1 ms is 0 s and
+        // -10^15 attoseconds), so either may carry the sign.
+        if seconds < 0 || attoseconds < 0 { return 0 }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return .max }
         let (sum, overflow2) = whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000))

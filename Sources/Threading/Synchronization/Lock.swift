@@ -18,7 +18,8 @@ import Glibc
 ///   (use ``RecursiveLock`` for re-entry).
 ///
 /// Uncontended, a lock and an unlock cost one atomic operation each.
-/// Timeouts are measured on the monotonic clock.
+/// Timeouts are measured on the monotonic clock; a negative timeout does not
+/// wait. Releasing the last reference to a lock that is held is not an error.
 public final class Lock: @unchecked Sendable {
     let mutex = PThreadMutex(.errorChecking)
 

@@ -14,7 +14,9 @@ import Glibc
 ///
 /// ``unlock()`` by a thread that does not hold the lock is a programmer error
 /// and traps with a message (Python raises `RuntimeError`); it is never
-/// undefined behaviour. Timeouts are measured on the monotonic clock.
+/// undefined behaviour. Timeouts are measured on the monotonic clock; a
+/// negative timeout does not wait. Releasing the last reference to a lock
+/// that is held is not an error.
 public final class RecursiveLock: @unchecked Sendable {
     let mutex = PThreadMutex(.recursive)
     /// How many levels the owner holds: read and written only with `mutex`

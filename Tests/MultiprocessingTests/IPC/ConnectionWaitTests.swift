@@ -62,6 +62,14 @@ struct ConnectionWaitTests {
         #expect(try Connection.wait(pipes.map(\.1), timeout: .zero).isEmpty)
     }
 
+    @Test func negativeTimeoutsOnlyLook() throws {
+        let (a, b) = try Pipe().ends
+        #expect(try !a.poll(timeout: .milliseconds(-1)))
+        #expect(try Connection.wait([a], timeout: .nanoseconds(-5)).isEmpty)
+        try b.send(1)
+        #expect(try a.poll(timeout: .seconds(-2)))
+    }
+
     @Test func emptyListWaitsForTheTimeout() throws {
         let start = ContinuousClock.now
         #expect(try Connection.wait([], timeout: .milliseconds(30)).isEmpty)
