@@ -21,8 +21,9 @@ enum PortableTypeName {
     private static let descriptorMark: UInt8 = 1
 
     /// The portable name of `type`, or `nil` if the runtime cannot name it.
-    /// A private or local type that is generic, or a class, keeps its mangled
-    /// name, which other processes will not find.
+    /// A private or local type that is generic or a class, or a generic type
+    /// over such a type, keeps its mangled name, which other processes will
+    /// not find.
     static func of(_ type: any Any.Type) -> String? {
         guard let mangled = _mangledTypeName(type) else { return nil }
         guard mangled.utf8.contains(UInt8(ascii: "$")) else { return mangled }
