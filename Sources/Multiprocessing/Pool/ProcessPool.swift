@@ -215,7 +215,8 @@ public final class ProcessPool: JobExecutor {
         let type = type(of: job)
         guard let mangled = MangledNames.of(type) else { throw unnamed(type) }
         do {
-            return PoolCore.Initializer(mangledTypeName: mangled, payload: try encodeAnyJob(job))
+            return PoolCore.Initializer(mangledTypeName: mangled, typeName: String(reflecting: type),
+                                        payload: try encodeAnyJob(job))
         } catch {
             throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: type), description: String(describing: error))
         }

@@ -101,6 +101,38 @@ extension ProcessPoolSuites {
             await pool.shutdown()
         }
 
+        @Test(arguments: [Crash.How.exit, .kill, .trap])
+        func initializerThatKillsItsWorkerStopsThePoolInsteadOfRespawning(how: Crash.How) async throws {
+            let pool = try ProcessPool(workers: 2, options: .init(initializer: Crash(how: how)))
+            let pending = try (0 ..< 4).map { try pool.submit(AddOne(x: $0)) }
+            for future in pending {
+                let error = await #expect(throws: ProcessPoolError.self) { try await future.value }
+                guard case .initializerFailed(let remote)? = error else {
+                    Issue.record("unexpected \(String(describing: error))")
+                    continue
+                }
+                #expect(remote.typeName.hasSuffix("Crash"))
+                #expect(remote.description.contains("died running the initializer"))
+            }
+            #expect(throws: ProcessPoolError.self) { try pool.submit(AddOne(x: 1)) }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(pool.workerPIDs.isEmpty, "no replacement workers are started")
+            await pool.shutdown()
+        }
+
+        @Test func aJobCrashAfterTheInitializerIsAnOrdinaryCrash() async throws {
+            let pool = try ProcessPool(workers: 1, options: .init(initializer: SetGlobal(value: 5)))
+            #expect(try await pool.run(ReadGlobal()) == 5)
+            let error = await #expect(throws: ProcessPoolError.self) { try await pool.run(Crash(how: .exit)) }
+            guard case .workerCrashed(_, let status, _)? = error else {
+                Issue.record("unexpected \(String(describing: error))")
+                return
+            }
+            #expect(status == .exited(3))
+            #expect(try await pool.run(ReadGlobal()) == 5, "the replacement ran the initializer and serves")
+            await pool.shutdown()
+        }
+
         @Test func terminateKillsWorkersAndFailsPendingJobs() async throws {
             let pool = try ProcessPool(workers: 2)
             let pids = pool.workerPIDs

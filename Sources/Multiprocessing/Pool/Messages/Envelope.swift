@@ -13,6 +13,7 @@
 //                 `failure`, if present, is why job number `completed` failed
 //   2 skipped     seq:u64                                a cancelled task was not run
 //   3 initFailed  failure                                then the worker exits
+//   4 initialized                                        the initializer returned
 //
 // failure = kind:u8 then
 //   0 thrown      mangledType:string typeName:string description:string value:bytes
@@ -37,7 +38,7 @@ enum ParentMessageKind: UInt8 {
 }
 
 enum WorkerMessageKind: UInt8 {
-    case result = 1, skipped = 2, initializerFailed = 3
+    case result = 1, skipped = 2, initializerFailed = 3, initialized = 4
 }
 
 /// A frame, appended in place to an outgoing buffer.

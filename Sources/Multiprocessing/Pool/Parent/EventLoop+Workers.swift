@@ -30,7 +30,7 @@ extension EventLoop {
         let started = try WorkerStarter.start(core.startMethod)
         let id = WorkerID(rawValue: nextWorkerID)
         nextWorkerID &+= 1
-        let handle = WorkerHandle(id: id, started: started)
+        let handle = WorkerHandle(id: id, started: started, isInitialized: core.initializer == nil)
         do throws(Errno) {
             try register(handle.socket, events: UInt32(EPOLLIN.rawValue) | UInt32(EPOLLRDHUP.rawValue), as: .socket(id))
             try register(handle.pidfd.rawValue, events: UInt32(EPOLLIN.rawValue), as: .pidfd(id))
@@ -126,14 +126,19 @@ extension EventLoop {
         case .skipped?:
             _ = try completeHead(of: handle, sequence: try cursor.integer(UInt64.self))
         case .initializerFailed?:
-            let failure = try WorkerFailure.read(from: &cursor)
-            let error = ProcessPoolError.initializerFailed(Self.remoteError(failure))
-            lifecycle = .broken(error)
-            core.inbox.withLock { $0.lifecycle = .broken(error) }
-            failEverything(with: error)
+            breakPool(with: ProcessPoolError.initializerFailed(Self.remoteError(try WorkerFailure.read(from: &cursor))))
+        case .initialized?:
+            handle.isInitialized = true
         case nil:
             throw MalformedMessage(description: "unknown message kind")
         }
+    }
+
+    /// No worker can run jobs: every pending job fails with `error`, and so does every later submit.
+    private func breakPool(with error: ProcessPoolError) {
+        lifecycle = .broken(error)
+        core.inbox.withLock { $0.lifecycle = .broken(error) }
+        failEverything(with: error)
     }
 
     private static func remoteError(_ failure: WorkerFailure) -> RemoteError {
@@ -187,7 +192,15 @@ extension EventLoop {
         handle.pidfd.close()
         workers[id] = nil
         workersChanged = true
-        if let head = scheduler.removeWorker(id) {
+        let head = scheduler.removeWorker(id) // its other tasks go back to the queue
+        if !handle.isInitialized && !handle.isEndedByPool, let initializer = core.initializer {
+            // It died in the initializer: a replacement would only die the same way.
+            let error = ProcessPoolError.initializerFailed(RemoteError(
+                typeName: initializer.typeName,
+                description: "the worker process \(handle.pid) died running the initializer: \(status)"))
+            head?.fail(error)
+            breakPool(with: error)
+        } else if let head {
             head.fail(ProcessPoolError.workerCrashed(pid: handle.pid, status: status, job: head.job))
         }
     }
@@ -195,6 +208,7 @@ extension EventLoop {
     /// Kills a worker whose running task must stop (timeout, cancel): the task
     /// fails with `error` at once, the others go back to the queue.
     func abandonWorker(_ handle: WorkerHandle, failingHeadWith error: any Error) {
+        handle.isEndedByPool = true
         _ = try? handle.pidfd.send(SIGKILL)
         closeSocket(handle)
         handle.state = .lost
@@ -216,6 +230,7 @@ extension EventLoop {
         if handle.socket >= 0 { _ = try? shutdownSocket(handle.socket, .write) }
         closeSocket(handle)
         handle.state = .closing
+        handle.isEndedByPool = true
         workersChanged = true
     }
 

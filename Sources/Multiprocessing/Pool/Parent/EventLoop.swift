@@ -191,6 +191,7 @@ final class EventLoop {
     /// Kills every worker and fails every task (terminate, broken pool).
     func failEverything(with error: any Error) {
         for handle in workers.values where handle.state != .lost {
+            handle.isEndedByPool = true
             _ = try? handle.pidfd.send(SIGKILL)
             closeSocket(handle)
             handle.state = .lost

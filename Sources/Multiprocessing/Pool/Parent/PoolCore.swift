@@ -48,6 +48,8 @@ struct Inbox {
 final class PoolCore: @unchecked Sendable {
     struct Initializer {
         var mangledTypeName: String
+        /// The type's name as Swift writes it, for errors.
+        var typeName: String
         var payload: [UInt8]
     }
 

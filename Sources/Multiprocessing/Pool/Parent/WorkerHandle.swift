@@ -26,10 +26,15 @@ final class WorkerHandle {
     var sentCount = 0
     /// Whether the socket is registered for writability (after a short write).
     var isWatchingWritable = false
+    /// Whether the pool's initializer has returned in this worker (or there is none).
+    var isInitialized: Bool
+    /// Whether the pool closed or killed this worker, so that its end is no news.
+    var isEndedByPool = false
     var decoder = FrameDecoder(maximumMessageSize: MemoryLimits.physicalMemory)
 
-    init(id: WorkerID, started: StartedWorker) {
+    init(id: WorkerID, started: StartedWorker, isInitialized: Bool) {
         self.id = id
+        self.isInitialized = isInitialized
         self.pid = started.pid
         self.pidfd = PIDDescriptor(rawValue: started.pidfd)
         self.socket = started.socket

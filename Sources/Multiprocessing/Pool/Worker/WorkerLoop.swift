@@ -91,16 +91,21 @@ struct WorkerLoop {
         flush()
     }
 
+    /// Runs the initializer and says how it went: a worker that dies before
+    /// saying anything died in its initializer.
     private mutating func runInitializer(typeName: String, payload: [UInt8]) {
         let outcome = execute(typeName: typeName, payload: payload)
-        guard let failure = outcome.failure else { return }
         out.removeAll(keepingCapacity: true)
         FrameWriter.append(to: &out) { body in
+            guard let failure = outcome.failure else {
+                body.append(WorkerMessageKind.initialized.rawValue)
+                return
+            }
             body.append(WorkerMessageKind.initializerFailed.rawValue)
             failure.write(to: &body)
         }
         flush()
-        WorkerExit.initializerFailed.exit()
+        if outcome.failure != nil { WorkerExit.initializerFailed.exit() }
     }
 
     private mutating func sendSkipped(_ sequence: UInt64) {
