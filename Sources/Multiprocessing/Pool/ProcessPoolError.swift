@@ -36,9 +36,9 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The worker did not find the job's type (named here as Swift writes it)
     /// in its executable. Happens when the worker runs a different executable
     /// (the file was replaced while the pool ran), for types a compiler
-    /// optimized away, and for job types a worker cannot look up: a class, or
-    /// a generic type, declared `private` or inside a function, and a generic
-    /// type with such a type among its arguments (make those types internal).
+    /// optimized away, and for job types a worker cannot look up: a generic
+    /// type declared `private` or inside a function (or nested in one), and a
+    /// generic type with such a type among its arguments (make those types internal).
     case jobTypeNotFound(String)
     /// The job could not be encoded in the caller's process.
     case jobEncodingFailed(typeName: String, description: String)

@@ -28,6 +28,12 @@ private struct FailIfBig: Job {
     }
 }
 
+private final class PrivateClassJob: Job, @unchecked Sendable {
+    let n: Int
+    init(n: Int) { self.n = n }
+    func run() -> Int { n * 3 }
+}
+
 private struct PrivateGeneric<Value: Codable & Sendable>: Job {
     var value: Value
     func run() -> Int { 1 }
@@ -59,6 +65,7 @@ extension ProcessPoolSuites {
             #expect(try await pool.run(LocalQuadruple(x: 5, label: "=")) == "=20")
             #expect(try await pool.map((1 ... 3).map { LocalQuadruple(x: $0, label: "") }) == ["4", "8", "12"])
             #expect(try await pool.map([PrivateShape.square(3), .circle(radius: 2)]) == [9, 12])
+            #expect(try await pool.run(PrivateClassJob(n: 2)) == 6)
             await #expect(throws: PrivateFailure.tooBig(11), "a private Codable error comes back as itself") {
                 try await pool.run(FailIfBig(x: 11))
             }
@@ -79,7 +86,7 @@ extension ProcessPoolSuites {
 
         @Test func portableNamesRoundTripInProcessAndRejectGarbage() {
             struct Local: Codable {}
-            for type in [PrivateDouble.self, Local.self, PrivateShape.self, AddOne.self] as [any Any.Type] {
+            for type in [PrivateDouble.self, Local.self, PrivateShape.self, PrivateClassJob.self, AddOne.self] as [any Any.Type] {
                 let name = PortableTypeName.of(type)
                 #expect(name.flatMap(PortableTypeName.type(named:)).map(ObjectIdentifier.init) == ObjectIdentifier(type))
             }

@@ -4,8 +4,8 @@ internal import CMultiprocessing
 // through an anonymous context that it spells as the context descriptor's
 // *address* (`20MyApp13$5619a0c10c40yXZ6SquareV` for `private struct Square`),
 // and `_typeByName` cannot look such a name up, not even in the same process.
-// So a non-generic struct or enum named that way travels as the place of its
-// type descriptor instead:
+// So a non-generic struct, enum or class named that way travels as the place
+// of its type descriptor instead:
 //
 //   0x01, the descriptor's offset in its loaded object (hex), 0x00, the
 //   object's name as dl_iterate_phdr reports it ("" for the executable)
@@ -21,9 +21,8 @@ enum PortableTypeName {
     private static let descriptorMark: UInt8 = 1
 
     /// The portable name of `type`, or `nil` if the runtime cannot name it.
-    /// A private or local type that is generic or a class, or a generic type
-    /// over such a type, keeps its mangled name, which other processes will
-    /// not find.
+    /// A private or local type that is generic, or a generic type over such a
+    /// type, keeps its mangled name, which other processes will not find.
     static func of(_ type: any Any.Type) -> String? {
         guard let mangled = _mangledTypeName(type) else { return nil }
         guard mangled.utf8.contains(UInt8(ascii: "$")) else { return mangled }
@@ -38,18 +37,28 @@ enum PortableTypeName {
 
     // MARK: Type descriptors
 
-    /// `MetadataKind` of structs and enums; `ContextDescriptorKind` of their descriptors.
-    private static let structMetadata: UInt = 0x200, enumMetadata: UInt = 0x201
-    private static let structDescriptor: UInt32 = 17, enumDescriptor: UInt32 = 18
+    /// `MetadataKind` of Swift classes (without Objective-C interop), structs
+    /// and enums; `ContextDescriptorKind` of their descriptors.
+    private static let classMetadata: UInt = 0, structMetadata: UInt = 0x200, enumMetadata: UInt = 0x201
+    private static let descriptorKinds: Set<UInt32> = [16, 17, 18] // class, struct, enum
     private static let genericDescriptorFlag: UInt32 = 0x80
 
-    /// A non-generic struct or enum type's descriptor place, or `nil` for other types.
+    /// Where the metadata of a kind points to its type descriptor: after the
+    /// kind in struct and enum metadata; in class metadata (no Objective-C
+    /// interop) after the kind, the superclass, five 32-bit and two 16-bit fields.
+    private static func descriptorOffset(ofMetadataKind kind: UInt) -> Int? {
+        switch kind {
+        case structMetadata, enumMetadata: 8
+        case classMetadata: 40
+        default: nil
+        }
+    }
+
+    /// A non-generic struct, enum or class type's descriptor place, or `nil` for other types.
     private static func descriptorPlace(of type: any Any.Type) -> String? {
         let metadata = unsafeBitCast(type, to: UnsafeRawPointer.self)
-        let kind = metadata.load(as: UInt.self)
-        guard kind == structMetadata || kind == enumMetadata else { return nil }
-        // Struct and enum metadata: the kind, then a pointer to the type descriptor.
-        let descriptor = metadata.load(fromByteOffset: MemoryLayout<UInt>.size, as: UnsafeRawPointer.self)
+        guard let field = descriptorOffset(ofMetadataKind: metadata.load(as: UInt.self)) else { return nil }
+        let descriptor = metadata.load(fromByteOffset: field, as: UnsafeRawPointer.self)
         guard isPlainTypeDescriptor(descriptor) else { return nil }
         var image: UnsafePointer<CChar>?
         var base: UInt = 0
@@ -73,11 +82,10 @@ enum PortableTypeName {
         return typeByIndirectSymbolicReference(to: descriptor)
     }
 
-    /// Whether `descriptor` is a non-generic struct or enum descriptor (its flags word).
+    /// Whether `descriptor` is a non-generic class, struct or enum descriptor (its flags word).
     private static func isPlainTypeDescriptor(_ descriptor: UnsafeRawPointer) -> Bool {
         let flags = descriptor.load(as: UInt32.self)
-        let kind = flags & 0x1F
-        return (kind == structDescriptor || kind == enumDescriptor) && flags & genericDescriptorFlag == 0
+        return descriptorKinds.contains(flags & 0x1F) && flags & genericDescriptorFlag == 0
     }
 
     private static func typeByIndirectSymbolicReference(to descriptor: UnsafeRawPointer) -> (any Any.Type)? {
