@@ -23,7 +23,7 @@ struct WireDecoder: Decoder {
 }
 
 /// Reads the one value of a slot.
-struct WireSingleValueDecodingContainer: SingleValueDecodingContainer {
+struct WireSingleValueDecodingContainer: WireSingleValueIntegerDecoding {
     let state: WireDecoderState
     let offset: Int
     let end: Int
@@ -35,6 +35,29 @@ struct WireSingleValueDecodingContainer: SingleValueDecodingContainer {
     func decode(_ type: String.Type) throws -> String { try state.decodeString(at: offset, end: end, [], nil) }
     func decode(_ type: Double.Type) throws -> Double { try state.decodeDouble(at: offset, end: end, [], nil) }
     func decode(_ type: Float.Type) throws -> Float { try state.decodeFloat(at: offset, end: end, [], nil) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        // `Optional.init(from:)` lands here for its wrapped value: unwrap one `some` level.
+        if isOptionalType(T.self), try state.rawTag(at: offset, end: end) == WireTag.some.rawValue {
+            return try state.decodeValue(T.self, at: offset + 1, end: end, [], nil)
+        }
+        return try state.decodeValue(T.self, at: offset, end: end, [], nil)
+    }
+
+    @inline(__always)
+    func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+        try state.decodeInteger(type, at: offset, end: end, [], nil)
+    }
+}
+
+/// The twelve integer requirements of `SingleValueDecodingContainer`, met by
+/// one generic read: shared by both single-value containers of the decoder.
+protocol WireSingleValueIntegerDecoding: SingleValueDecodingContainer {
+    /// Decodes the value as a `T`, or throws if it is not an integer that fits.
+    func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T
+}
+
+extension WireSingleValueIntegerDecoding {
     func decode(_ type: Int.Type) throws -> Int { try integer(type) }
     func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
     func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
@@ -47,17 +70,4 @@ struct WireSingleValueDecodingContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
     func decode(_ type: UInt128.Type) throws -> UInt128 { try integer(type) }
-
-    func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        // `Optional.init(from:)` lands here for its wrapped value: unwrap one `some` level.
-        if isOptionalType(T.self), try state.rawTag(at: offset, end: end) == WireTag.some.rawValue {
-            return try state.decodeValue(T.self, at: offset + 1, end: end, [], nil)
-        }
-        return try state.decodeValue(T.self, at: offset, end: end, [], nil)
-    }
-
-    @inline(__always)
-    private func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        try state.decodeInteger(type, at: offset, end: end, [], nil)
-    }
 }

@@ -111,7 +111,7 @@ extension WireUnkeyedDecodingContainer {
 }
 
 /// The decoder, and single-value container, of one run element.
-struct WireRunElementDecoder: Decoder, SingleValueDecodingContainer {
+struct WireRunElementDecoder: Decoder, WireSingleValueIntegerDecoding {
     let state: WireDecoderState
     let element: WireRunElement
     let codingPath: [any CodingKey]
@@ -129,7 +129,7 @@ struct WireRunElementDecoder: Decoder, SingleValueDecodingContainer {
                                   debugDescription: "Expected to decode \(type) but found \(element.tag.noun) instead."))
     }
 
-    private func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+    func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         switch element.integer(type) {
         case .some(.some(let value)): return value
         case .some(.none):
@@ -152,17 +152,5 @@ struct WireRunElementDecoder: Decoder, SingleValueDecodingContainer {
         }
         return Float(double)
     }
-    func decode(_ type: Int.Type) throws -> Int { try integer(type) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try integer(type) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try integer(type) }
-    func decode(_ type: Int128.Type) throws -> Int128 { try integer(type) }
-    func decode(_ type: UInt.Type) throws -> UInt { try integer(type) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(type) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
-    func decode(_ type: UInt128.Type) throws -> UInt128 { try integer(type) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: self) }
 }

@@ -193,7 +193,7 @@ extension EventLoop {
         workers[id] = nil
         workersChanged = true
         let head = scheduler.removeWorker(id) // its other tasks go back to the queue
-        if !handle.isInitialized && !handle.isEndedByPool, let initializer = core.initializer {
+        if !handle.isInitialized && !handle.state.isEndedByPool, let initializer = core.initializer {
             // It died in the initializer: a replacement would only die the same way.
             let error = ProcessPoolError.initializerFailed(RemoteError(
                 typeName: initializer.typeName,
@@ -208,10 +208,9 @@ extension EventLoop {
     /// Kills a worker whose running task must stop (timeout, cancel): the task
     /// fails with `error` at once, the others go back to the queue.
     func abandonWorker(_ handle: WorkerHandle, failingHeadWith error: any Error) {
-        handle.isEndedByPool = true
         _ = try? handle.pidfd.send(SIGKILL)
         closeSocket(handle)
-        handle.state = .lost
+        handle.state = .killed
         workersChanged = true
         if let head = scheduler.removeWorker(handle.id) { head.fail(error) }
     }
@@ -230,7 +229,6 @@ extension EventLoop {
         if handle.socket >= 0 { _ = try? shutdownSocket(handle.socket, .write) }
         closeSocket(handle)
         handle.state = .closing
-        handle.isEndedByPool = true
         workersChanged = true
     }
 

@@ -190,11 +190,10 @@ final class EventLoop {
 
     /// Kills every worker and fails every task (terminate, broken pool).
     func failEverything(with error: any Error) {
-        for handle in workers.values where handle.state != .lost {
-            handle.isEndedByPool = true
+        for handle in workers.values where handle.state == .running || handle.state == .closing {
             _ = try? handle.pidfd.send(SIGKILL)
             closeSocket(handle)
-            handle.state = .lost
+            handle.state = .killed
             if let head = scheduler.removeWorker(handle.id) { head.fail(error) }
         }
         for task in scheduler.drainQueue() { task.fail(error) }

@@ -11,8 +11,13 @@ final class WorkerHandle {
         case running
         /// The pool closed the socket on purpose; the worker is exiting normally.
         case closing
-        /// The pool killed it, or it died; waiting to reap it.
+        /// The pool killed it (time-out, cancel, terminate); waiting to reap it.
+        case killed
+        /// It died by itself (its socket ended first); waiting to reap it.
         case lost
+
+        /// Whether the pool ended it, so that its exit is no news.
+        var isEndedByPool: Bool { self == .closing || self == .killed }
     }
 
     let id: WorkerID
@@ -28,8 +33,6 @@ final class WorkerHandle {
     var isWatchingWritable = false
     /// Whether the pool's initializer has returned in this worker (or there is none).
     var isInitialized: Bool
-    /// Whether the pool closed or killed this worker, so that its end is no news.
-    var isEndedByPool = false
     var decoder = FrameDecoder(maximumMessageSize: MemoryLimits.physicalMemory)
 
     init(id: WorkerID, started: StartedWorker, isInitialized: Bool) {
