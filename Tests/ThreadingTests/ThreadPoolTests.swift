@@ -158,32 +158,31 @@ struct ThreadPoolTests {
     }
 
     @Test func cancellingTheAwaitingTaskCancelsTheQueuedJob() async throws {
-        let pool = ThreadPool(threads: 1)
-        let gate = Event()
         let ran = Counter()
-        let blocker = pool.submit { gate.wait() }
-        let task = Task { try await pool.run { ran.increment() } }
-        usleepMilliseconds(20)
-        task.cancel()
-        await #expect(throws: JobError.cancelled) { try await task.value }
-        gate.set()
-        try await blocker.value
-        await pool.shutdown()
+        try await cancelWhileQueuedBehindABlockedThread { pool in try await pool.run { ran.increment() } }
         #expect(ran.value == 0)
     }
 
     @Test func cancellingTheTaskRunningMapCancelsItsQueuedJobs() async throws {
+        try await cancelWhileQueuedBehindABlockedThread { pool in try await pool.map((0..<100).map { CountedJob(x: $0) }) }
+        #expect(countedJobRuns.value == 0)
+    }
+
+    /// Starts `work` in a task while the pool's one thread is blocked, cancels
+    /// the task, and expects it to end with `JobError.cancelled`; then shuts the pool down.
+    private func cancelWhileQueuedBehindABlockedThread<T: Sendable>(
+        _ work: @escaping @Sendable (ThreadPool) async throws -> T
+    ) async throws {
         let pool = ThreadPool(threads: 1)
         let gate = Event()
         let blocker = pool.submit { gate.wait() }
-        let task = Task { try await pool.map((0..<100).map { CountedJob(x: $0) }) }
+        let task = Task { try await work(pool) }
         usleepMilliseconds(20)
         task.cancel()
         await #expect(throws: JobError.cancelled) { try await task.value }
         gate.set()
         try await blocker.value
         await pool.shutdown()
-        #expect(countedJobRuns.value == 0)
     }
 
     @Test func shutdownFinishesQueuedWorkThenRefusesMore() async throws {
