@@ -22,11 +22,20 @@ let package = Package(
     targets: [
         // MARK: Libraries
 
+        // Platform code (system-call wrappers, the monotonic clock) shared by
+        // both libraries; internal to the package, not a product.
+        .target(
+            name: "MultiprocessingPlatform",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            path: "Sources/Platform",
+            swiftSettings: strictSettings
+        ),
         .target(name: "CThreading"),
         .target(
             name: "Threading",
             dependencies: [
                 "CThreading",
+                "MultiprocessingPlatform",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
@@ -37,6 +46,7 @@ let package = Package(
             name: "Multiprocessing",
             dependencies: [
                 "Threading",
+                "MultiprocessingPlatform",
                 "CMultiprocessing",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -93,8 +103,8 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "ThreadingTests", dependencies: ["Threading"], swiftSettings: strictSettings),
-        .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing"], swiftSettings: strictSettings),
+        .testTarget(name: "ThreadingTests", dependencies: ["Threading", "MultiprocessingPlatform"], swiftSettings: strictSettings),
+        .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing", "MultiprocessingPlatform"], swiftSettings: strictSettings),
         .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

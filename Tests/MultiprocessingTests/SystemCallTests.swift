@@ -1,6 +1,7 @@
 import Testing
 import SystemPackage
 @testable import Multiprocessing
+import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif

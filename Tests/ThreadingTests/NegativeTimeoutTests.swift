@@ -1,5 +1,6 @@
 import Testing
 @testable import Threading
+import MultiprocessingPlatform
 
 /// A negative timeout means "do not wait", never a trap: -1 ms is 0 s and
 /// -10^15 attoseconds, which once trapped in the conversion to nanoseconds.

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 import Synchronization
 
 /// One end of a ``Pipe``: sends and receives whole messages — `Codable` values

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 import SystemPackage
 
 /// A pair of connected ``Connection``s, usually shared with a child process:

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 internal import Threading
 import Synchronization
 import SystemPackage

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 internal import CMultiprocessing
 internal import Threading
 import SystemPackage

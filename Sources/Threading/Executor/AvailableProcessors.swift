@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 internal import CThreading
 #if canImport(Glibc)
 import Glibc

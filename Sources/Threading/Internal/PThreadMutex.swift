@@ -1,3 +1,4 @@
+package import MultiprocessingPlatform
 internal import CThreading
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+package import MultiprocessingPlatform
 /// A one-shot wake-up for a blocked thread: `park` until `unpark` has been
 /// called (once is enough, before or after `park`) or a deadline passes.
 @usableFromInline

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 /// A thread-safe queue for handing work between threads, Python's `queue`
 /// module: ``Queue`` (FIFO), ``LifoQueue`` and ``PriorityQueue`` are this one
 /// type with different ``QueueStorage``.

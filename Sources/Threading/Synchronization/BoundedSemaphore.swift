@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 /// A semaphore that never holds more permits than it started with, Python's
 /// `threading.BoundedSemaphore`: a release without a matching acquire is
 /// caught as an error instead of silently raising the limit.

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 /// A flag threads can wait for, Python's `threading.Event`.
 ///
 /// ``set()`` raises the flag and wakes every waiter; ``clear()`` lowers it;

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 /// A counting semaphore, Python's `threading.Semaphore`.
 ///
 /// It holds a number of permits: ``acquire()`` takes one, blocking while none

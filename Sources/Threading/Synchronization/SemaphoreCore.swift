@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 /// The counter, lock and condition behind ``Semaphore`` and ``BoundedSemaphore``.
 final class SemaphoreCore: @unchecked Sendable {
     private let mutex = PThreadMutex()

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 internal import CThreading
 import Synchronization
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingPlatform
 
 extension ProcessPoolSuites {
     @Suite("Pool scheduler", .timeLimit(.minutes(1)))

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 package import SystemPackage
 #if canImport(Glibc)
 import Glibc

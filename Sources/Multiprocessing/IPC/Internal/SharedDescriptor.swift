@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 import Synchronization
 import SystemPackage
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 import DequeModule
 
 /// A worker process's identity in its pool (never reused within a pool).

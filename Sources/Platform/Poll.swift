@@ -1,7 +1,6 @@
-internal import Threading
-import SystemPackage
+package import SystemPackage
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #endif
 
 /// Waits until at least one of `descriptors` is ready or `deadline` passes,
@@ -11,7 +10,7 @@ import Glibc
 /// or stretches the wait. Returns the number of ready descriptors (0 on time-out).
 ///
 /// The corresponding C function is `poll`.
-func pollDescriptors(_ descriptors: inout [pollfd], until deadline: Deadline) throws(Errno) -> Int {
+package func pollDescriptors(_ descriptors: inout [pollfd], until deadline: Deadline) throws(Errno) -> Int {
     while true {
         let count = descriptors.withUnsafeMutableBufferPointer { buffer in
             poll(buffer.baseAddress, nfds_t(buffer.count), deadline.remainingMillisecondsForPoll)
@@ -24,7 +23,7 @@ func pollDescriptors(_ descriptors: inout [pollfd], until deadline: Deadline) th
 
 /// Waits until `descriptor` is readable (or hung up) or `deadline` passes.
 /// Returns `false` on time-out. The corresponding C function is `poll`.
-func waitUntilReadable(_ descriptor: Int32, until deadline: Deadline) throws(Errno) -> Bool {
+package func waitUntilReadable(_ descriptor: Int32, until deadline: Deadline) throws(Errno) -> Bool {
     var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
     return try pollDescriptors(&descriptors, until: deadline) > 0
 }

@@ -1,4 +1,4 @@
-import SystemPackage
+package import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +15,7 @@ import Glibc
 /// released even when close is interrupted, and retrying could close a
 /// descriptor another thread has just been given.
 @inline(__always)
-func valueOrErrno<Result: FixedWidthInteger>(
+package func valueOrErrno<Result: FixedWidthInteger>(
     retryOnInterrupt: Bool = true,
     _ body: () -> Result
 ) throws(Errno) -> Result {
@@ -30,7 +30,7 @@ func valueOrErrno<Result: FixedWidthInteger>(
 
 /// Like ``valueOrErrno(retryOnInterrupt:_:)`` for calls whose only success value is 0.
 @inline(__always)
-func nothingOrErrno<Result: FixedWidthInteger>(
+package func nothingOrErrno<Result: FixedWidthInteger>(
     retryOnInterrupt: Bool = true,
     _ body: () -> Result
 ) throws(Errno) {
@@ -39,7 +39,7 @@ func nothingOrErrno<Result: FixedWidthInteger>(
 
 /// Closes `fd`, exactly once and without retrying (see ``valueOrErrno(retryOnInterrupt:_:)``).
 /// `EBADF` means the package lost track of a descriptor: a programmer error, so it traps.
-func closeDescriptor(_ fd: Int32) {
+package func closeDescriptor(_ fd: Int32) {
     if close(fd) == -1 && errno == EBADF {
         preconditionFailure("close(\(fd)) failed with EBADF: a descriptor was closed twice")
     }

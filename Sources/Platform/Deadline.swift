@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #endif
 
 /// A point on the monotonic clock (`CLOCK_MONOTONIC`), the one clock every
@@ -56,7 +56,7 @@ package struct Deadline: Sendable, Comparable, Hashable {
     }
 
     /// The deadline as an absolute `timespec` on `CLOCK_MONOTONIC`.
-    var absoluteTimespec: timespec {
+    package var absoluteTimespec: timespec {
         let capped = min(nanoseconds, UInt64(Int64.max))
         return timespec(tv_sec: Int(capped / 1_000_000_000), tv_nsec: Int(capped % 1_000_000_000))
     }
