@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // MARK: Libraries
@@ -26,10 +27,16 @@ let package = Package(
         // both libraries; internal to the package, not a product.
         .target(
             name: "MultiprocessingPlatform",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "CMultiprocessingPlatform",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Sources/Platform",
             swiftSettings: strictSettings
         ),
+        // The system calls Swift cannot make directly (variadic syscall(2),
+        // _GNU_SOURCE declarations): futex, memfd, robust-mutex helpers.
+        .target(name: "CMultiprocessingPlatform", path: "Sources/CPlatform"),
         .target(name: "CThreading"),
         .target(
             name: "Threading",
@@ -50,6 +57,8 @@ let package = Package(
                 "CMultiprocessing",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                // UnsafeAtomic: atomics at addresses in shared memory (Shared/).
+                .product(name: "Atomics", package: "swift-atomics"),
             ],
             swiftSettings: strictSettings
         ),

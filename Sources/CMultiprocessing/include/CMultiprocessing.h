@@ -105,6 +105,18 @@ int cmp_image_of_address(uintptr_t address, const char **name, uintptr_t *base);
 /// Returns 0, or -1 if no loaded object has that name.
 int cmp_image_base(const char *name, uintptr_t *base);
 
+// MARK: Named shared-memory segments (segment_watchdog.c)
+
+/// Starts the watchdog of a named segment and returns the pid of the middle
+/// process to reap with waitpid(2) (exit status 0: the watchdog runs), or -1
+/// with errno. The watchdog waits until `owner_pidfd` (a pidfd of the owner)
+/// shows the owner's exit, then removes `path` if it still names the file
+/// `segment_fd`; a byte read from `release_fd` (the owner removed the name
+/// itself) ends it without doing anything. It keeps only those three
+/// descriptors, ignores every catchable signal and leaves the session.
+/// Everything after fork is async-signal-safe: safe in a multi-threaded owner.
+pid_t cmp_fork_segment_watchdog(int owner_pidfd, int release_fd, int segment_fd, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

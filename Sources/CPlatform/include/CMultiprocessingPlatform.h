@@ -1,0 +1,76 @@
+// System calls the Platform target needs that Swift cannot call directly:
+// syscall(2) is variadic, and glibc declares memfd_create(2) and
+// pthread_mutex_clocklock(3) only under _GNU_SOURCE, which Swift's Glibc
+// module does not define. Each function is a thin pass-through: it returns
+// what the call returns and leaves errno as the call set it, so the Swift side
+// runs it through the package's one EINTR funnel (`valueOrErrno`).
+#ifndef C_MULTIPROCESSING_PLATFORM_H
+#define C_MULTIPROCESSING_PLATFORM_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: futex(2) on process-shared words (never FUTEX_PRIVATE_FLAG)
+
+/// FUTEX_WAIT_BITSET on `word` while it holds `expected`, until the absolute
+/// CLOCK_MONOTONIC time `deadline` (NULL: no deadline). Returns 0 when woken,
+/// or -1 with errno EAGAIN (the word did not hold `expected`), ETIMEDOUT or EINTR.
+int cmpp_futex_wait(uint32_t *word, uint32_t expected, const struct timespec *deadline);
+
+/// FUTEX_WAKE: wakes at most `count` waiters of `word` in any process.
+/// Returns how many were woken, or -1 with errno.
+int cmpp_futex_wake(uint32_t *word, int count);
+
+/// The most words one cmpp_futex_wait_any call watches (FUTEX_WAITV_MAX).
+#define CMPP_FUTEX_WAIT_ANY_MAX 128
+
+/// futex_waitv(2) (Linux 5.16+): sleeps until any of the `count` 32-bit
+/// process-shared `words` is woken, or the absolute CLOCK_MONOTONIC
+/// `deadline` (NULL: none) passes. Returns the index of a woken word, or -1
+/// with errno EAGAIN (some word did not hold its expected value), ETIMEDOUT,
+/// EINTR or ENOSYS (an older kernel).
+int cmpp_futex_wait_any(uint32_t *const *words, const uint32_t *expected, int count,
+                        const struct timespec *deadline);
+
+// MARK: memory files
+
+/// memfd_create(2) with MFD_CLOEXEC | MFD_ALLOW_SEALING. Returns a descriptor or -1 with errno.
+int cmpp_memfd_create(const char *name);
+
+/// fcntl(F_ADD_SEALS) with F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL: the
+/// size of the file can no longer change, so no process can make the others'
+/// mappings fault (SIGBUS) by truncating it. Returns 0 or -1 with errno.
+int cmpp_seal_size(int fd);
+
+/// open(2) of an unnamed regular file in `directory` (O_TMPFILE | O_RDWR |
+/// O_CLOEXEC, mode 0600). Returns a descriptor or -1 with errno
+/// (EOPNOTSUPP or EISDIR where the file system has no O_TMPFILE).
+int cmpp_open_unnamed_file(const char *directory);
+
+/// Gives the unnamed file `fd` the name `path` (linkat(2) of /proc/self/fd/N
+/// with AT_SYMLINK_FOLLOW). Fails with EEXIST, never replacing an existing
+/// name. Returns 0 or -1 with errno.
+int cmpp_link_unnamed_file(int fd, const char *path);
+
+// MARK: pthread
+
+/// pthread_mutex_clocklock(3) on CLOCK_MONOTONIC; returns 0 or an error number.
+int cmpp_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline);
+
+/// The kernel thread id of the calling thread (gettid(2)).
+int cmpp_current_thread_id(void);
+
+/// The kernel thread id that owns a robust mutex, as glibc records it
+/// (pthread_mutex_t.__data.__owner); 0 when the mutex is free.
+int cmpp_mutex_owner_thread_id(const pthread_mutex_t *mutex);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // C_MULTIPROCESSING_PLATFORM_H

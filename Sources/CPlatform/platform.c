@@ -1,0 +1,74 @@
+#define _GNU_SOURCE
+#include "CMultiprocessingPlatform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+
+int cmpp_futex_wait(uint32_t *word, uint32_t expected, const struct timespec *deadline) {
+    // FUTEX_WAIT_BITSET takes an absolute time on CLOCK_MONOTONIC (no
+    // FUTEX_CLOCK_REALTIME), so a retry after EINTR keeps the same deadline.
+    return (int)syscall(SYS_futex, word, FUTEX_WAIT_BITSET, expected, deadline, NULL,
+                        FUTEX_BITSET_MATCH_ANY);
+}
+
+int cmpp_futex_wake(uint32_t *word, int count) {
+    return (int)syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0);
+}
+
+int cmpp_futex_wait_any(uint32_t *const *words, const uint32_t *expected, int count,
+                        const struct timespec *deadline) {
+    if (count < 1 || count > CMPP_FUTEX_WAIT_ANY_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct futex_waitv waiters[CMPP_FUTEX_WAIT_ANY_MAX];
+    for (int index = 0; index < count; index++) {
+        waiters[index] = (struct futex_waitv){
+            .val = expected[index],
+            .uaddr = (uint64_t)(uintptr_t)words[index],
+            .flags = FUTEX_32, // shared: no FUTEX_PRIVATE_FLAG
+            .__reserved = 0,
+        };
+    }
+    return (int)syscall(SYS_futex_waitv, waiters, (unsigned int)count, 0u, deadline,
+                        CLOCK_MONOTONIC);
+}
+
+int cmpp_memfd_create(const char *name) {
+    return memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+}
+
+int cmpp_seal_size(int fd) {
+    return fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+}
+
+int cmpp_open_unnamed_file(const char *directory) {
+    return open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}
+
+int cmpp_link_unnamed_file(int fd, const char *path) {
+    char source[64];
+    snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+int cmpp_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline) {
+    return pthread_mutex_clocklock(mutex, CLOCK_MONOTONIC, deadline);
+}
+
+int cmpp_current_thread_id(void) {
+    return (int)gettid();
+}
+
+int cmpp_mutex_owner_thread_id(const pthread_mutex_t *mutex) {
+    return mutex->__data.__owner;
+}

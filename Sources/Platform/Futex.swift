@@ -1,0 +1,104 @@
+import SystemPackage
+internal import CMultiprocessingPlatform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Waits and wake-ups on 32-bit words that several processes share (a
+/// `MAP_SHARED` mapping of the same file): the kernel's `futex(2)`, without
+/// `FUTEX_PRIVATE_FLAG`, so a wake in one process reaches waiters in others.
+///
+/// A futex keeps no state of its own in user memory: a process killed while
+/// it sleeps in ``wait(on:whileEqualTo:until:)`` simply leaves the kernel's
+/// queue. That is what lets the package's process-shared waits tolerate dead
+/// waiters, where glibc's process-shared condition variables do not.
+package enum Futex {
+    /// Why a wait returned.
+    package enum WaitOutcome: Sendable, Equatable {
+        /// A wake-up came (possibly a spurious one: re-check the word).
+        case woken
+        /// The word did not hold the expected value when the wait began.
+        case valueChanged
+        /// The deadline passed.
+        case timedOut
+    }
+
+    /// Sleeps while `word` holds `expected`, until a ``wake(_:count:)`` or
+    /// `deadline`. `EINTR` is retried with the same absolute deadline.
+    ///
+    /// The corresponding C function is `futex(FUTEX_WAIT_BITSET)` on `CLOCK_MONOTONIC`.
+    package static func wait(
+        on word: UnsafeMutableRawPointer, whileEqualTo expected: UInt32, until deadline: Deadline
+    ) -> WaitOutcome {
+        let address = word.assumingMemoryBound(to: UInt32.self)
+        do {
+            if deadline == .distantFuture {
+                try nothingOrErrno { cmpp_futex_wait(address, expected, nil) }
+            } else {
+                var time = deadline.absoluteTimespec
+                try nothingOrErrno { cmpp_futex_wait(address, expected, &time) }
+            }
+            return .woken
+        } catch {
+            return outcome(of: error, call: "FUTEX_WAIT_BITSET")
+        }
+    }
+
+    /// Wakes at most `count` waiters of `word`, in any process; returns how
+    /// many woke. Waking a word nobody waits on is not an error.
+    ///
+    /// The corresponding C function is `futex(FUTEX_WAKE)`.
+    @discardableResult
+    package static func wake(_ word: UnsafeMutableRawPointer, count: Int32 = .max) -> Int {
+        let address = word.assumingMemoryBound(to: UInt32.self)
+        do {
+            return Int(try valueOrErrno { cmpp_futex_wake(address, count) })
+        } catch {
+            // EFAULT or EINVAL: the word is not mapped or not aligned — a
+            // programmer error in the package, never an environment failure.
+            preconditionFailure("futex(FUTEX_WAKE) failed: \(error)")
+        }
+    }
+
+    /// The most words ``waitAny(_:until:)`` watches at once.
+    package static let waitAnyLimit = Int(CMPP_FUTEX_WAIT_ANY_MAX)
+
+    /// Sleeps until any of `words` is woken (each while it holds its expected
+    /// value) or `deadline` passes; returns the outcome and, when woken, the
+    /// index of a woken word. At most ``waitAnyLimit`` words.
+    ///
+    /// The corresponding C function is `futex_waitv` (Linux 5.16 and later).
+    package static func waitAny(
+        _ words: [(word: UnsafeMutableRawPointer, expected: UInt32)], until deadline: Deadline
+    ) -> (outcome: WaitOutcome, index: Int?) {
+        precondition(!words.isEmpty && words.count <= waitAnyLimit, "futex_waitv takes 1...\(waitAnyLimit) words")
+        let addresses: [UnsafeMutablePointer<UInt32>?] = words.map { $0.word.assumingMemoryBound(to: UInt32.self) }
+        let expected = words.map(\.expected)
+        do {
+            let index = try addresses.withUnsafeBufferPointer { addressBuffer throws(Errno) in
+                try expected.withUnsafeBufferPointer { expectedBuffer throws(Errno) in
+                    if deadline == .distantFuture {
+                        return try valueOrErrno {
+                            cmpp_futex_wait_any(addressBuffer.baseAddress, expectedBuffer.baseAddress, Int32(words.count), nil)
+                        }
+                    }
+                    var time = deadline.absoluteTimespec
+                    return try valueOrErrno {
+                        cmpp_futex_wait_any(addressBuffer.baseAddress, expectedBuffer.baseAddress, Int32(words.count), &time)
+                    }
+                }
+            }
+            return (.woken, Int(index))
+        } catch {
+            return (outcome(of: error, call: "futex_waitv"), nil)
+        }
+    }
+
+    private static func outcome(of error: Errno, call: String) -> WaitOutcome {
+        switch error {
+        case .resourceTemporarilyUnavailable: return .valueChanged
+        case .timedOut: return .timedOut
+        default: preconditionFailure("\(call) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Maps `size` bytes of the file `fd` from offset 0, readable, writable and
+/// shared with every other process that maps the same file.
+///
+/// The corresponding C function is `mmap(PROT_READ | PROT_WRITE, MAP_SHARED)`.
+package func mapShared(_ fd: Int32, size: Int) throws(Errno) -> UnsafeMutableRawPointer {
+    precondition(size > 0, "a mapping needs at least one byte")
+    // MAP_FAILED is (void *)-1: as an integer it is the -1 the funnel expects.
+    let address = try valueOrErrno {
+        Int(bitPattern: mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+    }
+    return UnsafeMutableRawPointer(bitPattern: address)!
+}
+
+/// Removes a mapping made by ``mapShared(_:size:)``. Failure means the
+/// package lost track of a mapping: a programmer error, so it traps.
+///
+/// The corresponding C function is `munmap`.
+package func unmap(_ address: UnsafeMutableRawPointer, size: Int) {
+    if munmap(address, size) != 0 {
+        preconditionFailure("munmap failed: \(Errno(rawValue: errno))")
+    }
+}
