@@ -1,0 +1,23 @@
+/// The previous holder of a process-shared lock died while holding it: its
+/// process was killed or crashed (or its thread exited) in the middle of
+/// whatever the lock guards, which may be half-done.
+///
+/// What each call does when it finds a dead holder:
+/// - ``ProcessLock/lock()``, ``ProcessLock/lock(timeout:)`` and
+///   ``ProcessLock/tryLock()`` (and the same calls of
+///   ``ProcessRecursiveLock``, and ``ProcessCondition``'s waits) return by
+///   throwing this error **with the lock held** by the caller: repair the
+///   state it guards, then `unlock()`. The lock is usable again at once.
+/// - `withLock` does not run its body: it leaves the lock free and usable and
+///   throws this error, so the caller can repair the state (taking the lock
+///   again) before going on.
+///
+/// Only the first caller after the death is told; the others wait for the
+/// lock as usual.
+public struct LockOwnerDied: Error, Sendable, Hashable, CustomStringConvertible {
+    public init() {}
+
+    public var description: String {
+        "the previous holder of the lock died while holding it; the state it guards may be half-updated"
+    }
+}
