@@ -100,7 +100,7 @@ package struct RobustMutex: @unchecked Sendable {
     package var isHeldInThisProcess: Bool {
         let owner = ownerThreadID
         guard owner > 0 else { return false }
-        if owner == cmpp_current_thread_id() { return true }
+        if owner == currentThreadID() { return true }
         return access("/proc/self/task/\(owner)", F_OK) == 0
     }
 
@@ -123,4 +123,10 @@ package struct RobustMutex: @unchecked Sendable {
     private func check(_ rc: Int32, _ function: StaticString) {
         Self.check(rc, function)
     }
+}
+
+/// The kernel thread id of the calling thread (what a robust mutex records
+/// as its owner). The corresponding C function is `gettid`.
+package func currentThreadID() -> Int32 {
+    cmpp_current_thread_id()
 }
