@@ -95,6 +95,10 @@ let package = Package(
         .executableTarget(name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore", swiftSettings: strictSettings),
         .executableTarget(name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue", swiftSettings: strictSettings),
         .executableTarget(name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor", swiftSettings: strictSettings),
+        .executableTarget(name: "process-queue", dependencies: ["Multiprocessing"], path: "Examples/process-queue", swiftSettings: strictSettings),
+        .executableTarget(name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event", swiftSettings: strictSettings),
+        .executableTarget(name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter", swiftSettings: strictSettings),
+        .executableTarget(name: "lock-owner-died", dependencies: ["Multiprocessing"], path: "Examples/lock-owner-died", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
