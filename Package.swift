@@ -113,6 +113,7 @@ let package = Package(
         ),
         .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
         .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
+        .executableTarget(name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared", swiftSettings: strictSettings),
 
         // MARK: Tests
 

@@ -1,0 +1,221 @@
+// shared-benchmark: the process-shared objects (ProcessQueue, SharedValue,
+// ProcessLock) against Python's multiprocessing.Queue, Value and Lock,
+// faster-fifo, and this package's own Connection and Threading.Lock, side by
+// side in one run.
+//
+//     swift run -c release shared-benchmark [--runs 5] [--quick]
+//
+// Swift is measured first (its children are forked while the process is
+// still single-threaded), then Benchmarks/Python/shared_peer.py runs as a
+// child process and prints its medians as JSON. faster-fifo comes from PyPI
+// into a virtual environment under .build/ (made on the first run); without
+// network access or pip, that row is skipped with a note. Every figure is a
+// median of RUNS runs.
+
+import Foundation
+import Multiprocessing
+
+// MARK: Options
+
+let arguments = CommandLine.arguments
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+        return fallback
+    }
+    return value
+}
+let quick = arguments.contains("--quick")
+let runs = option("--runs", quick ? 3 : 5)
+let streamItems = option("--items", quick ? 200_000 : 1_000_000)
+let pythonItems = option("--python-items", quick ? 50_000 : 200_000)
+let roundTrips = option("--round-trips", quick ? 5_000 : 20_000)
+let adds = option("--adds", quick ? 1_000_000 : 10_000_000)
+let pythonAdds = option("--python-adds", quick ? 200_000 : 1_000_000)
+let lockPairs = option("--lock-pairs", quick ? 2_000_000 : 20_000_000)
+
+let clock = ContinuousClock()
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+func median(_ body: () throws -> Double) rethrows -> Double {
+    let values = try (0..<runs).map { _ in try body() }.sorted()
+    return values[values.count / 2]
+}
+@inline(never) func keep<T>(_ value: T) { withExtendedLifetime(value) {} }
+
+// MARK: Swift workloads
+
+/// One forked producer puts `items` ints; this process gets them one by one.
+func streamRate(items: Int) throws -> Double {
+    let queue = try ProcessQueue<Int>()
+    let start = try ProcessEvent()
+    let producer = try ChildProcess.fork {
+        try start.wait()
+        for value in 0..<items { try queue.put(value) }
+        return 0
+    }
+    let began = clock.now
+    start.set()
+    var sum = 0
+    for _ in 0..<items { sum &+= try queue.get() }
+    let elapsed = clock.now - began
+    precondition(try producer.join() == .exited(0) && sum == items * (items - 1) / 2)
+    return Double(items) / seconds(elapsed)
+}
+
+/// Put into one queue, a forked echo puts it into a second, get it back: µs each.
+func queueRoundTrip(count: Int) throws -> Double {
+    let requests = try ProcessQueue<Int>()
+    let replies = try ProcessQueue<Int>()
+    let echo = try ChildProcess.fork {
+        while let value = try? requests.get() { try replies.put(value) }
+        return 0
+    }
+    for value in 0..<100 { try requests.put(value); _ = try replies.get() }  // warm up
+    let began = clock.now
+    for value in 0..<count {
+        try requests.put(value)
+        precondition(try replies.get() == value)
+    }
+    let elapsed = clock.now - began
+    requests.shutdown()
+    _ = try echo.join()
+    return seconds(elapsed) / Double(count) * 1e6
+}
+
+/// The same round trip over a duplex Pipe (a Connection each way): µs each.
+func connectionRoundTrip(count: Int) throws -> Double {
+    let (mine, theirs) = try Multiprocessing.Pipe().ends
+    let echo = try ChildProcess.fork {
+        while let value = try? theirs.receive(Int.self) { try theirs.send(value) }
+        return 0
+    }
+    for value in 0..<100 { try mine.send(value); _ = try mine.receive(Int.self) }
+    let began = clock.now
+    for value in 0..<count {
+        try mine.send(value)
+        precondition(try mine.receive(Int.self) == value)
+    }
+    let elapsed = clock.now - began
+    mine.close()
+    _ = try echo.join()
+    return seconds(elapsed) / Double(count) * 1e6
+}
+
+/// This process and a forked one each add 1, `adds` times in all: adds/s.
+func valueAddRate(adds: Int) throws -> Double {
+    let value = try SharedValue(0)
+    let start = try ProcessEvent()
+    let other = try ChildProcess.fork {
+        try start.wait()
+        for _ in 0..<adds / 2 { value.add(1) }
+        return 0
+    }
+    let began = clock.now
+    start.set()
+    for _ in 0..<(adds - adds / 2) { value.add(1) }
+    _ = try other.join()
+    let elapsed = clock.now - began
+    precondition(value.load() == adds)
+    return Double(adds) / seconds(elapsed)
+}
+
+/// Uncontended lock + unlock: ns per pair.
+func lockPairNanoseconds(pairs: Int, _ lockUnlock: () throws -> Void) rethrows -> Double {
+    let began = clock.now
+    for _ in 0..<pairs { try lockUnlock() }
+    return seconds(clock.now - began) / Double(pairs) * 1e9
+}
+
+// MARK: Python
+
+let pythonFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Python")
+let packageRoot = pythonFolder.deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs `executable` with `arguments`; its standard output, or nil if it failed.
+func run(_ executable: String, _ arguments: [String]) -> Data? {
+    let process = Foundation.Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Foundation.Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    do {
+        try process.run()
+    } catch {
+        return nil
+    }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? data : nil
+}
+
+func peer(_ python: String, _ extra: [String]) -> [String: Double] {
+    let script = pythonFolder.appendingPathComponent("shared_peer.py").path
+    guard let data = run(python, [script, "--runs", "\(runs)"] + extra) else { return [:] }
+    return ((try? JSONSerialization.jsonObject(with: data)) as? [String: Double]) ?? [:]
+}
+
+/// A Python with faster-fifo: a virtual environment under .build/, made and
+/// filled from PyPI on first use; nil (with the reason printed) if that fails.
+func pythonWithFasterFifo() -> String? {
+    let environment = packageRoot.appendingPathComponent(".build/shared-benchmark-venv").path
+    let python = environment + "/bin/python"
+    if run(python, ["-c", "import faster_fifo"]) != nil { return python }
+    print("installing faster-fifo from PyPI into \(environment)...")
+    guard run("/usr/bin/env", ["python3", "-m", "venv", environment]) != nil,
+          run(environment + "/bin/pip", ["install", "--quiet", "faster-fifo"]) != nil,
+          run(python, ["-c", "import faster_fifo"]) != nil else {
+        print("note: faster-fifo could not be installed (no pip, no network or no wheel): its row is skipped")
+        return nil
+    }
+    return python
+}
+
+// MARK: Main
+
+print("shared-benchmark: \(runs) runs per figure, medians\n")
+let stream = try median { try streamRate(items: streamItems) }
+let queueTrip = try median { try queueRoundTrip(count: roundTrips) }
+let connectionTrip = try median { try connectionRoundTrip(count: roundTrips) }
+let addRate = try median { try valueAddRate(adds: adds) }
+let processLock = try ProcessLock()
+let threadLock = Lock()
+let processLockNs = try median { try lockPairNanoseconds(pairs: lockPairs) { try processLock.lock(); processLock.unlock() } }
+let threadLockNs = median { lockPairNanoseconds(pairs: lockPairs) { threadLock.lock(); threadLock.unlock() } }
+
+print("Swift measured; running Python 3's peer (this takes a while)...")
+var python = peer("/usr/bin/python3", ["--items", "\(pythonItems)", "--round-trips", "\(roundTrips / 4)", "--adds", "\(pythonAdds)"])
+if let fasterFifo = pythonWithFasterFifo() {
+    python.merge(peer(fasterFifo, ["--faster-fifo", "--items", "\(pythonItems)"])) { $1 }
+}
+
+var bench: [String] = []
+func row(_ name: String, _ ours: Double, _ theirs: Double?, unit: String, higherIsBetter: Bool, target: String, peer: String) {
+    if let theirs {
+        bench.append("BENCH\tshared\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(ours)\t\(peer)\t\(theirs)")
+    }
+    let ratio = theirs.map { higherIsBetter ? ours / $0 : $0 / ours }
+    let theirsText = theirs.map { String(format: "%14.2f", $0) } ?? "           n/a"
+    let ratioText = ratio.map { String(format: "%8.2fx", $0) } ?? "      n/a"
+    print("\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) \(String(format: "%14.2f", ours)) \(theirsText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)")
+}
+
+print("\nworkload                                                       ours           peer    better  unit     target")
+row("ProcessQueue stream, small ints (vs mp.Queue)", stream, python["queue_stream_items_per_s"],
+    unit: "items/s", higherIsBetter: true, target: ">= 20x", peer: "Python multiprocessing.Queue")
+row("ProcessQueue stream, small ints (vs faster-fifo)", stream, python["faster_fifo_stream_items_per_s"],
+    unit: "items/s", higherIsBetter: true, target: ">= 1x", peer: "Python faster_fifo.Queue")
+row("ProcessQueue put+get round trip (vs mp.Queue)", queueTrip, python["queue_round_trip_us"],
+    unit: "µs", higherIsBetter: false, target: ">= 2x", peer: "Python multiprocessing.Queue")
+row("ProcessQueue round trip (vs Connection round trip)", queueTrip, connectionTrip,
+    unit: "µs", higherIsBetter: false, target: ">= 0.83x (at most 1.2x its time)", peer: "Swift Connection")
+row("SharedValue<Int>.add, 2 processes (vs mp.Value, lock)", addRate, python["value_adds_per_s"],
+    unit: "adds/s", higherIsBetter: true, target: ">= 10x", peer: "Python mp.Value + get_lock")
+row("ProcessLock lock+unlock (vs Threading.Lock)", processLockNs, threadLockNs,
+    unit: "ns", higherIsBetter: false, target: ">= 0.67x (at most 1.5x its time)", peer: "Swift Threading.Lock")
+row("ProcessLock lock+unlock (vs mp.Lock)", processLockNs, python["lock_ns"],
+    unit: "ns", higherIsBetter: false, target: "(info)", peer: "Python multiprocessing.Lock")
+print("")
+bench.forEach { print($0) }
