@@ -3,7 +3,7 @@
 // faster-fifo, and this package's own Connection and Threading.Lock, side by
 // side in one run.
 //
-//     swift run -c release shared-benchmark [--runs 5] [--quick]
+//     swift run -c release shared-benchmark [--runs 5] [--quick] [--no-python]
 //
 // Swift is measured first (its children are forked while the process is
 // still single-threaded), then Benchmarks/Python/shared_peer.py runs as a
@@ -59,7 +59,8 @@ func streamRate(items: Int) throws -> Double {
     var sum = 0
     for _ in 0..<items { sum &+= try queue.get() }
     let elapsed = clock.now - began
-    precondition(try producer.join() == .exited(0) && sum == items * (items - 1) / 2)
+    let status = try producer.join()
+    precondition(status == .exited(0) && sum == items * (items - 1) / 2)
     return Double(items) / seconds(elapsed)
 }
 
@@ -75,7 +76,8 @@ func queueRoundTrip(count: Int) throws -> Double {
     let began = clock.now
     for value in 0..<count {
         try requests.put(value)
-        precondition(try replies.get() == value)
+        let echoed = try replies.get()
+        precondition(echoed == value)
     }
     let elapsed = clock.now - began
     requests.shutdown()
@@ -94,7 +96,8 @@ func connectionRoundTrip(count: Int) throws -> Double {
     let began = clock.now
     for value in 0..<count {
         try mine.send(value)
-        precondition(try mine.receive(Int.self) == value)
+        let echoed = try mine.receive(Int.self)
+        precondition(echoed == value)
     }
     let elapsed = clock.now - began
     mine.close()
@@ -175,6 +178,29 @@ func pythonWithFasterFifo() -> String? {
 
 // MARK: Main
 
+if arguments.contains("--local-queue") {
+    // One thread puts and gets: the queue's own cost per element, no wake-ups.
+    let queue = try ProcessQueue<Int>()
+    let count = option("--count", 1_000_000)
+    let began = clock.now
+    for value in 0..<count {
+        try queue.put(value)
+        keep(try queue.get())
+    }
+    print(String(format: "put+get in one thread: %.1f ns", seconds(clock.now - began) / Double(count) * 1e9))
+    let coded = clock.now
+    for value in 0..<count {
+        let bytes = try BinaryEncoder().encode(value)
+        keep(try BinaryDecoder().decode(Int.self, from: bytes))
+    }
+    print(String(format: "encode+decode alone: %.1f ns", seconds(clock.now - coded) / Double(count) * 1e9))
+    let lock = try ProcessLock()
+    let locked = clock.now
+    for _ in 0..<count { try lock.lock(); lock.unlock() }
+    print(String(format: "lock+unlock alone: %.1f ns", seconds(clock.now - locked) / Double(count) * 1e9))
+    exit(0)
+}
+
 print("shared-benchmark: \(runs) runs per figure, medians\n")
 let stream = try median { try streamRate(items: streamItems) }
 let queueTrip = try median { try queueRoundTrip(count: roundTrips) }
@@ -185,13 +211,17 @@ let threadLock = Lock()
 let processLockNs = try median { try lockPairNanoseconds(pairs: lockPairs) { try processLock.lock(); processLock.unlock() } }
 let threadLockNs = median { lockPairNanoseconds(pairs: lockPairs) { threadLock.lock(); threadLock.unlock() } }
 
+var python: [String: Double] = [:]
+if !arguments.contains("--no-python") {
 print("Swift measured; running Python 3's peer (this takes a while)...")
-var python = peer("/usr/bin/python3", ["--items", "\(pythonItems)", "--round-trips", "\(roundTrips / 4)", "--adds", "\(pythonAdds)"])
+python = peer("/usr/bin/python3", ["--items", "\(pythonItems)", "--round-trips", "\(roundTrips / 4)", "--adds", "\(pythonAdds)"])
 if let fasterFifo = pythonWithFasterFifo() {
     python.merge(peer(fasterFifo, ["--faster-fifo", "--items", "\(pythonItems)"])) { $1 }
 }
+}
 
 var bench: [String] = []
+@MainActor
 func row(_ name: String, _ ours: Double, _ theirs: Double?, unit: String, higherIsBetter: Bool, target: String, peer: String) {
     if let theirs {
         bench.append("BENCH\tshared\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(ours)\t\(peer)\t\(theirs)")

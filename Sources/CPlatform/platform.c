@@ -43,6 +43,40 @@ int cmpp_futex_wait_any(uint32_t *const *words, const uint32_t *expected, int co
                         CLOCK_MONOTONIC);
 }
 
+#ifndef FUTEX_LOCK_PI2
+#define FUTEX_LOCK_PI2 13
+#endif
+
+int cmpp_futex_lock_pi(uint32_t *word, const struct timespec *deadline) {
+    // FUTEX_LOCK_PI2 measures `deadline` on CLOCK_MONOTONIC (FUTEX_LOCK_PI
+    // would use CLOCK_REALTIME); shared: no FUTEX_PRIVATE_FLAG.
+    return (int)syscall(SYS_futex, word, FUTEX_LOCK_PI2, 0, deadline, NULL, 0);
+}
+
+int cmpp_futex_trylock_pi(uint32_t *word) {
+    return (int)syscall(SYS_futex, word, FUTEX_TRYLOCK_PI, 0, NULL, NULL, 0);
+}
+
+int cmpp_futex_unlock_pi(uint32_t *word) {
+    return (int)syscall(SYS_futex, word, FUTEX_UNLOCK_PI, 0, NULL, NULL, 0);
+}
+
+__thread int cmpp_thread_id_cache = 0;
+
+int cmpp_thread_id_uncached(void) {
+    cmpp_thread_id_cache = (int)syscall(SYS_gettid);
+    return cmpp_thread_id_cache;
+}
+
+static void cmpp_forget_thread_id(void) {
+    cmpp_thread_id_cache = 0; // the child's only thread has a new id
+}
+
+__attribute__((constructor))
+static void cmpp_install_thread_id_reset(void) {
+    pthread_atfork(NULL, NULL, cmpp_forget_thread_id);
+}
+
 int cmpp_memfd_create(const char *name) {
     return memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 }
@@ -63,12 +97,4 @@ int cmpp_link_unnamed_file(int fd, const char *path) {
 
 int cmpp_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline) {
     return pthread_mutex_clocklock(mutex, CLOCK_MONOTONIC, deadline);
-}
-
-int cmpp_current_thread_id(void) {
-    return (int)gettid();
-}
-
-int cmpp_mutex_owner_thread_id(const pthread_mutex_t *mutex) {
-    return mutex->__data.__owner;
 }

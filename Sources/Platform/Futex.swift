@@ -94,6 +94,84 @@ package enum Futex {
         }
     }
 
+    // MARK: Priority-inheritance futexes
+
+    /// What a priority-inheritance lock call got.
+    package enum LockOutcome: Sendable, Equatable {
+        /// The caller owns the word (the kernel may have handed it over from
+        /// an owner that exited while the caller waited).
+        case acquired
+        /// The owner recorded in the word no longer exists (it died without
+        /// releasing it, and nobody was waiting at that moment).
+        case ownerGone
+        /// The deadline passed, or (for a try) a live thread owns it.
+        case unavailable
+        /// The caller owns it already.
+        case alreadyOwned
+    }
+
+    /// Takes the priority-inheritance futex `word` (whose low 30 bits are the
+    /// owner's thread id) for the calling thread, sleeping until `deadline`;
+    /// `EINTR` is retried with the same absolute deadline.
+    ///
+    /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` on `CLOCK_MONOTONIC`.
+    package static func lockPriorityInheriting(_ word: UnsafeMutableRawPointer, until deadline: Deadline) -> LockOutcome {
+        let address = word.assumingMemoryBound(to: UInt32.self)
+        do {
+            if deadline == .distantFuture {
+                try nothingOrErrno { cmpp_futex_lock_pi(address, nil) }
+            } else {
+                var time = deadline.absoluteTimespec
+                try nothingOrErrno { cmpp_futex_lock_pi(address, &time) }
+            }
+            return .acquired
+        } catch {
+            return lockOutcome(of: error, call: "FUTEX_LOCK_PI2")
+        }
+    }
+
+    /// Takes the priority-inheritance futex `word` if no live thread owns it.
+    ///
+    /// The corresponding C function is `futex(FUTEX_TRYLOCK_PI)`.
+    package static func tryLockPriorityInheriting(_ word: UnsafeMutableRawPointer) -> LockOutcome {
+        let address = word.assumingMemoryBound(to: UInt32.self)
+        do {
+            try nothingOrErrno { cmpp_futex_trylock_pi(address) }
+            return .acquired
+        } catch {
+            return lockOutcome(of: error, call: "FUTEX_TRYLOCK_PI")
+        }
+    }
+
+    /// Releases the priority-inheritance futex `word`, owned by the calling
+    /// thread, handing it to the first waiter.
+    ///
+    /// The corresponding C function is `futex(FUTEX_UNLOCK_PI)`.
+    package static func unlockPriorityInheriting(_ word: UnsafeMutableRawPointer) {
+        let address = word.assumingMemoryBound(to: UInt32.self)
+        do {
+            try nothingOrErrno { cmpp_futex_unlock_pi(address) }
+        } catch {
+            preconditionFailure("futex(FUTEX_UNLOCK_PI) failed: \(error)")
+        }
+    }
+
+    /// The kernel thread id of the calling thread, cached per thread (and
+    /// forgotten in the child of `fork`). The corresponding C function is `gettid`.
+    @inline(__always)
+    package static var currentThreadID: UInt32 {
+        UInt32(bitPattern: cmpp_thread_id())
+    }
+
+    private static func lockOutcome(of error: Errno, call: String) -> LockOutcome {
+        switch error {
+        case .noSuchProcess: return .ownerGone
+        case .timedOut, .resourceTemporarilyUnavailable, .resourceBusy: return .unavailable
+        case .deadlock: return .alreadyOwned
+        default: preconditionFailure("\(call) failed: \(error)")
+        }
+    }
+
     private static func outcome(of error: Errno, call: String) -> WaitOutcome {
         switch error {
         case .resourceTemporarilyUnavailable: return .valueChanged

@@ -90,20 +90,6 @@ package struct RobustMutex: @unchecked Sendable {
         pthread_mutex_unlock(pointer)
     }
 
-    /// The kernel thread id of the holder, 0 when free (a snapshot).
-    package var ownerThreadID: Int32 {
-        cmpp_mutex_owner_thread_id(pointer)
-    }
-
-    /// Whether a thread of this process holds the mutex now: this process
-    /// must then keep it mapped (glibc's robust list of that thread points at it).
-    package var isHeldInThisProcess: Bool {
-        let owner = ownerThreadID
-        guard owner > 0 else { return false }
-        if owner == currentThreadID() { return true }
-        return access("/proc/self/task/\(owner)", F_OK) == 0
-    }
-
     @inline(__always)
     private func acquisition(_ rc: Int32) -> Acquisition {
         switch rc {
@@ -125,8 +111,3 @@ package struct RobustMutex: @unchecked Sendable {
     }
 }
 
-/// The kernel thread id of the calling thread (what a robust mutex records
-/// as its owner). The corresponding C function is `gettid`.
-package func currentThreadID() -> Int32 {
-    cmpp_current_thread_id()
-}

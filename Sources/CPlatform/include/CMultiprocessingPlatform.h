@@ -26,6 +26,32 @@ int cmpp_futex_wait(uint32_t *word, uint32_t expected, const struct timespec *de
 /// Returns how many were woken, or -1 with errno.
 int cmpp_futex_wake(uint32_t *word, int count);
 
+/// FUTEX_LOCK_PI2 (Linux 5.14+): takes the priority-inheritance futex `word`
+/// for the calling thread, sleeping until `deadline` (absolute CLOCK_MONOTONIC;
+/// NULL: none). Returns 0 when the caller owns it (the kernel may have handed
+/// it over from an owner that exited), or -1 with errno: ESRCH (the owner
+/// recorded in the word no longer exists), ETIMEDOUT, EDEADLK (the caller
+/// owns it already) or EINTR.
+int cmpp_futex_lock_pi(uint32_t *word, const struct timespec *deadline);
+
+/// FUTEX_TRYLOCK_PI: like cmpp_futex_lock_pi without sleeping; EWOULDBLOCK
+/// (EAGAIN) when a live thread owns it.
+int cmpp_futex_trylock_pi(uint32_t *word);
+
+/// FUTEX_UNLOCK_PI: releases `word`, which the calling thread owns, handing it
+/// to the highest-priority waiter. Returns 0 or -1 with errno (EPERM: not the owner).
+int cmpp_futex_unlock_pi(uint32_t *word);
+
+/// The kernel thread id of the calling thread, cached in thread-local storage
+/// (gettid(2) is a system call); the cache is reset in the child of fork(2).
+int cmpp_thread_id_uncached(void);
+extern __thread int cmpp_thread_id_cache;
+static inline int cmpp_thread_id(void) {
+    int id = cmpp_thread_id_cache;
+    if (__builtin_expect(id == 0, 0)) id = cmpp_thread_id_uncached();
+    return id;
+}
+
 /// The most words one cmpp_futex_wait_any call watches (FUTEX_WAITV_MAX).
 #define CMPP_FUTEX_WAIT_ANY_MAX 128
 
@@ -71,13 +97,6 @@ int cmpp_link_unnamed_file(int fd, const char *path);
 
 /// pthread_mutex_clocklock(3) on CLOCK_MONOTONIC; returns 0 or an error number.
 int cmpp_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline);
-
-/// The kernel thread id of the calling thread (gettid(2)).
-int cmpp_current_thread_id(void);
-
-/// The kernel thread id that owns a robust mutex, as glibc records it
-/// (pthread_mutex_t.__data.__owner); 0 when the mutex is free.
-int cmpp_mutex_owner_thread_id(const pthread_mutex_t *mutex);
 
 #ifdef __cplusplus
 }

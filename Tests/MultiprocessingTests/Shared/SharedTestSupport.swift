@@ -50,6 +50,11 @@ func joinChild(_ child: ChildProcess, timeout: Duration = .seconds(20)) throws -
     return nil
 }
 
+/// The kernel thread id of the calling thread.
+func currentThreadID() -> pid_t {
+    pid_t(bitPattern: Futex.currentThreadID)
+}
+
 /// Waits until the thread `tid` of this process sleeps in the kernel (state
 /// `S`): then it is blocked in the wait under test, not on its way to it.
 func waitUntilSleeping(_ tid: pid_t) -> Bool {

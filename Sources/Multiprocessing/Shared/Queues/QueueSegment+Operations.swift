@@ -26,23 +26,45 @@ extension QueueSegment {
         case full(observed: UInt32)
     }
 
-    private enum GetOutcome {
-        case got([[UInt8]])
-        case shutDown
+    private enum TakeOutcome {
+        case took, shutDown
         case empty(observed: UInt32)
+    }
+
+    /// A record in the ring, seen holding the lock.
+    struct Record {
+        let transaction: Transaction
+        let position: UInt64
+        let length: Int
+
+        /// Copies the record's payload (`length` bytes) to `destination`.
+        func copy(to destination: UnsafeMutableRawBufferPointer) {
+            transaction.read(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<length]), at: position)
+        }
     }
 
     // MARK: Put
 
-    /// Encodes `element` and adds it, waiting for room until `deadline`.
+    /// Adds `element`, waiting for room until `deadline`: the standard
+    /// numbers as their bytes (see ``RawElements``), anything else encoded.
     func put<Element: Encodable>(_ element: Element, until deadline: Deadline) throws {
-        let record = try encodeRecord(element)
+        if RawElements.contains(Element.self) {
+            return try withUnsafeBytes(of: element) { try put(payload: $0, until: deadline) }
+        }
+        var encoded: [UInt8] = []
+        try MessageCoding.encode(element, appendingTo: &encoded)
+        try encoded.withUnsafeBytes { try put(payload: $0, until: deadline) }
+    }
+
+    /// Adds one record of `payload`, waiting for room until `deadline`.
+    private func put(payload: UnsafeRawBufferPointer, until deadline: Deadline) throws {
+        let recordSize = Self.recordHeaderSize + payload.count
+        guard recordSize <= capacity else {
+            throw ProcessQueueError.elementTooLarge(byteCount: recordSize, capacity: capacity)
+        }
         var lastLook = false
         while true {
-            let outcome = record.withUnsafeBytes { bytes in
-                withLock { transaction in tryPut(bytes, &transaction) }
-            }
-            switch outcome {
+            switch withLock({ transaction in tryPut(payload, &transaction) }) {
             case .put:
                 elementPut.signal()
                 return
@@ -55,34 +77,24 @@ extension QueueSegment {
         }
     }
 
-    /// The record of `element`: a 4-byte little-endian length, then its encoding.
-    private func encodeRecord<Element: Encodable>(_ element: Element) throws -> [UInt8] {
-        var record = [UInt8](repeating: 0, count: Self.recordHeaderSize)
-        record.reserveCapacity(64)
-        try MessageCoding.encode(element, appendingTo: &record)
-        guard record.count <= capacity else {
-            throw ProcessQueueError.elementTooLarge(byteCount: record.count, capacity: capacity)
-        }
-        let length = UInt32(record.count - Self.recordHeaderSize).littleEndian
-        record.withUnsafeMutableBytes { $0.storeBytes(of: length, as: UInt32.self) }
-        return record
-    }
-
-    private func tryPut(_ record: UnsafeRawBufferPointer, _ transaction: inout Transaction) -> PutOutcome {
+    private func tryPut(_ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction) -> PutOutcome {
         var counters = transaction.counters
+        let recordSize = Self.recordHeaderSize + payload.count
         guard counters.isShutDown == 0 else { return .shutDown }
-        guard transaction.hasRoomForAnElement, transaction.freeBytes >= record.count else {
+        guard transaction.hasRoomForAnElement, transaction.freeBytes >= recordSize else {
             return .full(observed: elementTaken.snapshot())
         }
+        var length = UInt32(payload.count).littleEndian
+        withUnsafeBytes(of: &length) { transaction.write($0, at: counters.writePosition) }
+        let payloadPosition = counters.writePosition &+ UInt64(Self.recordHeaderSize)
         #if DEBUG
         if let hook = ProcessQueueTestHooks.midPut {
-            let half = record.count / 2
-            transaction.write(UnsafeRawBufferPointer(rebasing: record[..<half]), at: counters.writePosition)
+            transaction.write(UnsafeRawBufferPointer(rebasing: payload[..<(payload.count / 2)]), at: payloadPosition)
             hook()
         }
         #endif
-        transaction.write(record, at: counters.writePosition)
-        counters.writePosition &+= UInt64(record.count)
+        transaction.write(payload, at: payloadPosition)
+        counters.writePosition &+= UInt64(recordSize)
         counters.count += 1
         counters.unfinished += 1
         transaction.commit(counters)
@@ -91,40 +103,66 @@ extension QueueSegment {
 
     // MARK: Get
 
-    /// Removes and decodes the next element, waiting until `deadline`.
+    /// Removes the next element, waiting until `deadline`.
     func get<Element: Decodable>(_ type: Element.Type, until deadline: Deadline) throws -> Element {
-        let payloads = try take(upTo: 1, until: deadline)
-        return try decode(payloads[0], as: type)
+        if RawElements.contains(Element.self) {
+            return try withUnsafeTemporaryAllocation(of: Element.self, capacity: 1) { slot in
+                try take(upTo: 1, until: deadline) { record throws(ProcessQueueError) in
+                    guard record.length == MemoryLayout<Element>.size else {
+                        throw .corruptSegment("a \(Element.self) record of \(record.length) bytes")
+                    }
+                    record.copy(to: UnsafeMutableRawBufferPointer(slot))
+                }
+                return slot.baseAddress!.move()
+            }
+        }
+        var payload: [UInt8] = []
+        try take(upTo: 1, until: deadline) { record in payload = Self.bytes(of: record) }
+        return try payload.withUnsafeBytes { try MessageCoding.decode(type, from: $0) }
     }
 
     /// Removes up to `maximum` elements (at least one), waiting until
     /// `deadline` for the first; an empty result means the deadline passed.
     func get<Element: Decodable>(upTo maximum: Int, _ type: Element.Type, until deadline: Deadline) throws -> [Element] {
         precondition(maximum >= 1, "get(upTo:) needs a count of at least 1, got \(maximum)")
-        let payloads: [[UInt8]]
+        var payloads: [[UInt8]] = []
         do {
-            payloads = try take(upTo: maximum, until: deadline)
+            try take(upTo: maximum, until: deadline) { record in payloads.append(Self.bytes(of: record)) }
         } catch QueueError.empty {
             return []
         }
-        return try payloads.map { try decode($0, as: type) }
+        if RawElements.contains(Element.self) {
+            return try payloads.map { payload in
+                guard payload.count == MemoryLayout<Element>.size else {
+                    throw ProcessQueueError.corruptSegment("a \(Element.self) record of \(payload.count) bytes")
+                }
+                return payload.withUnsafeBytes { $0.loadUnaligned(as: Element.self) }
+            }
+        }
+        return try payloads.map { payload in try payload.withUnsafeBytes { try MessageCoding.decode(type, from: $0) } }
     }
 
-    private func decode<Element: Decodable>(_ payload: [UInt8], as type: Element.Type) throws -> Element {
-        try payload.withUnsafeBytes { try MessageCoding.decode(type, from: $0) }
+    private static func bytes(of record: Record) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: record.length) { buffer, initialized in
+            record.copy(to: UnsafeMutableRawBufferPointer(buffer))
+            initialized = record.length
+        }
     }
 
-    /// Takes the payloads of up to `maximum` records, waiting for the first.
-    private func take(upTo maximum: Int, until deadline: Deadline) throws -> [[UInt8]] {
+    /// Hands up to `maximum` records, holding the lock, to `consume`, then
+    /// commits their removal; waits until `deadline` for the first.
+    private func take(
+        upTo maximum: Int, until deadline: Deadline, _ consume: (Record) throws(ProcessQueueError) -> Void
+    ) throws {
         var lastLook = false
         while true {
             let outcome = try withLock { (transaction) throws(ProcessQueueError) in
-                try tryTake(upTo: maximum, &transaction)
+                try tryTake(upTo: maximum, &transaction, consume)
             }
             switch outcome {
-            case .got(let payloads):
+            case .took:
                 elementTaken.signal()
-                return payloads
+                return
             case .shutDown:
                 throw QueueError.shutDown
             case .empty(let observed):
@@ -136,29 +174,27 @@ extension QueueSegment {
         }
     }
 
-    private func tryTake(upTo maximum: Int, _ transaction: inout Transaction) throws(ProcessQueueError) -> GetOutcome {
+    private func tryTake(
+        upTo maximum: Int, _ transaction: inout Transaction, _ consume: (Record) throws(ProcessQueueError) -> Void
+    ) throws(ProcessQueueError) -> TakeOutcome {
         var counters = transaction.counters
         guard counters.count > 0 else {
             return counters.isShutDown != 0 ? .shutDown : .empty(observed: elementPut.snapshot())
         }
-        var payloads: [[UInt8]] = []
-        payloads.reserveCapacity(min(maximum, Int(counters.count)))
-        while payloads.count < maximum && counters.count > 0 {
+        var taken = 0
+        while taken < maximum && counters.count > 0 {
             let length = try transaction.recordLength(at: counters.readPosition, queuedBytes: counters.usedBytes)
-            let payload = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-                transaction.read(into: UnsafeMutableRawBufferPointer(buffer),
-                                 at: counters.readPosition &+ UInt64(Self.recordHeaderSize))
-                initialized = length
-            }
-            payloads.append(payload)
+            try consume(Record(transaction: transaction,
+                               position: counters.readPosition &+ UInt64(Self.recordHeaderSize), length: length))
             counters.readPosition &+= UInt64(Self.recordHeaderSize + length)
             counters.count -= 1
+            taken += 1
         }
         #if DEBUG
         ProcessQueueTestHooks.midGet?()
         #endif
         transaction.commit(counters)
-        return .got(payloads)
+        return .took
     }
 
     // MARK: State

@@ -1,8 +1,9 @@
 internal import MultiprocessingPlatform
 
 /// The shared side of a ``ProcessQueue`` or ``JoinableProcessQueue``: a ring
-/// of length-prefixed encoded elements in one segment, guarded by a robust
-/// mutex, with three ``ChangeSignal``s to sleep on.
+/// of length-prefixed encoded elements in one segment, guarded by a
+/// ``LockWord`` (which survives a dead holder), with three ``ChangeSignal``s
+/// to sleep on.
 ///
 /// ## Surviving a killed producer or consumer
 /// The queue's counters live in two copies, and a word says which one is
@@ -24,7 +25,7 @@ struct QueueSegment: @unchecked Sendable {
     let capacity: Int
     let maxSize: Int
     let joinable: Bool
-    private let mutex: RobustMutex
+    private let lock: LockWord
     private let activeCopy: SharedWord
     private let copies: UnsafeMutableRawPointer
     private let ring: UnsafeMutableRawPointer
@@ -56,7 +57,7 @@ struct QueueSegment: @unchecked Sendable {
         let mutex, active, copies, put, taken, done, ring: Int
 
         init(capacity: Int) {
-            mutex = layout.reserveMutex()
+            mutex = layout.reserve(LockWord.size, alignment: 64)
             active = layout.reserveWord()
             copies = layout.reserve(Counters.self, count: 2)
             // Each signal on a cache line of its own: producers and consumers
@@ -80,7 +81,6 @@ struct QueueSegment: @unchecked Sendable {
         let memory = try SharedMemory.forObject(Self.header(capacity: capacity, maxSize: maxSize, joinable: joinable),
                                                 layout: offsets.layout)
         self.init(memory: memory, offsets: offsets, capacity: capacity, maxSize: maxSize, joinable: joinable)
-        _ = RobustMutex.initialize(at: memory.baseAddress + offsets.mutex, recursive: false)
     }
 
     init(memory: SharedMemory, joinable: Bool) throws(SharedMemoryError) {
@@ -103,7 +103,7 @@ struct QueueSegment: @unchecked Sendable {
         self.capacity = capacity
         self.maxSize = maxSize
         self.joinable = joinable
-        mutex = RobustMutex(at: base + offsets.mutex)
+        lock = LockWord(base + offsets.mutex)
         activeCopy = SharedWord(base + offsets.active)
         copies = base + offsets.copies
         ring = base + offsets.ring
@@ -114,15 +114,15 @@ struct QueueSegment: @unchecked Sendable {
 
     // MARK: Holding the lock
 
-    /// Runs `body` holding the queue's mutex. A holder that died left the
+    /// Runs `body` holding the queue's lock. A holder that died left the
     /// counters as they were before its unfinished put or get: nothing to repair.
     @inline(__always)
     func withLock<R, E: Error>(_ body: (inout Transaction) throws(E) -> R) throws(E) -> R {
-        switch mutex.lock() {
+        switch lock.lock(until: .distantFuture) {
         case .acquired, .ownerDied: break
         case let other: preconditionFailure("a process queue's lock failed: \(other)")
         }
-        defer { _ = mutex.unlock() }
+        defer { _ = lock.unlock() }
         var transaction = Transaction(segment: self)
         return try body(&transaction)
     }

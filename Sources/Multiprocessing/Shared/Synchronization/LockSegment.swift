@@ -1,27 +1,26 @@
 internal import MultiprocessingPlatform
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// The segment of a ``ProcessLock`` or ``ProcessRecursiveLock``: one robust,
-/// process-shared mutex, and the calls both types make on it.
+/// The segment of a ``ProcessLock`` or ``ProcessRecursiveLock``: one
+/// ``LockWord``, and the calls both types make on it.
 struct LockSegment: Sendable {
     let memory: SharedMemory
-    let mutex: RobustMutex
+    private let lockWord: LockWord
+    private let recursive: Bool
     /// The public type's name, for misuse messages.
     private let typeName: StaticString
 
-    private static func layout() -> (SegmentLayout, mutex: Int) {
+    private static func layout() -> (SegmentLayout, word: Int) {
         var layout = SegmentLayout()
-        let mutex = layout.reserveMutex()
-        return (layout, mutex)
+        let word = layout.reserve(LockWord.size, alignment: 64)
+        return (layout, word)
     }
 
     /// A new lock segment.
     init(recursive: Bool, typeName: StaticString) throws(SharedMemoryError) {
         let (layout, offset) = Self.layout()
         memory = try .forObject(SegmentHeader(kind: recursive ? .recursiveLock : .lock), layout: layout)
-        mutex = RobustMutex.initialize(at: memory.baseAddress + offset, recursive: recursive)
+        lockWord = LockWord(memory.baseAddress + offset)
+        self.recursive = recursive
         self.typeName = typeName
     }
 
@@ -31,26 +30,40 @@ struct LockSegment: Sendable {
         let (layout, offset) = Self.layout()
         guard memory.size >= layout.size else { throw .mismatchedSegment("too small for a lock") }
         self.memory = memory
-        self.mutex = RobustMutex(at: memory.baseAddress + offset)
+        lockWord = LockWord(memory.baseAddress + offset)
+        self.recursive = recursive
         self.typeName = typeName
     }
 
-    /// Takes the lock before `deadline`; `false` if it passed first.
-    /// Throws ``LockOwnerDied`` with the lock held.
+    /// Takes the lock before `deadline` (``noWait``: only if free now);
+    /// `false` if it passed first. Throws ``LockOwnerDied`` with the lock held.
     @inline(__always)
     func lock(until deadline: Deadline) throws(LockOwnerDied) -> Bool {
-        try outcome(mutex.lock(until: deadline), "lock()")
-    }
-
-    @inline(__always)
-    func tryLock() throws(LockOwnerDied) -> Bool {
-        try outcome(mutex.tryLock(), "tryLock()")
+        if recursive && lockWord.isOwnedByCurrentThread {
+            lockWord.depth.add(1)
+            return true
+        }
+        switch lockWord.lock(until: deadline) {
+        case .acquired:
+            if recursive { lockWord.depth.store(1) }
+            return true
+        case .ownerDied:
+            if recursive { lockWord.depth.store(1) }
+            throw LockOwnerDied()
+        case .unavailable:
+            return false
+        case .alreadyOwned:
+            preconditionFailure("\(typeName): the calling thread already holds this lock; use ProcessRecursiveLock to re-enter")
+        }
     }
 
     @inline(__always)
     func unlock() {
-        let rc = mutex.unlock()
-        if rc != 0 { misuse(rc, "unlock()") }
+        guard lockWord.isOwnedByCurrentThread else {
+            preconditionFailure("\(typeName).unlock(): the calling thread does not hold this lock")
+        }
+        if recursive && lockWord.depth.add(0 &- 1) > 1 { return }
+        _ = lockWord.unlock()
     }
 
     /// Runs `body` holding the lock; after a dead holder, runs nothing,
@@ -65,36 +78,5 @@ struct LockSegment: Sendable {
         }
         defer { unlock() }
         return try body()
-    }
-
-    /// Called at deinit: a lock some thread of this process still holds must
-    /// stay mapped, because glibc's list of that thread's robust mutexes
-    /// points into it (the kernel walks it when the thread exits). Its
-    /// mapping is then kept for the life of the process: a few KiB.
-    func keepMappedIfHeld() {
-        if mutex.isHeldInThisProcess { _ = Unmanaged.passRetained(memory) }
-    }
-
-    @inline(__always)
-    private func outcome(_ acquisition: RobustMutex.Acquisition, _ function: StaticString) throws(LockOwnerDied) -> Bool {
-        switch acquisition {
-        case .acquired: return true
-        case .unavailable: return false
-        case .ownerDied: throw LockOwnerDied()
-        case .failed(let rc): misuse(rc, function)
-        }
-    }
-
-    private func misuse(_ rc: Int32, _ function: StaticString) -> Never {
-        switch rc {
-        case EPERM:
-            preconditionFailure("\(typeName).\(function): the calling thread does not hold this lock")
-        case EDEADLK:
-            preconditionFailure("\(typeName).\(function): the calling thread already holds this lock; use ProcessRecursiveLock to re-enter")
-        case EAGAIN:
-            preconditionFailure("\(typeName).\(function): the lock was taken recursively too many times")
-        default:
-            preconditionFailure("\(typeName).\(function) failed with error \(rc)")
-        }
     }
 }

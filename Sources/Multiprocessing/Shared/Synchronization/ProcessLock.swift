@@ -30,9 +30,10 @@ internal import MultiprocessingPlatform
 /// The lock lives in a small anonymous ``SharedMemory`` segment: it reaches
 /// other processes by `fork` (capture it), or inside a `Job` or a message
 /// over a transport that carries descriptors (it is `Codable`). It is a
-/// robust, process-shared `pthread_mutex_t`: uncontended, a lock and an
-/// unlock cost one atomic operation each, plus glibc's bookkeeping of
-/// robust mutexes.
+/// priority-inheritance futex (see `LockWord.swift`): uncontended, a lock
+/// and an unlock cost one atomic compare-and-swap each, in user space; a
+/// contended one sleeps in the kernel, which knows the owner and hands the
+/// lock to a waiter the moment the owner dies.
 public final class ProcessLock: Sendable {
     let segment: LockSegment
 
@@ -41,8 +42,7 @@ public final class ProcessLock: Sendable {
     /// - Throws: ``SharedMemoryError`` if no segment can be made (too many
     ///   open descriptors).
     ///
-    /// The corresponding C function is `pthread_mutex_init` with
-    /// `PTHREAD_PROCESS_SHARED` and `PTHREAD_MUTEX_ROBUST`.
+    /// The corresponding C function is `memfd_create` (for its segment).
     public init() throws(SharedMemoryError) {
         segment = try LockSegment(recursive: false, typeName: "ProcessLock")
     }
@@ -51,14 +51,12 @@ public final class ProcessLock: Sendable {
         segment = try LockSegment(memory: memory, recursive: false, typeName: "ProcessLock")
     }
 
-    deinit { segment.keepMappedIfHeld() }
-
     /// Blocks until the calling thread holds the lock.
     ///
     /// - Throws: ``LockOwnerDied`` if the previous holder died holding it;
     ///   the calling thread holds the lock then.
     ///
-    /// The corresponding C function is `pthread_mutex_lock`.
+    /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` when the lock is taken.
     public func lock() throws(LockOwnerDied) {
         _ = try segment.lock(until: .distantFuture)
     }
@@ -68,7 +66,7 @@ public final class ProcessLock: Sendable {
     /// - Returns: `false` if the timeout passed first (not an error).
     /// - Throws: ``LockOwnerDied``, with the lock held.
     ///
-    /// The corresponding C function is `pthread_mutex_clocklock` on `CLOCK_MONOTONIC`.
+    /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` on `CLOCK_MONOTONIC`.
     public func lock(timeout: Duration) throws(LockOwnerDied) -> Bool {
         try segment.lock(until: .after(timeout))
     }
@@ -78,14 +76,14 @@ public final class ProcessLock: Sendable {
     /// - Returns: `false` if another thread holds it (not an error).
     /// - Throws: ``LockOwnerDied``, with the lock held.
     ///
-    /// The corresponding C function is `pthread_mutex_trylock`.
+    /// The corresponding C function is `futex(FUTEX_TRYLOCK_PI)` when the lock is taken.
     public func tryLock() throws(LockOwnerDied) -> Bool {
-        try segment.tryLock()
+        try segment.lock(until: noWait)
     }
 
     /// Releases the lock, which the calling thread must hold.
     ///
-    /// The corresponding C function is `pthread_mutex_unlock`.
+    /// The corresponding C function is `futex(FUTEX_UNLOCK_PI)` when someone waits.
     public func unlock() {
         segment.unlock()
     }

@@ -14,8 +14,7 @@ public final class ProcessRecursiveLock: Sendable {
 
     /// Creates an unlocked lock.
     ///
-    /// The corresponding C function is `pthread_mutex_init` with
-    /// `PTHREAD_MUTEX_RECURSIVE`, `PTHREAD_PROCESS_SHARED` and `PTHREAD_MUTEX_ROBUST`.
+    /// The corresponding C function is `memfd_create` (for its segment).
     public init() throws(SharedMemoryError) {
         segment = try LockSegment(recursive: true, typeName: "ProcessRecursiveLock")
     }
@@ -24,15 +23,13 @@ public final class ProcessRecursiveLock: Sendable {
         segment = try LockSegment(memory: memory, recursive: true, typeName: "ProcessRecursiveLock")
     }
 
-    deinit { segment.keepMappedIfHeld() }
-
     /// Blocks until the calling thread holds the lock; returns at once if it
     /// already does (one more level to unlock).
     ///
     /// - Throws: ``LockOwnerDied`` if the previous holder died holding it; the
     ///   calling thread holds one level then.
     ///
-    /// The corresponding C function is `pthread_mutex_lock`.
+    /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` when the lock is taken.
     public func lock() throws(LockOwnerDied) {
         _ = try segment.lock(until: .distantFuture)
     }
@@ -41,7 +38,7 @@ public final class ProcessRecursiveLock: Sendable {
     ///
     /// - Returns: `false` if the timeout passed first (not an error).
     ///
-    /// The corresponding C function is `pthread_mutex_clocklock` on `CLOCK_MONOTONIC`.
+    /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` on `CLOCK_MONOTONIC`.
     public func lock(timeout: Duration) throws(LockOwnerDied) -> Bool {
         try segment.lock(until: .after(timeout))
     }
@@ -50,14 +47,14 @@ public final class ProcessRecursiveLock: Sendable {
     ///
     /// - Returns: `false` if another thread holds it (not an error).
     ///
-    /// The corresponding C function is `pthread_mutex_trylock`.
+    /// The corresponding C function is `futex(FUTEX_TRYLOCK_PI)` when the lock is taken.
     public func tryLock() throws(LockOwnerDied) -> Bool {
-        try segment.tryLock()
+        try segment.lock(until: noWait)
     }
 
     /// Releases one level of the lock, which the calling thread must hold.
     ///
-    /// The corresponding C function is `pthread_mutex_unlock`.
+    /// The corresponding C function is `futex(FUTEX_UNLOCK_PI)` when someone waits.
     public func unlock() {
         segment.unlock()
     }
