@@ -1,8 +1,10 @@
 internal import MultiprocessingPlatform
 
 /// A first-in, first-out queue that many producer and consumer processes
-/// share, Python's `multiprocessing.Queue` and `SimpleQueue`, with the
-/// vocabulary of Threading's ``Queue`` (timeouts, try-calls, shutdown).
+/// share: ``ProcessQueue`` (Python's `multiprocessing.Queue` and
+/// `SimpleQueue`) and ``JoinableProcessQueue`` (Python's `JoinableQueue`) are
+/// this one type, with the vocabulary of Threading's ``Queue`` (timeouts,
+/// try-calls, shutdown).
 ///
 /// ```swift
 /// let jobs = try ProcessQueue<Int>(maxSize: 100)
@@ -21,7 +23,7 @@ internal import MultiprocessingPlatform
 /// background feeder thread**: a put is done when it returns, so a process
 /// may exit (or join its consumers) right after putting, with nothing
 /// stuck in a buffer (Python's `Queue.join_thread` deadlock cannot happen).
-/// Use ``JoinableProcessQueue`` for `taskDone()`/`join()`. Python's
+/// ``JoinableProcessQueue`` adds `taskDone()`/`join()`. Python's
 /// `SimpleQueue` (unbounded, no task tracking) is `ProcessQueue()`.
 ///
 /// ## Bounds
@@ -49,8 +51,10 @@ internal import MultiprocessingPlatform
 /// consumed and its `DecodingError` thrown by the get. The queue reaches
 /// other processes by `fork` or, being `Codable`, inside a `Job` or a
 /// message over a transport that carries descriptors.
-public final class ProcessQueue<Element: Codable & Sendable>: Sendable {
+public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: ProcessQueueTaskTracking>: Sendable {
     let segment: QueueSegment
+
+    private static var tracksTasks: Bool { Tracking.self == TrackedTasks.self }
 
     /// Creates an empty queue.
     ///
@@ -60,11 +64,12 @@ public final class ProcessQueue<Element: Codable & Sendable>: Sendable {
     ///     (1 MiB by default), each taking its encoded size plus 4.
     /// - Throws: ``SharedMemoryError`` if no segment can be made.
     public init(maxSize: Int = 0, capacityBytes: Int = 1 << 20) throws(SharedMemoryError) {
-        segment = try QueueSegment(capacity: capacityBytes, maxSize: maxSize, joinable: false, typeName: "ProcessQueue")
+        segment = try QueueSegment(capacity: capacityBytes, maxSize: maxSize, joinable: Self.tracksTasks,
+                                   typeName: Self.tracksTasks ? "JoinableProcessQueue" : "ProcessQueue")
     }
 
     init(memory: SharedMemory) throws(SharedMemoryError) {
-        segment = try QueueSegment(memory: memory, joinable: false)
+        segment = try QueueSegment(memory: memory, joinable: Self.tracksTasks)
     }
 
     /// The most elements the queue holds; 0 means unbounded.
@@ -143,7 +148,8 @@ public final class ProcessQueue<Element: Codable & Sendable>: Sendable {
     /// ``QueueError/shutDown`` and every blocked put and get wakes; gets go on
     /// returning queued elements and throw once the queue is empty.
     ///
-    /// - Parameter immediate: also drop every queued element, so gets throw at once.
+    /// - Parameter immediate: also drop every queued element, so gets throw
+    ///   at once (counting each as done, which releases `join()`).
     ///
     /// Shutting down twice is not an error.
     public func shutdown(immediate: Bool = false) {
@@ -151,7 +157,60 @@ public final class ProcessQueue<Element: Codable & Sendable>: Sendable {
     }
 }
 
-extension ProcessQueue: Codable {
+/// Marks whether a ``BlockingProcessQueue`` counts unfinished tasks:
+/// ``UntrackedTasks`` or ``TrackedTasks``.
+public protocol ProcessQueueTaskTracking: Sendable {}
+/// A queue without `taskDone()`/`join()`: ``ProcessQueue``.
+public enum UntrackedTasks: ProcessQueueTaskTracking {}
+/// A queue with `taskDone()`/`join()`: ``JoinableProcessQueue``.
+public enum TrackedTasks: ProcessQueueTaskTracking {}
+
+/// Python's `multiprocessing.Queue` (and `SimpleQueue`): see ``BlockingProcessQueue``.
+public typealias ProcessQueue<Element: Codable & Sendable> = BlockingProcessQueue<Element, UntrackedTasks>
+
+/// Python's `multiprocessing.JoinableQueue`: a ``BlockingProcessQueue`` that
+/// also counts unfinished tasks. Consumers mark each element they took with
+/// ``BlockingProcessQueue/taskDone()``, and ``BlockingProcessQueue/join()``
+/// waits, in any process, until every element put was marked.
+///
+/// ```swift
+/// let work = try JoinableProcessQueue<String>()
+/// // consumers, in other processes:
+/// while let path = try? work.get() { process(path); work.taskDone() }
+/// // the coordinator:
+/// for path in paths { try work.put(path) }
+/// work.join()          // every path processed
+/// work.shutdown()
+/// ```
+///
+/// A consumer killed between its get and its `taskDone()` leaves that task
+/// unfinished for good, so `join()` would wait forever: use
+/// `join(timeout:)` where consumers may die. Calling `taskDone()` more times
+/// than elements were put traps with a message, as with ``Queue``.
+public typealias JoinableProcessQueue<Element: Codable & Sendable> = BlockingProcessQueue<Element, TrackedTasks>
+
+extension BlockingProcessQueue where Tracking == TrackedTasks {
+    /// Marks one element taken with `get` as processed. When every element
+    /// ever put has been marked, ``join()`` returns in every process.
+    public func taskDone() {
+        segment.taskDone(typeName: "JoinableProcessQueue")
+    }
+
+    /// Blocks until every element put has been marked with ``taskDone()``
+    /// (or dropped by an immediate shutdown).
+    public func join() {
+        _ = segment.join(until: .distantFuture)
+    }
+
+    /// Like ``join()``, giving up after `timeout`.
+    ///
+    /// - Returns: `false` if tasks were still unfinished at the timeout (not an error).
+    public func join(timeout: Duration) -> Bool {
+        segment.join(until: .after(timeout))
+    }
+}
+
+extension BlockingProcessQueue: Codable {
     public func encode(to encoder: any Encoder) throws { try segment.memory.encode(to: encoder) }
     public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory(from: decoder)) }
 }
