@@ -4,8 +4,13 @@ import Glibc
 #endif
 
 /// A process-shared, robust `pthread_mutex_t` living in shared memory that
-/// someone else owns (a mapped segment): the package's one lock that several
-/// processes take, and that tells them when its holder died.
+/// someone else owns (a mapped segment).
+///
+/// The package's process-shared locks are priority-inheritance futex words
+/// (cheaper uncontended); a robust mutex is for where others must be *woken*
+/// by a holder's death while they sleep on something else: the kernel wakes
+/// a sleeper on a robust mutex whose holder died (`ProcessBarrier` watches
+/// the slots of its waiting parties that way, with `futex_waitv`).
 ///
 /// Robust means glibc registers every held mutex in the holding thread's
 /// robust list; when that thread dies (its whole process killed included),

@@ -14,8 +14,8 @@ internal import MultiprocessingPlatform
 /// before the flip leaves the current copy untouched: its half-written
 /// record is free space again, its half-read one is still queued. A process
 /// killed after the flip has finished its put or get. The next process to
-/// take the mutex gets `EOWNERDEAD` and simply goes on: there is nothing to
-/// repair. A consumer killed after its get took the element loses it, as
+/// take the lock learns that its holder died (see ``LockWord``) and simply
+/// goes on: there is nothing to repair. A consumer killed after its get took the element loses it, as
 /// any receiver that dies after receiving does.
 ///
 /// Nobody's waits are recorded in the segment (see ``ChangeSignal``), so a
@@ -54,10 +54,10 @@ struct QueueSegment: @unchecked Sendable {
 
     private struct Offsets {
         var layout = SegmentLayout()
-        let mutex, active, copies, put, taken, done, ring: Int
+        let lock, active, copies, put, taken, done, ring: Int
 
         init(capacity: Int) {
-            mutex = layout.reserve(LockWord.size, alignment: 64)
+            lock = layout.reserve(LockWord.size, alignment: 64)
             active = layout.reserveWord()
             copies = layout.reserve(Counters.self, count: 2)
             // Each signal on a cache line of its own: producers and consumers
@@ -103,7 +103,7 @@ struct QueueSegment: @unchecked Sendable {
         self.capacity = capacity
         self.maxSize = maxSize
         self.joinable = joinable
-        lock = LockWord(base + offsets.mutex)
+        lock = LockWord(base + offsets.lock)
         activeCopy = SharedWord(base + offsets.active)
         copies = base + offsets.copies
         ring = base + offsets.ring

@@ -1,28 +1,28 @@
 internal import MultiprocessingPlatform
 
 /// The segment of a ``SharedValue`` or ``SharedArray``: `count` plain values,
-/// and a robust mutex for compound updates.
+/// and a ``LockWord`` for compound updates.
 ///
 /// Values of 1, 2, 4 or 8 bytes are read and written lock-free (see
-/// ``AtomicBits``); other values go through the mutex. A dead holder found
+/// ``AtomicBits``); other values go through the lock. A dead holder found
 /// by a plain read or write (which cannot throw) is remembered in
 /// `ownerDiedPending`, so the next `withLock` still reports it.
 struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     let memory: SharedMemory
     let count: Int
-    private let mutex: RobustMutex
+    private let lock: LockWord
     private let ownerDiedPending: SharedWord
     private let elements: UnsafeMutableRawPointer
 
     private static var isLockFree: Bool { AtomicBits.isLockFree(Element.self) }
 
-    private static func layout(count: Int) -> (SegmentLayout, mutex: Int, pending: Int, elements: Int) {
+    private static func layout(count: Int) -> (SegmentLayout, lock: Int, pending: Int, elements: Int) {
         var layout = SegmentLayout()
-        let mutex = layout.reserveMutex()
+        let lock = layout.reserve(LockWord.size, alignment: 64)
         let pending = layout.reserveWord()
         let elements = layout.reserve(MemoryLayout<Element>.stride * count,
                                       alignment: max(8, MemoryLayout<Element>.alignment))
-        return (layout, mutex, pending, elements)
+        return (layout, lock, pending, elements)
     }
 
     private static func header(kind: SegmentHeader.Kind, count: Int) -> SegmentHeader {
@@ -33,10 +33,10 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     /// A new segment of `count` values, each set by `initialize`.
     init(kind: SegmentHeader.Kind, count: Int, initialize: (UnsafeMutableBufferPointer<Element>) -> Void) throws(SharedMemoryError) {
         precondition(count >= 0, "a shared array's count must not be negative, got \(count)")
-        let (layout, mutex, pending, elements) = Self.layout(count: count)
+        let (layout, lockOffset, pending, elements) = Self.layout(count: count)
         memory = try .forObject(Self.header(kind: kind, count: count), layout: layout)
         self.count = count
-        self.mutex = RobustMutex.initialize(at: memory.baseAddress + mutex, recursive: false)
+        self.lock = LockWord(memory.baseAddress + lockOffset)
         self.ownerDiedPending = SharedWord(memory.baseAddress + pending)
         self.elements = memory.baseAddress + elements
         initialize(UnsafeMutableBufferPointer(start: self.elements.bindMemory(to: Element.self, capacity: count), count: count))
@@ -49,11 +49,11 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
         guard header == Self.header(kind: kind, count: count) else {
             throw .mismatchedSegment("it holds values of another size or alignment than \(Element.self)")
         }
-        let (layout, mutex, pending, elements) = Self.layout(count: count)
+        let (layout, lockOffset, pending, elements) = Self.layout(count: count)
         guard memory.size >= layout.size else { throw .mismatchedSegment("too small for \(count) values") }
         self.memory = memory
         self.count = count
-        self.mutex = RobustMutex(at: memory.baseAddress + mutex)
+        self.lock = LockWord(memory.baseAddress + lockOffset)
         self.ownerDiedPending = SharedWord(memory.baseAddress + pending)
         self.elements = memory.baseAddress + elements
     }
@@ -93,7 +93,7 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     /// ``LockOwnerDied``, leaving the lock free.
     func withLock<R, E: Error>(_ body: (UnsafeMutableBufferPointer<Element>) throws(E) -> R) throws -> R {
         let died = lockReportingDeath()
-        defer { _ = mutex.unlock() }
+        defer { _ = lock.unlock() }
         if died || ownerDiedPending.exchange(0) != 0 { throw LockOwnerDied() }
         return try body(buffer)
     }
@@ -119,12 +119,12 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Runs `body` holding the lock, recording a dead holder for the next `withLock`.
     private func withQuietLock<R>(_ body: () -> R) -> R {
         if lockReportingDeath() { ownerDiedPending.store(1) }
-        defer { _ = mutex.unlock() }
+        defer { _ = lock.unlock() }
         return body()
     }
 
     private func lockReportingDeath() -> Bool {
-        switch mutex.lock() {
+        switch lock.lock(until: .distantFuture) {
         case .acquired: return false
         case .ownerDied: return true
         case let other: preconditionFailure("a shared value's lock failed: \(other) (withLock called inside withLock?)")
