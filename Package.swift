@@ -55,6 +55,7 @@ let package = Package(
                 "Threading",
                 "MultiprocessingPlatform",
                 "CMultiprocessing",
+                "CMultiprocessingPlatform",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 // UnsafeAtomic: atomics at addresses in shared memory (Shared/).

@@ -208,8 +208,15 @@ let connectionTrip = try median { try connectionRoundTrip(count: roundTrips) }
 let addRate = try median { try valueAddRate(adds: adds) }
 let processLock = try ProcessLock()
 let threadLock = Lock()
-let processLockNs = try median { try lockPairNanoseconds(pairs: lockPairs) { try processLock.lock(); processLock.unlock() } }
-let threadLockNs = median { lockPairNanoseconds(pairs: lockPairs) { threadLock.lock(); threadLock.unlock() } }
+// Alternated run by run, so that both see the same machine (frequency, load).
+var lockTimes: [(process: Double, thread: Double)] = []
+for _ in 0..<runs {
+    let process = try lockPairNanoseconds(pairs: lockPairs) { try processLock.lock(); processLock.unlock() }
+    let thread = lockPairNanoseconds(pairs: lockPairs) { threadLock.lock(); threadLock.unlock() }
+    lockTimes.append((process, thread))
+}
+let processLockNs = lockTimes.map(\.process).sorted()[runs / 2]
+let threadLockNs = lockTimes.map(\.thread).sorted()[runs / 2]
 
 var python: [String: Double] = [:]
 if !arguments.contains("--no-python") {

@@ -181,10 +181,3 @@ package enum Futex {
     }
 }
 
-/// Tells the processor the caller spins on a word another core will change
-/// (x86 `PAUSE`, ARM `YIELD`): cheaper for the sibling hyperthread and for
-/// the memory bus than a bare loop.
-@inline(__always)
-package func spinPause() {
-    cmpp_spin_pause()
-}

@@ -63,16 +63,6 @@ static inline int cmpp_thread_id(void) {
 int cmpp_futex_wait_any(uint32_t *const *words, const uint32_t *expected, int count,
                         const struct timespec *deadline);
 
-/// A hint to the processor that the caller is spinning on a word another
-/// core will change (x86 PAUSE, ARM YIELD).
-static inline void cmpp_spin_pause(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 // MARK: memory files
 
 /// memfd_create(2) with MFD_CLOEXEC | MFD_ALLOW_SEALING. Returns a descriptor or -1 with errno.

@@ -94,14 +94,11 @@ struct ChangeSignal: Sendable {
     /// Sleeps until a ``signal()`` after `observed` or `deadline`. May return
     /// early (re-check under the lock). Returns `false` once the deadline passed.
     ///
-    /// - Parameter spinning: how many times to look at the word before
-    ///   sleeping: a brief spin catches an event that is about to come
-    ///   without the cost of a sleep and a wake-up.
-    func wait(ifUnchangedSince observed: UInt32, until deadline: Deadline, spinning: Int = 0) -> Bool {
-        for _ in 0..<spinning {
-            if word.load() & ~Self.sleepersBit != observed { return true }
-            spinPause()
-        }
+    /// It does not spin first: measured here, spinning before the sleep
+    /// gained a stream nothing beyond noise and made a round trip between
+    /// two processes several times slower on a busy machine (the spinners
+    /// take the CPU their peers need).
+    func wait(ifUnchangedSince observed: UInt32, until deadline: Deadline) -> Bool {
         let sleeping = observed | Self.sleepersBit
         let (exchanged, current) = word.compareExchange(expected: observed, desired: sleeping)
         guard exchanged || current == sleeping else { return true } // it changed

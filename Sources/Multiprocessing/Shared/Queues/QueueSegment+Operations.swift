@@ -1,10 +1,5 @@
 internal import MultiprocessingPlatform
 
-/// Before a get sleeps on an empty queue, how many times it looks for an
-/// element first: in a steady stream the next one is usually less than a
-/// wake-up away.
-private let getSpinCount = 200
-
 #if DEBUG
 /// Test-only hooks that let a test kill a process at an exact point of a put
 /// or a get (the process is forked and single-threaded; the hook tells the
@@ -167,7 +162,7 @@ extension QueueSegment {
                 throw QueueError.shutDown
             case .empty(let observed):
                 if lastLook || deadline == noWait { throw QueueError.empty }
-                if !elementPut.wait(ifUnchangedSince: observed, until: deadline, spinning: getSpinCount) {
+                if !elementPut.wait(ifUnchangedSince: observed, until: deadline) {
                     lastLook = true
                 }
             }

@@ -35,10 +35,11 @@ struct LockSegment: Sendable {
         self.typeName = typeName
     }
 
-    /// Takes the lock before `deadline` (``noWait``: only if free now);
-    /// `false` if it passed first. Throws ``LockOwnerDied`` with the lock held.
+    /// Takes the lock before `deadline` (``noWait``: only if free now; `nil`:
+    /// no deadline); `false` if it passed first. Throws ``LockOwnerDied``
+    /// with the lock held.
     @inline(__always)
-    func lock(until deadline: Deadline) throws(LockOwnerDied) -> Bool {
+    func lock(until deadline: Deadline?) throws(LockOwnerDied) -> Bool {
         if recursive && lockWord.isOwnedByCurrentThread {
             lockWord.depth.add(1)
             return true
@@ -59,11 +60,15 @@ struct LockSegment: Sendable {
 
     @inline(__always)
     func unlock() {
-        guard lockWord.isOwnedByCurrentThread else {
-            preconditionFailure("\(typeName).unlock(): the calling thread does not hold this lock")
+        if recursive {
+            guard lockWord.isOwnedByCurrentThread else { notHeld() }
+            if lockWord.depth.add(0 &- 1) > 1 { return }
         }
-        if recursive && lockWord.depth.add(0 &- 1) > 1 { return }
-        _ = lockWord.unlock()
+        guard lockWord.unlock() else { notHeld() }
+    }
+
+    private func notHeld() -> Never {
+        preconditionFailure("\(typeName).unlock(): the calling thread does not hold this lock")
     }
 
     /// Runs `body` holding the lock; after a dead holder, runs nothing,
@@ -71,7 +76,7 @@ struct LockSegment: Sendable {
     @inline(__always)
     func withLock<R, E: Error>(_ body: () throws(E) -> R) throws -> R {
         do {
-            _ = try lock(until: .distantFuture)
+            _ = try lock(until: nil)
         } catch {
             unlock()
             throw error

@@ -1,7 +1,11 @@
 internal import MultiprocessingPlatform
+// The thread id is read on every lock and unlock: call the inline C function
+// (a thread-local load) directly, not through a non-inlinable Platform getter.
+internal import CMultiprocessingPlatform
 
-/// The lock of ``ProcessLock`` and ``ProcessRecursiveLock``: a
-/// priority-inheritance futex word and three counters, 16 bytes of shared memory.
+/// The lock of ``ProcessLock`` and ``ProcessRecursiveLock`` (and of the
+/// other shared objects): a priority-inheritance futex word, a "busy" mark
+/// and a recursion depth, 16 bytes of shared memory.
 ///
 /// ## The protocol
 /// The word holds the owner's kernel thread id (0: free), as the kernel's
@@ -16,12 +20,12 @@ internal import MultiprocessingPlatform
 /// hands the lock to one of them at once; when nobody sleeps, the next taker
 /// gets `ESRCH` (the recorded owner does not exist) and takes the word over.
 /// Either way the new owner must learn that the previous one died, which
-/// the word cannot tell: the counters do. Every owner adds 1 to
-/// `acquisitions` once it holds the word, and sets `releases` to match just
-/// before it lets go; a new owner that finds them unequal knows its
-/// predecessor never finished, reports it, and evens them. (An owner killed
-/// in the instant between taking the word and counting had done nothing yet;
-/// one killed after evening the counts had finished: neither is reported.)
+/// the word cannot tell: the busy mark does. Every owner sets it once it
+/// holds the word and clears it just before it lets go; a new owner that
+/// finds it set knows its predecessor never finished, and reports it. (An
+/// owner killed in the instant between taking the word and setting the mark
+/// had done nothing yet; one killed after clearing it had finished: neither
+/// is reported.)
 ///
 /// Unlike a robust `pthread_mutex_t`, nothing is registered with glibc per
 /// acquisition, which is what makes the uncontended path cheap, and nothing
@@ -46,23 +50,23 @@ struct LockWord: @unchecked Sendable {
     }
 
     private var word: SharedWord { SharedWord(base) }
-    private var acquisitions: SharedWord { SharedWord(base + 4) }
-    private var releases: SharedWord { SharedWord(base + 8) }
+    /// 1 from the moment an owner holds the word until it releases it.
+    private var busy: SharedWord { SharedWord(base + 4) }
     /// Levels a recursive owner holds (read and written by the owner only).
     var depth: SharedWord { SharedWord(base + 12) }
 
     /// Whether the calling thread owns the lock.
     @inline(__always)
     var isOwnedByCurrentThread: Bool {
-        word.load() & Self.ownerMask == Futex.currentThreadID
+        word.load() & Self.ownerMask == UInt32(bitPattern: cmpp_thread_id())
     }
 
-    /// Takes the lock before `deadline` (``noWait``: only if free now).
+    /// Takes the lock before `deadline` (``noWait``: only if free now; `nil`: no deadline).
     @inline(__always)
-    func lock(until deadline: Deadline) -> Acquisition {
-        let me = Futex.currentThreadID
-        if word.compareExchange(expected: 0, desired: me).exchanged { return counted() }
-        return lockContended(me, until: deadline)
+    func lock(until deadline: Deadline?) -> Acquisition {
+        let me = UInt32(bitPattern: cmpp_thread_id())
+        if word.compareExchange(expected: 0, desired: me).exchanged { return markedBusy() }
+        return lockContended(me, until: deadline ?? .distantFuture)
     }
 
     private func lockContended(_ me: UInt32, until deadline: Deadline) -> Acquisition {
@@ -70,7 +74,7 @@ struct LockWord: @unchecked Sendable {
             let current = word.load()
             if current & Self.ownerMask == me { return .alreadyOwned }
             if current == 0 {
-                if word.compareExchange(expected: 0, desired: me).exchanged { return counted() }
+                if word.compareExchange(expected: 0, desired: me).exchanged { return markedBusy() }
                 continue
             }
             let outcome = deadline == noWait
@@ -78,11 +82,11 @@ struct LockWord: @unchecked Sendable {
                 : Futex.lockPriorityInheriting(word.address, until: deadline)
             switch outcome {
             case .acquired:
-                return counted()
+                return markedBusy()
             case .ownerGone:
                 // The recorded owner is gone and nobody was handed the lock:
                 // take the word over from it.
-                if word.compareExchange(expected: current, desired: me).exchanged { return counted() }
+                if word.compareExchange(expected: current, desired: me).exchanged { return markedBusy() }
             case .unavailable:
                 return .unavailable
             case .alreadyOwned:
@@ -91,25 +95,22 @@ struct LockWord: @unchecked Sendable {
         }
     }
 
-    /// Counts the new ownership; reports a predecessor that never released.
+    /// Marks the lock busy; reports a predecessor that left it busy.
     @inline(__always)
-    private func counted() -> Acquisition {
-        let taken = acquisitions.load()
-        let released = releases.load()
-        acquisitions.store(taken &+ 1)
-        guard taken == released else {
-            releases.store(taken)
-            return .ownerDied
-        }
-        return .acquired
+    private func markedBusy() -> Acquisition {
+        // Only the owner touches the mark: a load and a store, no atomic
+        // read-modify-write.
+        let leftBusy = busy.load() != 0
+        busy.store(1)
+        return leftBusy ? .ownerDied : .acquired
     }
 
     /// Releases the lock; `false` (changing nothing) if the calling thread does not own it.
     @inline(__always)
     func unlock() -> Bool {
-        let me = Futex.currentThreadID
+        let me = UInt32(bitPattern: cmpp_thread_id())
         guard word.load() & Self.ownerMask == me else { return false }
-        releases.store(acquisitions.load())
+        busy.store(0)
         if !word.compareExchange(expected: me, desired: 0).exchanged {
             Futex.unlockPriorityInheriting(word.address) // someone sleeps on it
         }

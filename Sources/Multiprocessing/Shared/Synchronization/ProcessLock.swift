@@ -58,7 +58,7 @@ public final class ProcessLock: Sendable {
     ///
     /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` when the lock is taken.
     public func lock() throws(LockOwnerDied) {
-        _ = try segment.lock(until: .distantFuture)
+        _ = try segment.lock(until: nil)
     }
 
     /// Blocks until the calling thread holds the lock or `timeout` passes.

@@ -31,7 +31,7 @@ public final class ProcessRecursiveLock: Sendable {
     ///
     /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` when the lock is taken.
     public func lock() throws(LockOwnerDied) {
-        _ = try segment.lock(until: .distantFuture)
+        _ = try segment.lock(until: nil)
     }
 
     /// Like ``lock()``, giving up after `timeout` on the monotonic clock.
