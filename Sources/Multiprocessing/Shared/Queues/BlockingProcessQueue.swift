@@ -106,7 +106,7 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     ///   ``put(_:timeout:)`` with `.zero` to learn which.
     @discardableResult
     public func tryPut(_ element: Element) -> Bool {
-        (try? segment.put(element, until: noWait)) != nil
+        (try? segment.put(element, until: .immediately)) != nil
     }
 
     /// Removes and returns the next element, blocking while the queue is empty.
@@ -129,7 +129,7 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     /// - Returns: `nil` if the queue is empty (shut down or not), or the
     ///   element failed to decode (it is consumed; ``get(timeout:)`` throws the error).
     public func tryGet() -> Element? {
-        try? segment.get(Element.self, until: noWait)
+        try? segment.get(Element.self, until: .immediately)
     }
 
     /// Removes up to `count` elements at once, in order, waiting for the first.

@@ -12,9 +12,6 @@ enum ProcessQueueTestHooks {
 }
 #endif
 
-/// The deadline of the "try" calls: do not wait at all.
-let noWait = Deadline(nanoseconds: 0)
-
 extension QueueSegment {
     private enum PutOutcome {
         case put, shutDown
@@ -66,7 +63,7 @@ extension QueueSegment {
             case .shutDown:
                 throw QueueError.shutDown
             case .full(let observed):
-                if lastLook || deadline == noWait { throw QueueError.full }
+                if lastLook || deadline == .immediately { throw QueueError.full }
                 if !elementTaken.wait(ifUnchangedSince: observed, until: deadline) { lastLook = true }
             }
         }
@@ -161,7 +158,7 @@ extension QueueSegment {
             case .shutDown:
                 throw QueueError.shutDown
             case .empty(let observed):
-                if lastLook || deadline == noWait { throw QueueError.empty }
+                if lastLook || deadline == .immediately { throw QueueError.empty }
                 if !elementPut.wait(ifUnchangedSince: observed, until: deadline) {
                     lastLook = true
                 }

@@ -35,7 +35,7 @@ struct LockSegment: Sendable {
         self.typeName = typeName
     }
 
-    /// Takes the lock before `deadline` (``noWait``: only if free now; `nil`:
+    /// Takes the lock before `deadline` (``Deadline/immediately``: only if free now; `nil`:
     /// no deadline); `false` if it passed first. Throws ``LockOwnerDied``
     /// with the lock held.
     @inline(__always)

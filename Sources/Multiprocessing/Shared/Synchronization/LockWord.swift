@@ -61,7 +61,7 @@ struct LockWord: @unchecked Sendable {
         word.load() & Self.ownerMask == UInt32(bitPattern: cmpp_thread_id())
     }
 
-    /// Takes the lock before `deadline` (``noWait``: only if free now; `nil`: no deadline).
+    /// Takes the lock before `deadline` (``Deadline/immediately``: only if free now; `nil`: no deadline).
     @inline(__always)
     func lock(until deadline: Deadline?) -> Acquisition {
         let me = UInt32(bitPattern: cmpp_thread_id())
@@ -77,7 +77,7 @@ struct LockWord: @unchecked Sendable {
                 if word.compareExchange(expected: 0, desired: me).exchanged { return markedBusy() }
                 continue
             }
-            let outcome = deadline == noWait
+            let outcome = deadline == .immediately
                 ? Futex.tryLockPriorityInheriting(word.address)
                 : Futex.lockPriorityInheriting(word.address, until: deadline)
             switch outcome {

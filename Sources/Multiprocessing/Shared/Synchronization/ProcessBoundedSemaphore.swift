@@ -42,7 +42,7 @@ public final class ProcessBoundedSemaphore: Sendable {
 
     /// Takes a permit if one is available now; `false` if none is (not an error).
     public func tryAcquire() -> Bool {
-        segment.acquire(until: Deadline(nanoseconds: 0))
+        segment.acquire(until: .immediately)
     }
 
     /// Gives back `count` permits (at least 1), waking waiting processes.

@@ -78,7 +78,7 @@ public final class ProcessLock: Sendable {
     ///
     /// The corresponding C function is `futex(FUTEX_TRYLOCK_PI)` when the lock is taken.
     public func tryLock() throws(LockOwnerDied) -> Bool {
-        try segment.lock(until: noWait)
+        try segment.lock(until: .immediately)
     }
 
     /// Releases the lock, which the calling thread must hold.

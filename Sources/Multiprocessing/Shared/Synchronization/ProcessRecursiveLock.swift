@@ -49,7 +49,7 @@ public final class ProcessRecursiveLock: Sendable {
     ///
     /// The corresponding C function is `futex(FUTEX_TRYLOCK_PI)` when the lock is taken.
     public func tryLock() throws(LockOwnerDied) -> Bool {
-        try segment.lock(until: noWait)
+        try segment.lock(until: .immediately)
     }
 
     /// Releases one level of the lock, which the calling thread must hold.

@@ -60,7 +60,7 @@ public final class ProcessSemaphore: Sendable {
     ///
     /// - Returns: `false` if none is (not an error).
     public func tryAcquire() -> Bool {
-        segment.acquire(until: Deadline(nanoseconds: 0))
+        segment.acquire(until: .immediately)
     }
 
     /// Gives back `count` permits (at least 1), waking waiting processes.
