@@ -45,8 +45,9 @@ func median(_ body: () throws -> Double) rethrows -> Double {
 
 // MARK: Swift workloads
 
-/// One forked producer puts `items` ints; this process gets them one by one.
-func streamRate(items: Int) throws -> Double {
+/// One forked producer puts `items` ints; this process gets them one by one
+/// (or, `batched`, up to 256 at a time).
+func streamRate(items: Int, batched: Bool = false) throws -> Double {
     let queue = try ProcessQueue<Int>()
     let start = try ProcessEvent()
     let producer = try ChildProcess.fork {
@@ -57,7 +58,16 @@ func streamRate(items: Int) throws -> Double {
     let began = clock.now
     start.set()
     var sum = 0
-    for _ in 0..<items { sum &+= try queue.get() }
+    if batched {
+        var received = 0
+        while received < items {
+            let batch = try queue.get(upTo: 256, timeout: nil)
+            received += batch.count
+            sum = batch.reduce(sum, &+)
+        }
+    } else {
+        for _ in 0..<items { sum &+= try queue.get() }
+    }
     let elapsed = clock.now - began
     let status = try producer.join()
     precondition(status == .exited(0) && sum == items * (items - 1) / 2)
@@ -203,12 +213,20 @@ if arguments.contains("--local-queue") {
 
 print("shared-benchmark: \(runs) runs per figure, medians\n")
 let stream = try median { try streamRate(items: streamItems) }
+let batchedStream = try median { try streamRate(items: streamItems, batched: true) }
 let queueTrip = try median { try queueRoundTrip(count: roundTrips) }
 let connectionTrip = try median { try connectionRoundTrip(count: roundTrips) }
 let addRate = try median { try valueAddRate(adds: adds) }
 let processLock = try ProcessLock()
 let threadLock = Lock()
-// Alternated run by run, so that both see the same machine (frequency, load).
+// Measured with a second thread alive: glibc takes a non-atomic shortcut for
+// a private mutex while a process has one thread (`SINGLE_THREAD_P`), which
+// would time Threading.Lock in a situation where no lock is needed; a
+// process-shared lock can never take it. Alternated run by run, so that
+// both see the same machine (frequency, load).
+let idle = Event()
+let idleThread = PosixThread(name: "idle") { idle.wait() }
+try idleThread.start()
 var lockTimes: [(process: Double, thread: Double)] = []
 for _ in 0..<runs {
     let process = try lockPairNanoseconds(pairs: lockPairs) { try processLock.lock(); processLock.unlock() }
@@ -217,6 +235,8 @@ for _ in 0..<runs {
 }
 let processLockNs = lockTimes.map(\.process).sorted()[runs / 2]
 let threadLockNs = lockTimes.map(\.thread).sorted()[runs / 2]
+idle.set()
+idleThread.join()
 
 var python: [String: Double] = [:]
 if !arguments.contains("--no-python") {
@@ -244,6 +264,8 @@ row("ProcessQueue stream, small ints (vs mp.Queue)", stream, python["queue_strea
     unit: "items/s", higherIsBetter: true, target: ">= 20x", peer: "Python multiprocessing.Queue")
 row("ProcessQueue stream, small ints (vs faster-fifo)", stream, python["faster_fifo_stream_items_per_s"],
     unit: "items/s", higherIsBetter: true, target: ">= 1x", peer: "Python faster_fifo.Queue")
+row("ProcessQueue stream, get(upTo: 256) (vs get_many)", batchedStream, python["faster_fifo_batched_items_per_s"],
+    unit: "items/s", higherIsBetter: true, target: "(info)", peer: "Python faster_fifo.Queue.get_many")
 row("ProcessQueue put+get round trip (vs mp.Queue)", queueTrip, python["queue_round_trip_us"],
     unit: "µs", higherIsBetter: false, target: ">= 2x", peer: "Python multiprocessing.Queue")
 row("ProcessQueue round trip (vs Connection round trip)", queueTrip, connectionTrip,
