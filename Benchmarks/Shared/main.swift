@@ -4,6 +4,7 @@
 // side in one run.
 //
 //     swift run -c release shared-benchmark [--runs 5] [--quick] [--no-python]
+//     swift run -c release shared-benchmark --local-queue   # per-element cost in one thread
 //
 // Swift is measured first (its children are forked while the process is
 // still single-threaded), then Benchmarks/Python/shared_peer.py runs as a

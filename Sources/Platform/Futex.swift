@@ -181,3 +181,4 @@ package enum Futex {
     }
 }
 
+

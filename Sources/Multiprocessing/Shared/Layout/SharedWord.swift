@@ -69,13 +69,19 @@ struct SharedWord: @unchecked Sendable { // every access is atomic
 }
 
 /// A word that changes every time something happens ("an element was put",
-/// "a task was done"), which others sleep on until it does.
+/// "a task was done"), which others sleep on until it does. Every change is
+/// made holding the lock of the state it is about, so plain atomic loads
+/// and stores do (no read-modify-write instruction).
 ///
-/// Bit 0 says someone may be sleeping; the rest counts events. ``signal()``
-/// makes a wake-up system call only when that bit is set, and clears it;
-/// a sleeper sets it again if it must go on waiting. Nothing records who
-/// sleeps, so a sleeper killed in its sleep leaves nothing behind: at worst
-/// the next ``signal()`` makes one wake-up call for nobody.
+/// Bit 0 says someone sleeps or is about to; the rest counts events. A
+/// sleeper sets the bit holding the lock (``prepareToWait()``), releases the
+/// lock, then sleeps while the word holds that value. A signaller holding
+/// the lock advances the count and clears the bit only when the bit is set
+/// (``signal()``), and then, after releasing the lock, makes one wake-up
+/// system call (``wakeSleepers()``): in a steady stream nobody sleeps and a
+/// signal is one load. Nothing records who sleeps, so a sleeper killed in its
+/// sleep leaves only the bit behind: the next signal makes one wake-up call
+/// for nobody and clears it.
 struct ChangeSignal: Sendable {
     private let word: SharedWord
 
@@ -85,39 +91,39 @@ struct ChangeSignal: Sendable {
 
     private static let sleepersBit: UInt32 = 1
 
-    /// The count to pass to ``wait(ifUnchangedSince:until:spinning:)``; read
-    /// it while holding the lock under which the caller found nothing to do,
-    /// so an event after that check cannot be missed.
-    @inline(__always)
-    func snapshot() -> UInt32 { word.load() & ~Self.sleepersBit }
+    /// Holding the lock: announces a sleeper; returns the value to pass to
+    /// ``wait(whileUnchanged:until:)`` after releasing the lock.
+    func prepareToWait() -> UInt32 {
+        let sleeping = word.load() | Self.sleepersBit
+        word.store(sleeping)
+        return sleeping
+    }
 
-    /// Sleeps until a ``signal()`` after `observed` or `deadline`. May return
-    /// early (re-check under the lock). Returns `false` once the deadline passed.
+    /// Without the lock: sleeps while the word holds `expected` (no signal
+    /// since ``prepareToWait()``), until `deadline`. May return early
+    /// (re-check under the lock). Returns `false` once the deadline passed.
     ///
-    /// It does not spin first: measured here, spinning before the sleep
-    /// gained a stream nothing beyond noise and made a round trip between
-    /// two processes several times slower on a busy machine (the spinners
-    /// take the CPU their peers need).
-    func wait(ifUnchangedSince observed: UInt32, until deadline: Deadline) -> Bool {
-        let sleeping = observed | Self.sleepersBit
-        let (exchanged, current) = word.compareExchange(expected: observed, desired: sleeping)
-        guard exchanged || current == sleeping else { return true } // it changed
-        return word.wait(whileEqualTo: sleeping, until: deadline) != .timedOut
+    /// It does not spin before sleeping: measured here (A/B in one run,
+    /// 0/16/64/256 looks), no spin and 16 looks were alike, and longer spins
+    /// made round trips between two processes several times slower on a busy
+    /// machine (the spinners take the CPU their peers need).
+    func wait(whileUnchanged expected: UInt32, until deadline: Deadline) -> Bool {
+        word.wait(whileEqualTo: expected, until: deadline) != .timedOut
     }
 
-    /// Records an event and wakes every sleeper, if there is any.
+    /// Holding the lock: records an event if someone sleeps; returns whether
+    /// ``wakeSleepers()`` must be called once the lock is released.
     @inline(__always)
-    func signal() {
-        if word.add(2) & Self.sleepersBit != 0 {
-            word.clearBits(Self.sleepersBit)
-            word.wake()
-        }
+    func signal() -> Bool {
+        let current = word.load()
+        guard current & Self.sleepersBit != 0 else { return false }
+        word.store((current &+ 2) & ~Self.sleepersBit)
+        return true
     }
 
-    /// Records an event and wakes every sleeper (for rare events, such as a shutdown).
-    func signalAll() {
-        word.add(2)
-        word.clearBits(Self.sleepersBit)
+    /// Without the lock, after a ``signal()`` that returned `true`: wakes
+    /// every sleeper, in every process.
+    func wakeSleepers() {
         word.wake()
     }
 }

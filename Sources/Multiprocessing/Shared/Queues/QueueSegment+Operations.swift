@@ -14,13 +14,19 @@ enum ProcessQueueTestHooks {
 
 extension QueueSegment {
     private enum PutOutcome {
-        case put, shutDown
-        case full(observed: UInt32)
+        /// Put; wake the consumers if they sleep.
+        case put(wakeConsumers: Bool)
+        case shutDown
+        /// Full: sleep while the "taken" signal holds this value.
+        case full(expected: UInt32)
     }
 
     private enum TakeOutcome {
-        case took, shutDown
-        case empty(observed: UInt32)
+        /// Taken; wake the producers if they sleep.
+        case took(wakeProducers: Bool)
+        case shutDown
+        /// Empty: sleep while the "put" signal holds this value.
+        case empty(expected: UInt32)
     }
 
     /// A record in the ring, seen holding the lock.
@@ -56,25 +62,28 @@ extension QueueSegment {
         }
         var lastLook = false
         while true {
-            switch withLock({ transaction in tryPut(payload, &transaction) }) {
-            case .put:
-                elementPut.signal()
+            switch try withLock({ (transaction) throws(QueueError) in try tryPut(payload, &transaction, until: deadline) }) {
+            case .put(let wakeConsumers):
+                if wakeConsumers { elementPut.wakeSleepers() }
                 return
             case .shutDown:
                 throw QueueError.shutDown
-            case .full(let observed):
-                if lastLook || deadline == .immediately { throw QueueError.full }
-                if !elementTaken.wait(ifUnchangedSince: observed, until: deadline) { lastLook = true }
+            case .full(let expected):
+                if lastLook { throw QueueError.full }
+                if !elementTaken.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
             }
         }
     }
 
-    private func tryPut(_ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction) -> PutOutcome {
+    private func tryPut(
+        _ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction, until deadline: Deadline
+    ) throws(QueueError) -> PutOutcome {
         var counters = transaction.counters
         let recordSize = Self.recordHeaderSize + payload.count
         guard counters.isShutDown == 0 else { return .shutDown }
         guard transaction.hasRoomForAnElement, transaction.freeBytes >= recordSize else {
-            return .full(observed: elementTaken.snapshot())
+            if deadline == .immediately { throw .full }
+            return .full(expected: elementTaken.prepareToWait())
         }
         var length = UInt32(payload.count).littleEndian
         withUnsafeBytes(of: &length) { transaction.write($0, at: counters.writePosition) }
@@ -90,7 +99,7 @@ extension QueueSegment {
         counters.count += 1
         counters.unfinished += 1
         transaction.commit(counters)
-        return .put
+        return .put(wakeConsumers: elementPut.signal())
     }
 
     // MARK: Get
@@ -148,30 +157,31 @@ extension QueueSegment {
     ) throws {
         var lastLook = false
         while true {
-            let outcome = try withLock { (transaction) throws(ProcessQueueError) in
-                try tryTake(upTo: maximum, &transaction, consume)
+            let outcome = try withLock { (transaction) throws(any Error) in
+                try tryTake(upTo: maximum, &transaction, until: deadline, consume)
             }
             switch outcome {
-            case .took:
-                elementTaken.signal()
+            case .took(let wakeProducers):
+                if wakeProducers { elementTaken.wakeSleepers() }
                 return
             case .shutDown:
                 throw QueueError.shutDown
-            case .empty(let observed):
-                if lastLook || deadline == .immediately { throw QueueError.empty }
-                if !elementPut.wait(ifUnchangedSince: observed, until: deadline) {
-                    lastLook = true
-                }
+            case .empty(let expected):
+                if lastLook { throw QueueError.empty }
+                if !elementPut.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
             }
         }
     }
 
     private func tryTake(
-        upTo maximum: Int, _ transaction: inout Transaction, _ consume: (Record) throws(ProcessQueueError) -> Void
-    ) throws(ProcessQueueError) -> TakeOutcome {
+        upTo maximum: Int, _ transaction: inout Transaction, until deadline: Deadline,
+        _ consume: (Record) throws(ProcessQueueError) -> Void
+    ) throws -> TakeOutcome {
         var counters = transaction.counters
         guard counters.count > 0 else {
-            return counters.isShutDown != 0 ? .shutDown : .empty(observed: elementPut.snapshot())
+            if counters.isShutDown != 0 { return .shutDown }
+            if deadline == .immediately { throw QueueError.empty }
+            return .empty(expected: elementPut.prepareToWait())
         }
         var taken = 0
         while taken < maximum && counters.count > 0 {
@@ -186,7 +196,7 @@ extension QueueSegment {
         ProcessQueueTestHooks.midGet?()
         #endif
         transaction.commit(counters)
-        return .took
+        return .took(wakeProducers: elementTaken.signal())
     }
 
     // MARK: State
@@ -212,32 +222,34 @@ extension QueueSegment {
                 counters.count = 0
             }
             transaction.commit(counters)
+            _ = (elementPut.signal(), elementTaken.signal(), tasksDone.signal())
         }
-        elementPut.signalAll()
-        elementTaken.signalAll()
-        tasksDone.signalAll()
+        // Wake unconditionally: cheap for a rare call, and sure.
+        elementPut.wakeSleepers()
+        elementTaken.wakeSleepers()
+        tasksDone.wakeSleepers()
     }
 
     // MARK: Tasks
 
     /// Marks one element taken as processed; traps if none is unfinished.
     func taskDone(typeName: StaticString) {
-        let allDone = withLock { transaction in
+        let wakeJoiners = withLock { transaction in
             var counters = transaction.counters
             precondition(counters.unfinished > 0, "\(typeName).taskDone() called more times than elements were put")
             counters.unfinished -= 1
             transaction.commit(counters)
-            return counters.unfinished == 0
+            return counters.unfinished == 0 && tasksDone.signal()
         }
-        if allDone { tasksDone.signal() }
+        if wakeJoiners { tasksDone.wakeSleepers() }
     }
 
     /// Waits until every element put was marked done; `false` if `deadline` passed first.
     func join(until deadline: Deadline) -> Bool {
         while true {
-            let (done, observed) = withLock { ($0.counters.unfinished == 0, tasksDone.snapshot()) }
-            if done { return true }
-            if !tasksDone.wait(ifUnchangedSince: observed, until: deadline) {
+            let expected: UInt32? = withLock { $0.counters.unfinished == 0 ? nil : tasksDone.prepareToWait() }
+            guard let expected else { return true }
+            if !tasksDone.wait(whileUnchanged: expected, until: deadline) {
                 return withLock { $0.counters.unfinished == 0 }
             }
         }

@@ -6,14 +6,12 @@
 /// else — user structs included — goes through `Codable`, so a hand-written
 /// `init(from:)` always runs.
 enum RawElements {
-    private static let types: [any Any.Type] = [
-        Int.self, UInt.self, Int8.self, UInt8.self, Int16.self, UInt16.self,
-        Int32.self, UInt32.self, Int64.self, UInt64.self, Float.self, Double.self, Bool.self,
-    ]
-
     /// Whether `T` travels as its bytes.
     @inline(__always)
     static func contains<T>(_ type: T.Type) -> Bool {
-        types.contains { $0 == type }
+        type == Int.self || type == Double.self || type == UInt.self || type == Int64.self
+            || type == UInt64.self || type == Int32.self || type == UInt32.self || type == Float.self
+            || type == Int16.self || type == UInt16.self || type == Int8.self || type == UInt8.self
+            || type == Bool.self
     }
 }
