@@ -12,12 +12,21 @@ let package = Package(
     products: [
         .library(name: "Threading", targets: ["Threading"]),
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .library(name: "MultiprocessingPostgres", targets: ["MultiprocessingPostgres"]),
         .executable(name: "process-vs-thread", targets: ["process-vs-thread"]),
+    ],
+    traits: [
+        .trait(name: "Postgres", description: "Builds MultiprocessingPostgres on postgres-nio."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only for the Postgres trait's targets: without the trait, SwiftPM
+        // 6.2 and later neither fetch nor build these (6.1 fetches them).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         // MARK: Libraries
@@ -41,6 +50,25 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // Built for real with the Postgres trait (`swift build --traits Postgres`);
+        // without it, every file of these targets compiles to nothing.
+        .target(
+            name: "MultiprocessingPostgres",
+            dependencies: [
+                "Multiprocessing",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// A throwaway PostgreSQL server for the tests, the example and the benchmark.
+        .target(
+            name: "ThrowawayPostgres",
+            dependencies: ["Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
         ),
 
@@ -96,6 +124,25 @@ let package = Package(
         .testTarget(name: "ThreadingTests", dependencies: ["Threading"], swiftSettings: strictSettings),
         .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing"], swiftSettings: strictSettings),
         .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
+
+        // MARK: PostgreSQL tests (`swift test --traits Postgres`; without the trait they report themselves skipped)
+
+        .target(name: "PostgresTestJobs", dependencies: ["Multiprocessing"], path: "Tests/PostgresTestJobs", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "postgres-test-worker",
+            dependencies: [
+                "MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ],
+            path: "Tests/PostgresTestWorker",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MultiprocessingPostgresTests",
+            dependencies: ["MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres", "postgres-test-worker"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
