@@ -18,6 +18,11 @@ public struct Summary: Codable, Sendable, Equatable {
     public var count: Int
     public var mean: Double
     public var labels: [String: Int]
+    public init(count: Int, mean: Double, labels: [String: Int]) {
+        self.count = count
+        self.mean = mean
+        self.labels = labels
+    }
 }
 
 /// Summarizes numbers into a ``Summary``.
