@@ -104,6 +104,16 @@ let package = Package(
         .executableTarget(name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore", swiftSettings: strictSettings),
         .executableTarget(name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue", swiftSettings: strictSettings),
         .executableTarget(name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "distributed-map",
+            dependencies: [
+                "MultiprocessingPostgres", "ThrowawayPostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ],
+            path: "Examples/distributed-map",
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
@@ -118,6 +128,16 @@ let package = Package(
         ),
         .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
         .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "postgres-benchmark",
+            dependencies: [
+                "MultiprocessingPostgres", "ThrowawayPostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ],
+            path: "Benchmarks/Postgres",
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Tests
 

@@ -20,7 +20,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
     /// The folder that holds everything: `data/`, the socket, `server.log`.
     public let directory: String
     /// A URL for `PostgresJobQueue.Configuration(url:)`, `psql` and Python
-    /// clients: `postgres://postgres@localhost/postgres?host=<directory>&port=5432`.
+    /// clients: `postgres://postgres@/postgres?host=<directory>&port=5432`.
     public var url: String { url(database: "postgres") }
 
     private let binaries: String
@@ -123,7 +123,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
 
     /// A URL for `database` on this server.
     public func url(database: String) -> String {
-        "postgres://postgres@localhost/\(database)?host=\(directory)&port=5432"
+        "postgres://postgres@/\(database)?host=\(directory)&port=5432"
     }
 
     private func initialize(settings: [String: String]) throws {

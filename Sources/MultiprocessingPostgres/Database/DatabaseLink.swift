@@ -53,6 +53,23 @@ final class DatabaseLink: @unchecked Sendable {
         }
     }
 
+    /// Runs the statement `Text` with `bindings`, prepared once per connection,
+    /// and returns all its rows.
+    @discardableResult
+    func execute<Text: SQLText>(_ text: Text.Type, _ bindings: PostgresBindings = PostgresBindings())
+        async throws(PostgresJobQueueError) -> [PostgresRow] {
+        let connection = try await open()
+        do {
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.execute(Prepared<Text>(bindings: bindings), logger: logger) {
+                rows.append(row)
+            }
+            return rows
+        } catch {
+            throw classify(error, on: connection)
+        }
+    }
+
     /// Runs `body` with the connection; its errors are sorted as a query's.
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws(PostgresJobQueueError) -> T {
         let connection = try await open()
@@ -159,6 +176,17 @@ final class DatabaseLink: @unchecked Sendable {
         result.options.additionalStartupParameters = [("application_name", "\(configuration.applicationName) \(role)")]
         return result
     }
+}
+
+/// A statement of ``Statements``, prepared on first use on each connection.
+struct Prepared<Text: SQLText>: PostgresPreparedStatement {
+    static var sql: String { Text.sql }
+    /// Versioned: a statement prepared for one schema is never reused for another.
+    static var name: String { "multiprocessing_\(Text.self)_v\(Migrations.latestVersion)" }
+    var bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 }
 
 extension PostgresJobQueue.Configuration {

@@ -69,7 +69,7 @@ public final class PostgresJobQueue: JobExecutor, Sendable {
         logger = Logger(label: "swift-multiprocessing.postgres.queue")
         try await Self.prepareSchema(configuration, logger: logger)
         submitter = Submitter(configuration: configuration, logger: logger)
-        await submitter.start()
+        submitter.start()
     }
 
     /// Creates the queue's tables, or upgrades them to this library's
@@ -171,7 +171,7 @@ public final class PostgresJobQueue: JobExecutor, Sendable {
     public func statistics() async throws -> Statistics {
         var binds = PostgresBindings()
         binds.append(configuration.queueName)
-        let rows = try await oneQuery(PostgresQuery(unsafeSQL: Statements.statistics, binds: binds))
+        let rows = try await oneQuery(Statements.Statistics.self, binds)
         guard let row = rows.first else { throw PostgresJobQueueError(.serverError, "statistics returned nothing") }
         let (queued, running, succeeded, failed, retried) = try row.decode((Int, Int, Int, Int, Int).self)
         return Statistics(queued: queued, running: running, succeeded: succeeded, failed: failed, retried: retried)
@@ -186,7 +186,7 @@ public final class PostgresJobQueue: JobExecutor, Sendable {
         var binds = PostgresBindings()
         binds.append(configuration.queueName)
         binds.append(max(limit, 0))
-        return try await oneQuery(PostgresQuery(unsafeSQL: Statements.failedJobs, binds: binds)).map { row in
+        return try await oneQuery(Statements.FailedJobs.self, binds).map { row in
             let (id, typeName, payload, attempts, failedAt, error) =
                 try row.decode((Int64, String, String, Int, Double?, String?).self)
             return FailedJob(id: id, typeName: typeName, payload: payload, attempts: attempts,
@@ -195,10 +195,10 @@ public final class PostgresJobQueue: JobExecutor, Sendable {
         }
     }
 
-    /// Runs one query on a connection of its own.
-    private func oneQuery(_ query: PostgresQuery) async throws -> [PostgresRow] {
+    /// Runs one statement on a connection of its own.
+    private func oneQuery<Text: SQLText>(_ text: Text.Type, _ binds: PostgresBindings) async throws -> [PostgresRow] {
         try await DatabaseLink.once(configuration: configuration, role: "observer", logger: logger) { link in
-            try await link.query(query)
+            try await link.execute(text, binds)
         }
     }
 

@@ -65,6 +65,9 @@ final class Submitter: Sendable {
         var ids = JobIDBlock()
         var accepting = true
         var drained: [CheckedContinuation<Void, Never>] = []
+        /// How many times listening (re)started: an insert that was under
+        /// way meanwhile may have missed its jobs' notifications.
+        var listenGeneration = 0
 
         var isEmpty: Bool { unsent.isEmpty && inFlight.isEmpty && toCancel.isEmpty }
     }
@@ -87,9 +90,8 @@ final class Submitter: Sendable {
         replyChannel = Statements.replyChannel(submitter: UUID().uuidString.lowercased())
     }
 
-    /// Starts the loops; returns once this submitter listens for its replies.
-    func start() async {
-        let (listening, listeningStarted) = AsyncStream.makeStream(of: Void.self)
+    /// Starts the loops.
+    func start() {
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.insertLoop() }
@@ -97,16 +99,12 @@ final class Submitter: Sendable {
                 group.addTask {
                     await ChannelListener.run(configuration: self.configuration, role: "submitter listener",
                                               channel: self.replyChannel, logger: self.logger,
-                                              onListening: {
-                                                  self.collectEverythingInFlight()
-                                                  listeningStarted.yield()
-                                              },
+                                              onListening: self.collectEverythingInFlight,
                                               onNotification: self.finished(idList:))
                 }
             }
         }
         loops.withLock { $0 = task }
-        for await _ in listening { break }
     }
 
     // MARK: Submitting
@@ -175,8 +173,9 @@ final class Submitter: Sendable {
             return taken
         }
         guard !jobs.isEmpty else { return true }
+        let generation = state.withLock { $0.listenGeneration }
         do {
-            try await insert(jobs, on: link)
+            try await insert(jobs, on: link, listenGeneration: generation)
         } catch {
             fail(jobs, because: error)
             return !(error is CancellationError)
@@ -184,7 +183,7 @@ final class Submitter: Sendable {
         return true
     }
 
-    private func insert(_ jobs: [PendingJob], on link: DatabaseLink) async throws {
+    private func insert(_ jobs: [PendingJob], on link: DatabaseLink, listenGeneration: Int) async throws {
         let ids = jobs.map { $0.id! }
         var binds = PostgresBindings(capacity: 11)
         binds.append(ids)
@@ -198,34 +197,39 @@ final class Submitter: Sendable {
         binds.append(configuration.queueName)
         binds.append(replyChannel)
         binds.append(Statements.jobsChannel(queue: configuration.queueName))
-        let query = PostgresQuery(unsafeSQL: Statements.insert, binds: binds)
         let insertedIDs = try await link.persistently { link in
-            try await link.query(query)
+            try await link.execute(Statements.Insert.self, binds)
         }.map { try $0.decode(Int64.self) }
         var missing = Set(ids).subtracting(insertedIDs)
         if !missing.isEmpty {
             // Skipped: a unique key already in use, or an earlier attempt of
             // this very insert that committed before its connection was lost.
             let existing = try await link.persistently { link in
-                try await link.query(PostgresQuery(unsafeSQL: Statements.existing, binds: Self.binds(Array(missing))))
+                try await link.execute(Statements.Existing.self, Self.binds(Array(missing)))
             }.map { try $0.decode(Int64.self) }
             missing.subtract(existing)
         }
         var duplicates: [PendingJob] = []
-        let cancelNow: Bool = state.withLock { state in
+        let lookNow: Bool = state.withLock { state in
             for job in jobs {
                 let id = job.id!
                 if missing.contains(id) {
                     if state.inFlight.removeValue(forKey: id) != nil { duplicates.append(job) }
                 } else {
                     job.inserted = true
-                    if job.cancelled { state.toCancel.append(id) }
+                    if job.cancelled {
+                        state.toCancel.append(id)
+                    } else if state.listenGeneration != listenGeneration {
+                        // Listening restarted during the insert; its catch-up
+                        // did not know these jobs yet: look at them now.
+                        state.toCollect.insert(id)
+                    }
                 }
             }
             Self.resumeIfDrained(&state)
-            return !state.toCancel.isEmpty
+            return !state.toCancel.isEmpty || !state.toCollect.isEmpty
         }
-        if cancelNow { collectWork.signal() }
+        if lookNow { collectWork.signal() }
         for job in duplicates {
             job.deliver(.failed(PostgresJobQueueError(
                 .duplicateUniqueKey, "a job with unique key \"\(job.row.uniqueKey)\" is already queued or running")))
@@ -257,7 +261,7 @@ final class Submitter: Sendable {
     private func reserveIDs(on link: DatabaseLink, atLeast count: Int) async throws {
         while state.withLock({ $0.ids.remaining }) < count {
             let row = try await link.persistently { link in
-                try await link.query(PostgresQuery(unsafeSQL: Statements.reserveIDs))
+                try await link.execute(Statements.ReserveIDs.self)
             }.first
             guard let (start, step) = try row?.decode((Int64, Int64).self) else {
                 throw PostgresJobQueueError(.serverError, "the job id sequence returned nothing")
@@ -280,6 +284,7 @@ final class Submitter: Sendable {
 
     private func collectEverythingInFlight() {
         state.withLock { state in
+            state.listenGeneration += 1
             for (id, job) in state.inFlight where job.inserted { state.toCollect.insert(id) }
         }
         collectWork.signal()
@@ -324,9 +329,8 @@ final class Submitter: Sendable {
     private func collect(_ ids: [Int64], on link: DatabaseLink) async throws {
         var binds = Self.binds(ids)
         binds.append(configuration.queueName)
-        let query = PostgresQuery(unsafeSQL: Statements.collect, binds: binds)
         let rows = try await link.persistently { link in
-            try await link.query(query)
+            try await link.execute(Statements.Collect.self, binds)
         }
         var outcomes: [(PendingJob, JobOutcome)] = []
         for row in rows {
@@ -360,10 +364,9 @@ final class Submitter: Sendable {
         guard !ids.isEmpty else { return false }
         var binds = Self.binds(ids)
         binds.append(Statements.jobsChannel(queue: configuration.queueName))
-        let query = PostgresQuery(unsafeSQL: Statements.cancel, binds: binds)
         do {
             try await link.persistently { link in
-                try await link.query(query)
+                try await link.execute(Statements.Cancel.self, binds)
             }
         } catch {
             logger.error("submitter: cancelling \(ids.count) job(s) failed: \(error)")

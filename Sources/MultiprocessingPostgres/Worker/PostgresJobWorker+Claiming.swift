@@ -58,7 +58,7 @@ extension PostgresJobWorker {
         binds.append(count)
         binds.append(name)
         binds.append(configuration.leaseDuration.seconds)
-        let rows = try await link.query(PostgresQuery(unsafeSQL: Statements.claim, binds: binds))
+        let rows = try await link.execute(Statements.Claim.self, binds)
         do {
             return try rows.map { row in
                 let (id, jobType, typeName, payload, attempts, maxAttempts, cancelRequested) =
@@ -77,14 +77,14 @@ extension PostgresJobWorker {
         binds.append(name)
         binds.append(held)
         binds.append(Statements.jobsChannel(queue: configuration.queueName))
-        try await link.query(PostgresQuery(unsafeSQL: Statements.releaseUnknownClaims, binds: binds))
+        try await link.execute(Statements.ReleaseUnknownClaims.self, binds)
         state.withLock { $0.releaseLostClaims = false }
     }
 
     private func secondsUntilNextDue(on link: DatabaseLink) async throws(PostgresJobQueueError) -> Double? {
         var binds = PostgresBindings()
         binds.append(configuration.queueName)
-        let rows = try await link.query(PostgresQuery(unsafeSQL: Statements.nextDue, binds: binds))
+        let rows = try await link.execute(Statements.NextDue.self, binds)
         guard let seconds = try? rows.first?.decode(Double?.self) else { return nil }
         return max(seconds, 0) + 0.001
     }

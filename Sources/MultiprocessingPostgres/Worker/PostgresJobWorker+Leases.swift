@@ -40,7 +40,7 @@ extension PostgresJobWorker {
         binds.append(ids)
         binds.append(name)
         binds.append(configuration.leaseDuration.seconds)
-        let rows = try await link.query(PostgresQuery(unsafeSQL: Statements.renewLeases, binds: binds))
+        let rows = try await link.execute(Statements.RenewLeases.self, binds)
         var stillHeld = Set<Int64>()
         var cancelled: [Int64] = []
         for row in rows {
@@ -63,7 +63,7 @@ extension PostgresJobWorker {
     /// Puts back jobs whose leases ran out; returns the time until the next
     /// lease runs out, or `nil` when no job runs.
     private func reapExpiredLeases(on link: DatabaseLink) async throws(PostgresJobQueueError) -> Duration? {
-        let rows = try await link.query(PostgresQuery(unsafeSQL: Statements.reapExpiredLeases))
+        let rows = try await link.execute(Statements.ReapExpiredLeases.self)
         guard let row = rows.first,
               let (moved, _, _, untilNext) = try? row.decode((Int64, Int64, Int64, Double?).self) else { return nil }
         if moved > 0 { logger.info("worker: put back \(moved) job(s) whose worker stopped renewing its lease") }

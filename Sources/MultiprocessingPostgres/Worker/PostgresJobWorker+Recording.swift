@@ -70,10 +70,9 @@ extension PostgresJobWorker {
         binds.append(name)
         binds.append(configuration.queueName)
         binds.append(Statements.jobsChannel(queue: configuration.queueName))
-        let query = PostgresQuery(unsafeSQL: Statements.complete, binds: binds)
         do {
             try await link.persistently { link in
-                try await link.query(query)
+                try await link.execute(Statements.Complete.self, binds)
             }
         } catch is CancellationError {
             // Stopped: these jobs go back to the queue when their leases run out.
