@@ -7,6 +7,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// What the Postgres trait's services use (a worker is a swift-service-lifecycle
+/// `Service`); only with the trait, so that nobody else fetches them.
+let postgresServiceDependencies: [Target.Dependency] = [
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
+    .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+]
+
 let package = Package(
     name: "swift-multiprocessing",
     products: [
@@ -60,9 +67,7 @@ let package = Package(
             dependencies: [
                 "Multiprocessing",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
-                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
-            ],
+            ] + postgresServiceDependencies,
             swiftSettings: strictSettings
         ),
         /// A throwaway PostgreSQL server for the tests, the example and the benchmark.
@@ -104,16 +109,7 @@ let package = Package(
         .executableTarget(name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore", swiftSettings: strictSettings),
         .executableTarget(name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue", swiftSettings: strictSettings),
         .executableTarget(name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor", swiftSettings: strictSettings),
-        .executableTarget(
-            name: "distributed-map",
-            dependencies: [
-                "MultiprocessingPostgres", "ThrowawayPostgres",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
-                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
-            ],
-            path: "Examples/distributed-map",
-            swiftSettings: strictSettings
-        ),
+        .executableTarget(name: "distributed-map", dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies, path: "Examples/distributed-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
@@ -130,11 +126,7 @@ let package = Package(
         .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-benchmark",
-            dependencies: [
-                "MultiprocessingPostgres", "ThrowawayPostgres",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
-                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
-            ],
+            dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies,
             path: "Benchmarks/Postgres",
             swiftSettings: strictSettings
         ),
@@ -150,11 +142,7 @@ let package = Package(
         .target(name: "PostgresTestJobs", dependencies: ["Multiprocessing"], path: "Tests/PostgresTestJobs", swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-test-worker",
-            dependencies: [
-                "MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
-                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
-            ],
+            dependencies: ["MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres"] + postgresServiceDependencies,
             path: "Tests/PostgresTestWorker",
             swiftSettings: strictSettings
         ),

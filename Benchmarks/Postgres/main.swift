@@ -58,12 +58,7 @@ func configuration(url: String, queue: String, batch: Int, lease: Double) -> Pos
 }
 
 func runWorker(url: String, queue: String, batch: Int, concurrency: Int, lease: Double) async throws {
-    let watcher = PosixThread(name: "parent-watch") {
-        var byte: UInt8 = 0
-        while read(STDIN_FILENO, &byte, 1) > 0 {}
-        _exit(0)
-    }
-    try watcher.start()
+    try ChildProgram.exitWhenParentExits()
     let pool = ThreadPool(threads: 1)
     let worker = try await PostgresJobWorker(
         configuration: configuration(url: url, queue: queue, batch: batch, lease: lease),
@@ -77,38 +72,28 @@ func runWorker(url: String, queue: String, batch: Int, concurrency: Int, lease: 
 
 /// Worker processes of this executable.
 final class Workers {
-    private var children: [(child: ChildProgram, stdin: Int32)] = []
+    private var children: [ChildProgram] = []
 
     init(count: Int, url: String, queue: String, batch: Int, concurrency: Int, lease: Double = 30) throws {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         for _ in 0..<count {
-            var ends: [Int32] = [-1, -1]
-            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-                throw POSIXError(.EMFILE)
-            }
-            let child = try ChildProgram(executable, ["worker", url, queue, "\(batch)", "\(concurrency)", "\(lease)"],
-                                         standardInput: ends[0], captureOutput: true)
-            close(ends[0])
-            children.append((child, ends[1]))
-            guard try child.readLine(timeout: .seconds(60)) == "ready" else {
-                throw PostgresJobQueueError(.connectionLost, "a worker did not start: \(try child.readAllOutput())")
-            }
+            let (child, line) = try ChildProgram.startTied(
+                executable, ["worker", url, queue, "\(batch)", "\(concurrency)", "\(lease)"])
+            children.append(child)
+            guard line == "ready" else { throw ChildProgram.NotReady(output: line) }
         }
     }
 
-    var pids: [Int32] { children.map(\.child.pid) }
+    var pids: [Int32] { children.map(\.pid) }
 
     func kill(_ index: Int) {
-        children[index].child.send(SIGKILL)
-        _ = try? children[index].child.wait()
+        children[index].send(SIGKILL)
+        _ = try? children[index].wait()
     }
 
     func stop() {
-        for (child, _) in children { child.send(SIGTERM) }
-        for (child, stdin) in children {
-            _ = try? child.wait()
-            close(stdin)
-        }
+        for child in children { child.send(SIGTERM) }
+        for child in children { _ = try? child.wait() }
         children = []
     }
 }

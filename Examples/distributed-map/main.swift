@@ -5,6 +5,9 @@
 //   swift run --traits Postgres distributed-map          # a throwaway server of its own
 //   DATABASE_URL=postgres://... swift run --traits Postgres distributed-map
 //
+// (Built without the Postgres trait, `swift run distributed-map` only says
+// that it needs it.)
+//
 // The workers are this same program (`distributed-map worker URL QUEUE`),
 // so they have the job type; on other machines they would be started the
 // same way, pointed at the same database.
@@ -53,12 +56,7 @@ func configuration(url: String, queue: String) -> PostgresJobQueue.Configuration
 
 /// A worker process: runs jobs until SIGTERM, or until its parent goes away.
 func runWorker(url: String, queue: String) async throws {
-    let watcher = PosixThread(name: "parent-watch") {
-        var byte: UInt8 = 0
-        while read(STDIN_FILENO, &byte, 1) > 0 {}
-        _exit(0)  // standard input closed: the submitter is gone
-    }
-    try watcher.start()
+    try ChildProgram.exitWhenParentExits()  // the submitter is gone: stop at once
     let pool = ThreadPool(threads: 2)
     let worker = try await PostgresJobWorker(configuration: configuration(url: url, queue: queue),
                                              concurrency: 20, executor: pool)
@@ -87,22 +85,15 @@ func runSubmitter() async throws {
     let queue = try await PostgresJobQueue(configuration: configuration(url: url, queue: queueName))
 
     let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    var workers: [(child: ChildProgram, stdin: Int32)] = []
+    var workers: [ChildProgram] = []
     for _ in 0..<3 {
-        var ends: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw POSIXError(.EMFILE)
-        }
-        let child = try ChildProgram(executable, ["worker", url, queueName], standardInput: ends[0], captureOutput: true)
-        close(ends[0])
-        guard try child.readLine(timeout: .seconds(60)) == "ready" else {
-            throw PostgresJobQueueError(.connectionLost, "a worker did not start: \(try child.readAllOutput())")
-        }
-        workers.append((child, ends[1]))
+        let (child, line) = try ChildProgram.startTied(executable, ["worker", url, queueName])
+        guard line == "ready" else { throw ChildProgram.NotReady(output: line) }
+        workers.append(child)
     }
-    print("workers: " + workers.map { "pid \($0.child.pid)" }.joined(separator: ", "))
+    print("workers: " + workers.map { "pid \($0.pid)" }.joined(separator: ", "))
 
-    let victim = workers[1].child
+    let victim = workers[1]
     var results = [Computed?](repeating: nil, count: jobCount)
     var deliveries = 0
     var killedAt: Int?
@@ -138,12 +129,10 @@ func runSubmitter() async throws {
     let statistics = try await queue.statistics()
     print("queue: \(statistics)")
     await queue.shutdown()
-    for (child, stdin) in workers where child !== victim {
-        child.send(SIGTERM)
-        _ = try child.wait()
-        close(stdin)
+    for worker in workers where worker !== victim {
+        worker.send(SIGTERM)
+        _ = try worker.wait()
     }
-    close(workers[1].stdin)
     let exactlyOnce = deliveries == jobCount && correct == jobCount
     print(exactlyOnce ? "every job completed, each result exactly once" : "FAILED: results missing, wrong or repeated")
     if !exactlyOnce { exit(1) }

@@ -16,6 +16,8 @@ public final class ChildProgram: @unchecked Sendable {
     public let output: Int32?
     private var status: Int32?  // guarded by `lock`
     private let lock = Lock()
+    /// For a tied child: this process's end of the child's standard input.
+    private let tie: Int32?
 
     /// Starts `path` with `arguments` (not counting `argv[0]`).
     ///
@@ -24,8 +26,21 @@ public final class ChildProgram: @unchecked Sendable {
     ///     (it stays open in this process), or `nil` for `/dev/null`.
     ///   - captureOutput: whether standard output and error go to ``output``
     ///     (otherwise to `/dev/null`).
+    ///   - tiedToThisProcess: the child's standard input is a socket whose
+    ///     other end only this process holds (close-on-exec), until this
+    ///     object goes away: a child that calls ``exitWhenParentExits()``
+    ///     then dies with this process, however it ends. Overrides `standardInput`.
     public init(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-                standardInput: Int32? = nil, captureOutput: Bool = false) throws {
+                standardInput: Int32? = nil, captureOutput: Bool = false, tiedToThisProcess: Bool = false) throws {
+        var standardInput = standardInput
+        var tieEnds: [Int32] = [-1, -1]
+        if tiedToThisProcess {
+            _ = try SystemCalls.value {
+                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &tieEnds)
+            }
+            standardInput = tieEnds[0]
+        }
+        defer { if tieEnds[0] >= 0 { close(tieEnds[0]) } }
         var captured: [Int32] = [-1, -1]
         if captureOutput {
             _ = try SystemCalls.value {
@@ -72,14 +87,50 @@ public final class ChildProgram: @unchecked Sendable {
         let rc = posix_spawn(&child, path, &actions, &attributes, argv, envp)
         guard rc == 0 else {
             if captured[0] >= 0 { close(captured[0]) }
+            if tieEnds[1] >= 0 { close(tieEnds[1]) }
             throw Errno(rawValue: rc)
         }
         pid = child
         output = captureOutput ? captured[0] : nil
+        tie = tiedToThisProcess ? tieEnds[1] : nil
     }
 
     deinit {
         if let output { close(output) }
+        if let tie { close(tie) }
+    }
+
+    /// In a child started tied to its parent: exits this process (`_exit(0)`)
+    /// as soon as standard input reaches end-of-file, that is when the parent
+    /// is gone. Watches from a thread of its own.
+    public static func exitWhenParentExits() throws {
+        let watcher = PosixThread(name: "parent-watch") {
+            var byte: UInt8 = 0
+            while read(STDIN_FILENO, &byte, 1) > 0 {}
+            _exit(0)
+        }
+        try watcher.start()
+    }
+
+    /// Starts a tied child whose output is captured, and waits until it
+    /// prints its first line (its readiness), which is returned.
+    ///
+    /// - Throws: ``NotReady`` (with what it printed) if it prints nothing
+    ///   within `timeout`; the child is then killed.
+    public static func startTied(_ path: String, _ arguments: [String],
+                                 readyWithin timeout: Duration = .seconds(60)) throws -> (ChildProgram, String) {
+        let child = try ChildProgram(path, arguments, captureOutput: true, tiedToThisProcess: true)
+        guard let line = try child.readLine(timeout: timeout) else {
+            child.send(SIGKILL)
+            throw NotReady(output: (try? child.readAllOutput()) ?? "")
+        }
+        return (child, line)
+    }
+
+    /// A tied child that did not print its readiness line.
+    public struct NotReady: Error, CustomStringConvertible {
+        public var output: String
+        public var description: String { "the child did not get ready; it printed:\n\(output)" }
     }
 
     /// This process's environment.

@@ -17,23 +17,13 @@ import PostgresTestJobs
 import ServiceLifecycle
 import ThrowawayPostgres
 
-/// Exits this process once standard input reaches end-of-file.
-func exitWhenParentGoes() {
-    let thread = PosixThread(name: "stdin-watch") {
-        var byte: UInt8 = 0
-        while read(STDIN_FILENO, &byte, 1) > 0 {}
-        _exit(0)
-    }
-    try? thread.start()
-}
-
 func ready(_ line: String = "ready") {
     print(line)
     fflush(nil)
 }
 
 let arguments = CommandLine.arguments
-exitWhenParentGoes()
+try ChildProgram.exitWhenParentExits()
 switch arguments.dropFirst().first {
 case "worker" where arguments.count == 8:
     var configuration = PostgresJobQueue.Configuration(url: arguments[2])

@@ -73,9 +73,8 @@ final class InProcessWorker: Sendable {
 
 /// A `postgres-test-worker` process: a PostgresJobWorker of its own that
 /// a test can kill. It exits by itself if this test process goes away.
-final class WorkerProcess: @unchecked Sendable {
+final class WorkerProcess: Sendable {
     let child: ChildProgram
-    private let stdinWriteEnd: Int32
 
     static var executable: String {
         let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -90,22 +89,11 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     init(arguments: [String]) throws {
-        var ends: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw PostgresJobQueueError(.serverError, "socketpair failed")
-        }
-        defer { close(ends[0]) }
-        stdinWriteEnd = ends[1]
-        child = try ChildProgram(Self.executable, arguments, standardInput: ends[0], captureOutput: true)
-        guard let line = try child.readLine(timeout: .seconds(60)) else {
-            child.send(SIGKILL)
-            throw PostgresJobQueueError(.serverError, "postgres-test-worker did not start: \(try child.readAllOutput())")
-        }
-        readyLine = line
+        (child, readyLine) = try ChildProgram.startTied(Self.executable, arguments)
     }
 
     /// What the process printed when ready ("ready", or the cluster's folder).
-    private(set) var readyLine = ""
+    let readyLine: String
 
     var pid: Int32 { child.pid }
 
@@ -116,7 +104,6 @@ final class WorkerProcess: @unchecked Sendable {
     func wait() throws -> Int32 { try child.wait() }
 
     deinit {
-        close(stdinWriteEnd)
         child.send(SIGKILL)
         _ = try? child.wait()
     }
