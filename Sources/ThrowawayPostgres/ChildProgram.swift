@@ -130,6 +130,7 @@ public final class ChildProgram: @unchecked Sendable {
     /// A tied child that did not print its readiness line.
     public struct NotReady: Error, CustomStringConvertible {
         public var output: String
+        public init(output: String) { self.output = output }
         public var description: String { "the child did not get ready; it printed:\n\(output)" }
     }
 

@@ -20,6 +20,7 @@ extension PostgresJobQueue {
         /// (it threw, or its worker stopped renewing its lease), since the queue was created.
         public var retried: Int
 
+        /// All five counts on one line.
         public var description: String {
             "queued \(queued), running \(running), succeeded \(succeeded), failed \(failed), retried \(retried)"
         }
@@ -42,6 +43,7 @@ extension PostgresJobQueue {
         /// not, or a ``PostgresJobQueueError``.
         public var error: any Error
 
+        /// The job, when it failed, and its error, on one line.
         public var description: String {
             "job \(id) (\(typeName)) failed after \(attempts) attempt(s) at \(failedAt): \(error)"
         }

@@ -17,8 +17,11 @@
 public struct PostgresJobQueueError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, for matching: `error.code == .jobTypeUnknown`.
     public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The code's name, as stored in a failed job's `error` column (`"jobTypeUnknown"`).
         public let rawValue: String
+        /// A code from its name; a name this library does not know is not an error.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's name.
         public var description: String { rawValue }
 
         /// The connection to the server failed or was lost, and the
@@ -69,6 +72,7 @@ public struct PostgresJobQueueError: Error, Sendable, Hashable, CustomStringConv
         self.jobID = jobID
     }
 
+    /// The code, the job's id when there is one, and the message.
     public var description: String {
         jobID.map { "\(code) (job \($0)): \(message)" } ?? "\(code): \(message)"
     }
