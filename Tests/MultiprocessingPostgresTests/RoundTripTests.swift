@@ -48,6 +48,21 @@ extension PostgresSuites {
             #expect(statistics.queued == 0 && statistics.running == 0)
         }
 
+        @Test("a queue released without shutdown fails its unfinished futures and leaves its jobs queued")
+        func releasedQueue() async throws {
+            let configuration = try testConfiguration()
+            var queue: PostgresJobQueue? = try await PostgresJobQueue(configuration: configuration)
+            let future = try queue!.submit(Square(x: 6))
+            #expect(try await eventually { try await queue!.statistics().queued == 1 })
+            queue = nil
+            await #expect { try await future.value } throws: { error in
+                (error as? PostgresJobQueueError)?.code == .shutDown
+            }
+            let observer = try await PostgresJobQueue(configuration: configuration)
+            #expect(try await observer.statistics().queued == 1)
+            await observer.shutdown()
+        }
+
         @Test("a private or function-local job type is refused at submit")
         func privateTypesAreRefused() async throws {
             let queue = try await PostgresJobQueue(configuration: testConfiguration())

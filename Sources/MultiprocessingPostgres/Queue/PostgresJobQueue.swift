@@ -210,5 +210,12 @@ public final class PostgresJobQueue: JobExecutor, Sendable {
     public func shutdown() async {
         await submitter.shutdown()
     }
+
+    /// A queue released without ``shutdown()`` closes its connections; the
+    /// futures of its unfinished jobs fail with ``PostgresJobQueueError/Code/shutDown``
+    /// (the jobs themselves stay queued, and workers still run them).
+    deinit {
+        submitter.abandon()
+    }
 }
 #endif

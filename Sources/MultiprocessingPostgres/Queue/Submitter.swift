@@ -394,6 +394,24 @@ final class Submitter: Sendable {
         await task?.value
     }
 
+    /// Stops the loops at once (the queue was dropped without ``shutdown()``):
+    /// futures not finished yet fail with ``PostgresJobQueueError/Code/shutDown``;
+    /// their jobs stay in the database, and workers still run them.
+    func abandon() {
+        let pending: [PendingJob] = state.withLock { state in
+            state.accepting = false
+            defer {
+                state.unsent = []
+                state.inFlight = [:]
+            }
+            return state.unsent + Array(state.inFlight.values)
+        }
+        loops.withLock { $0 }?.cancel()
+        for job in pending {
+            job.deliver(.failed(PostgresJobQueueError(.shutDown, "the PostgresJobQueue was released before the job finished")))
+        }
+    }
+
     private static func resumeIfDrained(_ state: inout State) {
         guard !state.accepting, state.isEmpty, !state.drained.isEmpty else { return }
         let waiters = state.drained
