@@ -19,17 +19,21 @@ extension PostgresSuites {
                 VALUES (nextval('multiprocessing_job_ids'), '\(configuration.queueName)', '\(squareType)', 'Square',
                         '{"y": "not a number"}', 'nobody'),
                        (nextval('multiprocessing_job_ids'), '\(configuration.queueName)', 'no such type', 'Ghost',
-                        '{}', 'nobody')
+                        '{}', 'nobody'),
+                       (nextval('multiprocessing_job_ids'), '\(configuration.queueName)', E'\\x02\\x10\\x20\\x30\\x40',
+                        'a symbolic reference to nowhere', '{}', 'nobody')
                 RETURNING id
                 """).compactMap { Int64($0) }
-            #expect(bad.count == 2)
+            #expect(bad.count == 3)
             let worker = try await InProcessWorker(configuration)
             #expect(try await queue.map((0..<20).map { Square(x: $0) }) == (0..<20).map { $0 * $0 })
-            #expect(try await eventually { try await queue.statistics().failed == 2 })
+            #expect(try await eventually { try await queue.statistics().failed == 3 })
             let failed = try await queue.failedJobs(limit: 10)
             let codes = Dictionary(uniqueKeysWithValues: failed.map { ($0.id, ($0.error as? PostgresJobQueueError)?.code) })
             #expect(codes[bad[0]] == .payloadUndecodable)
             #expect(codes[bad[1]] == .jobTypeUnknown)
+            #expect(codes[bad[2]] == .jobTypeUnknown)  // and the worker is still alive:
+            #expect(try await queue.run(Square(x: 30)) == 900)
             #expect(failed.allSatisfy { $0.attempts == 1 })
             await queue.shutdown()
             await worker.stop()

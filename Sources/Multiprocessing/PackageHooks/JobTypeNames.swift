@@ -17,18 +17,29 @@ package enum JobTypeNames {
     /// function-local type (named through an anonymous context), or a
     /// generic type over one.
     package static func crossExecutableName(of type: any Any.Type) -> String? {
-        guard let name = MangledNames.of(type) else { return nil }
-        let anonymous = name.utf8.first == 1 || name.utf8.contains(UInt8(ascii: "$"))
-        return anonymous ? nil : name
+        guard let name = MangledNames.of(type), isCrossExecutable(name) else { return nil }
+        return name
     }
 
-    /// The job type that `name` names in this executable, or `nil` if it has none.
-    package static func jobType(named name: String) -> (any Job.Type)? {
-        registry.withLock { $0.type(named: name) }
+    /// The job type that the cross-executable name `name` names in this
+    /// executable, or `nil` if it has none -- or if `name` is no such name:
+    /// a name read from a database row is checked before the runtime sees it.
+    package static func jobType(crossExecutableName name: String) -> (any Job.Type)? {
+        guard isCrossExecutable(name) else { return nil }
+        return registry.withLock { $0.type(named: name) }
     }
 
-    /// The type that `name` names in this executable (an error type, say), or `nil` if it has none.
-    package static func type(named name: String) -> (any Any.Type)? {
-        PortableTypeName.type(named: name)
+    /// The type (an error type, say) that the cross-executable name `name`
+    /// names in this executable, or `nil` if it has none or `name` is no such name.
+    package static func type(crossExecutableName name: String) -> (any Any.Type)? {
+        guard isCrossExecutable(name) else { return nil }
+        return PortableTypeName.type(named: name)
+    }
+
+    /// Plain mangled names only: printable ASCII without `$` (no anonymous
+    /// context, no descriptor place, and no symbolic reference, whose bytes
+    /// the runtime would follow as a pointer).
+    private static func isCrossExecutable(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "$") }
     }
 }

@@ -56,7 +56,7 @@ struct StoredFailure: Codable, Sendable {
         switch code {
         case Self.thrown:
             if let errorType, let value,
-               let type = JobTypeNames.type(named: errorType) as? any (Error & Decodable).Type,
+               let type = JobTypeNames.type(crossExecutableName: errorType) as? any (Error & Decodable).Type,
                let error = try? Self.decode(type, from: value) {
                 return error
             }

@@ -94,7 +94,7 @@ extension PostgresJobWorker {
     /// Finds the job's type, decodes it and submits it to the executor; a job
     /// that cannot start fails (or, if the executor refuses work, goes back).
     func start(_ claimed: ClaimedJob) {
-        guard let type = JobTypeNames.jobType(named: claimed.jobType) else {
+        guard let type = JobTypeNames.jobType(crossExecutableName: claimed.jobType) else {
             record(RecordedOutcome(id: claimed.id, failure: StoredFailure(
                 .jobTypeUnknown, "worker \(name) has no type \(claimed.typeName) in its executable")))
             return
