@@ -7,18 +7,34 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// What the Postgres trait's services use (a worker is a swift-service-lifecycle
+/// `Service`); only with the trait, so that nobody else fetches them.
+let postgresServiceDependencies: [Target.Dependency] = [
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Postgres"])),
+    .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+]
+
 let package = Package(
     name: "swift-multiprocessing",
     products: [
         .library(name: "Threading", targets: ["Threading"]),
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .library(name: "MultiprocessingPostgres", targets: ["MultiprocessingPostgres"]),
         .executable(name: "process-vs-thread", targets: ["process-vs-thread"]),
+    ],
+    traits: [
+        .trait(name: "Postgres", description: "Builds MultiprocessingPostgres on postgres-nio."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        // Only for the Postgres trait's targets: without the trait, SwiftPM
+        // 6.2 and later neither fetch nor build these (6.1 fetches them).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         // MARK: Libraries
@@ -64,6 +80,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Built for real with the Postgres trait (`swift build --traits Postgres`);
+        // without it, every file of these targets compiles to nothing.
+        .target(
+            name: "MultiprocessingPostgres",
+            dependencies: [
+                "Multiprocessing",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+            ] + postgresServiceDependencies,
+            swiftSettings: strictSettings
+        ),
+        /// A throwaway PostgreSQL server for the tests, the example and the benchmark.
+        .target(
+            name: "ThrowawayPostgres",
+            dependencies: ["Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: The demo
 
         .executableTarget(
@@ -100,6 +133,7 @@ let package = Package(
         .executableTarget(name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event", swiftSettings: strictSettings),
         .executableTarget(name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter", swiftSettings: strictSettings),
         .executableTarget(name: "lock-owner-died", dependencies: ["Multiprocessing"], path: "Examples/lock-owner-died", swiftSettings: strictSettings),
+        .executableTarget(name: "distributed-map", dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies, path: "Examples/distributed-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
@@ -115,12 +149,33 @@ let package = Package(
         .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
         .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
         .executableTarget(name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "postgres-benchmark",
+            dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies,
+            path: "Benchmarks/Postgres",
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Tests
 
         .testTarget(name: "ThreadingTests", dependencies: ["Threading", "MultiprocessingPlatform"], swiftSettings: strictSettings),
         .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing", "MultiprocessingPlatform"], swiftSettings: strictSettings),
         .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
+
+        // MARK: PostgreSQL tests (`swift test --traits Postgres`; without the trait they report themselves skipped)
+
+        .target(name: "PostgresTestJobs", dependencies: ["Multiprocessing"], path: "Tests/PostgresTestJobs", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "postgres-test-worker",
+            dependencies: ["MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres"] + postgresServiceDependencies,
+            path: "Tests/PostgresTestWorker",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MultiprocessingPostgresTests",
+            dependencies: ["MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres", "postgres-test-worker"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
