@@ -93,7 +93,7 @@ let package = Package(
         /// A throwaway PostgreSQL server for the tests, the example and the benchmark.
         .target(
             name: "ThrowawayPostgres",
-            dependencies: ["Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["Multiprocessing", "MultiprocessingPlatform", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
         ),
 

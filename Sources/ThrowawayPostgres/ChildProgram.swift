@@ -1,5 +1,9 @@
 import Multiprocessing
 import SystemPackage
+internal import MultiprocessingPlatform
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Another program, started with `posix_spawn(3)` and reaped with
 /// `waitpid(2)`: PostgreSQL's programs, the watchdog, worker processes.
@@ -35,7 +39,7 @@ public final class ChildProgram: @unchecked Sendable {
         var standardInput = standardInput
         var tieEnds: [Int32] = [-1, -1]
         if tiedToThisProcess {
-            _ = try SystemCalls.value {
+            _ = try valueOrErrno {
                 socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &tieEnds)
             }
             standardInput = tieEnds[0]
@@ -43,7 +47,7 @@ public final class ChildProgram: @unchecked Sendable {
         defer { if tieEnds[0] >= 0 { close(tieEnds[0]) } }
         var captured: [Int32] = [-1, -1]
         if captureOutput {
-            _ = try SystemCalls.value {
+            _ = try valueOrErrno {
                 socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &captured)
             }
         }
@@ -153,7 +157,7 @@ public final class ChildProgram: @unchecked Sendable {
     public func wait() throws -> Int32 {
         if let status = lock.withLock({ status }) { return status }
         var raw: Int32 = 0
-        _ = try SystemCalls.value { waitpid(pid, &raw, 0) }
+        _ = try valueOrErrno { waitpid(pid, &raw, 0) }
         lock.withLock { status = raw }
         return raw
     }
@@ -178,7 +182,7 @@ public final class ChildProgram: @unchecked Sendable {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = try SystemCalls.value { read(output, &buffer, buffer.count) }
+            let count = try valueOrErrno { read(output, &buffer, buffer.count) }
             if count == 0 { break }
             bytes += buffer[..<count]
         }
@@ -196,9 +200,9 @@ public final class ChildProgram: @unchecked Sendable {
             guard left > .zero else { return nil }
             var poller = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             let milliseconds = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
-            guard try SystemCalls.value({ poll(&poller, 1, milliseconds) }) > 0 else { continue }
+            guard try valueOrErrno({ poll(&poller, 1, milliseconds) }) > 0 else { continue }
             var byte: UInt8 = 0
-            let count = try SystemCalls.value { read(output, &byte, 1) }
+            let count = try valueOrErrno { read(output, &byte, 1) }
             if count == 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
             if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
             line.append(byte)
