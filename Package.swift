@@ -23,10 +23,15 @@ let package = Package(
         // MARK: Libraries
 
         // Platform code (system-call wrappers, the monotonic clock) shared by
-        // both libraries; internal to the package, not a product.
+        // both libraries; internal to the package, not a product. Its C half
+        // imports what Swift's Glibc module lacks (epoll, eventfd, pidfd).
+        .target(name: "CMultiprocessingPlatform", path: "Sources/CPlatform"),
         .target(
             name: "MultiprocessingPlatform",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "CMultiprocessingPlatform",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Sources/Platform",
             swiftSettings: strictSettings
         ),

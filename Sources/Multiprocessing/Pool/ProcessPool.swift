@@ -191,7 +191,7 @@ public final class ProcessPool: JobExecutor {
             core.requestShutdown(waiter: nil)
             return
         }
-        precondition(!EventLoop.isCurrentThread(of: core), "shutdown(wait: true) on the pool's own I/O thread would never return")
+        precondition(!PoolIOLoop.isCurrentThread(of: core), "shutdown(wait: true) on the pool's own I/O thread would never return")
         let parker = ThreadParker()
         core.requestShutdown(waiter: { parker.unpark() })
         _ = parker.park()
@@ -227,9 +227,9 @@ public final class ProcessPool: JobExecutor {
         let startup = StartupReport()
         do {
             try startIOThread(name: "ProcessPool I/O") {
-                let loop: EventLoop
+                let loop: PoolIOLoop
                 do throws(Errno) {
-                    loop = try EventLoop(core: core, maxJobsPerWorker: maxJobsPerWorker)
+                    loop = try PoolIOLoop(core: core, maxJobsPerWorker: maxJobsPerWorker)
                 } catch {
                     core.abandon()
                     startup.finish(error)

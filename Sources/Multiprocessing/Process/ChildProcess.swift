@@ -109,25 +109,12 @@ public final class ChildProcess: Sendable {
     public static func fork(name: String? = nil, _ body: @escaping () throws -> Int32) throws -> ChildProcess {
         let name = name ?? "ChildProcess-\(counter.add(1, ordering: .relaxed).newValue)"
         let systemName = PosixThread.systemName(name)  // no string work in the child
-        fflush(nil)
-        let pid = forkHoldingStandardStreams()
-        switch pid {
-        case -1:
-            throw Errno(rawValue: errno)
-        case 0:
-            runInChild(name: name, systemName: systemName, body)
-        default:
-            return ChildProcess(pid: pid, name: name, descriptor: try openDescriptor(for: pid))
-        }
+        let pid = try forkProcess()
+        if pid == 0 { runInChild(name: name, systemName: systemName, body) }
+        return ChildProcess(pid: pid, name: name, descriptor: try PIDDescriptor.adoptChild(pid))
     }
 
     private static func runInChild(name: String, systemName: [CChar], _ body: () throws -> Int32) -> Never {
-        // The forking thread may have had signals blocked (Dispatch and Swift
-        // concurrency worker threads block most of them); a child starts with
-        // none blocked, so terminate() and Ctrl-C reach it.
-        var none = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, nil)
         PosixThread.setCurrentName(systemName)
         let code: Int32
         do {
@@ -139,19 +126,6 @@ public final class ChildProcess: Sendable {
         }
         flushStandardStreams()
         _exit(code)
-    }
-
-    /// Opens the child's pidfd; if that fails the child is killed and reaped
-    /// before the error is thrown, so no process is orphaned.
-    private static func openDescriptor(for pid: pid_t) throws(Errno) -> PIDDescriptor {
-        do {
-            return try PIDDescriptor.open(pid)
-        } catch {
-            Glibc.kill(pid, SIGKILL)
-            var status: Int32 = 0
-            _ = try? valueOrErrno { waitpid(pid, &status, 0) }
-            throw error
-        }
     }
 
     // MARK: Waiting
@@ -210,7 +184,7 @@ public final class ChildProcess: Sendable {
             case .reaped(let status):
                 return status
             case .running:
-                guard let status = try descriptor.reap(blocking: false) else { return nil }
+                guard let status = try descriptor.reap(blocking: false).map(ExitStatus.init) else { return nil }
                 state = .reaped(status)
                 return status
             }

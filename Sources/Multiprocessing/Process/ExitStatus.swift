@@ -1,4 +1,4 @@
-internal import CMultiprocessing
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,12 +24,8 @@ public enum ExitStatus: Hashable, Sendable, Codable, CustomStringConvertible {
     public var isSuccess: Bool { self == .exited(0) }
 
     /// Decodes a status in the encoding of `waitpid(2)`.
-    package init(waitStatus status: Int32) {
-        if cmp_wifsignaled(status) != 0 {
-            self = .signaled(cmp_wtermsig(status))
-        } else {
-            self = .exited(cmp_wexitstatus(status))
-        }
+    init(_ status: WaitStatus) {
+        self = status.terminatingSignal.map(ExitStatus.signaled) ?? .exited(status.exitCode)
     }
 
     public var description: String {

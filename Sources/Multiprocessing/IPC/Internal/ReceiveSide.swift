@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 import SystemPackage
 import Synchronization
 

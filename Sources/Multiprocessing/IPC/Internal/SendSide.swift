@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 import SystemPackage
 
 /// The sending half of a connection: the lock that keeps two sending threads

@@ -2,7 +2,6 @@ internal import MultiprocessingPlatform
 internal import Threading
 import DequeModule
 import Synchronization
-internal import CMultiprocessing
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -29,7 +28,7 @@ struct Inbox {
     var submissions: [TaskRecord] = []
     var stops: [TaskRecord] = []
     /// Questions about the loop's state, answered on the I/O thread (tests, diagnostics).
-    var inspections: [@Sendable (EventLoop) -> Void] = []
+    var inspections: [@Sendable (PoolIOLoop) -> Void] = []
     var shutdownRequested = false
     var terminateRequested = false
     var shutdownWaiters: [@Sendable () -> Void] = []
@@ -45,7 +44,7 @@ struct Inbox {
 /// The state a `ProcessPool` shares between its callers and its I/O thread.
 ///
 /// Callers touch only ``inbox`` (under its lock) and the eventfd; everything
-/// else belongs to the I/O thread (see `EventLoop`).
+/// else belongs to the I/O thread (see `PoolIOLoop`).
 final class PoolCore: @unchecked Sendable {
     struct Initializer {
         var mangledTypeName: String
@@ -61,8 +60,8 @@ final class PoolCore: @unchecked Sendable {
     let inbox = LockedState(Inbox())
     /// The I/O thread's `pthread_self()`, once it runs.
     let loopThread = Atomic<UInt>(0)
-    /// Written to wake the I/O thread; closed (under the inbox lock) when it exits.
-    let eventFD: Int32
+    /// Signalled to wake the I/O thread; closed (under the inbox lock) when it exits.
+    let wakeup: WakeupDescriptor
 
     init(workerCount: Int, startMethod: ProcessPool.StartMethod, jobTimeout: Duration?,
          initializer: Initializer?) throws(Errno) {
@@ -70,7 +69,7 @@ final class PoolCore: @unchecked Sendable {
         self.startMethod = startMethod
         self.jobTimeout = jobTimeout
         self.initializer = initializer
-        self.eventFD = try valueOrErrno { eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+        self.wakeup = try WakeupDescriptor()
     }
 
     // MARK: From callers
@@ -129,7 +128,7 @@ final class PoolCore: @unchecked Sendable {
                 return true
             }
         }
-        if mustWait && !EventLoop.isCurrentThread(of: self) {
+        if mustWait && !PoolIOLoop.isCurrentThread(of: self) {
             _ = parker.park()
         }
     }
@@ -137,7 +136,7 @@ final class PoolCore: @unchecked Sendable {
     var workerPIDs: [pid_t] { inbox.withLock { $0.workerPIDs } }
 
     /// Runs `body` on the I/O thread with the loop's state; `nil` if the loop has ended.
-    func inspect<T: Sendable>(_ body: @escaping @Sendable (EventLoop) -> T) async -> T? {
+    func inspect<T: Sendable>(_ body: @escaping @Sendable (PoolIOLoop) -> T) async -> T? {
         await withUnsafeContinuation { (continuation: UnsafeContinuation<T?, Never>) in
             let accepted = inbox.withLock { inbox in
                 guard !inbox.isEventFDClosed else { return false }
@@ -160,13 +159,7 @@ final class PoolCore: @unchecked Sendable {
     private func wake(_ inbox: inout Inbox) {
         guard !inbox.wakePending, !inbox.isEventFDClosed else { return }
         inbox.wakePending = true
-        var one: UInt64 = 1
-        do {
-            _ = try valueOrErrno { write(eventFD, &one, 8) }
-        } catch {
-            // EAGAIN only if the counter is about to overflow: a wake-up is pending anyway.
-            precondition(error == .wouldBlock, "eventfd write failed: \(error)")
-        }
+        wakeup.signal()
     }
 }
 
@@ -176,7 +169,7 @@ extension PoolCore {
         inbox.withLock { inbox in
             inbox.lifecycle = .finished
             if !inbox.isEventFDClosed {
-                closeDescriptor(eventFD)
+                wakeup.close()
                 inbox.isEventFDClosed = true
             }
         }

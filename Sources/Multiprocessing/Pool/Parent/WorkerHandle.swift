@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,7 +40,7 @@ final class WorkerHandle {
         self.id = id
         self.isInitialized = isInitialized
         self.pid = started.pid
-        self.pidfd = PIDDescriptor(rawValue: started.pidfd)
+        self.pidfd = started.pidfd
         self.socket = started.socket
     }
 

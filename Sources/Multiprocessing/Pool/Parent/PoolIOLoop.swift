@@ -1,5 +1,5 @@
 internal import MultiprocessingPlatform
-internal import CMultiprocessing
+internal import CMultiprocessingPlatform
 import DequeModule
 import SystemPackage
 #if canImport(Glibc)
@@ -14,9 +14,9 @@ import Glibc
 /// Each turn: read what woke it (results, deaths, commands), act on deadlines,
 /// keep the worker count up, hand queued tasks to workers, then send every
 /// worker's pending frames with one `send` each.
-final class EventLoop {
+final class PoolIOLoop {
     let core: PoolCore
-    let epoll: Int32
+    let epoll: Epoll
     var scheduler: Scheduler<TaskRecord>
     var workers: [WorkerID: WorkerHandle] = [:]
     var lifecycle = PoolLifecycle.running
@@ -28,11 +28,11 @@ final class EventLoop {
     init(core: PoolCore, maxJobsPerWorker: Int?) throws(Errno) {
         self.core = core
         self.scheduler = Scheduler(jobTimeout: core.jobTimeout, maxJobsPerWorker: maxJobsPerWorker)
-        self.epoll = try valueOrErrno { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        self.epoll = try Epoll()
         do throws(Errno) {
-            try register(core.eventFD, events: UInt32(EPOLLIN.rawValue), as: .commands)
+            try register(core.wakeup.rawValue, events: UInt32(EPOLLIN.rawValue), as: .commands)
         } catch {
-            closeDescriptor(epoll)
+            epoll.close()
             throw error
         }
     }
@@ -49,8 +49,7 @@ final class EventLoop {
             publishWorkers()
         } catch {
             for handle in workers.values {
-                _ = try? handle.pidfd.send(SIGKILL)
-                _ = try? handle.pidfd.reap(blocking: true)
+                handle.pidfd.killAndReap()
                 closeSocket(handle)
                 handle.pidfd.close()
             }
@@ -63,27 +62,23 @@ final class EventLoop {
     // MARK: The loop
 
     func run() {
-        var data = [UInt64](repeating: 0, count: 64)
-        var events = [UInt32](repeating: 0, count: 64)
+        var events = [epoll_event](repeating: epoll_event(), count: 64)
         while true {
-            var timeout = scheduler.nextDeadline?.remainingMillisecondsForPoll ?? -1
-            if lifecycle != .running && (timeout < 0 || timeout > 100) {
-                timeout = 100 // while stopping, look again now and then whatever happens
+            var deadline = scheduler.nextDeadline ?? .distantFuture
+            if lifecycle != .running {
+                deadline = min(deadline, .after(.milliseconds(100))) // while stopping, look again now and then
             }
-            let count = data.withUnsafeMutableBufferPointer { data in
-                events.withUnsafeMutableBufferPointer { events in
-                    cmp_epoll_wait(epoll, data.baseAddress, events.baseAddress, 64, timeout)
-                }
-            }
-            if count < 0 {
-                precondition(errno == EINTR, "epoll_wait failed: \(Errno(rawValue: errno))")
-                continue
+            let count: Int
+            do {
+                count = try epoll.wait(into: &events, until: deadline)
+            } catch {
+                preconditionFailure("epoll_wait failed: \(error)")
             }
             var commandsArrived = false
-            for index in 0 ..< Int(count) {
-                switch EventSource(rawValue: data[index]) {
+            for event in events[..<count] {
+                switch EventSource(rawValue: event.data.u64) {
                 case .commands?: commandsArrived = true
-                case .socket(let id)?: socketEvent(id, events: events[index])
+                case .socket(let id)?: socketEvent(id, events: event.events)
                 case .pidfd(let id)?: workerExited(id)
                 case nil: preconditionFailure("unknown epoll event source")
                 }
@@ -104,11 +99,11 @@ final class EventLoop {
 
     /// Releases the loop's descriptors and wakes whoever waits for the end.
     private func finish() {
-        closeDescriptor(epoll)
+        epoll.close()
         let (shutdownWaiters, terminateWaiters, inspections) = core.inbox.withLock { inbox in
             if case .broken = inbox.lifecycle {} else { inbox.lifecycle = .finished }
             inbox.workerPIDs = []
-            closeDescriptor(core.eventFD)
+            core.wakeup.close()
             inbox.isEventFDClosed = true
             defer { inbox.shutdownWaiters = []; inbox.terminateWaiters = []; inbox.inspections = [] }
             return (inbox.shutdownWaiters, inbox.terminateWaiters, inbox.inspections)
@@ -121,8 +116,7 @@ final class EventLoop {
     // MARK: Commands
 
     private func takeCommands() {
-        var counter: UInt64 = 0
-        _ = try? valueOrErrno { Glibc.read(core.eventFD, &counter, 8) }
+        core.wakeup.drain()
         let (submissions, stops, lifecycle, terminate, inspections) = core.inbox.withLock { inbox in
             inbox.wakePending = false
             defer {
@@ -278,12 +272,15 @@ final class EventLoop {
         guard handle.isWatchingWritable != watch, handle.socket >= 0 else { return }
         handle.isWatchingWritable = watch
         let events = UInt32(EPOLLIN.rawValue) | UInt32(EPOLLRDHUP.rawValue) | (watch ? UInt32(EPOLLOUT.rawValue) : 0)
-        let rc = cmp_epoll_ctl(epoll, EPOLL_CTL_MOD, handle.socket, events, EventSource.socket(handle.id).rawValue)
-        precondition(rc == 0, "epoll_ctl(MOD) failed: \(Errno(rawValue: errno))")
+        do {
+            try epoll.modify(handle.socket, events: events, tag: EventSource.socket(handle.id).rawValue)
+        } catch {
+            preconditionFailure("epoll_ctl(MOD) failed: \(error)")
+        }
     }
 
     func register(_ fd: Int32, events: UInt32, as source: EventSource) throws(Errno) {
-        try nothingOrErrno { cmp_epoll_ctl(epoll, EPOLL_CTL_ADD, fd, events, source.rawValue) }
+        try epoll.add(fd, events: events, tag: source.rawValue)
     }
 
     func publishWorkers() {

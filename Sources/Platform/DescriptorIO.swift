@@ -1,4 +1,3 @@
-internal import MultiprocessingPlatform
 package import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -51,14 +50,26 @@ package enum DescriptorIO {
         }
     }
 
-    /// Reads at most `buffer.count` bytes, blocking until at least one is
-    /// available; returns 0 only at end of stream. The corresponding C
-    /// functions are `recv` and `read`.
-    package static func readSome(_ fd: Int32, isSocket: Bool, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+    /// Reads at most `buffer.count` bytes and returns how many it read: 0 only
+    /// at end of stream. Blocks until at least one byte is available, unless
+    /// `nonBlocking` (sockets only), which throws `Errno.wouldBlock` instead.
+    /// The corresponding C functions are `recv` and `read`.
+    package static func readSome(
+        _ fd: Int32, isSocket: Bool, into buffer: UnsafeMutableRawBufferPointer, nonBlocking: Bool = false
+    ) throws(Errno) -> Int {
         guard buffer.count > 0 else { return 0 }
+        precondition(isSocket || !nonBlocking, "non-blocking reads need a socket")
+        let flags = nonBlocking ? Int32(MSG_DONTWAIT) : 0
         return try valueOrErrno {
-            isSocket ? recv(fd, buffer.baseAddress, buffer.count, 0) : read(fd, buffer.baseAddress, buffer.count)
+            isSocket ? recv(fd, buffer.baseAddress, buffer.count, flags) : read(fd, buffer.baseAddress, buffer.count)
         }
+    }
+
+    /// Sends what a socket's buffer accepts now of `buffer`, without blocking,
+    /// and returns how many bytes that was; a full buffer throws `Errno.wouldBlock`.
+    /// The corresponding C function is `send` (with `MSG_DONTWAIT | MSG_NOSIGNAL`).
+    package static func sendSome(_ socket: Int32, _ buffer: UnsafeRawBufferPointer) throws(Errno) -> Int {
+        try valueOrErrno { send(socket, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
     }
 
     /// Fills `buffer` unless the stream ends first; returns how many bytes it read
@@ -113,16 +124,18 @@ package enum DescriptorIO {
         sigemptyset(&pipeOnly)
         sigaddset(&pipeOnly, SIGPIPE)
         var previous = sigset_t()
-        check(pthread_sigmask(SIG_BLOCK, &pipeOnly, &previous), "pthread_sigmask")
+        let blocked = pthread_sigmask(SIG_BLOCK, &pipeOnly, &previous)
+        precondition(blocked == 0, "pthread_sigmask failed: \(blocked)")
         let wasBlocked = sigismember(&previous, SIGPIPE) == 1
         defer {
             if !wasBlocked {
                 var pending = sigset_t()
                 if sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1 {
                     var zero = timespec(tv_sec: 0, tv_nsec: 0)
-                    while sigtimedwait(&pipeOnly, nil, &zero) == -1 && errno == EINTR {}
+                    _ = try? valueOrErrno { sigtimedwait(&pipeOnly, nil, &zero) }
                 }
-                check(pthread_sigmask(SIG_SETMASK, &previous, nil), "pthread_sigmask")
+                let restored = pthread_sigmask(SIG_SETMASK, &previous, nil)
+                precondition(restored == 0, "pthread_sigmask failed: \(restored)")
             }
         }
         return try body()

@@ -1,11 +1,11 @@
 internal import MultiprocessingPlatform
-internal import CMultiprocessing
+internal import CMultiprocessingPlatform
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-extension EventLoop {
+extension PoolIOLoop {
     // MARK: Starting
 
     /// Keeps `workerCount` workers taking tasks while there is work to come.
@@ -36,8 +36,7 @@ extension EventLoop {
             try register(handle.socket, events: UInt32(EPOLLIN.rawValue) | UInt32(EPOLLRDHUP.rawValue), as: .socket(id))
             try register(handle.pidfd.rawValue, events: UInt32(EPOLLIN.rawValue), as: .pidfd(id))
         } catch {
-            _ = try? handle.pidfd.send(SIGKILL)
-            _ = try? handle.pidfd.reap(blocking: true)
+            handle.pidfd.killAndReap()
             closeDescriptor(handle.socket)
             handle.pidfd.close()
             throw error
@@ -185,11 +184,11 @@ extension EventLoop {
         closeSocket(handle)
         let status: ExitStatus
         do {
-            status = try handle.pidfd.reap(blocking: true) ?? .signaled(SIGKILL)
+            status = try handle.pidfd.reap(blocking: true).map(ExitStatus.init) ?? .signaled(SIGKILL)
         } catch {
             status = .exited(-1) // reaped by someone else (a stray waitpid(-1)): status unknown
         }
-        _ = cmp_epoll_ctl(epoll, EPOLL_CTL_DEL, handle.pidfd.rawValue, 0, 0)
+        epoll.remove(handle.pidfd.rawValue)
         handle.pidfd.close()
         workers[id] = nil
         workersChanged = true
@@ -241,7 +240,7 @@ extension EventLoop {
 
     func closeSocket(_ handle: WorkerHandle) {
         guard handle.socket >= 0 else { return }
-        _ = cmp_epoll_ctl(epoll, EPOLL_CTL_DEL, handle.socket, 0, 0)
+        epoll.remove(handle.socket)
         closeDescriptor(handle.socket)
         handle.socket = -1
         handle.outgoing = []
