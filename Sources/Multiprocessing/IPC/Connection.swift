@@ -179,11 +179,11 @@ public final class Connection: Sendable {
     ///   The corresponding C function is `recv`.
     @inlinable // specialized in the caller: no generic metadata lookups per message
     public func receive<T: Decodable>(_ type: T.Type = T.self) throws(ConnectionError) -> T {
-        var result: T?
-        try receiveFrame { payload throws(ConnectionError) in
-            result = try Connection.decode(type, from: payload)
+        var result: Result<T, ConnectionError>?
+        try receiveFrame { payload in
+            result = Result { () throws(ConnectionError) in try Connection.decode(type, from: payload) }
         }
-        return result!
+        return try result!.get()
     }
 
     /// Receives the next message as bytes, blocking until it has arrived.
@@ -204,14 +204,9 @@ public final class Connection: Sendable {
     // MARK: Internals
 
     @usableFromInline
-    static func decode<T: Decodable>(_ type: T.Type, from payload: ReceiveSide.Payload) throws(ConnectionError) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from payload: FrameReader.Payload) throws(ConnectionError) -> T {
         do {
-            switch payload {
-            case let .borrowed(bytes):
-                return try MessageCoding.decode(type, from: bytes)
-            case let .owned(bytes):
-                return try bytes.withBytes { try MessageCoding.decode(type, from: $0) }
-            }
+            return try payload.withBytes { bytes throws(any Error) in try MessageCoding.decode(type, from: bytes) }
         } catch {
             throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))
         }
@@ -219,7 +214,7 @@ public final class Connection: Sendable {
 
     /// Receives one frame and hands it to `consume` while the receive lock is held.
     @usableFromInline
-    func receiveFrame(_ consume: (ReceiveSide.Payload) throws(ConnectionError) -> Void) throws(ConnectionError) {
+    func receiveFrame(_ consume: (FrameReader.Payload) -> Void) throws(ConnectionError) {
         guard isReadable else { throw .notReadable }
         let fd = try leaseDescriptor()
         defer { descriptor.release() }

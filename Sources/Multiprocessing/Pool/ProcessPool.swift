@@ -127,19 +127,27 @@ public final class ProcessPool: JobExecutor {
     ///   - workers: how many worker processes to run; by default one per CPU
     ///     this process may use (its affinity mask and cgroup quota).
     ///   - options: start method, time limit, recycling, initializer.
-    /// - Throws: ``ProcessPoolError/spawnFailed(_:)`` if a worker could not be
-    ///   started, ``ProcessPoolError/jobEncodingFailed(typeName:description:)``
-    ///   if the initializer could not be encoded.
-    public init(workers: Int = AvailableProcessors.count, options: Options = .init()) throws {
+    /// - Throws: ``ProcessPoolError/spawnFailed(_:)`` if a worker process or
+    ///   the pool's I/O thread could not be started (the system is out of
+    ///   processes, threads, descriptors or memory; nothing is left running),
+    ///   ``ProcessPoolError/jobEncodingFailed(typeName:description:)`` if the
+    ///   initializer could not be encoded. An initializer that fails in the
+    ///   workers is not an error of `init`: jobs then fail with
+    ///   ``ProcessPoolError/initializerFailed(_:)``.
+    public init(workers: Int = AvailableProcessors.count, options: Options = .init()) throws(ProcessPoolError) {
         precondition(workers > 0, "a ProcessPool needs at least one worker")
         precondition(options.maxJobsPerWorker.map { $0 > 0 } ?? true, "maxJobsPerWorker must be positive")
         precondition(getenv(WorkerStarter.workerFDVariable) == nil,
                      "a process spawned as a pool worker ran main(): the worker entry was not linked")
         WorkerStarter.keepWorkerEntryLinked()
         self.options = options
-        let initializer = try options.initializer.map(Self.encodeInitializer)
-        core = try PoolCore(workerCount: workers, startMethod: options.startMethod,
-                            jobTimeout: options.jobTimeout, initializer: initializer)
+        let initializer = try options.initializer.map { job throws(ProcessPoolError) in try Self.encodeInitializer(job) }
+        do {
+            core = try PoolCore(workerCount: workers, startMethod: options.startMethod,
+                                jobTimeout: options.jobTimeout, initializer: initializer)
+        } catch {
+            throw .spawnFailed(error)
+        }
         try Self.startLoop(core: core, maxJobsPerWorker: options.maxJobsPerWorker)
     }
 
@@ -160,15 +168,16 @@ public final class ProcessPool: JobExecutor {
         guard let mangled = MangledNames.of(J.self) else {
             return JobFuture(finished: .failure(Self.unnamed(J.self)))
         }
-        let task: SingleJobTask<J>
+        let waiter = SingleJobWaiter<J.Output>()
+        let task: TaskRecord
         do {
-            task = try SingleJobTask(encoding: job, mangledTypeName: mangled)
+            task = try TaskRecord(encoding: CollectionOfOne(job), mangledTypeName: mangled, waiter: waiter)
         } catch {
             return JobFuture(finished: .failure(ProcessPoolError.jobEncodingFailed(
                 typeName: String(reflecting: J.self), description: String(describing: error))))
         }
         try core.submit(task)
-        return task.future
+        return waiter.future
     }
 
     // MARK: Stopping
@@ -211,43 +220,42 @@ public final class ProcessPool: JobExecutor {
                            description: "the type has no runtime name a worker could look up")
     }
 
-    private static func encodeInitializer(_ job: any Job) throws -> PoolCore.Initializer {
+    private static func encodeInitializer(_ job: any Job) throws(ProcessPoolError) -> PoolCore.Initializer {
         let type = type(of: job)
         guard let mangled = MangledNames.of(type) else { throw unnamed(type) }
         do {
-            return PoolCore.Initializer(mangledTypeName: mangled, typeName: String(reflecting: type),
-                                        payload: try encodeAnyJob(job))
+            return PoolCore.Initializer(jobs: EncodedJobs(mangledTypeName: mangled, payload: try encodeAnyJob(job)),
+                                        typeName: String(reflecting: type))
         } catch {
-            throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: type), description: String(describing: error))
+            throw .jobEncodingFailed(typeName: String(reflecting: type), description: String(describing: error))
         }
     }
 
     /// Starts the I/O thread, which starts the first workers; returns once they are.
-    private static func startLoop(core: PoolCore, maxJobsPerWorker: Int?) throws {
+    private static func startLoop(core: PoolCore, maxJobsPerWorker: Int?) throws(ProcessPoolError) {
         let startup = StartupReport()
-        do {
-            try startIOThread(name: "ProcessPool I/O") {
-                let loop: PoolIOLoop
-                do throws(Errno) {
-                    loop = try PoolIOLoop(core: core, maxJobsPerWorker: maxJobsPerWorker)
-                } catch {
-                    core.abandon()
-                    startup.finish(error)
-                    return
-                }
-                do throws(Errno) {
-                    try loop.startWorkers()
-                } catch {
-                    startup.finish(error)
-                    return
-                }
-                startup.finish(nil)
-                loop.run()
+        // Nobody joins the I/O thread: the loop ends by itself once every
+        // worker is reaped, and a PosixThread never joined is released when it ends.
+        let thread = PosixThread(name: "ProcessPool I/O") {
+            let loop: PoolIOLoop
+            do throws(Errno) {
+                loop = try PoolIOLoop(core: core, maxJobsPerWorker: maxJobsPerWorker)
+                try loop.startWorkers()
+            } catch {
+                core.inbox.withLock { core.finish(&$0) }
+                startup.finish(.spawnFailed(error))
+                return
             }
-        } catch {
-            core.abandon()
-            throw error
+            startup.finish(nil)
+            loop.run()
         }
-        if let error = startup.wait() { throw ProcessPoolError.spawnFailed(error) }
+        do {
+            try thread.start()
+        } catch {
+            core.inbox.withLock { core.finish(&$0) }
+            guard case .creationFailed(_, let errno) = error else { preconditionFailure("\(error)") }
+            throw .spawnFailed(Errno(rawValue: errno))
+        }
+        if let error = startup.wait() { throw error }
     }
 }

@@ -59,14 +59,14 @@ func writeRaw(_ fd: Int32, _ bytes: [UInt8]) throws {
     }
 }
 
-/// A 4-byte little-endian length header.
+/// A 4-byte big-endian length header (Python's short form).
 func shortHeader(_ count: UInt32) -> [UInt8] {
-    withUnsafeBytes(of: count.littleEndian, Array.init)
+    withUnsafeBytes(of: count.bigEndian, Array.init)
 }
 
-/// The escape value then an 8-byte little-endian length.
+/// The marker -1 then an 8-byte big-endian length (Python's long form).
 func longHeader(_ count: UInt64) -> [UInt8] {
-    [0xFF, 0xFF, 0xFF, 0xFF] + withUnsafeBytes(of: count.littleEndian, Array.init)
+    [0xFF, 0xFF, 0xFF, 0xFF] + withUnsafeBytes(of: count.bigEndian, Array.init)
 }
 
 /// A deterministic byte pattern, different for each `seed`.

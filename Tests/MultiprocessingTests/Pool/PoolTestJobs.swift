@@ -135,7 +135,7 @@ struct FailingInitializer: Job {
 /// Writes a frame the pool cannot understand to the worker's private socket.
 struct CorruptTheChannel: Job {
     func run() -> Int {
-        let garbage: [UInt8] = [1, 0, 0, 0, 0xEE] // a one-byte frame of an unknown kind
+        let garbage: [UInt8] = [0, 0, 0, 1, 0xEE] // a one-byte frame of an unknown kind
         _ = garbage.withUnsafeBytes { send(3, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         return 1
     }

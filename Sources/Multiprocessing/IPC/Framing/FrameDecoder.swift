@@ -4,20 +4,20 @@
 ///
 /// Limits are checked from the header alone, before anything is allocated: a
 /// header that announces more than ``maximumMessageSize`` or than the machine's
-/// physical memory fails at once with ``ConnectionError/messageTooLarge(size:limit:)``.
+/// physical memory fails at once with ``FrameError/tooLarge(size:limit:)``.
 /// Under the limit, a large payload's storage starts at
 /// ``initialPayloadCapacity`` and doubles as bytes actually arrive, so a
 /// corrupt header that claims gigabytes with a few bytes behind it costs
 /// nothing before the end of the stream turns it into
-/// ``ConnectionError/truncatedMessage(expected:received:)``.
+/// ``FrameError/truncated(expected:received:)``.
 ///
-/// After a ``ConnectionError/messageTooLarge(size:limit:)`` or
-/// ``ConnectionError/malformedFrame(_:)`` the position in the stream is lost:
-/// the decoder stays failed and throws that error again on every call.
-package struct FrameDecoder: Sendable {
+/// After a ``FrameError/tooLarge(size:limit:)`` or ``FrameError/malformed(_:)``
+/// the position in the stream is lost: the decoder stays failed and throws
+/// that error again on every call.
+struct FrameDecoder: Sendable {
     /// A complete frame: either a range of the bytes just fed (valid only as
     /// long as those bytes are), or a payload assembled across several feeds.
-    package enum Frame: Sendable {
+    enum Frame: Sendable {
         case borrowed(Range<Int>)
         case assembled([UInt8])
     }
@@ -28,41 +28,42 @@ package struct FrameDecoder: Sendable {
         /// Inside a payload: `storage` holds `received` valid bytes.
         case payload(storage: [UInt8], received: Int, expected: Int)
         /// The stream position is lost.
-        case failed(ConnectionError)
+        case failed(FrameError)
     }
 
     /// The first allocation for a payload that did not arrive whole; it
     /// doubles from there as bytes arrive.
-    package static let initialPayloadCapacity = 64 << 20
+    static let initialPayloadCapacity = 64 << 20
 
     /// Frames announcing more bytes than this are refused.
-    package var maximumMessageSize: Int
+    var maximumMessageSize: Int
     private var state: State = .header(pending: [])
 
-    package init(maximumMessageSize: Int) {
+    init(maximumMessageSize: Int) {
         self.maximumMessageSize = maximumMessageSize
     }
 
     /// Whether the decoder is between two frames (so an end of stream now is a clean one).
-    package var isAtFrameBoundary: Bool {
+    var isAtFrameBoundary: Bool {
         if case let .header(pending) = state { return pending.isEmpty }
         return false
     }
 
     /// Payload bytes still missing when the decoder is inside a payload, else `nil`.
-    package var missingPayloadCount: Int? {
+    var missingPayloadCount: Int? {
         if case let .payload(_, received, expected) = state { return expected - received }
         return nil
     }
 
-    /// The error that an end of stream means now: ``ConnectionError/endOfStream``
-    /// between frames, ``ConnectionError/truncatedMessage(expected:received:)`` inside one.
-    package var endOfStreamError: ConnectionError {
+    /// What an end of stream means now: `nil` between frames (a clean end),
+    /// else ``FrameError/truncated(expected:received:)`` (or the error the
+    /// decoder failed with).
+    var endOfStreamError: FrameError? {
         switch state {
         case let .header(pending):
-            pending.isEmpty ? .endOfStream : .truncatedMessage(expected: nil, received: pending.count)
+            pending.isEmpty ? nil : .truncated(expected: nil, received: pending.count)
         case let .payload(_, received, expected):
-            .truncatedMessage(expected: expected, received: received)
+            .truncated(expected: expected, received: received)
         case let .failed(error):
             error
         }
@@ -74,9 +75,9 @@ package struct FrameDecoder: Sendable {
     ///
     /// A frame wholly inside `input` that starts between frames is returned as
     /// ``Frame/borrowed(_:)`` without a copy.
-    package mutating func decode(
+    mutating func decode(
         _ input: UnsafeRawBufferPointer
-    ) throws(ConnectionError) -> (consumed: Int, frame: Frame?) {
+    ) throws(FrameError) -> (consumed: Int, frame: Frame?) {
         switch state {
         case let .failed(error):
             throw error
@@ -99,10 +100,10 @@ package struct FrameDecoder: Sendable {
     /// a large payload is not copied through an intermediate buffer. Valid only
     /// while ``missingPayloadCount`` is not `nil`. `read` gets at most the
     /// missing count of space and returns how many bytes it wrote; it returns 0
-    /// at end of stream (the caller then throws ``endOfStreamError``).
+    /// at end of stream (the caller then reports ``endOfStreamError``).
     ///
     /// - Returns: the payload once complete.
-    package mutating func readPayload<E: Error>(
+    mutating func readPayload<E: Error>(
         _ read: (UnsafeMutableRawBufferPointer) throws(E) -> Int
     ) throws(E) -> [UInt8]? {
         guard case .payload(var storage, let received, let expected) = state else {
@@ -130,7 +131,7 @@ package struct FrameDecoder: Sendable {
 
     private mutating func decodeFromBoundary(
         _ input: UnsafeRawBufferPointer
-    ) throws(ConnectionError) -> (consumed: Int, frame: Frame?) {
+    ) throws(FrameError) -> (consumed: Int, frame: Frame?) {
         switch try decodeHeader(input) {
         case .incomplete:
             state = .header(pending: Array(input))
@@ -149,11 +150,11 @@ package struct FrameDecoder: Sendable {
 
     private mutating func continueHeader(
         _ pending: inout [UInt8], _ input: UnsafeRawBufferPointer
-    ) throws(ConnectionError) -> (consumed: Int, frame: Frame?) {
+    ) throws(FrameError) -> (consumed: Int, frame: Frame?) {
         let before = pending.count
         let taken = min(input.count, FrameHeader.maximumCount - before)
         pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[..<taken]))
-        let decoded = try pending.withBytes { bytes throws(ConnectionError) in try decodeHeader(bytes) }
+        let decoded = try pending.withBytes { bytes throws(FrameError) in try decodeHeader(bytes) }
         switch decoded {
         case .incomplete:
             state = .header(pending: pending)
@@ -170,13 +171,13 @@ package struct FrameDecoder: Sendable {
     /// Decodes a header and checks it against the limits, failing the decoder on error.
     private mutating func decodeHeader(
         _ bytes: UnsafeRawBufferPointer
-    ) throws(ConnectionError) -> (FrameHeader.Decoded) {
-        do throws(ConnectionError) {
+    ) throws(FrameError) -> (FrameHeader.Decoded) {
+        do throws(FrameError) {
             let decoded = try FrameHeader.decode(bytes)
             if case let .complete(payloadCount, _) = decoded {
                 let limit = min(maximumMessageSize, MemoryLimits.physicalMemory)
                 if payloadCount > UInt64(max(limit, 0)) {
-                    throw ConnectionError.messageTooLarge(size: Int(clamping: payloadCount), limit: limit)
+                    throw FrameError.tooLarge(size: Int(clamping: payloadCount), limit: limit)
                 }
             }
             return decoded
@@ -218,7 +219,7 @@ package struct FrameDecoder: Sendable {
     /// An array of `count` bytes whose contents are not cleared: every byte is
     /// written by the stream before anyone reads it, and clearing a large
     /// payload first would cost a pass over memory on the hot path.
-    package static func storage(count: Int) -> [UInt8] {
+    static func storage(count: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }

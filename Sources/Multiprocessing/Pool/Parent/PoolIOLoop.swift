@@ -1,15 +1,16 @@
 internal import MultiprocessingPlatform
 internal import CMultiprocessingPlatform
+internal import Threading
 import DequeModule
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The pool's single I/O thread: one `epoll` set over the command eventfd and
-/// every worker's non-blocking socket and pidfd; its time-out is the nearest
-/// job deadline. It owns the scheduler and the workers, so nothing here locks
-/// except the hand-over of commands (see `PoolCore`).
+/// The pool's single I/O thread: one `epoll` set over the wake-up descriptor
+/// and every worker's non-blocking socket and pidfd; its time-out is the
+/// nearest job deadline. It owns the scheduler and the workers, so nothing
+/// here locks except the hand-over of commands (see `PoolCore`).
 ///
 /// Each turn: read what woke it (results, deaths, commands), act on deadlines,
 /// keep the worker count up, hand queued tasks to workers, then send every
@@ -19,11 +20,14 @@ final class PoolIOLoop {
     let epoll: Epoll
     var scheduler: Scheduler<TaskRecord>
     var workers: [WorkerID: WorkerHandle] = [:]
-    var lifecycle = PoolLifecycle.running
+    /// The inbox's lifecycle as of this turn: the inbox owns it, and the loop
+    /// changes it only through the inbox (``breakPool(with:)``).
+    private(set) var lifecycle = PoolLifecycle.running
+    /// Whether the loop has acted on `terminate()` (killed and failed everything).
+    private var hasTerminated = false
     var nextWorkerID: UInt32 = 1
     var nextSequence: UInt64 = 0
     var workersChanged = false
-    var readBuffer = FrameDecoder.storage(count: 64 << 10)
 
     init(core: PoolCore, maxJobsPerWorker: Int?) throws(Errno) {
         self.core = core
@@ -101,10 +105,8 @@ final class PoolIOLoop {
     private func finish() {
         epoll.close()
         let (shutdownWaiters, terminateWaiters, inspections) = core.inbox.withLock { inbox in
-            if case .broken = inbox.lifecycle {} else { inbox.lifecycle = .finished }
+            core.finish(&inbox)
             inbox.workerPIDs = []
-            core.wakeup.close()
-            inbox.isEventFDClosed = true
             defer { inbox.shutdownWaiters = []; inbox.terminateWaiters = []; inbox.inspections = [] }
             return (inbox.shutdownWaiters, inbox.terminateWaiters, inbox.inspections)
         }
@@ -117,40 +119,43 @@ final class PoolIOLoop {
 
     private func takeCommands() {
         core.wakeup.drain()
-        let (submissions, stops, lifecycle, terminate, inspections) = core.inbox.withLock { inbox in
+        let (submissions, stops, inspections, terminateWaiters, lifecycle) = core.inbox.withLock { inbox in
             inbox.wakePending = false
             defer {
                 inbox.submissions = []
                 inbox.stops = []
                 inbox.inspections = []
-                inbox.terminateRequested = false
+                inbox.terminateWaiters = []
             }
-            return (inbox.submissions, inbox.stops, inbox.lifecycle, inbox.terminateRequested, inbox.inspections)
+            return (inbox.submissions, inbox.stops, inbox.inspections, inbox.terminateWaiters, inbox.lifecycle)
         }
+        self.lifecycle = lifecycle
         for inspection in inspections { inspection(self) }
         for task in submissions {
-            switch self.lifecycle {
-            case .running, .draining: scheduler.enqueue(task)
-            case .terminating, .broken, .finished: task.fail(brokenError)
+            if lifecycle == .running || lifecycle == .draining {
+                scheduler.enqueue(task)
+            } else {
+                task.waiter.fail(lifecycle.submitError ?? JobError.shutDown)
             }
         }
         for task in stops { stop(task) }
-        if terminate {
-            self.lifecycle = .terminating
+        if lifecycle == .terminating && !hasTerminated {
+            hasTerminated = true
             failEverything(with: JobError.shutDown)
-            let waiters = core.inbox.withLock { inbox in
-                defer { inbox.terminateWaiters = [] }
-                return inbox.terminateWaiters
-            }
-            waiters.forEach { $0.unpark() }
-        } else if lifecycle == .draining && self.lifecycle == .running {
-            self.lifecycle = .draining
         }
+        terminateWaiters.forEach { $0.unpark() }
+    }
+
+    /// No worker can run jobs: every pending job fails with `error`, and so does every later submit.
+    func breakPool(with error: ProcessPoolError) {
+        lifecycle = .broken(error)
+        core.inbox.withLock { $0.lifecycle = .broken(error) }
+        failEverything(with: error)
     }
 
     func pidRunning(futureID: ObjectIdentifier) -> pid_t? {
         for handle in workers.values where handle.state == .running {
-            if let head = scheduler.head(of: handle.id), head.futureID == futureID { return handle.pid }
+            if let head = scheduler.head(of: handle.id), head.waiter.futureID == futureID { return handle.pid }
         }
         return nil
     }
@@ -164,11 +169,6 @@ final class PoolIOLoop {
         return lines.joined(separator: "\n")
     }
 
-    private var brokenError: any Error {
-        if case .broken(let error) = lifecycle { return error }
-        return JobError.shutDown
-    }
-
     /// A cancelled task that was sent: a running one is stopped by killing its
     /// worker; one still waiting in the worker is skipped by it.
     private func stop(_ task: TaskRecord) {
@@ -176,10 +176,7 @@ final class PoolIOLoop {
         if scheduler.head(of: id) === task {
             abandonWorker(handle, failingHeadWith: JobError.cancelled)
         } else if scheduler.inFlight(of: id).contains(where: { $0 === task }) {
-            FrameWriter.append(to: &handle.outgoing) { body in
-                body.append(ParentMessageKind.cancel.rawValue)
-                body.appendInteger(task.sequence)
-            }
+            ParentMessage.cancel(sequence: task.sequence).write(to: &handle.outgoing)
         }
     }
 
@@ -189,9 +186,9 @@ final class PoolIOLoop {
             _ = try? handle.pidfd.send(SIGKILL)
             closeSocket(handle)
             handle.state = .killed
-            if let head = scheduler.removeWorker(handle.id) { head.fail(error) }
+            if let head = scheduler.removeWorker(handle.id) { head.waiter.fail(error) }
         }
-        for task in scheduler.drainQueue() { task.fail(error) }
+        for task in scheduler.drainQueue() { task.waiter.fail(error) }
         workersChanged = true
     }
 
@@ -214,10 +211,10 @@ final class PoolIOLoop {
         while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity(among: candidates) {
             guard let task = scheduler.popQueued() else { break }
             if task.hasBegun {
-                if task.isAbandoned { continue } // cancelled after a requeue
+                if task.waiter.isAbandoned { continue } // cancelled after a requeue
             } else {
                 let core = self.core
-                guard task.begin(stop: { core.requestStop(task) }) else { continue }
+                guard task.waiter.begin(stop: { core.requestStop(task) }) else { continue }
                 task.hasBegun = true
             }
             if task.sequence == 0 {
@@ -227,12 +224,7 @@ final class PoolIOLoop {
             task.worker = id
             scheduler.assign(task, jobCount: task.jobCount, to: id, now: now)
             guard let handle = workers[id] else { preconditionFailure("\(id) has no handle") }
-            FrameWriter.append(to: &handle.outgoing) { body in
-                body.append(ParentMessageKind.task.rawValue)
-                body.appendInteger(task.sequence)
-                body.appendString(task.mangledTypeName)
-                body.append(contentsOf: task.payload)
-            }
+            ParentMessage.task(sequence: task.sequence, jobs: task.jobs).write(to: &handle.outgoing)
         }
     }
 
@@ -249,9 +241,7 @@ final class PoolIOLoop {
             let socket = handle.socket, offset = handle.sentCount
             do {
                 handle.sentCount += try handle.outgoing.withBytes { bytes throws(Errno) in
-                    try valueOrErrno {
-                        send(socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
-                    }
+                    try DescriptorIO.sendSome(socket, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
                 }
             } catch .wouldBlock {
                 watchWritable(handle, true)
