@@ -69,6 +69,19 @@ func longHeader(_ count: UInt64) -> [UInt8] {
     [0xFF, 0xFF, 0xFF, 0xFF] + withUnsafeBytes(of: count.bigEndian, Array.init)
 }
 
+/// Whether every byte of `bytes` is `value` (checked a megabyte at a time with
+/// `memcmp`: fast enough for gigabytes in a debug build).
+func isFilled(_ bytes: ArraySlice<UInt8>, with value: UInt8) -> Bool {
+    let chunk = [UInt8](repeating: value, count: 1 << 20)
+    return bytes.withUnsafeBytes { all in
+        chunk.withUnsafeBytes { reference in
+            stride(from: 0, to: all.count, by: chunk.count).allSatisfy { offset in
+                memcmp(all.baseAddress! + offset, reference.baseAddress!, min(chunk.count, all.count - offset)) == 0
+            }
+        }
+    }
+}
+
 /// A deterministic byte pattern, different for each `seed`.
 func pattern(count: Int, seed: UInt8 = 0) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: count)

@@ -69,18 +69,6 @@ struct PythonInteropTests {
             try check(verdict == "ok", "Python says: \(verdict)")
         }
     }
-
-    /// Whether every byte of `bytes` is `value` (checked a megabyte at a time with `memcmp`).
-    private func isFilled(_ bytes: ArraySlice<UInt8>, with value: UInt8) -> Bool {
-        let chunk = [UInt8](repeating: value, count: 1 << 20)
-        return bytes.withUnsafeBytes { all in
-            chunk.withUnsafeBytes { reference in
-                stride(from: 0, to: all.count, by: chunk.count).allSatisfy { offset in
-                    memcmp(all.baseAddress! + offset, reference.baseAddress!, min(chunk.count, all.count - offset)) == 0
-                }
-            }
-        }
-    }
 }
 
 /// A `python3 -c script` process holding the other end of a socket pair at

@@ -1,3 +1,5 @@
+internal import MultiprocessingPlatform
+
 /// The one incremental frame decoder: feed it bytes as they arrive, in pieces
 /// of any size, and it hands back complete frames. It does no I/O, so the
 /// blocking ``Connection`` and a non-blocking event loop share it.
@@ -6,10 +8,13 @@
 /// header that announces more than ``maximumMessageSize`` or than the machine's
 /// physical memory fails at once with ``FrameError/tooLarge(size:limit:)``.
 /// Under the limit, a large payload's storage starts at
-/// ``initialPayloadCapacity`` and doubles as bytes actually arrive, so a
-/// corrupt header that claims gigabytes with a few bytes behind it costs
-/// nothing before the end of the stream turns it into
-/// ``FrameError/truncated(expected:received:)``.
+/// ``initialPayloadCapacity``, so a corrupt header that claims gigabytes with
+/// a few bytes behind it costs nothing before the end of the stream turns it
+/// into ``FrameError/truncated(expected:received:)``. Once that much has
+/// actually arrived, the storage grows to the announced size in one step:
+/// growing by doubling would copy the payload received so far again and
+/// again, and fault in fresh memory for every copy, which made messages past
+/// 2 GiB several times slower per byte than smaller ones.
 ///
 /// After a ``FrameError/tooLarge(size:limit:)`` or ``FrameError/malformed(_:)``
 /// the position in the stream is lost: the decoder stays failed and throws
@@ -202,12 +207,10 @@ struct FrameDecoder: Sendable {
         return nil
     }
 
-    /// Grows `storage` geometrically (never past `expected`) until it has room for `adding` more bytes.
+    /// Grows `storage` to `expected` when `adding` more bytes do not fit (see the type's documentation).
     private static func ensureCapacity(_ storage: inout [UInt8], received: Int, adding: Int, expected: Int) {
         guard received + adding > storage.count else { return }
-        var capacity = max(storage.count, 1)
-        while capacity < received + adding { capacity = min(capacity * 2, expected) }
-        var grown = Self.storage(count: capacity)
+        var grown = Self.storage(count: expected)
         grown.withUnsafeMutableBytes { target in
             storage.withUnsafeBytes { source in
                 target.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: received)
@@ -218,8 +221,15 @@ struct FrameDecoder: Sendable {
 
     /// An array of `count` bytes whose contents are not cleared: every byte is
     /// written by the stream before anyone reads it, and clearing a large
-    /// payload first would cost a pass over memory on the hot path.
+    /// payload first would cost a pass over memory on the hot path. Large
+    /// arrays ask for huge pages (``adviseHugePages(_:)``).
     static func storage(count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count >= Self.hugePageThreshold { adviseHugePages(UnsafeMutableRawBufferPointer(buffer)) }
+            initialized = count
+        }
     }
+
+    /// Storage of at least this many bytes is backed by huge pages where the kernel can.
+    static let hugePageThreshold = 8 << 20
 }
