@@ -105,6 +105,7 @@ let package = Package(
         ),
         .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
         .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
+        .executableTarget(name: "worker-death-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/WorkerDeath", swiftSettings: strictSettings),
         .executableTarget(name: "huge-message-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/HugeMessages", swiftSettings: strictSettings),
 
         // MARK: Tests

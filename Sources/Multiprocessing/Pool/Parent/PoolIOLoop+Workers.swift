@@ -9,13 +9,20 @@ extension PoolIOLoop {
     // MARK: Starting
 
     /// Keeps `workerCount` workers taking tasks while there is work to come.
+    ///
+    /// A worker that died, or that the pool killed, is replaced once it has
+    /// been reaped, not when its socket ends: a replacement started at once
+    /// competes for the CPU with the dying process's exit, and the death then
+    /// reached the caller several milliseconds late (measured on 2 vCPUs: a
+    /// median of 7 ms instead of 0.5 ms). A retiring worker is replaced at once.
     func maintainWorkerCount() {
         switch lifecycle {
         case .running: break
         case .draining where !scheduler.queue.isEmpty: break
         default: return
         }
-        while scheduler.acceptingCount < core.workerCount {
+        let dying = workers.values.count { $0.state == .lost || $0.state == .killed }
+        while scheduler.acceptingCount + dying < core.workerCount {
             do {
                 try spawnWorker()
             } catch {
