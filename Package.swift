@@ -110,9 +110,25 @@ let package = Package(
 
         // MARK: Tests
 
+        // What every test target shares: threads, bounded waits, /proc
+        // readings, runs of a test alone in a fresh runner, byte helpers.
+        .target(
+            name: "MultiprocessingTestSupport",
+            dependencies: ["Threading", "MultiprocessingPlatform", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ThreadingTests", dependencies: ["Threading", "MultiprocessingPlatform"], swiftSettings: strictSettings),
-        .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing", "MultiprocessingPlatform"], swiftSettings: strictSettings),
-        .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MultiprocessingTests",
+            dependencies: ["Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProcessVsThreadTests",
+            dependencies: ["process-vs-thread", "MultiprocessingTestSupport"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -72,18 +72,6 @@ package enum DescriptorIO {
         try valueOrErrno { send(socket, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
     }
 
-    /// Fills `buffer` unless the stream ends first; returns how many bytes it read
-    /// (less than `buffer.count` only at end of stream).
-    package static func readExactly(_ fd: Int32, isSocket: Bool, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
-        var total = 0
-        while total < buffer.count {
-            let count = try readSome(fd, isSocket: isSocket, into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
-            if count == 0 { break }
-            total += count
-        }
-        return total
-    }
-
     // MARK: Internals
 
     /// Skips the `written` bytes in the vectors from `index` on; returns the first vector with bytes left.

@@ -1,4 +1,7 @@
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Job, output and error types of the adversarial pool tests. Names start
 // with `Adv` so that they never clash with the other tests' types.
@@ -11,7 +14,7 @@ struct AdvSquare: Job {
 struct AdvSleep: Job {
     var milliseconds: Int
     func run() -> Int {
-        usleep(UInt32(milliseconds) * 1000)
+        takeTime(milliseconds: milliseconds)
         return milliseconds
     }
 }
@@ -94,7 +97,7 @@ struct AdvSlowInitializer: Job {
     var milliseconds: Int
     var value: Int
     func run() -> Int {
-        usleep(UInt32(milliseconds) * 1000)
+        takeTime(milliseconds: milliseconds)
         advWorkerGlobal = value
         return value
     }
@@ -212,7 +215,7 @@ struct AdvReadStdin: Job {
 /// Leaves a thread running in the worker.
 struct AdvLeaveThread: Job {
     func run() throws -> Int {
-        let thread = PosixThread { while true { sleep(100) } }
+        let thread = PosixThread { while true { pause() } }
         try thread.start()
         return 1
     }

@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 import Synchronization
 @testable import Multiprocessing
 import MultiprocessingPlatform
@@ -124,7 +125,7 @@ struct ConnectionInterruptionTests {
         let signaller = TestThread { bombard(writer, until: stop) }
         var received = [UInt8](repeating: 0, count: first.count + second.count)
         let count = try received.withUnsafeMutableBytes {
-            try DescriptorIO.readExactly(b.fileDescriptor, isSocket: true, into: $0)
+            try readExactly(b.fileDescriptor, isSocket: true, into: $0)
         }
         writer.join()
         stop.value = true

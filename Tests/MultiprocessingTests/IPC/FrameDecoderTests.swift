@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 
 @Suite("Frame header and decoder", .timeLimit(.minutes(1)))

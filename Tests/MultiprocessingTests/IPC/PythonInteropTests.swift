@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 import MultiprocessingPlatform
 import SystemPackage

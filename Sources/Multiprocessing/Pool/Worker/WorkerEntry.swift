@@ -10,7 +10,7 @@ import Glibc
 ///
 /// Not API: public only so that the C side can call it.
 @_cdecl("swift_multiprocessing_worker_main")
-public func _swiftMultiprocessingWorkerMain(_ fd: Int32, _ parent: pid_t) -> Never {
+public func _swiftMultiprocessingWorkerMain(_ fd: Int32, _ parent: Int32) -> Never {
     // Dies with the pool's I/O thread, which created it (PR_SET_PDEATHSIG).
     if cmp_arm_parent_death_signal(parent) != 0 { WorkerExit.orphaned.exit() }
     // The socket is the worker's alone: a program a job executes must not inherit it.
