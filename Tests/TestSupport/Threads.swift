@@ -9,6 +9,8 @@ package final class TestThread: @unchecked Sendable {
     private var thread = pthread_t()
     private let body: @Sendable () -> Void
     private let unblockedSignal: Int32?
+    private let started = Event()
+    private let kernelID = Box<pid_t>(0)
 
     /// Starts `body` on a new thread. The test runner's threads block most
     /// signals (and a new thread inherits its creator's mask), so a thread
@@ -19,6 +21,8 @@ package final class TestThread: @unchecked Sendable {
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = pthread_create(&thread, nil, { context in
             let me = Unmanaged<TestThread>.fromOpaque(context!).takeRetainedValue()
+            me.kernelID.value = currentThreadID()
+            me.started.set()
             if let signal = me.unblockedSignal {
                 var set = sigset_t()
                 sigemptyset(&set)
@@ -32,6 +36,18 @@ package final class TestThread: @unchecked Sendable {
     }
 
     package var handle: pthread_t { thread }
+
+    /// The thread's kernel id (what /proc/self/task/ lists), once it runs.
+    package var threadID: pid_t {
+        started.wait()
+        return kernelID.value
+    }
+
+    /// Waits (bounded) until the thread sleeps in the kernel: blocked in
+    /// `recv`, `send`, `poll`... See ``waitUntilBlocked(thread:within:)``.
+    package func waitUntilBlocked(within timeout: Duration = .seconds(10)) -> Bool {
+        MultiprocessingTestSupport.waitUntilBlocked(thread: threadID, within: timeout)
+    }
 
     package func join() {
         precondition(pthread_join(thread, nil) == 0)

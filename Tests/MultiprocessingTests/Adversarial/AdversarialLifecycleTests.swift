@@ -62,7 +62,7 @@ extension AdversarialSuites {
             var futures: [JobFuture<Int>] = []
             do {
                 let pool = ThreadPool(threads: 2)
-                futures = (0..<100).map { i in pool.submit { usleep(100); return i } }
+                futures = (0..<100).map { i in pool.submit { takeTime(milliseconds: 1); return i } }
             }
             for (i, future) in futures.enumerated() {
                 do {

@@ -1,4 +1,5 @@
 import Multiprocessing
+import MultiprocessingTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,10 @@ struct AdvSquare: Job {
 
 struct AdvSleep: Job {
     var milliseconds: Int
+    /// Created when the job starts, if given.
+    var marker: StartMarker? = nil
     func run() -> Int {
+        marker?.announce()
         takeTime(milliseconds: milliseconds)
         return milliseconds
     }
