@@ -9,6 +9,9 @@ import Synchronization
 /// size (from 0 bytes to more than 4 GiB), and the calls block until the
 /// message is sent or has arrived. A receiver refuses a message larger than its
 /// ``maximumMessageSize`` from the header alone, before allocating anything.
+/// The framing is Python's `multiprocessing.connection` framing, so
+/// ``sendBytes(_:)`` and ``receiveBytes()`` talk to a Python `Connection`'s
+/// `recv_bytes()` and `send_bytes()` over a shared socket.
 ///
 /// ```swift
 /// let (parentEnd, childEnd) = try Pipe().ends

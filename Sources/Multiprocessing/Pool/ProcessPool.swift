@@ -26,6 +26,11 @@ public import Glibc
 /// Jobs of different types go through the same pool. A worker finds each job's
 /// type by itself in the executable: nothing to register, no change to `main`.
 ///
+/// - Important: A spawned worker (the default) never runs `main`, so the
+///   globals declared in `main.swift` are uninitialized there: a job that
+///   reads one reads `0`, or crashes its worker. Globals declared in other
+///   files work; see <doc:ProcessPools> ("Globals declared in main.swift").
+///
 /// ## Starting workers
 /// With ``StartMethod/spawn`` (the default) workers are fresh processes of the
 /// running executable, entering the worker loop before `main`; this is safe
@@ -52,9 +57,12 @@ public import Glibc
 ///   action. They are in the program's process group, so a terminal's Ctrl-C
 ///   reaches them too.
 /// - Spawned workers get `SWIFT_BACKTRACE=enable=no` unless the environment
-///   sets `SWIFT_BACKTRACE`: a crashing job then fails in a millisecond rather
-///   than after a second of backtrace printing. Set `SWIFT_BACKTRACE` yourself
-///   to see backtraces of crashing jobs.
+///   sets `SWIFT_BACKTRACE`, and forked workers reset every signal handler:
+///   a crashing job then fails at once rather than after its backtrace is
+///   printed. Set `SWIFT_BACKTRACE` yourself to see backtraces of crashing
+///   jobs in spawned workers.
+/// - What a job prints to standard output or error is flushed when the job
+///   ends, before its result is sent.
 /// - A job must not write to descriptor 3 or fork without exec: a worker that
 ///   sends garbage is killed (``ProcessPoolError/workerProtocolViolation(pid:detail:job:)``).
 ///
@@ -63,16 +71,17 @@ public import Glibc
 /// kills them at once and fails pending jobs. A pool dropped without either
 /// shuts down in the background: queued jobs still run, then the workers exit.
 /// Workers die with their parent process (`PR_SET_PDEATHSIG`), and every
-/// worker is reaped.
+/// worker is reaped — so returning from `main` (or calling `exit`) with work
+/// queued loses that work: await ``shutdown()`` first.
 public final class ProcessPool: JobExecutor {
     /// How a pool starts its worker processes.
     public enum StartMethod: Sendable, Hashable {
         /// Workers are fresh processes of the running executable (`posix_spawn`
         /// of `/proc/self/exe`) that enter the worker loop before `main`. Safe
-        /// whatever threads the program runs. A worker starts in about a millisecond.
+        /// whatever threads the program runs. Globals declared in `main.swift`
+        /// are uninitialized in them (`main` never runs there).
         case spawn
-        /// Workers are forked copies of the pool's I/O thread; fastest start
-        /// (a fraction of a millisecond for a small program).
+        /// Workers are forked copies of the pool's I/O thread; the fastest start.
         ///
         /// - Important: Only safe while the program has no threads other than
         ///   the pool's own. `fork` copies just the calling thread: a lock
@@ -185,6 +194,9 @@ public final class ProcessPool: JobExecutor {
     /// Stops accepting jobs, finishes every job already queued, then stops the
     /// workers and reaps them. Calling it again, or after ``terminate()``, is
     /// not an error. Never blocks a thread while it waits.
+    ///
+    /// Await it before `main` returns: the end of the program ends its
+    /// workers, and jobs still queued or running are then lost.
     public func shutdown() async {
         await withUnsafeContinuation { continuation in
             core.requestShutdown(waiter: { continuation.resume() })

@@ -79,13 +79,14 @@ struct ThrowOpaque: Job {
 
 /// Ends its worker the way `how` says.
 struct Crash: Job {
-    enum How: String, Codable { case trap, exit, kill }
+    enum How: String, Codable { case trap, exit, kill, memoryFault }
     var how: How
     func run() -> Int {
         switch how {
         case .trap: fatalError("a job that traps")
         case .exit: exit(3)
         case .kill: kill(getpid(), SIGKILL)
+        case .memoryFault: raise(SIGSEGV) // what reading a main.swift String global in a spawned worker does
         }
         return 0
     }
