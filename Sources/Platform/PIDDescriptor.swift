@@ -42,17 +42,18 @@ package struct PIDDescriptor: Sendable, Hashable {
         try !pollReadable([rawValue], until: deadline).isEmpty
     }
 
-    /// Reaps the process if it has exited and returns how it ended; `nil` if
-    /// it is still running (with `blocking` false). Reaping twice fails with
-    /// `ECHILD`: callers serialize and remember the status.
+    /// Reaps the process if it has exited and returns how it ended, in the
+    /// encoding of `waitpid(2)`; `nil` if it is still running (with `blocking`
+    /// false). Reaping twice fails with `ECHILD`: callers serialize and
+    /// remember the status.
     ///
     /// The corresponding C function is `waitid(P_PIDFD, …)`.
-    package func reap(blocking: Bool) throws(Errno) -> WaitStatus? {
+    package func reap(blocking: Bool) throws(Errno) -> Int32? {
         var status: Int32 = 0
         var reaped: Int32 = 0
         let options = blocking ? WEXITED : WEXITED | WNOHANG
         try nothingOrErrno { cmpp_pidfd_wait(rawValue, options, &status, &reaped) }
-        return reaped == 0 ? nil : WaitStatus(rawValue: status)
+        return reaped == 0 ? nil : status
     }
 
     /// Sends `signal`. A process that has already been reaped is not an error:
@@ -75,21 +76,4 @@ package struct PIDDescriptor: Sendable, Hashable {
     package func close() {
         closeDescriptor(rawValue)
     }
-}
-
-/// A process's end in the encoding of `waitpid(2)`.
-package struct WaitStatus: Sendable, Hashable {
-    package let rawValue: Int32
-
-    package init(rawValue: Int32) {
-        self.rawValue = rawValue
-    }
-
-    /// The signal that ended the process, or `nil` if it exited.
-    package var terminatingSignal: Int32? {
-        cmpp_wifsignaled(rawValue) != 0 ? cmpp_wtermsig(rawValue) : nil
-    }
-
-    /// The exit code (0...255); meaningful when ``terminatingSignal`` is `nil`.
-    package var exitCode: Int32 { cmpp_wexitstatus(rawValue) }
 }

@@ -30,16 +30,16 @@ package func isFilled(_ bytes: ArraySlice<UInt8>, with value: UInt8) -> Bool {
 /// Writes raw bytes to a socket, bypassing any framing (to fake a peer).
 package func writeRaw(_ fd: Int32, _ bytes: [UInt8]) throws {
     try bytes.withUnsafeBytes { buffer in
-        try DescriptorIO.writeAll(fd, isSocket: true, buffer)
+        try SocketIO.writeAll(fd, buffer)
     }
 }
 
-/// Fills `buffer` from `fd` unless the stream ends first; returns how many
+/// Fills `buffer` from socket `fd` unless the stream ends first; returns how many
 /// bytes it read (less than `buffer.count` only at end of stream).
-package func readExactly(_ fd: Int32, isSocket: Bool, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+package func readExactly(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     var total = 0
     while total < buffer.count {
-        let count = try DescriptorIO.readSome(fd, isSocket: isSocket, into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
+        let count = try SocketIO.readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
         if count == 0 { break }
         total += count
     }

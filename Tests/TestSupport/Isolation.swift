@@ -107,7 +107,7 @@ package func runProgram(
         if count == 0 { break }
         output += buffer[..<count]
     }
-    let status = try child.process.reap(blocking: true)?.rawValue ?? -1
+    let status = try child.process.reap(blocking: true) ?? -1
     return (status, String(decoding: output, as: UTF8.self))
 }
 

@@ -1,6 +1,5 @@
 // The C half of MultiprocessingPlatform: headers Swift's Glibc module does not
-// include (epoll, eventfd), wait-status macros Swift cannot import, and the
-// pidfd system calls glibc 2.36 does not wrap.
+// include (epoll, eventfd), and the pidfd system calls glibc 2.36 does not wrap.
 #ifndef C_MULTIPROCESSING_PLATFORM_H
 #define C_MULTIPROCESSING_PLATFORM_H
 
@@ -13,12 +12,6 @@
 extern "C" {
 #endif
 
-// MARK: wait(2) status decoding (function-like macros in <sys/wait.h>)
-
-static inline int cmpp_wifsignaled(int status) { return WIFSIGNALED(status); }
-static inline int cmpp_wtermsig(int status) { return WTERMSIG(status); }
-static inline int cmpp_wexitstatus(int status) { return WEXITSTATUS(status); }
-
 // MARK: pidfd (Linux 5.3+)
 
 /// pidfd_open(2); the descriptor is always close-on-exec. Returns it, or -1 with errno.
@@ -29,7 +22,8 @@ int cmpp_pidfd_open(pid_t pid);
 int cmpp_pidfd_send_signal(int pidfd, int signal);
 
 /// waitid(P_PIDFD, pidfd, ...) that reaps the child and fills `status` in the
-/// encoding of waitpid(2). Returns 0, or -1 with errno. `options` is WEXITED,
+/// encoding of waitpid(2) (an exit code in bits 8-15, or the signal in bits
+/// 0-6). Returns 0, or -1 with errno. `options` is WEXITED,
 /// optionally or'ed with WNOHANG; with WNOHANG and a child still running it
 /// returns 0 and sets `*reaped` to 0.
 int cmpp_pidfd_wait(int pidfd, int options, int *status, int *reaped);

@@ -59,20 +59,24 @@ public final class Connection: Sendable {
         self.forkTracker = ForkTracker(link: link)
     }
 
-    /// Takes ownership of an open descriptor (for example a socket a process
-    /// pool made for a worker): it is made close-on-exec and closed with the
-    /// connection. Sockets are written with `send(MSG_NOSIGNAL)`, other
-    /// descriptors with `SIGPIPE` blocked around each write.
+    /// Takes ownership of an open stream socket (one end of a socket pair, an
+    /// accepted connection): it is made close-on-exec and closed with the
+    /// connection.
+    ///
+    /// - Throws: ``ConnectionError/system(operation:errno:)`` with
+    ///   `Errno.notSocket` for a descriptor that is not a socket (a pipe, a
+    ///   file): connections are sockets only, written with `MSG_NOSIGNAL`.
     package convenience init(
         adopting fd: Int32, readable: Bool, writable: Bool,
         maximumMessageSize: Int = Connection.defaultMaximumMessageSize
     ) throws(ConnectionError) {
+        guard isSocket(fd) else { throw .system(operation: "fstat", errno: .notSocket) }
         do {
             try setCloseOnExec(fd)
         } catch {
             throw .system(operation: "fcntl", errno: error)
         }
-        self.init(descriptor: SharedDescriptor(fd: fd, isSocket: isSocket(fd)),
+        self.init(descriptor: SharedDescriptor(fd: fd),
                   readable: readable, writable: writable, maximumMessageSize: maximumMessageSize, link: nil)
     }
 
@@ -145,7 +149,7 @@ public final class Connection: Sendable {
     @usableFromInline
     func sendFrame(_ encode: (inout [UInt8]) throws(ConnectionError) -> Void) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
-            try sendSide.send(to: fd, isSocket: descriptor.isSocket, encode: encode)
+            try sendSide.send(to: fd, encode: encode)
         }
     }
 
@@ -157,11 +161,11 @@ public final class Connection: Sendable {
     public func sendBytes(_ bytes: some Collection<UInt8>) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
             let sent: Void? = try bytes.withContiguousStorageIfAvailableTyped { buffer throws(ConnectionError) in
-                try sendSide.send(to: fd, isSocket: descriptor.isSocket, payload: UnsafeRawBufferPointer(buffer))
+                try sendSide.send(to: fd, payload: UnsafeRawBufferPointer(buffer))
             }
             if sent == nil {
                 try Array(bytes).withBytes { buffer throws(ConnectionError) in
-                    try sendSide.send(to: fd, isSocket: descriptor.isSocket, payload: buffer)
+                    try sendSide.send(to: fd, payload: buffer)
                 }
             }
         }
@@ -222,7 +226,7 @@ public final class Connection: Sendable {
         let fd = try leaseDescriptor()
         defer { descriptor.release() }
         try receiveSide.receive(
-            from: fd, isSocket: descriptor.isSocket, maximumMessageSize: maximumMessageSize,
+            from: fd, maximumMessageSize: maximumMessageSize,
             wasClosed: { descriptor.isClosed }, consume)
     }
 

@@ -88,8 +88,8 @@ public struct Pipe: Sendable {
             closeDescriptor(second)
             throw .system(operation: duplex ? "setsockopt" : "shutdown", errno: error)
         }
-        let a = SharedDescriptor(fd: first, isSocket: true)
-        let b = SharedDescriptor(fd: second, isSocket: true)
+        let a = SharedDescriptor(fd: first)
+        let b = SharedDescriptor(fd: second)
         let link = ForkLink(a, b)
         ends = (
             Connection(descriptor: a, readable: true, writable: duplex, maximumMessageSize: maximumMessageSize, link: link),

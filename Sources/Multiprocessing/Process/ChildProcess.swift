@@ -184,7 +184,7 @@ public final class ChildProcess: Sendable {
             case .reaped(let status):
                 return status
             case .running:
-                guard let status = try descriptor.reap(blocking: false).map(ExitStatus.init) else { return nil }
+                guard let status = try descriptor.reap(blocking: false).map(ExitStatus.init(waitStatus:)) else { return nil }
                 state = .reaped(status)
                 return status
             }

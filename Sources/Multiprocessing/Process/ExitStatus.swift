@@ -1,4 +1,3 @@
-internal import MultiprocessingPlatform
 
 /// How a process ended: it exited with a code, or a signal killed it.
 ///
@@ -23,9 +22,10 @@ public enum ExitStatus: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Whether the process exited with code 0.
     public var isSuccess: Bool { self == .exited(0) }
 
-    /// Decodes a status in the encoding of `waitpid(2)`.
-    init(_ status: WaitStatus) {
-        self = status.terminatingSignal.map(ExitStatus.signaled) ?? .exited(status.exitCode)
+    /// Decodes a status in the encoding of `waitpid(2)` (`WIFSIGNALED`,
+    /// `WTERMSIG`, `WEXITSTATUS`) of an exited process.
+    init(waitStatus status: Int32) {
+        self = status & 0x7F != 0 ? .signaled(status & 0x7F) : .exited((status >> 8) & 0xFF)
     }
 
     /// The signal that killed the process, or `nil` if it exited.

@@ -75,13 +75,4 @@ public struct Signal: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
     public var description: String {
         "signal \(rawValue)" + (name.map { " (\($0))" } ?? "")
     }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(Int32.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

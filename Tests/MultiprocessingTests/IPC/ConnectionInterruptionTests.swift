@@ -127,7 +127,7 @@ struct ConnectionInterruptionTests {
         let writer = TestThread(unblocking: SIGURG) {
             first.withUnsafeBytes { one in
                 second.withUnsafeBytes { two in
-                    try! DescriptorIO.writeAll(a.fileDescriptor, isSocket: true, one, two)
+                    try! SocketIO.writeAll(a.fileDescriptor, one, two)
                 }
             }
         }
@@ -135,7 +135,7 @@ struct ConnectionInterruptionTests {
         let signaller = TestThread { bombard(writer, until: stop) }
         var received = [UInt8](repeating: 0, count: first.count + second.count)
         let count = try received.withUnsafeMutableBytes {
-            try readExactly(b.fileDescriptor, isSocket: true, into: $0)
+            try readExactly(b.fileDescriptor, into: $0)
         }
         writer.join()
         stop.value = true

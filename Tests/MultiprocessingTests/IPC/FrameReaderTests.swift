@@ -72,7 +72,7 @@ struct FrameReaderTests {
         func next(nonBlocking: Bool = true) throws(FrameError) -> (FrameReader.Outcome, [UInt8]?, borrowed: Bool) {
             var payload: [UInt8]?
             var borrowed = false
-            let outcome = try reader.next(from: readerEnd, isSocket: true, nonBlocking: nonBlocking) { frame in
+            let outcome = try reader.next(from: readerEnd, nonBlocking: nonBlocking) { frame in
                 if case .borrowed = frame { borrowed = true }
                 payload = frame.withBytes { Array($0) }
             }

@@ -1,11 +1,20 @@
 import MultiprocessingTestSupport
-import Multiprocessing
+@testable import Multiprocessing
 
 /// A small Codable value for round trips.
 struct Sample: Codable, Equatable, Sendable {
     var id: Int
     var name: String
     var values: [Double]
+}
+
+extension FrameHeader {
+    /// The header announcing `payloadCount` bytes, as an array.
+    static func encode(payloadCount: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: maximumCount) { buffer, count in
+            count = encode(payloadCount: payloadCount, into: buffer.baseAddress!)
+        }
+    }
 }
 
 /// A 4-byte big-endian length header (Python's short form).

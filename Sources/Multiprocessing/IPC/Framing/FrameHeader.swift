@@ -50,13 +50,6 @@ enum FrameHeader {
         return longCount
     }
 
-    /// The header announcing `payloadCount` bytes, as an array.
-    static func encode(payloadCount: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: maximumCount) { buffer, count in
-            count = encode(payloadCount: payloadCount, into: buffer.baseAddress!)
-        }
-    }
-
     /// What ``decode(_:)`` found at the start of a buffer.
     enum Decoded: Equatable, Sendable {
         /// The buffer does not hold a whole header yet.

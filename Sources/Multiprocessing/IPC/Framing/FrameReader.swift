@@ -3,7 +3,8 @@ import SystemPackage
 
 /// The one frame-reading pump: reads a descriptor's byte stream and hands out
 /// whole frames, for ``Connection`` (blocking) and for both sides of the
-/// process pool (non-blocking in the pool's I/O thread, blocking in a worker).
+/// process pool (non-blocking in the pool's I/O thread, blocking in a worker),
+/// all of them stream sockets.
 ///
 /// Small frames are read in as few system calls as possible: each read takes
 /// whatever is available up to ``bufferCapacity`` bytes, so a header and its
@@ -28,7 +29,7 @@ import SystemPackage
 /// the position in the stream is lost: the reader stays failed and throws
 /// that error again on every call.
 ///
-/// Reads go through ``DescriptorIO/readSome(_:isSocket:into:nonBlocking:)``
+/// Reads go through ``SocketIO/readSome(_:into:nonBlocking:)``
 /// only, the one place a later `recvmsg` with ancillary data (descriptors
 /// travelling with a frame) would replace `recv`.
 @usableFromInline
@@ -51,7 +52,7 @@ struct FrameReader {
         }
     }
 
-    /// What a call to ``next(from:isSocket:nonBlocking:_:)`` ended with.
+    /// What a call to ``next(from:nonBlocking:_:)`` ended with.
     enum Outcome: Equatable {
         /// One frame was handed to the consumer.
         case frame
@@ -87,7 +88,7 @@ struct FrameReader {
         self.maximumMessageSize = maximumMessageSize
     }
 
-    /// Whether the next ``next(from:isSocket:nonBlocking:_:)`` completes from
+    /// Whether the next ``next(from:nonBlocking:_:)`` completes from
     /// the buffer alone: a whole frame is buffered (or bytes that fail at once).
     /// Part of a frame is not enough: the rest is announced by the descriptor.
     var hasBufferedFrame: Bool {
@@ -99,9 +100,9 @@ struct FrameReader {
         }
     }
 
-    /// Hands the next frame to `consume`, reading from `fd` as needed: until a
-    /// frame is complete, or with `nonBlocking` (sockets only) until the socket
-    /// has nothing more for now. The frame is consumed before `consume` runs.
+    /// Hands the next frame to `consume`, reading from `socket` as needed: until a
+    /// frame is complete, or with `nonBlocking` until the socket has nothing
+    /// more for now. The frame is consumed before `consume` runs.
     ///
     /// - Throws: ``FrameError/truncated(expected:received:)`` when the stream
     ///   ends inside a frame, ``FrameError/malformed(_:)`` and
@@ -109,14 +110,14 @@ struct FrameReader {
     ///   later call), ``FrameError/readFailed(_:)``. `ECONNRESET` counts as
     ///   the end of the stream; `EINTR` is retried.
     mutating func next(
-        from fd: Int32, isSocket: Bool, nonBlocking: Bool = false, _ consume: (Payload) -> Void
+        from socket: Int32, nonBlocking: Bool = false, _ consume: (Payload) -> Void
     ) throws(FrameError) -> Outcome {
         if let failure { throw failure }
         while true {
             if large == nil, try takeBufferedFrame(consume) { return .frame }
             let count: Int
             do {
-                count = try read(fd, isSocket: isSocket, nonBlocking: nonBlocking)
+                count = try read(socket, nonBlocking: nonBlocking)
             } catch .wouldBlock {
                 return .wouldBlock
             } catch .connectionReset {
@@ -190,7 +191,7 @@ struct FrameReader {
 
     /// Reads what is available: into the large payload's storage, or behind
     /// the buffered bytes (moved to the front first). Returns 0 at end of stream.
-    private mutating func read(_ fd: Int32, isSocket: Bool, nonBlocking: Bool) throws(Errno) -> Int {
+    private mutating func read(_ socket: Int32, nonBlocking: Bool) throws(Errno) -> Int {
         if var payload = large {
             large = nil // no copy-on-write of the storage while it is read into
             defer { large = payload }
@@ -199,8 +200,7 @@ struct FrameReader {
             }
             let received = payload.received
             let count = try payload.storage.withMutableBytes { target throws(Errno) in
-                try DescriptorIO.readSome(fd, isSocket: isSocket, into: UnsafeMutableRawBufferPointer(rebasing: target[received...]),
-                                          nonBlocking: nonBlocking)
+                try SocketIO.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[received...]), nonBlocking: nonBlocking)
             }
             payload.received += count
             return count
@@ -215,8 +215,7 @@ struct FrameReader {
         }
         let end = self.end
         let count = try buffer.withMutableBytes { target throws(Errno) in
-            try DescriptorIO.readSome(fd, isSocket: isSocket, into: UnsafeMutableRawBufferPointer(rebasing: target[end...]),
-                                      nonBlocking: nonBlocking)
+            try SocketIO.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[end...]), nonBlocking: nonBlocking)
         }
         self.end += count
         return count

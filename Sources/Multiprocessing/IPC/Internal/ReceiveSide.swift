@@ -25,7 +25,7 @@ final class ReceiveSide: @unchecked Sendable {
     /// stream at the next frame). Not generic, so that no generic metadata is
     /// looked up per message.
     func receive(
-        from fd: Int32, isSocket: Bool, maximumMessageSize: Int,
+        from fd: Int32, maximumMessageSize: Int,
         wasClosed: () -> Bool,
         _ consume: (FrameReader.Payload) -> Void
     ) throws(ConnectionError) {
@@ -35,7 +35,7 @@ final class ReceiveSide: @unchecked Sendable {
         reader.maximumMessageSize = maximumMessageSize
         let outcome: FrameReader.Outcome
         do {
-            outcome = try reader.next(from: fd, isSocket: isSocket, consume)
+            outcome = try reader.next(from: fd, consume)
         } catch {
             throw wasClosed() ? .closed : ConnectionError(error)
         }

@@ -15,7 +15,7 @@ final class SendSide: @unchecked Sendable {
 
     /// Sends one frame whose payload `encode` appends to the buffer it is given.
     func send(
-        to fd: Int32, isSocket: Bool,
+        to fd: Int32,
         encode: (inout [UInt8]) throws(ConnectionError) -> Void
     ) throws(ConnectionError) {
         lock.lock()
@@ -25,28 +25,28 @@ final class SendSide: @unchecked Sendable {
         }
         try FrameWriter.append(to: &buffer, encode)
         try buffer.withBytes { bytes throws(ConnectionError) in
-            try write(fd, isSocket: isSocket, bytes)
+            try write(fd, bytes)
         }
     }
 
     /// Sends `payload` as one frame: the header and the caller's bytes leave
     /// together in one gathering write, with no copy.
-    func send(to fd: Int32, isSocket: Bool, payload: UnsafeRawBufferPointer) throws(ConnectionError) {
+    func send(to fd: Int32, payload: UnsafeRawBufferPointer) throws(ConnectionError) {
         lock.lock()
         defer { lock.unlock() }
         var header = (UInt64(0), UInt32(0))
         try withUnsafeMutableBytes(of: &header) { raw throws(ConnectionError) in
             let count = FrameHeader.encode(payloadCount: payload.count, into: raw.baseAddress!)
-            try write(fd, isSocket: isSocket, UnsafeRawBufferPointer(rebasing: raw[..<count]), payload)
+            try write(fd, UnsafeRawBufferPointer(rebasing: raw[..<count]), payload)
         }
     }
 
     private func write(
-        _ fd: Int32, isSocket: Bool,
+        _ fd: Int32,
         _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     ) throws(ConnectionError) {
         do {
-            try DescriptorIO.writeAll(fd, isSocket: isSocket, first, second)
+            try SocketIO.writeAll(fd, first, second)
         } catch .brokenPipe, .connectionReset {
             throw .peerClosed
         } catch {

@@ -76,7 +76,7 @@ extension PoolIOLoop {
             var malformed: MalformedMessage?
             let outcome: FrameReader.Outcome
             do {
-                outcome = try handle.reader.next(from: handle.socket, isSocket: true, nonBlocking: true) { frame in
+                outcome = try handle.reader.next(from: handle.socket, nonBlocking: true) { frame in
                     do throws(MalformedMessage) {
                         try frame.withBytes { bytes throws(MalformedMessage) in
                             try handleMessage(WorkerMessage.read(from: bytes), from: handle)
@@ -157,7 +157,7 @@ extension PoolIOLoop {
         closeSocket(handle)
         let status: ExitStatus
         do {
-            status = try handle.pidfd.reap(blocking: true).map(ExitStatus.init) ?? .signaled(SIGKILL)
+            status = try handle.pidfd.reap(blocking: true).map(ExitStatus.init(waitStatus:)) ?? .signaled(SIGKILL)
         } catch {
             status = .exited(-1) // reaped by someone else (a stray waitpid(-1)): status unknown
         }

@@ -160,15 +160,6 @@ final class PoolIOLoop {
         return nil
     }
 
-    var debugState: String {
-        var lines = ["lifecycle \(lifecycle), queued \(scheduler.queue.count), limit \(scheduler.inFlightLimit)"]
-        for (id, handle) in workers.sorted(by: { $0.key < $1.key }) {
-            let inFlight = scheduler.inFlight(of: id).map { "#\($0.sequence)" }.joined(separator: " ")
-            lines.append("\(id) pid \(handle.pid) \(handle.state) in flight: \(inFlight)")
-        }
-        return lines.joined(separator: "\n")
-    }
-
     /// A cancelled task that was sent: a running one is stopped by killing its
     /// worker; one still waiting in the worker is skipped by it.
     private func stop(_ task: TaskRecord) {
@@ -241,7 +232,7 @@ final class PoolIOLoop {
             let socket = handle.socket, offset = handle.sentCount
             do {
                 handle.sentCount += try handle.outgoing.withBytes { bytes throws(Errno) in
-                    try DescriptorIO.sendSome(socket, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                    try SocketIO.sendSome(socket, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
                 }
             } catch .wouldBlock {
                 watchWritable(handle, true)

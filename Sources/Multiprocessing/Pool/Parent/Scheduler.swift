@@ -181,12 +181,6 @@ struct Scheduler<Task> {
         return body(&slots[id]!)
     }
 
-    /// Removes the task `matches` identifies from the queue, if it is there.
-    mutating func removeQueued(where matches: (Task) -> Bool) -> Task? {
-        guard let index = queue.firstIndex(where: matches) else { return nil }
-        return queue.remove(at: index)
-    }
-
     // MARK: Time limits
 
     /// Workers whose running task has exceeded the job timeout at `now`.

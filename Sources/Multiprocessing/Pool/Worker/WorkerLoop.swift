@@ -91,7 +91,7 @@ struct WorkerLoop {
         message.write(to: &out)
         do {
             try out.withBytes { bytes throws(Errno) in
-                try DescriptorIO.writeAll(fd, isSocket: true, bytes)
+                try SocketIO.writeAll(fd, bytes)
             }
         } catch {
             WorkerExit.connectionLost.exit()
@@ -109,7 +109,7 @@ struct WorkerLoop {
             var malformed = false
             let outcome: FrameReader.Outcome
             do {
-                outcome = try reader.next(from: fd, isSocket: true, nonBlocking: nonBlocking) { frame in
+                outcome = try reader.next(from: fd, nonBlocking: nonBlocking) { frame in
                     do throws(MalformedMessage) {
                         message = try frame.withBytes { bytes throws(MalformedMessage) in try ParentMessage.read(from: bytes) }
                     } catch {
