@@ -40,7 +40,10 @@ let package = Package(
         // MARK: Libraries
 
         // Platform code (system-call wrappers, the monotonic clock) shared by
-        // both libraries; internal to the package, not a product.
+        // both libraries; internal to the package, not a product. Its C half
+        // holds what Swift cannot call or see directly: variadic syscall(2)
+        // (futex, pidfd), _GNU_SOURCE declarations (memfd), epoll and eventfd.
+        .target(name: "CMultiprocessingPlatform", path: "Sources/CPlatform"),
         .target(
             name: "MultiprocessingPlatform",
             dependencies: [
@@ -50,9 +53,6 @@ let package = Package(
             path: "Sources/Platform",
             swiftSettings: strictSettings
         ),
-        // The system calls Swift cannot make directly (variadic syscall(2),
-        // _GNU_SOURCE declarations): futex, memfd, robust-mutex helpers.
-        .target(name: "CMultiprocessingPlatform", path: "Sources/CPlatform"),
         .target(name: "CThreading"),
         .target(
             name: "Threading",
@@ -148,6 +148,8 @@ let package = Package(
         ),
         .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
         .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
+        .executableTarget(name: "worker-death-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/WorkerDeath", swiftSettings: strictSettings),
+        .executableTarget(name: "huge-message-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/HugeMessages", swiftSettings: strictSettings),
         .executableTarget(name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared", swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-benchmark",
@@ -158,9 +160,25 @@ let package = Package(
 
         // MARK: Tests
 
+        // What every test target shares: threads, bounded waits, /proc
+        // readings, runs of a test alone in a fresh runner, byte helpers.
+        .target(
+            name: "MultiprocessingTestSupport",
+            dependencies: ["Threading", "MultiprocessingPlatform", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ThreadingTests", dependencies: ["Threading", "MultiprocessingPlatform"], swiftSettings: strictSettings),
-        .testTarget(name: "MultiprocessingTests", dependencies: ["Multiprocessing", "MultiprocessingPlatform"], swiftSettings: strictSettings),
-        .testTarget(name: "ProcessVsThreadTests", dependencies: ["process-vs-thread"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MultiprocessingTests",
+            dependencies: ["Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProcessVsThreadTests",
+            dependencies: ["process-vs-thread", "MultiprocessingTestSupport"],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: PostgreSQL tests (`swift test --traits Postgres`; without the trait they report themselves skipped)
 

@@ -24,9 +24,9 @@ struct RawChannel {
 
     func close() { _ = Glibc.close(fd) }
 
-    /// Sends a 4-byte little-endian length and the payload in one `sendmsg`.
+    /// Sends a 4-byte big-endian length (Python's short header) and the payload in one `sendmsg`.
     func send(_ payload: UnsafeRawBufferPointer) {
-        var header = UInt32(payload.count).littleEndian
+        var header = UInt32(payload.count).bigEndian
         withUnsafeMutableBytes(of: &header) { head in
             var vectors = [
                 iovec(iov_base: head.baseAddress, iov_len: 4),
@@ -64,7 +64,7 @@ struct RawChannel {
         var header: UInt32 = 0
         let got = withUnsafeMutableBytes(of: &header) { readExactly($0) }
         guard got else { return nil }
-        let count = Int(UInt32(littleEndian: header))
+        let count = Int(UInt32(bigEndian: header))
         if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
         let complete = buffer.withUnsafeMutableBytes { readExactly(UnsafeMutableRawBufferPointer(rebasing: $0[..<count])) }
         return complete ? count : nil

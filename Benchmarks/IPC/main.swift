@@ -1,7 +1,7 @@
 // # ipc-benchmark
 //
 // `Connection` (this package) against a raw socket pair with the same framing
-// (4-byte little-endian length, sent with `sendmsg`, received with `recv` into
+// (4-byte big-endian length, sent with `sendmsg`, received with `recv` into
 // reused buffers, sockets configured as `Pipe` configures them) and against
 // Python's `multiprocessing.Pipe` (fork context, `Benchmarks/Python/ipc_peer.py`),
 // on the same workloads in one run. Each peer is a forked child running a

@@ -8,6 +8,9 @@
 //
 // Run: swift run lock-owner-died
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An account pair whose total must stay 100: a transfer debits, then credits.
 let lock = try ProcessLock()

@@ -10,6 +10,9 @@
 //
 // Run: swift run process-queue
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Order: Codable, Sendable {
     var id: Int

@@ -8,6 +8,9 @@
 //
 // Run: swift run stop-event
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 let stop = try ProcessEvent()
 let started = try ProcessSemaphore(value: 0)

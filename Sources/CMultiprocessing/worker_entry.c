@@ -1,38 +1,29 @@
 // The process-pool worker's C side: the before-`main` entry of spawned
-// workers, the spawn itself, the post-fork set-up of forked workers, and
-// epoll calls whose packed `struct epoll_event` Swift cannot import reliably.
+// workers, the spawn itself, and the post-fork set-up of forked workers.
 #define _GNU_SOURCE
 #include "CMultiprocessing.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
-#include <stdio_ext.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
-#include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/// The environment variables a spawned worker finds its socket and parent by.
-#define CMP_WORKER_FD_VARIABLE "SWIFT_MULTIPROCESSING_WORKER_FD"
-#define CMP_PARENT_PID_VARIABLE "SWIFT_MULTIPROCESSING_PARENT_PID"
-
-/// Exit status of a worker whose parent died before it could arm PR_SET_PDEATHSIG.
-#define CMP_ORPHAN_EXIT_STATUS 70
-
 // Defined in Swift (`Pool/Worker/WorkerEntry.swift`, `@_cdecl`).
-extern void swift_multiprocessing_worker_main(int fd) __attribute__((noreturn));
+extern void swift_multiprocessing_worker_main(int fd, pid_t parent) __attribute__((noreturn));
 
 int cmp_worker_entry_anchor(void) { return CMP_WORKER_FD; }
 
-/// Arms the parent-death signal, then makes sure the parent did not die
-/// before it was armed (the race-free idiom: after prctl, a dead parent shows
-/// as a changed getppid()). Returns 0, or -1 if the worker must exit.
-static int cmp_arm_parent_death_signal(pid_t expected_parent) {
+int cmp_arm_parent_death_signal(pid_t parent) {
+    // The race-free idiom: after prctl, a parent that died before it shows
+    // as a changed getppid().
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
         return -1;
     }
-    return getppid() == expected_parent ? 0 : -1;
+    return getppid() == parent ? 0 : -1;
 }
 
 static int cmp_parse_int(const char *text, long *value) {
@@ -56,13 +47,10 @@ static void cmp_enter_worker_if_spawned(void) {
         cmp_parse_int(getenv(CMP_PARENT_PID_VARIABLE), &parent) != 0) {
         return; // Not our marker (or a mangled one): behave as a normal program.
     }
-    if (cmp_arm_parent_death_signal((pid_t)parent) != 0) {
-        _exit(CMP_ORPHAN_EXIT_STATUS);
-    }
     // A job that itself starts processes must not make them workers.
     unsetenv(CMP_WORKER_FD_VARIABLE);
     unsetenv(CMP_PARENT_PID_VARIABLE);
-    swift_multiprocessing_worker_main((int)fd);
+    swift_multiprocessing_worker_main((int)fd, (pid_t)parent);
 }
 
 int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
@@ -97,11 +85,7 @@ int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
     return rc;
 }
 
-int cmp_prepare_forked_worker(int fd, pid_t parent) {
-    // Output the parent buffered but had not written is the parent's to write:
-    // dropped here, or the worker would print it a second time when it flushes.
-    __fpurge(stdout);
-    __fpurge(stderr);
+int cmp_prepare_forked_worker(int fd) {
     if (fd != CMP_WORKER_FD) {
         if (dup2(fd, CMP_WORKER_FD) != CMP_WORKER_FD) return -1;
     } else {
@@ -109,34 +93,17 @@ int cmp_prepare_forked_worker(int fd, pid_t parent) {
         if (flags == -1 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) == -1) return -1;
     }
     if (syscall(SYS_close_range, CMP_WORKER_FD + 1, ~0U, 0) != 0) return -1;
-    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null_fd >= 0) {
-        if (null_fd != 0) {
-            dup2(null_fd, 0);
-            close(null_fd);
+    int null_fd = open("/dev/null", O_RDONLY); // the child's only thread: no exec can race
+    if (null_fd > 0) {
+        dup2(null_fd, 0);
+        close(null_fd);
+    }
+    struct sigaction default_action = { .sa_handler = SIG_DFL };
+    sigemptyset(&default_action.sa_mask);
+    for (int signal = 1; signal < NSIG; signal++) {
+        if (signal != SIGKILL && signal != SIGSTOP) {
+            sigaction(signal, &default_action, NULL); // EINVAL for the few reserved by glibc
         }
     }
-    sigset_t empty;
-    sigemptyset(&empty);
-    pthread_sigmask(SIG_SETMASK, &empty, NULL);
-    return cmp_arm_parent_death_signal(parent);
-}
-
-int cmp_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
-    struct epoll_event event;
-    memset(&event, 0, sizeof(event));
-    event.events = events;
-    event.data.u64 = data;
-    return epoll_ctl(epfd, op, fd, &event);
-}
-
-int cmp_epoll_wait(int epfd, uint64_t *data, uint32_t *events, int capacity, int timeout) {
-    struct epoll_event buffer[64];
-    if (capacity > 64) capacity = 64;
-    int count = epoll_wait(epfd, buffer, capacity, timeout);
-    for (int i = 0; i < count; i++) {
-        data[i] = buffer[i].data.u64;
-        events[i] = buffer[i].events;
-    }
-    return count;
+    return 0;
 }

@@ -1,29 +1,35 @@
 package import SystemPackage
 #if canImport(Glibc)
-package import Glibc
+import Glibc
 #endif
 
-/// Waits until at least one of `descriptors` is ready or `deadline` passes,
-/// and returns the ready ones' `revents` in place.
+/// Waits until some of `descriptors` are readable, hung up or in error, or
+/// `deadline` passes, and returns the indices of the ready ones (empty on
+/// time-out). The package's one `poll` loop.
 ///
-/// `EINTR` is retried with the time still left, so a signal never shortens
-/// or stretches the wait. Returns the number of ready descriptors (0 on time-out).
+/// A descriptor whose peer closed is ready (end of stream is readable), and
+/// so is a pidfd whose process has exited. `EINTR` is retried through
+/// ``valueOrErrno(retryOnInterrupt:_:)`` with the time left recomputed from
+/// `deadline`, and a time-out that `poll`'s millisecond rounding ended early
+/// is waited out, so a signal neither shortens nor stretches the wait. A
+/// descriptor that is not open (`POLLNVAL`) is a programmer error and traps.
 ///
 /// The corresponding C function is `poll`.
-package func pollDescriptors(_ descriptors: inout [pollfd], until deadline: Deadline) throws(Errno) -> Int {
+package func pollReadable(_ descriptors: [Int32], until deadline: Deadline) throws(Errno) -> [Int] {
+    var entries = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
     while true {
-        let count = descriptors.withUnsafeMutableBufferPointer { buffer in
-            poll(buffer.baseAddress, nfds_t(buffer.count), deadline.remainingMillisecondsForPoll)
+        let count = try entries.withUnsafeMutableBufferPointer { buffer throws(Errno) in
+            // The closure runs again after EINTR, so the time-out is recomputed.
+            try valueOrErrno { poll(buffer.baseAddress, nfds_t(buffer.count), deadline.remainingMillisecondsForPoll) }
         }
-        if count >= 0 { return Int(count) }
-        let error = Errno(rawValue: errno)
-        guard error == .interrupted else { throw error }
+        if count == 0 {
+            if deadline.hasPassed { return [] }
+            continue
+        }
+        return entries.indices.filter { index in
+            precondition(entries[index].revents & Int16(POLLNVAL) == 0,
+                         "poll: descriptor \(entries[index].fd) is not open (POLLNVAL)")
+            return entries[index].revents != 0
+        }
     }
-}
-
-/// Waits until `descriptor` is readable (or hung up) or `deadline` passes.
-/// Returns `false` on time-out. The corresponding C function is `poll`.
-package func waitUntilReadable(_ descriptor: Int32, until deadline: Deadline) throws(Errno) -> Bool {
-    var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
-    return try pollDescriptors(&descriptors, until: deadline) > 0
 }

@@ -3,9 +3,8 @@ package import SystemPackage
 import Glibc
 #endif
 
-// Thin wrappers over the socket and poll system calls the IPC layer needs and
-// swift-system does not wrap (socketpair, shutdown, sendmsg with MSG_NOSIGNAL,
-// recv, poll). Each is built on the package's one EINTR loop, `valueOrErrno`,
+// Thin wrappers over the socket calls the IPC layer needs and swift-system
+// does not wrap (socketpair, shutdown, setsockopt, fstat, fcntl). Each is built on the package's one EINTR loop, `valueOrErrno`,
 // and every descriptor it creates is close-on-exec.
 
 /// Creates a connected pair of `AF_UNIX` stream sockets, close-on-exec.
@@ -69,39 +68,5 @@ package func setCloseOnExec(_ fd: Int32, _ enabled: Bool = true) throws(Errno) {
     let updated = enabled ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC
     if updated != flags {
         try nothingOrErrno { fcntl(fd, F_SETFD, updated) }
-    }
-}
-
-/// Waits until some of `descriptors` are readable, hung up or in error, or the
-/// deadline passes; returns the indices of the ready ones (empty on timeout).
-///
-/// `EINTR` is retried with the remaining time recomputed from `deadline`, so a
-/// signal neither shortens nor stretches the wait. A descriptor the peer closed
-/// is ready (end of stream is readable). The corresponding C function is `poll`.
-package func pollReadable(_ descriptors: [Int32], until deadline: Deadline) throws(Errno) -> [Int] {
-    var entries = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-    while true {
-        let timeout = deadline.remainingMillisecondsForPoll
-        let count = entries.withUnsafeMutableBufferPointer { buffer in
-            poll(buffer.baseAddress, nfds_t(buffer.count), timeout)
-        }
-        if count == -1 {
-            let error = Errno(rawValue: errno)
-            if error == .interrupted { continue } // the loop recomputes the timeout
-            throw error
-        }
-        if count == 0 {
-            if deadline.hasPassed { return [] }
-            continue // poll rounds to milliseconds; wait out the rest
-        }
-        var ready: [Int] = []
-        ready.reserveCapacity(Int(count))
-        for index in entries.indices where entries[index].revents != 0 {
-            if entries[index].revents & Int16(POLLNVAL) != 0 {
-                preconditionFailure("poll: descriptor \(entries[index].fd) is not open (POLLNVAL)")
-            }
-            ready.append(index)
-        }
-        return ready
     }
 }

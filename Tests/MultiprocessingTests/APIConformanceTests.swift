@@ -1,15 +1,19 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
-// Uses every name of API.md (the public API contract) the way a
-// user would, through `import Multiprocessing` only (no @testable): argument
+// Uses every name of API.md (the public API contract, at the root of the
+// repository) the way a user would, through `import Multiprocessing` (no @testable): argument
 // labels, `throws` or not, return types (spelled out as annotations) and
 // default arguments (left out) as API.md writes them, and the behaviour its
 // comments state. A signature that drifts from API.md breaks this file's build.
 //
 // `ExitStatus` is spelled `Multiprocessing.ExitStatus` here: Swift Testing
-// has its own `ExitStatus`. Glibc is deliberately not imported: `pid_t`,
-// signals and sleeps come through `import Multiprocessing`, as for a user.
+// has its own `ExitStatus`. Glibc is imported for `pid_t`, signal numbers and
+// `getpid()`, as a user's file would: Multiprocessing does not re-export it.
 // Subclasses of `PosixThread` restate `@unchecked Sendable` (without it Swift 6
 // warns "must restate inherited '@unchecked Sendable' conformance").
 
@@ -45,14 +49,14 @@ struct APIWorkerPID: Job {
 struct APISleep: Job {
     var milliseconds: Int
     func run() -> Int {
-        usleep(UInt32(milliseconds) * 1000)
+        takeTime(milliseconds: milliseconds)
         return milliseconds
     }
 }
 
 struct APIForever: Job {
     func run() -> Int {
-        while true { sleep(1000) }
+        while true { pause() }
     }
 }
 
@@ -146,6 +150,16 @@ func apiExercise(_ executor: some JobExecutor) async throws {
 
 @Suite("API conformance: Threading and IPC", .timeLimit(.minutes(1)))
 struct APIConformanceTests {
+    /// The contract this file checks is the repository's `API.md`.
+    @Test func theContractIsInTheRepository() throws {
+        let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let contract = try readTextFile("/\(root)/API.md") ?? ""
+        for name in ["public final class ChildProcess", "public final class Connection", "public final class ProcessPool: JobExecutor",
+                     "public enum ExitStatus", "public struct Pipe", "public protocol Job"] {
+            #expect(contract.contains(name), "API.md names \(name)")
+        }
+    }
+
     // MARK: Job / JobFuture
 
     @Test func jobRunsDirectly() throws {

@@ -1,62 +1,36 @@
-// The little C that must be C: macros Swift cannot import, Linux system calls
-// glibc exposes only through headers Swift's Glibc module does not include,
-// and process-wide hooks that must exist before `main`.
+// The little C that must be C: the package's one fork(2) (stdio and locks
+// around it), process-wide hooks that must exist before `main`, the pool
+// worker's spawn and post-fork set-up, and addresses across processes.
 #ifndef C_MULTIPROCESSING_H
 #define C_MULTIPROCESSING_H
 
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <sys/socket.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-// MARK: wait(2) status decoding (function-like macros in <sys/wait.h>)
+// MARK: fork
 
-static inline int cmp_wifexited(int status) { return WIFEXITED(status); }
-static inline int cmp_wexitstatus(int status) { return WEXITSTATUS(status); }
-static inline int cmp_wifsignaled(int status) { return WIFSIGNALED(status); }
-static inline int cmp_wtermsig(int status) { return WTERMSIG(status); }
+/// The package's one fork(2), used by ChildProcess.fork and by the pool's
+/// .fork start method alike:
+/// - forks are serialized (one at a time in the process);
+/// - stdout and stderr are flushed first, and no FILE lock is held across
+///   fork(2) (glibc's fork takes its stream-list lock, and fflush(NULL) and
+///   exit take that lock, then each stream's: holding a stream's lock here
+///   would deadlock against them; glibc resets every stream's lock in the
+///   child, so the child may print);
+/// - in the child, the stdout and stderr buffers are dropped (text another
+///   thread buffered between the flush and the fork is the parent's to write:
+///   printed by the child it would appear twice), and the signal mask is
+///   emptied (Dispatch and Swift concurrency threads block most signals).
+/// Returns what fork(2) returns (-1 with errno on failure).
+pid_t cmp_fork(void);
 
-// MARK: pidfd (Linux 5.3+)
-
-/// pidfd_open(2) with PIDFD_NONBLOCK unset; the descriptor is always O_CLOEXEC.
-int cmp_pidfd_open(pid_t pid);
-
-/// waitid(P_PIDFD, pidfd, ...) that reaps the child and fills `status` in the
-/// encoding of waitpid(2), so one decoder serves both. Returns 0, or -1 with errno.
-/// `options` is WEXITED optionally or'ed with WNOHANG; with WNOHANG and a child
-/// still running it returns 0 and sets `*reaped` to 0.
-int cmp_pidfd_wait(int pidfd, int options, int *status, int *reaped);
-
-/// pidfd_send_signal(2): signals the process the descriptor refers to, never a
-/// process that has reused its pid. Returns 0, or -1 with errno (ESRCH once reaped).
-int cmp_pidfd_send_signal(int pidfd, int signal);
-
-// MARK: stdio around fork
-
-/// Takes the locks of stdout and stderr (flockfile(3)), so that no other
-/// thread is inside them when the process forks: a child whose copy of a FILE
-/// lock was held by another thread would block forever on its first print.
-void cmp_lock_standard_streams(void);
-
-/// Releases what cmp_lock_standard_streams took; called in parent and child.
-void cmp_unlock_standard_streams(void);
-
-/// fflush(3) of stdout and stderr only: the streams a forked child may safely
-/// touch (other FILEs' locks may have been held by the parent's other threads).
+/// Flushes stdout and stderr only: in a forked child, other FILEs may hold
+/// the half-done state of threads that do not exist there.
 void cmp_flush_standard_streams(void);
-
-// MARK: fork generation
 
 /// How many times this process image has been forked into the current process:
 /// 0 in the original process, incremented in the child of every fork(2) by a
@@ -65,11 +39,14 @@ void cmp_flush_standard_streams(void);
 /// is being used in a forked descendant.
 unsigned long cmp_fork_generation(void);
 
-
 // MARK: process-pool workers (worker_entry.c)
 
 /// The descriptor a worker's socket to its parent has in every worker.
 #define CMP_WORKER_FD 3
+
+/// The environment variables a spawned worker finds its socket and parent by.
+#define CMP_WORKER_FD_VARIABLE "SWIFT_MULTIPROCESSING_WORKER_FD"
+#define CMP_PARENT_PID_VARIABLE "SWIFT_MULTIPROCESSING_PARENT_PID"
 
 /// Returns CMP_WORKER_FD. Swift calls it so the linker keeps worker_entry.c,
 /// whose constructor turns a spawned copy of the executable into a worker
@@ -83,16 +60,16 @@ int cmp_worker_entry_anchor(void);
 int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
                      int child_fd, pid_t *pid);
 
-/// In the child of fork(2): moves `fd` to CMP_WORKER_FD, closes every other
-/// descriptor above 2, points stdin at /dev/null, clears the signal mask and
-/// arms PR_SET_PDEATHSIG (exits if `parent` already died). Returns 0 or -1.
-int cmp_prepare_forked_worker(int fd, pid_t parent);
+/// In the child of cmp_fork(): what cmp_spawn_worker does for a spawned
+/// worker. Moves `fd` to CMP_WORKER_FD, closes every other descriptor above
+/// 2, points stdin at /dev/null and gives every signal its default action
+/// (so the Swift runtime's crash handler, inherited from the parent, does not
+/// print a backtrace for every crashing job). Returns 0, or -1 with errno.
+int cmp_prepare_forked_worker(int fd);
 
-/// epoll_ctl(2) with the event built in C (struct epoll_event is packed on x86-64).
-int cmp_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
-
-/// epoll_wait(2) into parallel arrays of at most 64 entries.
-int cmp_epoll_wait(int epfd, uint64_t *data, uint32_t *events, int capacity, int timeout);
+/// Arms PR_SET_PDEATHSIG (SIGKILL), then checks that `parent` did not die
+/// before it was armed. Returns 0, or -1 if the worker must exit.
+int cmp_arm_parent_death_signal(pid_t parent);
 
 // MARK: Addresses across processes of one executable (dl_iterate_phdr)
 

@@ -1,15 +1,21 @@
-// System calls the Platform target needs that Swift cannot call directly:
-// syscall(2) is variadic, and glibc declares memfd_create(2) and
-// pthread_mutex_clocklock(3) only under _GNU_SOURCE, which Swift's Glibc
-// module does not define. Each function is a thin pass-through: it returns
-// what the call returns and leaves errno as the call set it, so the Swift side
-// runs it through the package's one EINTR funnel (`valueOrErrno`).
+// The C half of MultiprocessingPlatform: what Swift cannot call or see
+// directly. syscall(2) is variadic; glibc declares memfd_create(2) and
+// pthread_mutex_clocklock(3) only under _GNU_SOURCE, which Swift's Glibc module
+// does not define; Swift's Glibc module does not include epoll or eventfd; and
+// glibc 2.36 does not wrap the pidfd calls. Each function is a thin
+// pass-through: it returns what the call returns and leaves errno as the call
+// set it, so the Swift side runs it through the package's one EINTR funnel
+// (`valueOrErrno`).
 #ifndef C_MULTIPROCESSING_PLATFORM_H
 #define C_MULTIPROCESSING_PLATFORM_H
 
 #include <pthread.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,6 +93,22 @@ int cmpp_link_unnamed_file(int fd, const char *path);
 
 /// pthread_mutex_clocklock(3) on CLOCK_MONOTONIC; returns 0 or an error number.
 int cmpp_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline);
+
+// MARK: pidfd (Linux 5.3+)
+
+/// pidfd_open(2); the descriptor is always close-on-exec. Returns it, or -1 with errno.
+int cmpp_pidfd_open(pid_t pid);
+
+/// pidfd_send_signal(2): signals the process the descriptor refers to, never a
+/// process that has reused its pid. Returns 0, or -1 with errno (ESRCH once reaped).
+int cmpp_pidfd_send_signal(int pidfd, int signal);
+
+/// waitid(P_PIDFD, pidfd, ...) that reaps the child and fills `status` in the
+/// encoding of waitpid(2) (an exit code in bits 8-15, or the signal in bits
+/// 0-6). Returns 0, or -1 with errno. `options` is WEXITED,
+/// optionally or'ed with WNOHANG; with WNOHANG and a child still running it
+/// returns 0 and sets `*reaped` to 0.
+int cmpp_pidfd_wait(int pidfd, int options, int *status, int *reaped);
 
 #ifdef __cplusplus
 }

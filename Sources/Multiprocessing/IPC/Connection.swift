@@ -9,6 +9,9 @@ import Synchronization
 /// size (from 0 bytes to more than 4 GiB), and the calls block until the
 /// message is sent or has arrived. A receiver refuses a message larger than its
 /// ``maximumMessageSize`` from the header alone, before allocating anything.
+/// The framing is Python's `multiprocessing.connection` framing, so
+/// ``sendBytes(_:)`` and ``receiveBytes()`` talk to a Python `Connection`'s
+/// `recv_bytes()` and `send_bytes()` over a shared socket.
 ///
 /// ```swift
 /// let (parentEnd, childEnd) = try Pipe().ends
@@ -56,20 +59,24 @@ public final class Connection: Sendable {
         self.forkTracker = ForkTracker(link: link)
     }
 
-    /// Takes ownership of an open descriptor (for example a socket a process
-    /// pool made for a worker): it is made close-on-exec and closed with the
-    /// connection. Sockets are written with `send(MSG_NOSIGNAL)`, other
-    /// descriptors with `SIGPIPE` blocked around each write.
+    /// Takes ownership of an open stream socket (one end of a socket pair, an
+    /// accepted connection): it is made close-on-exec and closed with the
+    /// connection.
+    ///
+    /// - Throws: ``ConnectionError/system(operation:errno:)`` with
+    ///   `Errno.notSocket` for a descriptor that is not a socket (a pipe, a
+    ///   file): connections are sockets only, written with `MSG_NOSIGNAL`.
     package convenience init(
         adopting fd: Int32, readable: Bool, writable: Bool,
         maximumMessageSize: Int = Connection.defaultMaximumMessageSize
     ) throws(ConnectionError) {
+        guard isSocket(fd) else { throw .system(operation: "fstat", errno: .notSocket) }
         do {
             try setCloseOnExec(fd)
         } catch {
             throw .system(operation: "fcntl", errno: error)
         }
-        self.init(descriptor: SharedDescriptor(fd: fd, isSocket: isSocket(fd)),
+        self.init(descriptor: SharedDescriptor(fd: fd),
                   readable: readable, writable: writable, maximumMessageSize: maximumMessageSize, link: nil)
     }
 
@@ -142,7 +149,7 @@ public final class Connection: Sendable {
     @usableFromInline
     func sendFrame(_ encode: (inout [UInt8]) throws(ConnectionError) -> Void) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
-            try sendSide.send(to: fd, isSocket: descriptor.isSocket, encode: encode)
+            try sendSide.send(to: fd, encode: encode)
         }
     }
 
@@ -154,11 +161,11 @@ public final class Connection: Sendable {
     public func sendBytes(_ bytes: some Collection<UInt8>) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
             let sent: Void? = try bytes.withContiguousStorageIfAvailableTyped { buffer throws(ConnectionError) in
-                try sendSide.send(to: fd, isSocket: descriptor.isSocket, payload: UnsafeRawBufferPointer(buffer))
+                try sendSide.send(to: fd, payload: UnsafeRawBufferPointer(buffer))
             }
             if sent == nil {
                 try Array(bytes).withBytes { buffer throws(ConnectionError) in
-                    try sendSide.send(to: fd, isSocket: descriptor.isSocket, payload: buffer)
+                    try sendSide.send(to: fd, payload: buffer)
                 }
             }
         }
@@ -179,11 +186,11 @@ public final class Connection: Sendable {
     ///   The corresponding C function is `recv`.
     @inlinable // specialized in the caller: no generic metadata lookups per message
     public func receive<T: Decodable>(_ type: T.Type = T.self) throws(ConnectionError) -> T {
-        var result: T?
-        try receiveFrame { payload throws(ConnectionError) in
-            result = try Connection.decode(type, from: payload)
+        var result: Result<T, ConnectionError>?
+        try receiveFrame { payload in
+            result = Result { () throws(ConnectionError) in try Connection.decode(type, from: payload) }
         }
-        return result!
+        return try result!.get()
     }
 
     /// Receives the next message as bytes, blocking until it has arrived.
@@ -204,14 +211,9 @@ public final class Connection: Sendable {
     // MARK: Internals
 
     @usableFromInline
-    static func decode<T: Decodable>(_ type: T.Type, from payload: ReceiveSide.Payload) throws(ConnectionError) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from payload: FrameReader.Payload) throws(ConnectionError) -> T {
         do {
-            switch payload {
-            case let .borrowed(bytes):
-                return try MessageCoding.decode(type, from: bytes)
-            case let .owned(bytes):
-                return try bytes.withBytes { try MessageCoding.decode(type, from: $0) }
-            }
+            return try payload.withBytes { bytes throws(any Error) in try MessageCoding.decode(type, from: bytes) }
         } catch {
             throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))
         }
@@ -219,12 +221,12 @@ public final class Connection: Sendable {
 
     /// Receives one frame and hands it to `consume` while the receive lock is held.
     @usableFromInline
-    func receiveFrame(_ consume: (ReceiveSide.Payload) throws(ConnectionError) -> Void) throws(ConnectionError) {
+    func receiveFrame(_ consume: (FrameReader.Payload) -> Void) throws(ConnectionError) {
         guard isReadable else { throw .notReadable }
         let fd = try leaseDescriptor()
         defer { descriptor.release() }
         try receiveSide.receive(
-            from: fd, isSocket: descriptor.isSocket, maximumMessageSize: maximumMessageSize,
+            from: fd, maximumMessageSize: maximumMessageSize,
             wasClosed: { descriptor.isClosed }, consume)
     }
 

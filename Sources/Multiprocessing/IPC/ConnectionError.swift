@@ -16,6 +16,10 @@ public import SystemPackage
 /// | ``notReadable``, ``notWritable`` | usable in its own direction |
 /// | ``closed`` | closed by ``Connection/close()`` in this process |
 /// | ``system(operation:errno:)`` | depends on the error |
+///
+/// It is an enum, not an evolvable struct with a `code`, for the reasons
+/// ``ProcessPoolError`` gives: the package is not built with library
+/// evolution, and `catch ConnectionError.endOfStream` stays one line.
 public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The peer closed its end (or shut down its writing side) between two
     /// messages: no more messages will arrive. This is how a reader learns that
@@ -42,8 +46,10 @@ public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible
     ///   - limit: the limit that refused it.
     case messageTooLarge(size: Int, limit: Int)
 
-    /// The bytes in the stream are not a frame of this package's format (for
-    /// example a long-form length that should have used the short form). As for
+    /// The bytes in the stream are not a frame of this package's format,
+    /// which is Python's `multiprocessing.connection` framing (a negative
+    /// length other than the long form's marker, or a long-form length that
+    /// should have used the short form). As for
     /// ``messageTooLarge(size:limit:)``, the connection is unusable for receiving.
     case malformedFrame(String)
 

@@ -21,12 +21,8 @@ import SystemPackage
 /// ``ConnectionError/notReadable``.
 ///
 /// Both kinds are `AF_UNIX` stream sockets (a one-way pipe is a socket pair
-/// shut down in one direction rather than a `pipe(2)`), a choice measured in
-/// C on this package's 2-vCPU Linux VM, one-way 1 MiB messages between two
-/// unpinned processes: `pipe(2)` 1.1–1.4 GB/s (3.4–5 GB/s enlarged to 1 MiB
-/// with `F_SETPIPE_SZ`), socket pair 4.3–7.7 GB/s, and 6.7–19 GB/s with the
-/// send buffer raised to ``sendBufferSize`` (capped by `net.core.wmem_max`);
-/// the spread is the VM's noise. A socket can also be written with
+/// shut down in one direction rather than a `pipe(2)`): a socket streams
+/// faster (<doc:PipesAndConnections> has the figures), can be written with
 /// `MSG_NOSIGNAL` (no `SIGPIPE`) and shut down to wake a blocked reader.
 /// Descriptors are close-on-exec.
 ///
@@ -92,8 +88,8 @@ public struct Pipe: Sendable {
             closeDescriptor(second)
             throw .system(operation: duplex ? "setsockopt" : "shutdown", errno: error)
         }
-        let a = SharedDescriptor(fd: first, isSocket: true)
-        let b = SharedDescriptor(fd: second, isSocket: true)
+        let a = SharedDescriptor(fd: first)
+        let b = SharedDescriptor(fd: second)
         let link = ForkLink(a, b)
         ends = (
             Connection(descriptor: a, readable: true, writable: duplex, maximumMessageSize: maximumMessageSize, link: link),

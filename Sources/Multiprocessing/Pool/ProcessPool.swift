@@ -26,6 +26,11 @@ public import Glibc
 /// Jobs of different types go through the same pool. A worker finds each job's
 /// type by itself in the executable: nothing to register, no change to `main`.
 ///
+/// - Important: A spawned worker (the default) never runs `main`, so the
+///   globals declared in `main.swift` are uninitialized there: a job that
+///   reads one reads `0`, or crashes its worker. Globals declared in other
+///   files work; see <doc:ProcessPools> ("Globals declared in main.swift").
+///
 /// ## Starting workers
 /// With ``StartMethod/spawn`` (the default) workers are fresh processes of the
 /// running executable, entering the worker loop before `main`; this is safe
@@ -52,9 +57,12 @@ public import Glibc
 ///   action. They are in the program's process group, so a terminal's Ctrl-C
 ///   reaches them too.
 /// - Spawned workers get `SWIFT_BACKTRACE=enable=no` unless the environment
-///   sets `SWIFT_BACKTRACE`: a crashing job then fails in a millisecond rather
-///   than after a second of backtrace printing. Set `SWIFT_BACKTRACE` yourself
-///   to see backtraces of crashing jobs.
+///   sets `SWIFT_BACKTRACE`, and forked workers reset every signal handler:
+///   a crashing job then fails at once rather than after its backtrace is
+///   printed. Set `SWIFT_BACKTRACE` yourself to see backtraces of crashing
+///   jobs in spawned workers.
+/// - What a job prints to standard output or error is flushed when the job
+///   ends, before its result is sent.
 /// - A job must not write to descriptor 3 or fork without exec: a worker that
 ///   sends garbage is killed (``ProcessPoolError/workerProtocolViolation(pid:detail:job:)``).
 ///
@@ -63,16 +71,17 @@ public import Glibc
 /// kills them at once and fails pending jobs. A pool dropped without either
 /// shuts down in the background: queued jobs still run, then the workers exit.
 /// Workers die with their parent process (`PR_SET_PDEATHSIG`), and every
-/// worker is reaped.
+/// worker is reaped — so returning from `main` (or calling `exit`) with work
+/// queued loses that work: await ``shutdown()`` first.
 public final class ProcessPool: JobExecutor {
     /// How a pool starts its worker processes.
     public enum StartMethod: Sendable, Hashable {
         /// Workers are fresh processes of the running executable (`posix_spawn`
         /// of `/proc/self/exe`) that enter the worker loop before `main`. Safe
-        /// whatever threads the program runs. A worker starts in about a millisecond.
+        /// whatever threads the program runs. Globals declared in `main.swift`
+        /// are uninitialized in them (`main` never runs there).
         case spawn
-        /// Workers are forked copies of the pool's I/O thread; fastest start
-        /// (a fraction of a millisecond for a small program).
+        /// Workers are forked copies of the pool's I/O thread; the fastest start.
         ///
         /// - Important: Only safe while the program has no threads other than
         ///   the pool's own. `fork` copies just the calling thread: a lock
@@ -127,19 +136,27 @@ public final class ProcessPool: JobExecutor {
     ///   - workers: how many worker processes to run; by default one per CPU
     ///     this process may use (its affinity mask and cgroup quota).
     ///   - options: start method, time limit, recycling, initializer.
-    /// - Throws: ``ProcessPoolError/spawnFailed(_:)`` if a worker could not be
-    ///   started, ``ProcessPoolError/jobEncodingFailed(typeName:description:)``
-    ///   if the initializer could not be encoded.
-    public init(workers: Int = AvailableProcessors.count, options: Options = .init()) throws {
+    /// - Throws: ``ProcessPoolError/spawnFailed(_:)`` if a worker process or
+    ///   the pool's I/O thread could not be started (the system is out of
+    ///   processes, threads, descriptors or memory; nothing is left running),
+    ///   ``ProcessPoolError/jobEncodingFailed(typeName:description:)`` if the
+    ///   initializer could not be encoded. An initializer that fails in the
+    ///   workers is not an error of `init`: jobs then fail with
+    ///   ``ProcessPoolError/initializerFailed(_:)``.
+    public init(workers: Int = AvailableProcessors.count, options: Options = .init()) throws(ProcessPoolError) {
         precondition(workers > 0, "a ProcessPool needs at least one worker")
         precondition(options.maxJobsPerWorker.map { $0 > 0 } ?? true, "maxJobsPerWorker must be positive")
         precondition(getenv(WorkerStarter.workerFDVariable) == nil,
                      "a process spawned as a pool worker ran main(): the worker entry was not linked")
         WorkerStarter.keepWorkerEntryLinked()
         self.options = options
-        let initializer = try options.initializer.map(Self.encodeInitializer)
-        core = try PoolCore(workerCount: workers, startMethod: options.startMethod,
-                            jobTimeout: options.jobTimeout, initializer: initializer)
+        let initializer = try options.initializer.map { job throws(ProcessPoolError) in try Self.encodeInitializer(job) }
+        do {
+            core = try PoolCore(workerCount: workers, startMethod: options.startMethod,
+                                jobTimeout: options.jobTimeout, initializer: initializer)
+        } catch {
+            throw .spawnFailed(error)
+        }
         try Self.startLoop(core: core, maxJobsPerWorker: options.maxJobsPerWorker)
     }
 
@@ -160,15 +177,16 @@ public final class ProcessPool: JobExecutor {
         guard let mangled = MangledNames.of(J.self) else {
             return JobFuture(finished: .failure(Self.unnamed(J.self)))
         }
-        let task: SingleJobTask<J>
+        let waiter = SingleJobWaiter<J.Output>()
+        let task: TaskRecord
         do {
-            task = try SingleJobTask(encoding: job, mangledTypeName: mangled)
+            task = try TaskRecord(encoding: CollectionOfOne(job), mangledTypeName: mangled, waiter: waiter)
         } catch {
             return JobFuture(finished: .failure(ProcessPoolError.jobEncodingFailed(
                 typeName: String(reflecting: J.self), description: String(describing: error))))
         }
         try core.submit(task)
-        return task.future
+        return waiter.future
     }
 
     // MARK: Stopping
@@ -176,6 +194,9 @@ public final class ProcessPool: JobExecutor {
     /// Stops accepting jobs, finishes every job already queued, then stops the
     /// workers and reaps them. Calling it again, or after ``terminate()``, is
     /// not an error. Never blocks a thread while it waits.
+    ///
+    /// Await it before `main` returns: the end of the program ends its
+    /// workers, and jobs still queued or running are then lost.
     public func shutdown() async {
         await withUnsafeContinuation { continuation in
             core.requestShutdown(waiter: { continuation.resume() })
@@ -191,7 +212,7 @@ public final class ProcessPool: JobExecutor {
             core.requestShutdown(waiter: nil)
             return
         }
-        precondition(!EventLoop.isCurrentThread(of: core), "shutdown(wait: true) on the pool's own I/O thread would never return")
+        precondition(!PoolIOLoop.isCurrentThread(of: core), "shutdown(wait: true) on the pool's own I/O thread would never return")
         let parker = ThreadParker()
         core.requestShutdown(waiter: { parker.unpark() })
         _ = parker.park()
@@ -211,43 +232,42 @@ public final class ProcessPool: JobExecutor {
                            description: "the type has no runtime name a worker could look up")
     }
 
-    private static func encodeInitializer(_ job: any Job) throws -> PoolCore.Initializer {
+    private static func encodeInitializer(_ job: any Job) throws(ProcessPoolError) -> PoolCore.Initializer {
         let type = type(of: job)
         guard let mangled = MangledNames.of(type) else { throw unnamed(type) }
         do {
-            return PoolCore.Initializer(mangledTypeName: mangled, typeName: String(reflecting: type),
-                                        payload: try encodeAnyJob(job))
+            return PoolCore.Initializer(jobs: EncodedJobs(mangledTypeName: mangled, payload: try encodeAnyJob(job)),
+                                        typeName: String(reflecting: type))
         } catch {
-            throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: type), description: String(describing: error))
+            throw .jobEncodingFailed(typeName: String(reflecting: type), description: String(describing: error))
         }
     }
 
     /// Starts the I/O thread, which starts the first workers; returns once they are.
-    private static func startLoop(core: PoolCore, maxJobsPerWorker: Int?) throws {
+    private static func startLoop(core: PoolCore, maxJobsPerWorker: Int?) throws(ProcessPoolError) {
         let startup = StartupReport()
-        do {
-            try startIOThread(name: "ProcessPool I/O") {
-                let loop: EventLoop
-                do throws(Errno) {
-                    loop = try EventLoop(core: core, maxJobsPerWorker: maxJobsPerWorker)
-                } catch {
-                    core.abandon()
-                    startup.finish(error)
-                    return
-                }
-                do throws(Errno) {
-                    try loop.startWorkers()
-                } catch {
-                    startup.finish(error)
-                    return
-                }
-                startup.finish(nil)
-                loop.run()
+        // Nobody joins the I/O thread: the loop ends by itself once every
+        // worker is reaped, and a PosixThread never joined is released when it ends.
+        let thread = PosixThread(name: "ProcessPool I/O") {
+            let loop: PoolIOLoop
+            do throws(Errno) {
+                loop = try PoolIOLoop(core: core, maxJobsPerWorker: maxJobsPerWorker)
+                try loop.startWorkers()
+            } catch {
+                core.inbox.withLock { core.finish(&$0) }
+                startup.finish(.spawnFailed(error))
+                return
             }
-        } catch {
-            core.abandon()
-            throw error
+            startup.finish(nil)
+            loop.run()
         }
-        if let error = startup.wait() { throw ProcessPoolError.spawnFailed(error) }
+        do {
+            try thread.start()
+        } catch {
+            core.inbox.withLock { core.finish(&$0) }
+            guard case .creationFailed(_, let errno) = error else { preconditionFailure("\(error)") }
+            throw .spawnFailed(Errno(rawValue: errno))
+        }
+        if let error = startup.wait() { throw error }
     }
 }

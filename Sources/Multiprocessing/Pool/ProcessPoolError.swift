@@ -28,6 +28,17 @@ public struct JobDescription: Sendable, Hashable, CustomStringConvertible {
 /// Timeouts, cancellation and shutdown are reported with ``JobError``, as by
 /// every executor; an error thrown by the job itself arrives as itself (when
 /// its type is `Codable`) or as a ``RemoteError``, never wrapped in this type.
+///
+/// ## Why an enum
+/// swift-nio and swift-subprocess model errors as structs with a `code`, so
+/// that a library built with library evolution can add a case without
+/// breaking its clients. This package is not built with library evolution
+/// (clients compile it from source, as every SwiftPM package), so an enum
+/// costs nothing in compatibility that a struct would save, and it keeps the
+/// common case pleasant: `catch ProcessPoolError.workerCrashed(let pid, let
+/// status, let job)` binds what happened in one line, and a `switch` over the
+/// cases is checked for exhaustiveness. A new case can break a client's
+/// exhaustive `switch`: handle the cases you care about and add a `default`.
 public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The worker running the job died: it was killed by a signal (`SIGKILL`,
     /// a trap's `SIGILL` or `SIGTRAP`, `SIGSEGV`...) or called `exit`. Only the
@@ -61,7 +72,7 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case let .workerCrashed(pid, status, job):
-            "the worker process \(pid) running \(job) died: \(status)"
+            "the worker process \(pid) running \(job) died: \(status)" + Self.crashHint(status)
         case let .jobTypeNotFound(name):
             "the worker process found no job type named \(name) in its executable"
         case let .jobEncodingFailed(type, detail):
@@ -79,5 +90,13 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .workerProtocolViolation(pid, detail, job):
             "the worker process \(pid) running \(job) sent an invalid message (\(detail)) and was killed"
         }
+    }
+
+    /// A memory fault is what a job that reads a global declared in
+    /// `main.swift` gets in a spawned worker, where `main` never ran.
+    private static func crashHint(_ status: ExitStatus) -> String {
+        guard status.signal == .segmentationFault || status.signal == .busError else { return "" }
+        return " (if the job reads a global declared in main.swift: workers started by .spawn never run main, "
+            + "so those globals are uninitialized there; declare it in another file, or pass the value in the job)"
     }
 }

@@ -1,7 +1,7 @@
 internal import MultiprocessingPlatform
 internal import Threading
 import Synchronization
-import SystemPackage
+public import SystemPackage
 #if canImport(Glibc)
 public import Glibc
 #endif
@@ -32,18 +32,14 @@ public import Glibc
 ///
 /// ## Safety
 /// After `fork()` only the calling thread exists in the child, while every
-/// lock other threads held at that instant stays locked forever. Measured on
-/// this platform (Swift 6.3, glibc 2.36):
-/// - after the parent used Dispatch, a child that uses `DispatchQueue` or
-///   `Task {}` / `async` code hangs, every time;
-/// - with other threads holding a `Mutex` or `NSLock` at fork time, 40–70 %
-///   of children that took that lock crashed or hung;
-/// - a `Synchronization.Mutex` that threads started *in the child* contend
-///   for traps: the standard library caches the thread id, and the child's
-///   thread keeps the parent's (this package's own locks are pthread mutexes
-///   and are not affected);
-/// - plain synchronous work (computation, `JSONEncoder`, `print`, file and
-///   socket I/O, this package's `Connection`) works.
+/// lock other threads held at that instant stays locked forever: after the
+/// parent used Dispatch, a child that uses `DispatchQueue` or `async` code
+/// hangs; a child that takes a lock another thread of the parent held
+/// crashes or hangs; a `Synchronization.Mutex` that threads started *in the
+/// child* contend for traps (the standard library caches the thread id, and
+/// the child's thread keeps the parent's). Plain synchronous work
+/// (computation, `JSONEncoder`, `print`, file and socket I/O, this package's
+/// `Connection`) works. <doc:ChildProcesses> has the figures measured.
 ///
 /// So keep the closure synchronous and self-contained: no Dispatch, no
 /// `async`, no locks that other threads of the parent may hold. Forking
@@ -51,12 +47,15 @@ public import Glibc
 /// a process from a multi-threaded program, use `ProcessPool`, whose default
 /// start method spawns a fresh process instead of forking.
 ///
-/// Standard output is flushed before forking, so buffered text is never
-/// printed twice, and no other thread can be inside standard output or
-/// standard error at the instant of the fork, so the child may print. On
-/// exit the child flushes those two streams only: other `FILE`s may be
-/// locked forever in the child by threads that no longer exist there. The
-/// child starts with no signal blocked, whatever the forking thread had blocked.
+/// ## Standard streams and signals
+/// Forks are serialized, standard output and error are flushed before each
+/// (so buffered text is never printed twice), and no stream's lock is held
+/// across it (so a thread flushing every stream, or calling `exit`, never
+/// deadlocks against it). The child starts with those two buffers empty and
+/// may print; on exit it flushes those two streams only, since other `FILE`s
+/// may hold the half-done state of threads that do not exist there. The
+/// child starts with no signal blocked, whatever the forking thread had
+/// blocked; its signal handlers are the parent's.
 public final class ChildProcess: Sendable {
     private enum State {
         case running
@@ -103,31 +102,19 @@ public final class ChildProcess: Sendable {
     ///   - body: The code to run in the child.
     /// - Throws: `Errno` if `fork` fails (for instance `.resourceTemporarilyUnavailable`
     ///   when the process limit is reached) or the kernel lacks pidfds; no
-    ///   child is left behind.
+    ///   child is left behind. What `body` throws is not an error of `fork`:
+    ///   it ends the child with exit code 1.
     ///
     /// The corresponding C function is `fork`.
-    public static func fork(name: String? = nil, _ body: @escaping () throws -> Int32) throws -> ChildProcess {
+    public static func fork(name: String? = nil, _ body: @escaping () throws -> Int32) throws(Errno) -> ChildProcess {
         let name = name ?? "ChildProcess-\(counter.add(1, ordering: .relaxed).newValue)"
         let systemName = PosixThread.systemName(name)  // no string work in the child
-        fflush(nil)
-        let pid = forkHoldingStandardStreams()
-        switch pid {
-        case -1:
-            throw Errno(rawValue: errno)
-        case 0:
-            runInChild(name: name, systemName: systemName, body)
-        default:
-            return ChildProcess(pid: pid, name: name, descriptor: try openDescriptor(for: pid))
-        }
+        let pid = try forkProcess()
+        if pid == 0 { runInChild(name: name, systemName: systemName, body) }
+        return ChildProcess(pid: pid, name: name, descriptor: try PIDDescriptor.adoptChild(pid))
     }
 
     private static func runInChild(name: String, systemName: [CChar], _ body: () throws -> Int32) -> Never {
-        // The forking thread may have had signals blocked (Dispatch and Swift
-        // concurrency worker threads block most of them); a child starts with
-        // none blocked, so terminate() and Ctrl-C reach it.
-        var none = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, nil)
         PosixThread.setCurrentName(systemName)
         let code: Int32
         do {
@@ -139,19 +126,6 @@ public final class ChildProcess: Sendable {
         }
         flushStandardStreams()
         _exit(code)
-    }
-
-    /// Opens the child's pidfd; if that fails the child is killed and reaped
-    /// before the error is thrown, so no process is orphaned.
-    private static func openDescriptor(for pid: pid_t) throws(Errno) -> PIDDescriptor {
-        do {
-            return try PIDDescriptor.open(pid)
-        } catch {
-            Glibc.kill(pid, SIGKILL)
-            var status: Int32 = 0
-            _ = try? valueOrErrno { waitpid(pid, &status, 0) }
-            throw error
-        }
     }
 
     // MARK: Waiting
@@ -177,7 +151,7 @@ public final class ChildProcess: Sendable {
     ///   to `SIG_IGN`, or a `waitpid(-1, …)` elsewhere in the program).
     ///
     /// The corresponding C functions are `poll` on the child's pidfd and `waitid`.
-    public func join() throws -> ExitStatus {
+    public func join() throws(Errno) -> ExitStatus {
         try join(until: .distantFuture)!
     }
 
@@ -189,11 +163,11 @@ public final class ChildProcess: Sendable {
     ///
     /// - Returns: How the child ended, or `nil` if it is still running.
     /// - Throws: `Errno.noChildProcess` as for ``join()``.
-    public func join(timeout: Duration) throws -> ExitStatus? {
+    public func join(timeout: Duration) throws(Errno) -> ExitStatus? {
         try join(until: .after(timeout))
     }
 
-    private func join(until deadline: Deadline) throws -> ExitStatus? {
+    private func join(until deadline: Deadline) throws(Errno) -> ExitStatus? {
         while true {
             if let status = try reapIfExited() { return status }
             guard try descriptor.waitForExit(until: deadline) else {
@@ -210,7 +184,7 @@ public final class ChildProcess: Sendable {
             case .reaped(let status):
                 return status
             case .running:
-                guard let status = try descriptor.reap(blocking: false) else { return nil }
+                guard let status = try descriptor.reap(blocking: false).map(ExitStatus.init(waitStatus:)) else { return nil }
                 state = .reaped(status)
                 return status
             }
@@ -225,7 +199,7 @@ public final class ChildProcess: Sendable {
     ///
     /// The corresponding C function is `pidfd_send_signal`.
     public func terminate() {
-        send(SIGTERM)
+        send(.terminate)
     }
 
     /// Stops the child at once by sending `SIGKILL`, which it cannot handle.
@@ -234,24 +208,27 @@ public final class ChildProcess: Sendable {
     ///
     /// The corresponding C function is `pidfd_send_signal`.
     public func kill() {
-        send(SIGKILL)
+        send(.kill)
     }
 
-    /// Sends `signal` to the child, unless it has already been reaped.
+    /// Sends `signal` to the child, unless it has already been reaped
+    /// (which is not an error: nothing is sent).
     ///
     /// The corresponding C function is `pidfd_send_signal`.
-    public func send(signal: Int32) {
-        send(signal)
-    }
-
-    private func send(_ signal: Int32) {
+    public func send(_ signal: Signal) {
         state.withLock { state in
             guard case .running = state else { return }
             do {
-                try descriptor.send(signal)
+                try descriptor.send(signal.rawValue)
             } catch {
                 preconditionFailure("pidfd_send_signal(\(signal)) failed: \(error)")
             }
         }
+    }
+
+    /// Sends the signal numbered `signal`; see ``send(_:)``.
+    @available(*, deprecated, renamed: "send(_:)", message: "pass a Signal: send(.interrupt)")
+    public func send(signal: Int32) {
+        send(Signal(rawValue: signal))
     }
 }

@@ -1,7 +1,3 @@
-internal import CMultiprocessing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// How a process ended: it exited with a code, or a signal killed it.
 ///
@@ -9,57 +5,46 @@ import Glibc
 /// switch try child.join() {
 /// case .exited(0): print("success")
 /// case .exited(let code): print("failed with \(code)")
-/// case .signaled(let signal): print("killed by signal \(signal)")
+/// case .signaled(let number): print("killed by \(Signal(rawValue: number))")
 /// }
 /// ```
+///
+/// ``signal`` gives the ``Signal`` of a `.signaled` status (`status.signal == .kill`).
 public enum ExitStatus: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The process called `exit` or `_exit` (or returned from `main`) with
     /// this code, truncated by the kernel to 0...255.
     case exited(Int32)
-    /// The process was terminated by this signal (`SIGKILL` is 9, `SIGTERM` 15,
-    /// a Swift trap raises `SIGILL` or `SIGTRAP`).
+    /// The process was terminated by the signal of this number (`SIGKILL`
+    /// is 9, `SIGTERM` 15, a Swift trap raises `SIGILL` or `SIGTRAP`); see
+    /// ``signal`` for it as a ``Signal``.
     case signaled(Int32)
 
     /// Whether the process exited with code 0.
     public var isSuccess: Bool { self == .exited(0) }
 
-    /// Decodes a status in the encoding of `waitpid(2)`.
-    package init(waitStatus status: Int32) {
-        if cmp_wifsignaled(status) != 0 {
-            self = .signaled(cmp_wtermsig(status))
-        } else {
-            self = .exited(cmp_wexitstatus(status))
-        }
+    /// Decodes a status in the encoding of `waitpid(2)` (`WIFSIGNALED`,
+    /// `WTERMSIG`, `WEXITSTATUS`) of an exited process.
+    init(waitStatus status: Int32) {
+        self = status & 0x7F != 0 ? .signaled(status & 0x7F) : .exited((status >> 8) & 0xFF)
     }
 
+    /// The signal that killed the process, or `nil` if it exited.
+    public var signal: Signal? {
+        if case .signaled(let number) = self { return Signal(rawValue: number) }
+        return nil
+    }
+
+    /// "exited with code 3", or "killed by signal 9 (SIGKILL)".
     public var description: String {
         switch self {
-        case .exited(let code):
-            "exited with code \(code)"
-        case .signaled(let signal):
-            "killed by signal \(signal)\(Self.signalName(signal).map { " (\($0))" } ?? "")"
+        case .exited(let code): "exited with code \(code)"
+        case .signaled(let number): "killed by \(Signal(rawValue: number))"
         }
     }
 
     /// The conventional name of a signal number, such as `SIGKILL`, or `nil` if unusual.
+    /// ``Signal/name`` says the same of a ``Signal``.
     public static func signalName(_ signal: Int32) -> String? {
-        switch signal {
-        case SIGHUP: "SIGHUP"
-        case SIGINT: "SIGINT"
-        case SIGQUIT: "SIGQUIT"
-        case SIGILL: "SIGILL"
-        case SIGTRAP: "SIGTRAP"
-        case SIGABRT: "SIGABRT"
-        case SIGBUS: "SIGBUS"
-        case SIGFPE: "SIGFPE"
-        case SIGKILL: "SIGKILL"
-        case SIGUSR1: "SIGUSR1"
-        case SIGSEGV: "SIGSEGV"
-        case SIGUSR2: "SIGUSR2"
-        case SIGPIPE: "SIGPIPE"
-        case SIGALRM: "SIGALRM"
-        case SIGTERM: "SIGTERM"
-        default: nil
-        }
+        Signal(rawValue: signal).name
     }
 }

@@ -1,22 +1,23 @@
+internal import MultiprocessingPlatform
 internal import CMultiprocessing
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
-/// `fork(2)` with standard output and standard error locked across it, so
-/// that no other thread is inside them at the instant of the fork and the
-/// child can print and flush them. Returns what `fork` returns.
+/// The package's one `fork(2)`, shared by ``ChildProcess/fork(name:_:)`` and
+/// the pool's ``ProcessPool/StartMethod/fork`` workers, with one stdio policy:
+/// forks are serialized, standard output and error are flushed before it and
+/// no `FILE` lock is held across it, and in the child their buffers start
+/// empty and no signal is blocked. See `cmp_fork` in `CMultiprocessing.h`.
 ///
-/// The corresponding C functions are `flockfile`, `fork` and `funlockfile`.
-func forkHoldingStandardStreams() -> pid_t {
-    cmp_lock_standard_streams()
-    let pid = fork()
-    cmp_unlock_standard_streams()
-    return pid
+/// Returns 0 in the child and the child's pid in the parent.
+///
+/// The corresponding C function is `fork`.
+func forkProcess() throws(Errno) -> pid_t {
+    try valueOrErrno { cmp_fork() }
 }
 
 /// Flushes standard output and standard error only: in a forked child, other
-/// `FILE`s may be locked forever by threads that do not exist there.
+/// `FILE`s may hold the half-done state of threads that do not exist there.
+/// A child calls it before `_exit`, a pool worker after every job.
 ///
 /// The corresponding C function is `fflush`.
 func flushStandardStreams() {

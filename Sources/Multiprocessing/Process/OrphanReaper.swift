@@ -1,10 +1,6 @@
 internal import MultiprocessingPlatform
-internal import CMultiprocessing
 internal import Threading
 import SystemPackage
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Reaps children whose ``ChildProcess`` was dropped while they still ran, so
 /// that no child is ever left a zombie.
@@ -20,11 +16,11 @@ final class OrphanReaper: Sendable {
 
     private let adopted = LockedState<[PIDDescriptor]>([])
     private let threadState = LockedState(ThreadState.notStarted)
-    private let wakeup: Int32
+    private let wakeup: WakeupDescriptor
 
     private init() {
         do {
-            wakeup = try valueOrErrno { eventfd(0, Int32(EFD_CLOEXEC)) }
+            wakeup = try WakeupDescriptor()
         } catch {
             preconditionFailure("eventfd failed: \(error)")
         }
@@ -34,8 +30,7 @@ final class OrphanReaper: Sendable {
     func adopt(_ descriptor: PIDDescriptor) {
         adopted.withLock { $0.append(descriptor) }
         startThreadIfNeeded()
-        var one: UInt64 = 1
-        _ = try? valueOrErrno { write(wakeup, &one, MemoryLayout<UInt64>.size) }
+        wakeup.signal()
     }
 
     private func startThreadIfNeeded() {
@@ -61,13 +56,10 @@ final class OrphanReaper: Sendable {
                 defer { pending.removeAll() }
                 return pending
             }
-            var descriptors = [pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0)]
-            descriptors += watched.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
-            guard (try? pollDescriptors(&descriptors, until: .distantFuture)) != nil else { continue }
-            if descriptors[0].revents != 0 {
-                var count: UInt64 = 0
-                _ = try? valueOrErrno { read(wakeup, &count, MemoryLayout<UInt64>.size) }
+            guard let ready = try? pollReadable([wakeup.rawValue] + watched.map(\.rawValue), until: .distantFuture) else {
+                continue
             }
+            if ready.first == 0 { wakeup.drain() }
             watched.removeAll { descriptor in
                 // Still running: keep watching. Reaped, or unreapable (someone
                 // else waited for it, e.g. SIGCHLD set to SIG_IGN): let go.

@@ -1,5 +1,9 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Forks children inside a pool worker (a single-threaded process, where
 /// fork is safe) and reports what it saw.
@@ -7,13 +11,7 @@ struct AdvChildTorture: Job {
     var children: Int
     func run() throws -> [String] {
         var report: [String] = []
-        func descriptors() -> Int {
-            guard let dir = opendir("/proc/self/fd") else { return -1 }
-            defer { closedir(dir) }
-            var n = 0
-            while readdir(dir) != nil { n += 1 }
-            return n
-        }
+        func descriptors() -> Int { (try? openDescriptorCount()) ?? -1 }
         let before = descriptors()
         var statuses: [Multiprocessing.ExitStatus] = []
         for i in 0..<children {
@@ -23,16 +21,17 @@ struct AdvChildTorture: Job {
         if statuses != (0..<children).map({ Multiprocessing.ExitStatus.exited(Int32($0 % 256)) }) { report.append("statuses wrong") }
         // Many at once, joined in reverse.
         do { // scoped: each ChildProcess holds a pidfd while it lives
-            let many = try (0..<children).map { _ in try ChildProcess.fork { usleep(20_000); return 7 } }
+            let release = try Gate()
+            let many = try (0..<children).map { _ in try ChildProcess.fork { release.wait(); return 7 } }
+            release.open()
             for child in many.reversed() where try child.join(timeout: .seconds(10)) != .exited(7) {
                 report.append("child \(child.pid) not exited(7)")
             }
         }
         // Dropped without join: reaped in the background.
         for _ in 0..<20 { _ = try ChildProcess.fork { 0 } }
-        usleep(300_000)
-        let after = descriptors()
-        if after - before > 3 { report.append("descriptors \(before) -> \(after)") }
+        let reaped = pollUntil { childProcesses().isEmpty && descriptors() - before <= 3 }
+        if !reaped { report.append("children \(childProcesses().count), descriptors \(before) -> \(descriptors())") }
         return report
     }
 }
@@ -44,7 +43,7 @@ extension AdversarialSuites {
             let trapping = try ChildProcess.fork { fatalError("adversarial trap") }
             let exiting = try ChildProcess.fork { 255 }
             let throwing = try ChildProcess.fork { throw ChildAdvError.boom }
-            let sleeping = try ChildProcess.fork { sleep(30); return 0 }
+            let sleeping = try ChildProcess.fork { while true { pause() } }
 
             #expect(try exiting.join(timeout: .seconds(20)) == .exited(255))
             #expect(try exiting.join() == .exited(255), "join twice")
@@ -69,13 +68,14 @@ extension AdversarialSuites {
 
         @Test func terminateAChildThatAlreadyExitedButWasNotJoined() throws {
             let child = try ChildProcess.fork { 0 }
-            usleep(200_000) // a zombie now
+            #expect(pollUntil { processState(child.pid) == "Z" }, "a zombie now")
             child.terminate()
             #expect(try child.join(timeout: .seconds(10)) == .exited(0))
         }
 
         @Test func joinFromSeveralThreadsAtOnce() throws {
-            let child = try ChildProcess.fork { usleep(100_000); return 9 }
+            let release = try Gate()
+            let child = try ChildProcess.fork { release.wait(); return 9 }
             let results = AdvCounter()
             let threads = (0..<4).map { _ in
                 PosixThread {
@@ -83,6 +83,7 @@ extension AdversarialSuites {
                 }
             }
             for thread in threads { try thread.start() }
+            release.open()
             for thread in threads { #expect(thread.join(timeout: .seconds(15))) }
             #expect(results.value == 4)
         }
@@ -100,12 +101,12 @@ extension AdversarialSuites {
         }
 
         @Test func childrenDoNotLeakDescriptorsInTheRunner() throws {
-            let before = advOpenDescriptors()
+            let before = (try openDescriptorCount())
             for i in 0..<10 {
                 let child = try ChildProcess.fork { Int32(i) }
                 #expect(try child.join(timeout: .seconds(10)) == .exited(Int32(i)))
             }
-            let after = advOpenDescriptors()
+            let after = (try openDescriptorCount())
             #expect(after - before < 5, "before \(before), after \(after)")
         }
     }

@@ -1,5 +1,9 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 private struct AdvMessage: Codable, Equatable, Sendable {
     var id: Int
@@ -177,11 +181,13 @@ extension AdversarialSuites {
             let (a, b) = try Multiprocessing.Pipe().ends
             defer { withExtendedLifetime(b) {} } // the peer stays open: only close() may end the receive
             let result = AdvOnce<String>()
+            let readerID = AdvOnce<pid_t>()
             let reader = PosixThread {
+                readerID.set(currentThreadID())
                 do { _ = try a.receive(Int.self); result.set("received") } catch { result.set("\(error)") }
             }
             try reader.start()
-            usleep(50_000)
+            #expect(pollUntil { readerID.get() != nil } && waitUntilBlocked(thread: readerID.get()!), "the receive blocks")
             a.close()
             #expect(reader.join(timeout: .seconds(5)))
             #expect(result.get() == "\(ConnectionError.closed)")
@@ -191,11 +197,13 @@ extension AdversarialSuites {
             let (a, b) = try Multiprocessing.Pipe().ends
             defer { withExtendedLifetime(b) {} }
             let result = AdvOnce<String>()
+            let waiterID = AdvOnce<pid_t>()
             let waiter = PosixThread {
+                waiterID.set(currentThreadID())
                 do { _ = try Connection.wait([a], timeout: .seconds(20)); result.set("returned") } catch { result.set("\(error)") }
             }
             try waiter.start()
-            usleep(50_000)
+            #expect(pollUntil { waiterID.get() != nil } && waitUntilBlocked(thread: waiterID.get()!), "the wait blocks")
             a.close()
             let joined = waiter.join(timeout: .seconds(5))
             #expect(joined, "Connection.wait was not woken by close()")
@@ -214,7 +222,7 @@ extension AdversarialSuites {
         }
 
         @Test func pipesDoNotLeakDescriptors() throws {
-            let before = advOpenDescriptors()
+            let before = (try openDescriptorCount())
             for _ in 0..<500 {
                 let (a, b) = try Multiprocessing.Pipe().ends
                 try a.send(1)
@@ -224,7 +232,7 @@ extension AdversarialSuites {
                 let (a, _) = try Multiprocessing.Pipe(duplex: false).ends
                 a.close()
             }
-            let after = advOpenDescriptors()
+            let after = (try openDescriptorCount())
             #expect(after - before < 10, "before \(before), after \(after)")
         }
     }

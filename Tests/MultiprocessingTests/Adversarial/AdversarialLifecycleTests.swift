@@ -1,5 +1,9 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct AdvEmptyOutput: Codable, Sendable, Equatable {}
 
@@ -9,26 +13,6 @@ struct AdvMakeEmpty: Job {
 
 struct AdvEmptyJob: Job {
     func run() -> [AdvEmptyOutput] { [AdvEmptyOutput(), AdvEmptyOutput()] }
-}
-
-/// Zombie children of this process, from /proc.
-func advZombieChildren() -> Int {
-    let me = getpid()
-    guard let dir = opendir("/proc") else { return -1 }
-    defer { closedir(dir) }
-    var zombies = 0
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        guard let pid = Int32(name), let file = fopen("/proc/\(pid)/stat", "r") else { continue }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 1024)
-        guard fgets(&buffer, 1024, file) != nil else { continue }
-        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let close = text.lastIndex(of: ")") else { continue }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        if fields.count > 1, fields[0] == "Z", Int32(fields[1]) == me { zombies += 1 }
-    }
-    return zombies
 }
 
 extension AdversarialSuites {
@@ -56,16 +40,14 @@ extension AdversarialSuites {
         }
 
         @Test func droppedIdlePoolsLeaveNoZombiesOrDescriptors() async throws {
-            let descriptors = advOpenDescriptors()
+            let descriptors = (try openDescriptorCount())
             for _ in 0..<10 {
                 _ = try ProcessPool(workers: 2)
             }
-            var clean = false
-            for _ in 0..<200 {
-                if advZombieChildren() == 0 && advOpenDescriptors() - descriptors < 4 { clean = true; break }
-                try await Task.sleep(for: .milliseconds(20))
+            let clean = await eventually(within: .seconds(4)) { () async in
+                zombieChildren().isEmpty && ((try? openDescriptorCount()) ?? .max) - descriptors < 4
             }
-            #expect(clean, "zombies \(advZombieChildren()), descriptors \(descriptors) -> \(advOpenDescriptors())")
+            #expect(clean, "zombies \(zombieChildren()), descriptors \(descriptors) -> \((try? openDescriptorCount()) ?? -1)")
         }
 
         @Test func zeroSizedOutputs() async throws {
@@ -80,7 +62,7 @@ extension AdversarialSuites {
             var futures: [JobFuture<Int>] = []
             do {
                 let pool = ThreadPool(threads: 2)
-                futures = (0..<100).map { i in pool.submit { usleep(100); return i } }
+                futures = (0..<100).map { i in pool.submit { takeTime(milliseconds: 1); return i } }
             }
             for (i, future) in futures.enumerated() {
                 do {

@@ -1,4 +1,7 @@
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Stops its own worker with SIGSTOP; the test continues it with SIGCONT.
 struct AdvStopSelf: Job {

@@ -1,5 +1,9 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 private struct AdvFuzzTarget: Codable, Equatable {
     var id: Int
@@ -32,7 +36,7 @@ extension AdversarialSuites {
             let future = try pool.submit(AdvStopSelf())
             let pids = pool.workerPIDs
             #expect(pids.count == 1)
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await eventually { pids.allSatisfy { processState($0) == "T" } }, "the worker stopped itself")
             #expect(!future.isDone, "a stopped worker is not a finished job")
             for pid in pids { kill(pid, SIGCONT) }
             #expect(try future.wait(timeout: .seconds(10)) == pids.first)
@@ -79,8 +83,10 @@ extension AdversarialSuites {
 
         @Test func cancellingTheTaskRunningMap() async throws {
             let pool = try ProcessPool(workers: 2)
-            let task = Task { try await pool.map((0..<200).map { _ in AdvSleep(milliseconds: 50) }) }
-            try await Task.sleep(for: .milliseconds(150))
+            let marker = StartMarker()
+            defer { marker.remove() }
+            let task = Task { try await pool.map((0..<200).map { _ in AdvSleep(milliseconds: 50, marker: marker) }) }
+            #expect(await eventually { marker.hasStarted }, "the map runs")
             task.cancel()
             let outcome = await advWithin(.seconds(10)) { try await task.value }
             switch outcome {
@@ -248,7 +254,9 @@ extension AdversarialSuites {
             for _ in 0..<20 {
                 let (a, b) = try Multiprocessing.Pipe().ends
                 let outcome = AdvOnce<String>()
+                let senderID = AdvOnce<pid_t>()
                 let sender = PosixThread {
+                    senderID.set(currentThreadID())
                     do {
                         while true { try a.sendBytes([UInt8](repeating: 1, count: 1 << 16)) }
                     } catch {
@@ -256,7 +264,7 @@ extension AdversarialSuites {
                     }
                 }
                 try sender.start()
-                usleep(5_000)
+                #expect(pollUntil { senderID.get() != nil } && waitUntilBlocked(thread: senderID.get()!), "the sender blocks")
                 a.close()
                 #expect(sender.join(timeout: .seconds(5)))
                 #expect(outcome.get() == "\(ConnectionError.closed)")
@@ -316,22 +324,11 @@ extension AdversarialSuites {
             }
             for thread in consumers + producers { try thread.start() }
             for thread in producers { #expect(thread.join(timeout: .seconds(30))) }
-            #expect(ProcessPoolWaiting.until(.seconds(10)) { consumed.value == 3000 })
+            #expect(pollUntil(within: .seconds(10)) { consumed.value == 3000 })
             queue.shutdown()
             for thread in consumers { #expect(thread.join(timeout: .seconds(10))) }
             #expect(consumed.value == 3000)
             #expect(sum.value == (0..<6).reduce(0) { acc, p in acc + (0..<500).reduce(0) { $0 + p * 1000 + $1 } })
         }
-    }
-}
-
-enum ProcessPoolWaiting {
-    static func until(_ limit: Duration, _ condition: () -> Bool) -> Bool {
-        let end = ContinuousClock.now + limit
-        while ContinuousClock.now < end {
-            if condition() { return true }
-            usleep(1_000)
-        }
-        return condition()
     }
 }

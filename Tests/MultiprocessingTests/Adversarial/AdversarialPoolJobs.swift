@@ -1,4 +1,8 @@
 import Multiprocessing
+import MultiprocessingTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Job, output and error types of the adversarial pool tests. Names start
 // with `Adv` so that they never clash with the other tests' types.
@@ -10,8 +14,11 @@ struct AdvSquare: Job {
 
 struct AdvSleep: Job {
     var milliseconds: Int
+    /// Created when the job starts, if given.
+    var marker: StartMarker? = nil
     func run() -> Int {
-        usleep(UInt32(milliseconds) * 1000)
+        marker?.announce()
+        takeTime(milliseconds: milliseconds)
         return milliseconds
     }
 }
@@ -94,7 +101,7 @@ struct AdvSlowInitializer: Job {
     var milliseconds: Int
     var value: Int
     func run() -> Int {
-        usleep(UInt32(milliseconds) * 1000)
+        takeTime(milliseconds: milliseconds)
         advWorkerGlobal = value
         return value
     }
@@ -212,7 +219,7 @@ struct AdvReadStdin: Job {
 /// Leaves a thread running in the worker.
 struct AdvLeaveThread: Job {
     func run() throws -> Int {
-        let thread = PosixThread { while true { sleep(100) } }
+        let thread = PosixThread { while true { pause() } }
         try thread.start()
         return 1
     }

@@ -1,5 +1,9 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 private struct AdvPrivateJob: Job {
     var x: Int
@@ -187,8 +191,10 @@ extension AdversarialSuites {
 
         @Test func shutdownWhileMapRuns() async throws {
             let pool = try ProcessPool(workers: 2)
-            let mapping = Task { try await pool.map((0..<2000).map { _ in AdvSleep(milliseconds: 1) }) }
-            try await Task.sleep(for: .milliseconds(100))
+            let marker = StartMarker()
+            defer { marker.remove() }
+            let mapping = Task { try await pool.map((0..<2000).map { _ in AdvSleep(milliseconds: 1, marker: marker) }) }
+            #expect(await eventually { marker.hasStarted }, "the map runs")
             let shutdown = await advWithin(.seconds(30)) { await pool.shutdown(); return true }
             #expect({ if case .value = shutdown { true } else { false } }(), "shutdown returned: \(shutdown)")
             let result = await advWithin(.seconds(30)) { try await mapping.value }
@@ -222,8 +228,10 @@ extension AdversarialSuites {
 
         @Test func terminateFailsQueuedFutures() async throws {
             let pool = try ProcessPool(workers: 1)
-            let futures = try (0..<50).map { _ in try pool.submit(AdvSleep(milliseconds: 20)) }
-            try await Task.sleep(for: .milliseconds(30))
+            let marker = StartMarker()
+            defer { marker.remove() }
+            let futures = try (0..<50).map { _ in try pool.submit(AdvSleep(milliseconds: 20, marker: marker)) }
+            #expect(await eventually { marker.hasStarted }, "the first job runs")
             pool.terminate()
             var shutDown = 0
             for future in futures {
@@ -362,9 +370,11 @@ extension AdversarialSuites {
 
         @Test func cancelTwiceAndAwaitACancelledFuture() async throws {
             let pool = try ProcessPool(workers: 1)
-            let running = try pool.submit(AdvSleep(milliseconds: 10_000))
+            let marker = StartMarker()
+            defer { marker.remove() }
+            let running = try pool.submit(AdvSleep(milliseconds: 10_000, marker: marker))
             let queued = try pool.submit(AdvSquare(x: 3))
-            try await Task.sleep(for: .milliseconds(100))
+            #expect(await eventually { marker.hasStarted }, "the job runs")
             #expect(running.cancel())
             #expect(running.cancel() == false)
             await #expect(throws: JobError.cancelled) { _ = try await running.value }
@@ -510,7 +520,7 @@ extension AdversarialSuites {
         // MARK: Leaks
 
         @Test func poolsDoNotLeakDescriptors() async throws {
-            let before = advOpenDescriptors()
+            let before = (try openDescriptorCount())
             for _ in 0..<10 {
                 let pool = try ProcessPool(workers: 2)
                 _ = try await pool.map((0..<10).map { AdvSquare(x: $0) })
@@ -521,9 +531,8 @@ extension AdversarialSuites {
                 _ = try await pool.run(AdvSquare(x: 1))
                 pool.terminate()
             }
-            try await Task.sleep(for: .milliseconds(200))
-            let after = advOpenDescriptors()
-            #expect(after - before < 8, "descriptors before \(before), after \(after)")
+            let released = await eventually { ((try? openDescriptorCount()) ?? .max) - before < 8 }
+            #expect(released, "descriptors before \(before), after \((try? openDescriptorCount()) ?? -1)")
         }
     }
 }

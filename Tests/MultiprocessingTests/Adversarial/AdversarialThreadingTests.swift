@@ -1,5 +1,9 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension AdversarialSuites {
     @Suite(.timeLimit(.minutes(1)))

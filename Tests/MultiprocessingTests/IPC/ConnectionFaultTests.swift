@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 #if canImport(Glibc)
 import Glibc
@@ -180,7 +181,7 @@ struct ConnectionFaultTests {
         let reader = TestThread {
             do throws(ConnectionError) { _ = try b.receiveBytes() } catch { outcome.value = error }
         }
-        usleep(50_000) // let the reader block in recv
+        #expect(reader.waitUntilBlocked(), "the reader blocks in recv")
         b.close()
         reader.join()
         #expect(outcome.value == .closed)
@@ -198,7 +199,7 @@ struct ConnectionFaultTests {
                 outcome.value = error
             }
         }
-        usleep(50_000) // let the sender fill the buffers and block
+        #expect(sender.waitUntilBlocked(), "the sender fills the buffers and blocks")
         a.close()
         sender.join()
         #expect(outcome.value == .closed)
@@ -212,10 +213,11 @@ struct ConnectionFaultTests {
         for _ in 0..<50 {
             let (a, b) = try Pipe().ends
             let unexpected = Box<[ConnectionError]>([])
+            let sent = AdvCounter()
             let workers = [
                 TestThread {
                     while true {
-                        do throws(ConnectionError) { try a.sendBytes([1, 2, 3]) } catch {
+                        do throws(ConnectionError) { try a.sendBytes([1, 2, 3]); sent.add() } catch {
                             if error != .closed { unexpected.value.append(error) }
                             return
                         }
@@ -241,7 +243,7 @@ struct ConnectionFaultTests {
             let echo = TestThread {
                 while let message = try? b.receiveBytes() { try? b.sendBytes(message) }
             }
-            usleep(2_000)
+            #expect(pollUntil { sent.value >= 3 }, "the operations are under way")
             a.close()
             workers.forEach { $0.join() }
             b.close()
@@ -256,7 +258,7 @@ struct ConnectionFaultTests {
         let waiter = TestThread {
             do throws(ConnectionError) { _ = try Connection.wait([b], timeout: nil) } catch { outcome.value = error }
         }
-        usleep(50_000)
+        #expect(waiter.waitUntilBlocked(), "the waiter blocks in poll")
         b.close()
         waiter.join()
         #expect(outcome.value == .closed)

@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 import Synchronization
 @testable import Multiprocessing
 import MultiprocessingPlatform
@@ -27,12 +28,19 @@ struct ConnectionInterruptionTests {
         precondition(sigaction(SIGURG, &action, nil) == 0)
     }()
 
-    /// Sends `SIGURG` to `thread` every 200 µs until `stop` is set.
+    /// Sends `SIGURG` to `thread` until `stop` is set, each signal once the
+    /// previous one was handled (so signals keep coming without piling up).
     private func bombard(_ thread: TestThread, until stop: Box<Bool>) {
         while !stop.value {
+            let handled = Self.deliveries.load(ordering: .relaxed)
             pthread_kill(thread.handle, SIGURG)
-            usleep(200)
+            while Self.deliveries.load(ordering: .relaxed) == handled && !stop.value { sched_yield() }
         }
+    }
+
+    /// Waits until at least `count` more signals than `before` were handled.
+    private func signalsArrive(after before: Int, count: Int = 20) -> Bool {
+        pollUntil { Self.deliveries.load(ordering: .relaxed) >= before + count }
     }
 
     @Test func receiveCompletesDespiteSignals() throws {
@@ -44,9 +52,10 @@ struct ConnectionInterruptionTests {
             received.value = Result { () throws(ConnectionError) in try b.receiveBytes() }
         }
         let stop = Box(false)
+        #expect(reader.waitUntilBlocked(), "the reader blocks in recv")
         let before = Self.deliveries.load(ordering: .relaxed)
         let signaller = TestThread { bombard(reader, until: stop) }
-        usleep(30_000) // the reader blocks in recv while signals arrive
+        #expect(signalsArrive(after: before), "signals interrupt the blocked recv")
         try a.sendBytes(payload)
         reader.join()
         stop.value = true
@@ -70,8 +79,10 @@ struct ConnectionInterruptionTests {
             pollWaited.value = ContinuousClock.now - start
         }
         let stop = Box(false)
+        #expect(waiter.waitUntilBlocked(), "the waiter blocks in poll")
+        let before = Self.deliveries.load(ordering: .relaxed)
         let signaller = TestThread { bombard(waiter, until: stop) }
-        usleep(30_000)
+        #expect(signalsArrive(after: before), "signals interrupt the blocked poll")
         try a.sendBytes([1])
         waiter.join()
         stop.value = true
@@ -116,7 +127,7 @@ struct ConnectionInterruptionTests {
         let writer = TestThread(unblocking: SIGURG) {
             first.withUnsafeBytes { one in
                 second.withUnsafeBytes { two in
-                    try! DescriptorIO.writeAll(a.fileDescriptor, isSocket: true, one, two)
+                    try! SocketIO.writeAll(a.fileDescriptor, one, two)
                 }
             }
         }
@@ -124,7 +135,7 @@ struct ConnectionInterruptionTests {
         let signaller = TestThread { bombard(writer, until: stop) }
         var received = [UInt8](repeating: 0, count: first.count + second.count)
         let count = try received.withUnsafeMutableBytes {
-            try DescriptorIO.readExactly(b.fileDescriptor, isSocket: true, into: $0)
+            try readExactly(b.fileDescriptor, into: $0)
         }
         writer.join()
         stop.value = true

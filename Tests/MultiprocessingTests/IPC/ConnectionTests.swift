@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,31 @@ struct ConnectionTests {
         reader.join()
         #expect(received.value?.count == count)
         #expect(received.value == payload)
+    }
+
+    /// One message of more than 4 GiB (the long header form, a length past
+    /// 32 bits) arrives intact; alone in a fresh runner, for its memory.
+    @Test(.timeLimit(.minutes(2)))
+    func aMessageOfMoreThanFourGiBArrivesIntact() throws {
+        try runIsolated(in: Self.self) {
+            let count = (1 << 32) + 3
+            let (receiver, sender) = try Pipe(duplex: false).ends
+            let writer = TestThread {
+                var payload = [UInt8](repeating: 0x5A, count: count)
+                for (index, marker) in [(0, 1), (1 << 31, 2), (1 << 32, 3), (count - 1, 4)] as [(Int, UInt8)] {
+                    payload[index] = marker
+                }
+                try? sender.sendBytes(payload)
+            }
+            var received = try receiver.receiveBytes()
+            writer.join()
+            try check(received.count == count, "received \(received.count) bytes")
+            for (index, marker) in [(0, 1), (1 << 31, 2), (1 << 32, 3), (count - 1, 4)] as [(Int, UInt8)] {
+                try check(received[index] == marker, "byte \(index)")
+                received[index] = 0x5A
+            }
+            try check(isFilled(received[...], with: 0x5A), "the other bytes")
+        }
     }
 
     @Test func nonContiguousCollectionsAreSentToo() throws {

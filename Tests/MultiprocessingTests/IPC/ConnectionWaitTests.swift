@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 #if canImport(Glibc)
 import Glibc
@@ -20,10 +21,17 @@ struct ConnectionWaitTests {
     @Test func reportsAChildThatEnds() throws {
         try runIsolated(in: Self.self) { // forks: alone, so the child inherits no other test's locks
             let (idle, peer) = try Pipe().ends
-            let child = try ChildProcess.fork { usleep(50_000); return 7 }
+            let release = try Gate()
+            let child = try ChildProcess.fork { release.wait(); return 7 }
+            let waiter = currentThreadID()
+            let releaser = TestThread {
+                _ = waitUntilBlocked(thread: waiter)
+                release.open()
+            }
             let ready = try withExtendedLifetime(peer) { // an open peer: nothing to read
                 try Connection.wait([idle], children: [child], timeout: .seconds(20))
             }
+            releaser.join()
             try check(ready.connections.isEmpty && ready.children.map(\.pid) == [child.pid])
             try check(try child.join(timeout: .seconds(10)) == .exited(7), "the wait reaps nothing; join does")
             // An ended, joined child is still reported, at once.
@@ -35,7 +43,7 @@ struct ConnectionWaitTests {
     @Test func reportsReadyConnectionsBesideRunningChildren() throws {
         try runIsolated(in: Self.self) {
             let (reader, writer) = try Pipe().ends
-            let child = try ChildProcess.fork { sleep(60); return 0 }
+            let child = try ChildProcess.fork { while true { pause() } }
             defer { child.kill(); _ = try? child.join(timeout: .seconds(10)) }
             let start = ContinuousClock.now
             let none = try Connection.wait([reader], children: [child], timeout: .milliseconds(50))
@@ -79,8 +87,9 @@ struct ConnectionWaitTests {
     @Test func waitsForeverUntilAMessageArrives() throws {
         let (a, b) = try Pipe().ends
         let (c, d) = try Pipe().ends
+        let waiter = currentThreadID()
         let sender = TestThread {
-            usleep(50_000)
+            #expect(waitUntilBlocked(thread: waiter), "the wait blocks")
             try? c.sendBytes([1, 2])
         }
         let ready = try Connection.wait([b, d], timeout: nil)

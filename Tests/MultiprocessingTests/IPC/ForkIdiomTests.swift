@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 #if canImport(Glibc)
 import Glibc

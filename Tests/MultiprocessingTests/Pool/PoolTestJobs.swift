@@ -17,11 +17,18 @@ struct Greeting: Job {
     func run() -> String { "hello, \(name)" }
 }
 
-/// Returns the worker's pid, after sleeping `milliseconds`.
+/// Spends `milliseconds` of wall-clock time: the stand-in for long work in
+/// the tests' jobs (a job that outlives a time limit, a busy worker). The
+/// one sleep of the tests' jobs; tests never sleep to order events.
+func takeTime(milliseconds: Int) {
+    if milliseconds > 0 { usleep(UInt32(milliseconds) * 1000) }
+}
+
+/// Returns the worker's pid, after `milliseconds`.
 struct WorkerPID: Job {
     var milliseconds = 0
     func run() -> Int32 {
-        if milliseconds > 0 { usleep(UInt32(milliseconds) * 1000) }
+        takeTime(milliseconds: milliseconds)
         return getpid()
     }
 }
@@ -29,15 +36,15 @@ struct WorkerPID: Job {
 struct Sleep: Job {
     var milliseconds: Int
     func run() -> Int {
-        usleep(UInt32(milliseconds) * 1000)
+        takeTime(milliseconds: milliseconds)
         return milliseconds
     }
 }
 
-/// Never returns.
+/// Never returns (until its worker is killed).
 struct Forever: Job {
     func run() -> Int {
-        while true { sleep(1000) }
+        while true { pause() }
     }
 }
 
@@ -72,13 +79,14 @@ struct ThrowOpaque: Job {
 
 /// Ends its worker the way `how` says.
 struct Crash: Job {
-    enum How: String, Codable { case trap, exit, kill }
+    enum How: String, Codable { case trap, exit, kill, memoryFault }
     var how: How
     func run() -> Int {
         switch how {
         case .trap: fatalError("a job that traps")
         case .exit: exit(3)
         case .kill: kill(getpid(), SIGKILL)
+        case .memoryFault: raise(SIGSEGV) // what reading a main.swift String global in a spawned worker does
         }
         return 0
     }
@@ -135,8 +143,17 @@ struct FailingInitializer: Job {
 /// Writes a frame the pool cannot understand to the worker's private socket.
 struct CorruptTheChannel: Job {
     func run() -> Int {
-        let garbage: [UInt8] = [1, 0, 0, 0, 0xEE] // a one-byte frame of an unknown kind
+        let garbage: [UInt8] = [0, 0, 0, 1, 0xEE] // a one-byte frame of an unknown kind
         _ = garbage.withUnsafeBytes { send(3, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         return 1
+    }
+}
+
+/// An initializer that takes `milliseconds`.
+struct SlowInitializer: Job {
+    var milliseconds: Int
+    func run() -> Int {
+        takeTime(milliseconds: milliseconds)
+        return milliseconds
     }
 }

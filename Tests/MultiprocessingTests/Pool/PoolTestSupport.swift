@@ -1,18 +1,18 @@
 import Testing
 @testable import Multiprocessing
 
-/// Checks `condition` every 2 ms, without blocking a thread, until it holds or `timeout` passes.
-func eventually(within timeout: Duration = .seconds(3), _ condition: () async -> Bool) async -> Bool {
-    let end = ContinuousClock.now + timeout
-    while ContinuousClock.now < end {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(2))
-    }
-    return await condition()
-}
-
 /// Every pool suite, one at a time: pools hold descriptors and start children,
 /// and tests elsewhere that count this process's descriptors or children run
 /// in parallel with them; one pool test at a time keeps that noise small.
 @Suite("ProcessPool", .serialized, .timeLimit(.minutes(2)))
 enum ProcessPoolSuites {}
+
+extension ProcessPool {
+    /// How many workers are running a job now (asked on the pool's I/O
+    /// thread): the hand-off for "the job has started".
+    func runningJobCount() async -> Int {
+        await core.inspect { loop in
+            loop.workers.values.count { $0.state == .running && $0.isReady && loop.scheduler.head(of: $0.id) != nil }
+        } ?? 0
+    }
+}

@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ extension ProcessPoolSuites {
             #expect(try await behind.value == 2, "the job queued behind it runs on the replacement")
             let second = try await pool.run(WorkerPID())
             #expect(second != first, "the stuck worker was killed and replaced")
-            #expect(await eventually { ProcessInspection.state(of: first) == nil })
+            #expect(await eventually { processState(first) == nil })
             await pool.shutdown()
         }
 
@@ -52,7 +53,7 @@ extension ProcessPoolSuites {
             #expect(running.cancel())
             await #expect(throws: JobError.cancelled) { try await running.value }
             #expect(try await behind.value == 5)
-            #expect(await eventually { ProcessInspection.state(of: first) == nil })
+            #expect(await eventually { processState(first) == nil })
             #expect(try await pool.run(WorkerPID()) != first)
             await pool.shutdown()
         }
@@ -61,11 +62,23 @@ extension ProcessPoolSuites {
             let pool = try ProcessPool(workers: 1)
             let first = try await pool.run(WorkerPID())
             let task = Task { try await pool.run(Forever()) }
-            try await Task.sleep(for: .milliseconds(100))
+            #expect(await eventually { await pool.runningJobCount() == 1 }, "the job runs")
             task.cancel()
             await #expect(throws: JobError.cancelled) { try await task.value }
-            #expect(await eventually { ProcessInspection.state(of: first) == nil })
+            #expect(await eventually { processState(first) == nil })
             #expect(try await pool.run(AddOne(x: 1)) == 2)
+            await pool.shutdown()
+        }
+
+        /// The time limit runs from when a job starts in its worker, not from
+        /// when it was sent: an initializer slower than the limit used to time
+        /// out every job, and the pool replaced its workers in a loop.
+        @Test func aSlowInitializerDoesNotCountAgainstTheJobTimeout() async throws {
+            let pool = try ProcessPool(workers: 2, options: .init(
+                jobTimeout: .milliseconds(300), initializer: SlowInitializer(milliseconds: 600)))
+            #expect(try await pool.map((0 ..< 8).map { AddOne(x: $0) }) == Array(1 ... 8))
+            let pids = Set(try await pool.map(Array(repeating: WorkerPID(), count: 8)))
+            #expect(pids.count <= 2, "no worker was killed and replaced")
             await pool.shutdown()
         }
 
@@ -86,7 +99,7 @@ extension ProcessPoolSuites {
             #expect(jobsPerPID.values.allSatisfy { $0 <= 2 })
             #expect(await eventually { pool.workerPIDs.count == 2 })
             await pool.shutdown()
-            for pid in jobsPerPID.keys { #expect(ProcessInspection.state(of: pid) == nil, "worker \(pid) was reaped") }
+            for pid in jobsPerPID.keys { #expect(processState(pid) == nil, "worker \(pid) was reaped") }
         }
 
         @Test func failingInitializerFailsPendingJobsAndStopsThePool() async throws {
@@ -104,9 +117,9 @@ extension ProcessPoolSuites {
         @Test(arguments: [Crash.How.exit, .kill, .trap])
         func initializerThatKillsItsWorkerStopsThePoolInsteadOfRespawning(how: Crash.How) async throws {
             let pool = try ProcessPool(workers: 2, options: .init(initializer: Crash(how: how)))
-            let pending = try (0 ..< 4).map { try pool.submit(AddOne(x: $0)) }
-            for future in pending {
-                let error = await #expect(throws: ProcessPoolError.self) { try await future.value }
+            for x in 0 ..< 4 {
+                // The pool may break before a submit (which then throws) or after it (the job fails).
+                let error = await #expect(throws: ProcessPoolError.self) { try await pool.submit(AddOne(x: x)).value }
                 guard case .initializerFailed(let remote)? = error else {
                     Issue.record("unexpected \(String(describing: error))")
                     continue
@@ -115,6 +128,7 @@ extension ProcessPoolSuites {
                 #expect(remote.description.contains("died running the initializer"))
             }
             #expect(throws: ProcessPoolError.self) { try pool.submit(AddOne(x: 1)) }
+            // A negative check: give a respawn loop, if there were one, time to show.
             try await Task.sleep(for: .milliseconds(100))
             #expect(pool.workerPIDs.isEmpty, "no replacement workers are started")
             await pool.shutdown()
@@ -137,7 +151,7 @@ extension ProcessPoolSuites {
             let pool = try ProcessPool(workers: 2)
             let pids = pool.workerPIDs
             let running = try (0 ..< 6).map { _ in try pool.submit(Forever()) }
-            try await Task.sleep(for: .milliseconds(50))
+            #expect(await eventually { await pool.runningJobCount() == 2 }, "both workers run a job")
             pool.terminate()
             for future in running {
                 #expect(future.isDone, "terminate returns once pending jobs have failed")
@@ -145,7 +159,7 @@ extension ProcessPoolSuites {
             }
             #expect(throws: JobError.shutDown) { try pool.submit(AddOne(x: 1)) }
             await pool.shutdown()
-            for pid in pids { #expect(ProcessInspection.state(of: pid) == nil) }
+            for pid in pids { #expect(processState(pid) == nil) }
             pool.terminate() // again: not an error
         }
 
@@ -158,7 +172,7 @@ extension ProcessPoolSuites {
                 #expect(future.isDone)
                 #expect(try future.wait(timeout: .seconds(60)) == index % 5)
             }
-            for pid in pids { #expect(ProcessInspection.state(of: pid) == nil, "worker \(pid) was reaped") }
+            for pid in pids { #expect(processState(pid) == nil, "worker \(pid) was reaped") }
         }
 
         @Test func droppedPoolFinishesItsWorkAndCleansUp() async throws {
@@ -170,7 +184,7 @@ extension ProcessPoolSuites {
                 futures = try (0 ..< 10).map { try pool.submit(Sleep(milliseconds: $0)) }
             }
             for (index, future) in futures.enumerated() { #expect(try await future.value == index) }
-            #expect(await eventually { pids.allSatisfy { ProcessInspection.state(of: $0) == nil } })
+            #expect(await eventually { pids.allSatisfy { processState($0) == nil } })
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +34,23 @@ extension ProcessPoolSuites {
             }
             #expect(try await pool.run(AddOne(x: 9)) == 10, "the pool serves new jobs")
             #expect(await eventually { pool.workerPIDs.count == 2 && !pool.workerPIDs.contains(victimPID) })
+            await pool.shutdown()
+        }
+
+        /// A job that reads a global declared in main.swift in a spawned
+        /// worker (where main never ran) dies of a memory fault, or reads 0;
+        /// a memory fault's error names that cause.
+        @Test func aMemoryFaultNamesTheMainSwiftGlobalsRule() async throws {
+            let pool = try ProcessPool(workers: 1)
+            let error = await #expect(throws: ProcessPoolError.self) { try await pool.run(Crash(how: .memoryFault)) }
+            guard case .workerCrashed(_, let status, _)? = error else {
+                Issue.record("unexpected \(String(describing: error))")
+                return
+            }
+            #expect(status.signal == .segmentationFault)
+            #expect(String(describing: error!).contains("global declared in main.swift"))
+            #expect(!ProcessPoolError.workerCrashed(pid: 1, status: .exited(3), job: JobDescription(typeName: "T", sequenceNumber: 1))
+                .description.contains("main.swift"), "only memory faults mention it")
             await pool.shutdown()
         }
 

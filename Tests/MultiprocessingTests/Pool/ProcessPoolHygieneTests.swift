@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MultiprocessingTestSupport
 @testable import Multiprocessing
 #if canImport(Glibc)
 import Glibc
@@ -15,16 +16,7 @@ struct ResourceCount: Codable, Sendable, Equatable {
     var children: Int
 
     static func current() -> ResourceCount {
-        let me = getpid()
-        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        let children = entries.compactMap { pid_t($0) }.filter { pid in
-            guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = text.lastIndex(of: ")") else { return false }
-            let fields = text[text.index(close, offsetBy: 2)...].split(separator: " ")
-            return fields.count > 1 && pid_t(fields[1]) == me
-        }
-        return ResourceCount(descriptors: fds, children: children.count)
+        ResourceCount(descriptors: (try? openDescriptorCount()) ?? -1, children: childProcesses().count)
     }
 }
 
@@ -84,8 +76,45 @@ extension ProcessPool.StartMethod {
     }
 }
 
+/// Which of the signals a crash reporter handles have their default action
+/// in the worker that runs this job (SIGUSR1 too: the scenario gives it a
+/// handler in the pool's process).
+struct SignalDispositions: Job {
+    func run() -> [Int32: Bool] {
+        var result: [Int32: Bool] = [:]
+        for signal in [SIGUSR1, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV] {
+            var current = sigaction()
+            sigaction(signal, nil, &current)
+            result[signal] = current.__sigaction_handler.sa_handler == nil // SIG_DFL
+        }
+        return result
+    }
+}
+
+/// A `.fork` pool's workers start with every signal at its default action,
+/// as spawned ones do: a forked copy of a program whose crash handler (the
+/// Swift runtime's backtracer, say) is installed must not run it for every
+/// crashing job. Runs in a worker: a fresh, single-threaded process.
+struct ForkedWorkerDispositionsScenario: Job {
+    func run() throws -> [Int32: Bool] {
+        signal(SIGUSR1, { _ in })
+        let pool = try ProcessPool(workers: 1, options: .init(startMethod: .fork))
+        defer { pool.shutdown(wait: true) }
+        return try pool.submit(SignalDispositions()).wait(timeout: .seconds(30))
+    }
+}
+
+/// Prints a line to standard output.
+struct PrintLine: Job {
+    var text: String
+    func run() -> Int {
+        print(text)
+        return text.count
+    }
+}
+
 func isGone(_ pid: Int32) -> Bool {
-    let state = ProcessInspection.state(of: pid)
+    let state = processState(pid)
     return state == nil || state == "Z" || state == "X"
 }
 
@@ -103,13 +132,38 @@ extension ProcessPoolSuites {
             #expect(report.after == report.before, "no descriptor or child left behind")
         }
 
+        @Test func forkedWorkersStartWithEverySignalAtItsDefaultAction() async throws {
+            let host = try ProcessPool(workers: 1)
+            let dispositions = try await host.run(ForkedWorkerDispositionsScenario())
+            await host.shutdown()
+            #expect(dispositions.count == 7)
+            for (signal, isDefault) in dispositions.sorted(by: { $0.key < $1.key }) {
+                #expect(isDefault, "signal \(signal) has a handler in the forked worker")
+            }
+        }
+
+        /// What a job printed reaches standard output when the job ends, even
+        /// when standard output is not a terminal (fully buffered) and the
+        /// worker is killed later, running another job. Alone in a fresh
+        /// runner whose standard output is a socket, which the test reads.
+        @Test func whatAJobPrintedSurvivesTheKillOfItsWorker() throws {
+            let marker = "printed-by-a-job-whose-worker-is-killed-later"
+            try runIsolated(in: Self.self, {
+                let pool = try ProcessPool(workers: 1, options: .init(jobTimeout: .seconds(1)))
+                let printed = try pool.submit(PrintLine(text: marker))
+                let stuck = try pool.submit(Forever())
+                try check(try printed.wait(timeout: .seconds(30)) == marker.count)
+                try checkThrows(JobError.timedOut(.seconds(1))) { try stuck.wait(timeout: .seconds(30)) }
+                pool.shutdown(wait: true)
+            }, output: { output in
+                #expect(output.contains(marker), "the printed line is in the runner's output")
+            })
+        }
+
         @Test func shutdownIsPromptWhileAForkedChildHoldsCopiesOfThePoolsSockets() async throws {
             let pool = try ProcessPool(workers: 2)
             #expect(try await pool.run(AddOne(x: 1)) == 2)
-            let child = try ChildProcess.fork {
-                usleep(3_000_000)
-                return 0
-            }
+            let child = try ChildProcess.fork { while true { pause() } }
             let start = ContinuousClock.now
             await pool.shutdown()
             #expect(ContinuousClock.now - start < .seconds(2), "workers see the end of their input despite the copies")

@@ -72,6 +72,7 @@ extension ProcessPoolSuites {
         @Test func headStartsWhenThePreviousResultArrives() {
             var scheduler = Scheduler<Int>(jobTimeout: .milliseconds(100))
             scheduler.addWorker(a)
+            scheduler.markReady(a, now: t0)
             scheduler.enqueue(0)
             scheduler.enqueue(1)
             _ = fill(&scheduler, now: t0)
@@ -84,6 +85,23 @@ extension ProcessPoolSuites {
             _ = scheduler.completeHead(of: a, now: later.advanced(by: .milliseconds(1)))
             #expect(scheduler.nextDeadline == nil, "nothing runs, nothing is late")
             #expect(scheduler.isIdle)
+        }
+
+        /// A job's time limit runs from when its worker is ready (started, its
+        /// initializer done), not from when it was sent: a slow start or a slow
+        /// initializer never makes jobs time out.
+        @Test func headWaitsForItsWorkerToBeReady() {
+            var scheduler = Scheduler<Int>(jobTimeout: .milliseconds(100))
+            scheduler.addWorker(a)
+            scheduler.enqueue(0)
+            _ = fill(&scheduler, now: t0)
+            #expect(scheduler.nextDeadline == nil, "sent, but the worker is still starting")
+            #expect(scheduler.overdueWorkers(at: t0.advanced(by: .seconds(10))).isEmpty)
+            let ready = t0.advanced(by: .seconds(2))
+            scheduler.markReady(a, now: ready)
+            #expect(scheduler.nextDeadline == ready.advanced(by: .milliseconds(100)))
+            #expect(scheduler.overdueWorkers(at: ready.advanced(by: .milliseconds(99))).isEmpty)
+            #expect(scheduler.overdueWorkers(at: ready.advanced(by: .milliseconds(100))) == [a])
         }
 
         @Test func aWorkerRetiresAfterMaxJobsAndIsDoneWhenEmpty() {

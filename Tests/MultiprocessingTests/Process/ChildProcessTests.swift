@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 import Multiprocessing
 #if canImport(Glibc)
 import Glibc
@@ -48,7 +49,7 @@ struct ChildProcessTests {
     }
 
     @Test func timedJoinReturnsNilWhileRunningAndDoesNotWaitTooLong() throws {
-        let child = try ChildProcess.fork { sleep(30); return 0 }
+        let child = try ChildProcess.fork { while true { pause() } }
         let clock = ContinuousClock()
         let start = clock.now
         #expect(try child.join(timeout: .milliseconds(100)) == nil)
@@ -60,15 +61,22 @@ struct ChildProcessTests {
     }
 
     @Test func timedJoinReturnsPromptlyWhenTheChildExits() throws {
-        let child = try ChildProcess.fork { usleep(50_000); return 5 }
+        let release = try Gate()
+        let child = try ChildProcess.fork { release.wait(); return 5 }
         let clock = ContinuousClock()
         let start = clock.now
+        let joiner = currentThreadID()
+        let releaser = TestThread {
+            #expect(waitUntilBlocked(thread: joiner), "join blocks")
+            release.open()
+        }
         #expect(try child.join(timeout: .seconds(20)) == .exited(5))
         #expect(clock.now - start < .seconds(10))
+        releaser.join()
     }
 
     @Test func terminateSendsSigterm() throws {
-        let child = try ChildProcess.fork { sleep(30); return 0 }
+        let child = try ChildProcess.fork { while true { pause() } }
         child.terminate()
         #expect(try child.join(timeout: .seconds(10)) == .signaled(SIGTERM))
         child.terminate()  // after exit: not an error
@@ -76,12 +84,13 @@ struct ChildProcessTests {
     }
 
     @Test func killSendsSigkillEvenWhenSigtermIsIgnored() throws {
+        let ignoring = try Gate()
         let child = try ChildProcess.fork {
             signal(SIGTERM, SIG_IGN)
-            sleep(30)
-            return 0
+            ignoring.open()
+            while true { pause() }
         }
-        usleep(20_000)
+        ignoring.wait()
         child.terminate()
         #expect(try child.join(timeout: .milliseconds(200)) == nil)
         child.kill()
@@ -89,11 +98,13 @@ struct ChildProcessTests {
     }
 
     @Test func concurrentJoinsAllSeeTheStatus() async throws {
-        let child = try ChildProcess.fork { usleep(100_000); return 9 }
+        let release = try Gate()
+        let child = try ChildProcess.fork { release.wait(); return 9 }
         try await withThrowingTaskGroup(of: Optional<Multiprocessing.ExitStatus>.self) { group in
             for _ in 0..<4 {
                 group.addTask { try child.join(timeout: .seconds(20)) }
             }
+            release.open()
             for try await status in group {
                 #expect(status == .exited(9))
             }
@@ -112,10 +123,10 @@ struct ChildProcessTests {
     }
 
     @Test func nameAndPidAreReported() throws {
-        let child = try ChildProcess.fork(name: "a-rather-long-child-name") { sleep(30); return 0 }
+        let child = try ChildProcess.fork(name: "a-rather-long-child-name") { while true { pause() } }
         #expect(child.name == "a-rather-long-child-name")
         #expect(child.pid > 0 && child.pid != getpid())
-        let named = ProcessInspection.eventually {
+        let named = pollUntil {
             (try? String(contentsOfFile: "/proc/\(child.pid)/comm", encoding: .utf8)) == "a-rather-long-c\n"
         }
         #expect(named, "the OS shows the first 15 bytes of the name")
@@ -128,12 +139,14 @@ struct ChildProcessTests {
 
     @Test func droppedRunningChildIsReapedWhenItExits() throws {
         var pid: pid_t = 0
+        let release = try Gate()
         do {
-            let child = try ChildProcess.fork { usleep(50_000); return 0 }
+            let child = try ChildProcess.fork { release.wait(); return 0 }
             pid = child.pid
         }
-        let gone = ProcessInspection.eventually(within: .seconds(10)) {
-            ProcessInspection.state(of: pid) == nil
+        release.open() // it ends after its ChildProcess was dropped
+        let gone = pollUntil(within: .seconds(10)) {
+            processState(pid) == nil
         }
         #expect(gone, "a dropped child must be reaped, not left a zombie")
     }
@@ -143,22 +156,53 @@ struct ChildProcessTests {
         do {
             let child = try ChildProcess.fork { 0 }
             pid = child.pid
-            #expect(ProcessInspection.eventually { ProcessInspection.state(of: pid) == "Z" })
+            #expect(pollUntil { processState(pid) == "Z" })
         }
-        #expect(ProcessInspection.eventually { ProcessInspection.state(of: pid) == nil })
+        #expect(pollUntil { processState(pid) == nil })
+    }
+
+    /// Forks from many threads at once, while another thread flushes every
+    /// stream (as `exit` does), never deadlock the parent: glibc's `fork()`
+    /// takes its stream-list lock, and `fflush(NULL)` takes that lock and then
+    /// each stream's, so a fork entered holding standard output's lock hung
+    /// within a few hundred forks. Alone in a fresh runner, which is killed
+    /// (and the test fails) if it hangs.
+    @Test func concurrentForksFromManyThreadsDoNotDeadlock() throws {
+        try runIsolated(in: Self.self, timeout: .seconds(40)) {
+            let failures = AdvCounter()
+            let stop = Box(false)
+            let flusher = TestThread {
+                while !stop.value { fflush(nil) }
+            }
+            let forkers = (0..<8).map { _ in
+                TestThread {
+                    for index in 0..<200 {
+                        guard let child = try? ChildProcess.fork({ Int32(index % 3) }),
+                              (try? child.join()) == .exited(Int32(index % 3)) else {
+                            failures.add()
+                            return
+                        }
+                    }
+                }
+            }
+            forkers.forEach { $0.join() }
+            stop.value = true
+            flusher.join()
+            try check(failures.value == 0, "\(failures.value) threads failed to fork or join")
+        }
     }
 
     @Test func thousandForkJoinCyclesLeaveNoZombieAndNoDescriptor() throws {
         // In a copy of the test runner running only this test: exact counts,
         // and no other test's threads to hold a lock across these forks.
         try runIsolated(in: Self.self) {
-            let descriptorsBefore = ProcessInspection.openDescriptorCount()
+            let descriptorsBefore = (try openDescriptorCount())
             for index in 0..<1_000 {
                 let child = try ChildProcess.fork { Int32(index % 7) }
                 #expect(try joined(child) == .exited(Int32(index % 7)))
             }
-            #expect(ProcessInspection.openDescriptorCount() == descriptorsBefore)
-            #expect(ProcessInspection.zombieChildren().isEmpty)
+            #expect((try openDescriptorCount()) == descriptorsBefore)
+            #expect(zombieChildren().isEmpty)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
@@ -33,7 +34,7 @@ struct ProcessBarrierTests {
         barrier.reset()
         #expect(!barrier.isBroken)
         let waiter = TestThread { #expect(throws: BarrierError.broken) { try barrier.wait(timeout: .seconds(20)) } }
-        #expect(ProcessInspection.eventually { barrier.waitingCount == 1 })
+        #expect(pollUntil { barrier.waitingCount == 1 })
         barrier.abort()
         waiter.join()
         barrier.reset()
@@ -79,7 +80,7 @@ struct ProcessBarrierTests {
                         outcome.value = "broken"
                     }
                 }
-                try check(ProcessInspection.eventually { barrier.waitingCount == 2 }, "the parties never arrived")
+                try check(pollUntil { barrier.waitingCount == 2 }, "the parties never arrived")
                 try check(waitUntilSleeping(waiterID.value))
                 let killed = ContinuousClock.now
                 victim.kill()

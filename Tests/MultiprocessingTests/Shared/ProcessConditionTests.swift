@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
@@ -61,7 +62,7 @@ struct ProcessConditionTests {
                     return try condition.wait(timeout: .seconds(20)) { flag.load() == 2 } ? 0 : 3
                 }
             }
-            try check(ProcessInspection.eventually(within: .seconds(20)) { flag.load() == 1 })
+            try check(pollUntil(within: .seconds(20)) { flag.load() == 1 })
             try condition.withLock {
                 flag.store(2)
                 condition.notify(count: 1)
@@ -95,7 +96,7 @@ struct ProcessConditionTests {
                         condition.lock.unlock()
                     }
                 }
-                try check(ProcessInspection.eventually { waiterID.value != 0 } && waitUntilSleeping(waiterID.value))
+                try check(pollUntil { waiterID.value != 0 } && waitUntilSleeping(waiterID.value))
                 let notifier = try ChildProcess.fork {
                     try condition.lock.lock()
                     condition.notifyAll() // the waiter wakes, then blocks on the lock

@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
@@ -88,7 +89,7 @@ struct ProcessLockTests {
                         lock.unlock() // traps unless this thread holds the lock
                     }
                 }
-                try check(ProcessInspection.eventually { waiterID.value != 0 } && waitUntilSleeping(waiterID.value))
+                try check(pollUntil { waiterID.value != 0 } && waitUntilSleeping(waiterID.value))
                 let killed = ContinuousClock.now
                 holder.kill()
                 waiter.join()

@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
@@ -69,7 +70,7 @@ struct ProcessQueueTests {
         let blockedPut = TestThread { #expect(throws: QueueError.shutDown) { try queue.put(2) } }
         let empty = try ProcessQueue<Int>()
         let blockedGet = TestThread { #expect(throws: QueueError.shutDown) { try empty.get() } }
-        #expect(ProcessInspection.eventually { true })
+        #expect(pollUntil { true })
         queue.shutdown()
         empty.shutdown()
         blockedPut.join()

@@ -1,6 +1,10 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // The process-shared types are also used between the threads of one
 // process. These tests run there only, so ThreadSanitizer (which does not

@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
@@ -96,7 +97,7 @@ struct SharedMemoryTests {
             let survivor = try SharedMemory(attachingTo: name)
             owner.kill()
             try check(try joinChild(owner) == .signaled(SIGKILL))
-            try check(ProcessInspection.eventually { sharedMemoryNames(withPrefix: name).isEmpty },
+            try check(pollUntil { sharedMemoryNames(withPrefix: name).isEmpty },
                       "the killed owner's segment is still in /dev/shm")
             try check(survivor.withUnsafeMutableBytes { $0[0] } == 1, "an attached process keeps the memory")
         }

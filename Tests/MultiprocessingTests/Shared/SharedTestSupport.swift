@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
 import Synchronization
 #if canImport(Glibc)
@@ -58,7 +59,7 @@ func currentThreadID() -> pid_t {
 /// Waits until the thread `tid` of this process sleeps in the kernel (state
 /// `S`): then it is blocked in the wait under test, not on its way to it.
 func waitUntilSleeping(_ tid: pid_t) -> Bool {
-    ProcessInspection.eventually(within: .seconds(10)) { ProcessInspection.state(of: tid) == "S" }
+    pollUntil(within: .seconds(10)) { processState(tid) == "S" }
 }
 
 /// Runs `trial` (which returns how long survivors took to unblock after a

@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc

@@ -1,57 +1,57 @@
-/// The frame header: how the IPC layer delimits messages in a byte stream.
+/// The frame header: how the IPC layer delimits messages in a byte stream,
+/// byte for byte Python's `multiprocessing.connection` framing, so that a
+/// ``Connection`` and a Python `Connection` exchange `send_bytes` /
+/// `recv_bytes` messages.
 ///
 /// A frame is a header followed by the payload:
 ///
-/// - payloads shorter than 4 GiB − 1 bytes: the length as a 4-byte
-///   little-endian unsigned integer;
-/// - longer ones: the escape value `0xFFFF_FFFF`, then the length as an 8-byte
-///   little-endian unsigned integer.
+/// - payloads of at most `Int32.max` bytes (2 GiB − 1): the length as a
+///   4-byte big-endian signed integer;
+/// - longer ones: the marker `-1` as a 4-byte big-endian signed integer,
+///   then the length as an 8-byte big-endian unsigned integer.
 ///
-/// Little-endian because both ends run on the same machine and it is the native
-/// order on every Linux target Swift supports; there is no kind byte, because a
-/// receiver always knows what it expects (bytes or a given `Decodable` type),
-/// and the payload format is the business of the layer above.
-/// The long form is only valid for lengths the short form cannot express, so
-/// each length has exactly one encoding.
-package enum FrameHeader {
+/// There is no kind byte, because a receiver always knows what it expects
+/// (bytes or a given `Decodable` type), and the payload format is the
+/// business of the layer above. Python's writer uses the long form only for
+/// lengths the short form cannot express, and so do we; a reader refuses a
+/// long form for a short length and any other negative length as malformed,
+/// so each length has exactly one encoding.
+enum FrameHeader {
     /// The short form's value that announces the long form.
-    package static let escape: UInt32 = 0xFFFF_FFFF
+    static let longFormMarker: Int32 = -1
     /// Bytes of a short header.
-    package static let shortCount = 4
-    /// Bytes of a long header (escape + 8-byte length).
-    package static let longCount = 12
+    static let shortCount = 4
+    /// Bytes of a long header (marker + 8-byte length).
+    static let longCount = 12
     /// The most bytes a header can take.
-    package static let maximumCount = longCount
+    static let maximumCount = longCount
+    /// The longest payload the short form announces.
+    static let shortFormLimit = Int(Int32.max)
 
     /// The size of the header announcing `payloadCount` bytes.
     @inline(__always)
-    package static func count(forPayloadCount payloadCount: Int) -> Int {
-        UInt64(payloadCount) < UInt64(escape) ? shortCount : longCount
+    static func count(forPayloadCount payloadCount: Int) -> Int {
+        payloadCount <= shortFormLimit ? shortCount : longCount
     }
 
     /// Writes the header announcing `payloadCount` bytes at the start of
-    /// `destination` (which must hold ``maximumCount`` bytes) and returns its size.
+    /// `destination` (which must hold ``count(forPayloadCount:)`` bytes) and
+    /// returns its size.
     @inline(__always)
-    package static func encode(payloadCount: Int, into destination: UnsafeMutableRawPointer) -> Int {
+    @discardableResult
+    static func encode(payloadCount: Int, into destination: UnsafeMutableRawPointer) -> Int {
         precondition(payloadCount >= 0, "negative payload count")
-        if UInt64(payloadCount) < UInt64(escape) {
-            destination.storeBytes(of: UInt32(payloadCount).littleEndian, as: UInt32.self)
+        if payloadCount <= shortFormLimit {
+            destination.storeBigEndian(Int32(payloadCount))
             return shortCount
         }
-        destination.storeBytes(of: escape.littleEndian, as: UInt32.self)
-        (destination + shortCount).storeBytes(of: UInt64(payloadCount).littleEndian, as: UInt64.self)
+        destination.storeBigEndian(longFormMarker)
+        destination.storeBigEndian(UInt64(payloadCount), toByteOffset: shortCount)
         return longCount
     }
 
-    /// The header announcing `payloadCount` bytes, as an array.
-    package static func encode(payloadCount: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: maximumCount) { buffer, count in
-            count = encode(payloadCount: payloadCount, into: buffer.baseAddress!)
-        }
-    }
-
     /// What ``decode(_:)`` found at the start of a buffer.
-    package enum Decoded: Equatable, Sendable {
+    enum Decoded: Equatable, Sendable {
         /// The buffer does not hold a whole header yet.
         case incomplete
         /// A header of `headerCount` bytes announcing `payloadCount` bytes.
@@ -61,18 +61,21 @@ package enum FrameHeader {
     /// Reads the header at the start of `bytes`, which may hold more (the
     /// payload, further frames) or less (a header split across reads).
     ///
-    /// - Throws: ``ConnectionError/malformedFrame(_:)`` for a long form whose
-    ///   length fits the short form.
-    package static func decode(_ bytes: UnsafeRawBufferPointer) throws(ConnectionError) -> Decoded {
+    /// - Throws: ``FrameError/malformed(_:)`` for a negative length other
+    ///   than the marker, and for a long form whose length fits the short form.
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws(FrameError) -> Decoded {
         guard bytes.count >= shortCount else { return .incomplete }
-        let short = UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self))
-        if short != escape {
+        let short: Int32 = bytes.loadBigEndian()
+        if short >= 0 {
             return .complete(payloadCount: UInt64(short), headerCount: shortCount)
         }
+        guard short == longFormMarker else {
+            throw .malformed("a frame header announces \(short) bytes")
+        }
         guard bytes.count >= longCount else { return .incomplete }
-        let long = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: shortCount, as: UInt64.self))
-        guard long >= UInt64(escape) else {
-            throw .malformedFrame("a long frame header announces \(long) bytes, which needs the short form")
+        let long: UInt64 = bytes.loadBigEndian(fromByteOffset: shortCount)
+        guard long > UInt64(shortFormLimit) else {
+            throw .malformed("a long frame header announces \(long) bytes, which needs the short form")
         }
         return .complete(payloadCount: long, headerCount: longCount)
     }

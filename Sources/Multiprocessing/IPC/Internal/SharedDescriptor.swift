@@ -19,8 +19,6 @@ import Glibc
 final class SharedDescriptor: Sendable {
     /// The descriptor number (still reported after close, for diagnostics).
     let fd: Int32
-    /// Sockets are written with `send(MSG_NOSIGNAL)` and can be shut down.
-    let isSocket: Bool
 
     private static let closedBit = 1
     private static let releasedBit = 2
@@ -28,9 +26,8 @@ final class SharedDescriptor: Sendable {
 
     private let state = Atomic<Int>(0)
 
-    init(fd: Int32, isSocket: Bool) {
+    init(fd: Int32) {
         self.fd = fd
-        self.isSocket = isSocket
     }
 
     var isClosed: Bool {
@@ -67,7 +64,7 @@ final class SharedDescriptor: Sendable {
         // reused) under the shutdown below by the last other lease.
         state.add(Self.oneLease, ordering: .acquiring)
         let before = state.bitwiseOr(Self.closedBit, ordering: .acquiringAndReleasing).oldValue
-        if before & Self.closedBit == 0 && before >> 2 > 1 && isSocket {
+        if before & Self.closedBit == 0 && before >> 2 > 1 {
             try? shutdownSocket(fd, .both)
         }
         release()

@@ -3,7 +3,7 @@
 // cast cannot fail: a `rethrows` function throws only what its closure throws).
 
 extension Array {
-    @inline(__always)
+    @usableFromInline @inline(__always)
     func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         do { return try withUnsafeBytes(body) } catch { throw error as! E }
     }

@@ -76,8 +76,8 @@ final class ChunkedUnorderedMap<J: Job>: @unchecked Sendable {
             if chunk.isEmpty { break }
             let firstIndex = nextIndex
             nextIndex += chunk.count
-            let task = try ProcessPool.makeChunk(chunk, mangledTypeName: mangledTypeName)
-            inFlight.track(task.future, index: firstIndex)
+            let (task, future) = try ProcessPool.makeChunk(chunk, mangledTypeName: mangledTypeName)
+            inFlight.track(future, index: firstIndex)
             try pool.core.submit(task)
         }
     }

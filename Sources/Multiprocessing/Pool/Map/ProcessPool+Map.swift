@@ -20,7 +20,7 @@ extension ProcessPool {
         var planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
                                    singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
         var iterator = jobs.makeIterator()
-        var window = Deque<ChunkTask>()
+        var window = Deque<JobFuture<ChunkResult>>()
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
         var exhausted = false
@@ -30,25 +30,27 @@ extension ProcessPool {
                     let chunk = planner.nextChunk(from: &iterator)
                     exhausted = chunk.count < planner.lastSize
                     if chunk.isEmpty { break }
-                    let task = try Self.makeChunk(chunk, mangledTypeName: mangled)
+                    let (task, future) = try Self.makeChunk(chunk, mangledTypeName: mangled)
                     try core.submit(task)
-                    window.append(task)
+                    window.append(future)
                 }
                 guard let head = window.first else { break }
-                let result = try await head.future.value
+                let result = try await head.value
                 window.removeFirst()
                 try Self.decode(result, as: J.Output.self, appendingTo: &outputs)
             }
         } catch {
-            for task in window { task.future.cancel() }
+            for future in window { future.cancel() }
             throw error
         }
         return outputs
     }
 
-    static func makeChunk<J: Job>(_ jobs: [J], mangledTypeName: String) throws -> ChunkTask {
+    /// A chunk's task, and the future its outputs arrive in.
+    static func makeChunk<J: Job>(_ jobs: [J], mangledTypeName: String) throws -> (TaskRecord, JobFuture<ChunkResult>) {
+        let waiter = ChunkWaiter()
         do {
-            return try ChunkTask(encoding: jobs, mangledTypeName: mangledTypeName)
+            return (try TaskRecord(encoding: jobs, mangledTypeName: mangledTypeName, waiter: waiter), waiter.future)
         } catch {
             throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
         }

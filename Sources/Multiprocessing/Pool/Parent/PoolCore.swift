@@ -1,14 +1,14 @@
 internal import MultiprocessingPlatform
 internal import Threading
-import DequeModule
 import Synchronization
-internal import CMultiprocessing
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// What a pool is doing, as callers see it.
+/// Where a pool is in its life. The inbox holds the one copy (see ``Inbox``):
+/// callers move it with `shutdown()` and `terminate()`, the I/O thread with a
+/// broken initializer and its own end.
 enum PoolLifecycle: Equatable {
     /// Accepts jobs.
     case running
@@ -18,8 +18,23 @@ enum PoolLifecycle: Equatable {
     case terminating
     /// A worker's initializer failed: no worker can run jobs.
     case broken(ProcessPoolError)
-    /// The I/O thread has exited; everything is released.
-    case finished
+    /// The I/O thread has exited and closed the wake-up descriptor; it keeps
+    /// the error of a pool that broke, for later submits.
+    case finished(brokenBy: ProcessPoolError?)
+
+    /// What a submit in this state throws, or `nil` if it is accepted.
+    var submitError: (any Error)? {
+        switch self {
+        case .running: nil
+        case .broken(let error), .finished(brokenBy: let error?): error
+        case .draining, .terminating, .finished: JobError.shutDown
+        }
+    }
+
+    var isFinished: Bool {
+        if case .finished = self { return true }
+        return false
+    }
 }
 
 /// Requests from callers' threads to the I/O thread, collected under a lock
@@ -29,29 +44,25 @@ struct Inbox {
     var submissions: [TaskRecord] = []
     var stops: [TaskRecord] = []
     /// Questions about the loop's state, answered on the I/O thread (tests, diagnostics).
-    var inspections: [@Sendable (EventLoop) -> Void] = []
-    var shutdownRequested = false
-    var terminateRequested = false
+    var inspections: [@Sendable (PoolIOLoop) -> Void] = []
     var shutdownWaiters: [@Sendable () -> Void] = []
     var terminateWaiters: [ThreadParker] = []
-    /// Whether the eventfd was written and the I/O thread has not drained yet.
+    /// Whether the wake-up descriptor was signalled since the I/O thread last
+    /// took the inbox (one signal is enough for any number of requests).
     var wakePending = false
-    /// Whether the I/O thread has exited and closed the eventfd.
-    var isEventFDClosed = false
     /// The pids of the workers that currently run (for tests and demos).
     var workerPIDs: [pid_t] = []
 }
 
 /// The state a `ProcessPool` shares between its callers and its I/O thread.
 ///
-/// Callers touch only ``inbox`` (under its lock) and the eventfd; everything
-/// else belongs to the I/O thread (see `EventLoop`).
+/// Callers touch only ``inbox`` (under its lock) and the wake-up descriptor;
+/// everything else belongs to the I/O thread (see `PoolIOLoop`).
 final class PoolCore: @unchecked Sendable {
     struct Initializer {
-        var mangledTypeName: String
+        var jobs: EncodedJobs
         /// The type's name as Swift writes it, for errors.
         var typeName: String
-        var payload: [UInt8]
     }
 
     let workerCount: Int
@@ -61,8 +72,8 @@ final class PoolCore: @unchecked Sendable {
     let inbox = LockedState(Inbox())
     /// The I/O thread's `pthread_self()`, once it runs.
     let loopThread = Atomic<UInt>(0)
-    /// Written to wake the I/O thread; closed (under the inbox lock) when it exits.
-    let eventFD: Int32
+    /// Signalled to wake the I/O thread; closed (under the inbox lock) when it exits.
+    let wakeup: WakeupDescriptor
 
     init(workerCount: Int, startMethod: ProcessPool.StartMethod, jobTimeout: Duration?,
          initializer: Initializer?) throws(Errno) {
@@ -70,7 +81,7 @@ final class PoolCore: @unchecked Sendable {
         self.startMethod = startMethod
         self.jobTimeout = jobTimeout
         self.initializer = initializer
-        self.eventFD = try valueOrErrno { eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+        self.wakeup = try WakeupDescriptor()
     }
 
     // MARK: From callers
@@ -78,33 +89,27 @@ final class PoolCore: @unchecked Sendable {
     /// Hands a task to the I/O thread.
     func submit(_ task: TaskRecord) throws {
         try inbox.withLock { inbox in
-            switch inbox.lifecycle {
-            case .running:
-                inbox.submissions.append(task)
-                wake(&inbox)
-            case .broken(let error):
-                throw error
-            case .draining, .terminating, .finished:
-                throw JobError.shutDown
-            }
+            if let error = inbox.lifecycle.submitError { throw error }
+            inbox.submissions.append(task)
+            wake(&inbox)
         }
     }
 
     /// Asks the I/O thread to stop a task that was sent to a worker (a cancel).
     func requestStop(_ task: TaskRecord) {
         inbox.withLock { inbox in
-            guard !inbox.isEventFDClosed else { return }
+            guard !inbox.lifecycle.isFinished else { return }
             inbox.stops.append(task)
             wake(&inbox)
         }
     }
 
     /// Stops accepting jobs; the I/O thread finishes the queued ones and exits.
+    /// `waiter` runs once it has (at once if it already has).
     func requestShutdown(waiter: (@Sendable () -> Void)?) {
         let finished = inbox.withLock { inbox in
-            if inbox.isEventFDClosed { return true }
+            if inbox.lifecycle.isFinished { return true }
             if inbox.lifecycle == .running { inbox.lifecycle = .draining }
-            inbox.shutdownRequested = true
             if let waiter { inbox.shutdownWaiters.append(waiter) }
             wake(&inbox)
             return false
@@ -117,19 +122,17 @@ final class PoolCore: @unchecked Sendable {
     func terminate() {
         let parker = ThreadParker()
         let mustWait = inbox.withLock { inbox in
-            if inbox.isEventFDClosed { return false }
             switch inbox.lifecycle {
             case .finished, .broken:
                 return false // a broken pool has already killed its workers and failed every job
             case .running, .draining, .terminating:
                 inbox.lifecycle = .terminating
-                inbox.terminateRequested = true
                 inbox.terminateWaiters.append(parker)
                 wake(&inbox)
                 return true
             }
         }
-        if mustWait && !EventLoop.isCurrentThread(of: self) {
+        if mustWait && !PoolIOLoop.isCurrentThread(of: self) {
             _ = parker.park()
         }
     }
@@ -137,10 +140,10 @@ final class PoolCore: @unchecked Sendable {
     var workerPIDs: [pid_t] { inbox.withLock { $0.workerPIDs } }
 
     /// Runs `body` on the I/O thread with the loop's state; `nil` if the loop has ended.
-    func inspect<T: Sendable>(_ body: @escaping @Sendable (EventLoop) -> T) async -> T? {
+    func inspect<T: Sendable>(_ body: @escaping @Sendable (PoolIOLoop) -> T) async -> T? {
         await withUnsafeContinuation { (continuation: UnsafeContinuation<T?, Never>) in
             let accepted = inbox.withLock { inbox in
-                guard !inbox.isEventFDClosed else { return false }
+                guard !inbox.lifecycle.isFinished else { return false }
                 inbox.inspections.append { loop in continuation.resume(returning: body(loop)) }
                 wake(&inbox)
                 return true
@@ -155,30 +158,23 @@ final class PoolCore: @unchecked Sendable {
         return await inspect { loop in loop.pidRunning(futureID: target) } ?? nil
     }
 
-    /// Writes the eventfd unless a wake-up is already pending. Called under the
-    /// inbox lock, so the descriptor cannot be closed meanwhile.
+    /// Signals the wake-up descriptor unless a wake-up is already pending.
+    /// Called under the inbox lock, so the descriptor cannot be closed meanwhile.
     private func wake(_ inbox: inout Inbox) {
-        guard !inbox.wakePending, !inbox.isEventFDClosed else { return }
+        guard !inbox.wakePending, !inbox.lifecycle.isFinished else { return }
         inbox.wakePending = true
-        var one: UInt64 = 1
-        do {
-            _ = try valueOrErrno { write(eventFD, &one, 8) }
-        } catch {
-            // EAGAIN only if the counter is about to overflow: a wake-up is pending anyway.
-            precondition(error == .wouldBlock, "eventfd write failed: \(error)")
-        }
+        wakeup.signal()
     }
-}
 
-extension PoolCore {
-    /// The I/O thread never ran its loop: release the eventfd and mark the pool finished.
-    func abandon() {
-        inbox.withLock { inbox in
-            inbox.lifecycle = .finished
-            if !inbox.isEventFDClosed {
-                closeDescriptor(eventFD)
-                inbox.isEventFDClosed = true
-            }
+    /// Marks the pool finished and closes the wake-up descriptor, once: when
+    /// the I/O thread ends, or when it never started.
+    func finish(_ inbox: inout Inbox) {
+        guard !inbox.lifecycle.isFinished else { return }
+        if case .broken(let error) = inbox.lifecycle {
+            inbox.lifecycle = .finished(brokenBy: error)
+        } else {
+            inbox.lifecycle = .finished(brokenBy: nil)
         }
+        wakeup.close()
     }
 }

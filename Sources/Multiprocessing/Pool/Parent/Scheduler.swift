@@ -15,7 +15,8 @@ struct WorkerID: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// Rules:
 /// - Each worker runs its tasks strictly in the order received, so the head of
 ///   its in-flight FIFO is the running task, started when the previous result
-///   arrived (or when sent, if the worker was idle).
+///   arrived, or when sent to an idle worker, or when a new worker said it was
+///   ready (started, its initializer done): a job's time limit runs from then.
 /// - A worker holds up to ``inFlightLimit`` tasks: many when tasks are short
 ///   (the next one is already there when the previous ends, hiding the round
 ///   trip), one when they are long (a queued task is not stuck behind a long
@@ -32,10 +33,15 @@ struct Scheduler<Task> {
 
     struct Slot {
         var inFlight = Deque<Task>()
-        /// When the head task started (meaningful while `inFlight` is not empty).
+        /// Whether the worker runs jobs yet (it said so once started and initialized).
+        var isReady = false
+        /// When the head task started (meaningful while `inFlight` is not empty and the worker is ready).
         var headStarted = Deadline(nanoseconds: 0)
         var jobsAssigned = 0
         var phase = Phase.accepting
+
+        /// Whether the head task is running (so its time counts).
+        var isRunning: Bool { isReady && !inFlight.isEmpty }
     }
 
     let jobTimeout: Duration?
@@ -54,6 +60,14 @@ struct Scheduler<Task> {
 
     mutating func addWorker(_ id: WorkerID) {
         slots[id] = Slot()
+    }
+
+    /// The worker said it runs jobs: a task it holds starts now.
+    mutating func markReady(_ id: WorkerID, now: Deadline) {
+        _ = modify(id) { slot in
+            slot.isReady = true
+            slot.headStarted = now
+        }
     }
 
     /// Forgets a lost worker: returns its running task (the head), and puts the
@@ -167,25 +181,19 @@ struct Scheduler<Task> {
         return body(&slots[id]!)
     }
 
-    /// Removes the task `matches` identifies from the queue, if it is there.
-    mutating func removeQueued(where matches: (Task) -> Bool) -> Task? {
-        guard let index = queue.firstIndex(where: matches) else { return nil }
-        return queue.remove(at: index)
-    }
-
     // MARK: Time limits
 
     /// Workers whose running task has exceeded the job timeout at `now`.
     func overdueWorkers(at now: Deadline) -> [WorkerID] {
         guard let timeout = jobTimeout else { return [] }
         return slots.compactMap { id, slot in
-            !slot.inFlight.isEmpty && slot.headStarted.advanced(by: timeout) <= now ? id : nil
+            slot.isRunning && slot.headStarted.advanced(by: timeout) <= now ? id : nil
         }.sorted()
     }
 
     /// When the next running task will exceed the job timeout, if any runs.
     var nextDeadline: Deadline? {
         guard let timeout = jobTimeout else { return nil }
-        return slots.values.filter { !$0.inFlight.isEmpty }.map { $0.headStarted.advanced(by: timeout) }.min()
+        return slots.values.filter(\.isRunning).map { $0.headStarted.advanced(by: timeout) }.min()
     }
 }

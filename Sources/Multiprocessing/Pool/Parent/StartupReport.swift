@@ -1,17 +1,16 @@
 internal import Threading
-import SystemPackage
 
 /// How the I/O thread tells `ProcessPool.init` that the first workers started.
 final class StartupReport: Sendable {
     private let parker = ThreadParker()
-    private let error = LockedState<Errno?>(nil)
+    private let error = LockedState<ProcessPoolError?>(nil)
 
-    func finish(_ failure: Errno?) {
+    func finish(_ failure: ProcessPoolError?) {
         error.withLock { $0 = failure }
         parker.unpark()
     }
 
-    func wait() -> Errno? {
+    func wait() -> ProcessPoolError? {
         _ = parker.park()
         return error.withLock { $0 }
     }

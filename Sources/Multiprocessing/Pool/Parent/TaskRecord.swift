@@ -1,19 +1,20 @@
+internal import Threading
+
 /// One unit the pool sends to a worker: a job, or a chunk of jobs of one type
-/// from `map`, already encoded, with what to do with the outcome.
+/// from `map`, already encoded, and what waits for its outcome.
 ///
 /// Created by the caller's thread (which encodes the jobs), then owned by the
-/// pool's I/O thread, which alone reads and writes `sequence` and `worker`.
-class TaskRecord: @unchecked Sendable {
-    /// The mangled name of the job type, which the worker resolves.
-    let mangledTypeName: String
+/// pool's I/O thread, which alone reads and writes `sequence`, `worker` and
+/// `hasBegun`.
+final class TaskRecord: @unchecked Sendable {
+    let jobs: EncodedJobs
     /// The job type, for its readable name in errors.
     let jobType: any Any.Type
-    /// The batch of jobs (see ``ValueBatch``).
-    let payload: [UInt8]
     /// How many jobs the payload holds.
     let jobCount: Int
+    let waiter: any TaskWaiter
 
-    /// Set by the I/O thread when the task is sent.
+    /// Set by the I/O thread when the task is first sent.
     var sequence: UInt64 = 0
     /// The worker it was sent to, while it is in flight.
     var worker: WorkerID?
@@ -21,72 +22,72 @@ class TaskRecord: @unchecked Sendable {
     /// task is sent again after its worker was lost).
     var hasBegun = false
 
-    init(mangledTypeName: String, jobType: any Any.Type, payload: [UInt8], jobCount: Int) {
-        self.mangledTypeName = mangledTypeName
-        self.jobType = jobType
-        self.payload = payload
-        self.jobCount = jobCount
+    /// Encodes `jobs` (as the codec's batch) for `waiter`.
+    init<J: Job>(encoding jobs: some Collection<J>, mangledTypeName: String, waiter: any TaskWaiter) throws {
+        var payload: [UInt8] = []
+        try encodeJobs(jobs, appendingTo: &payload)
+        self.jobs = EncodedJobs(mangledTypeName: mangledTypeName, payload: payload)
+        self.jobType = J.self
+        self.jobCount = jobs.count
+        self.waiter = waiter
     }
 
     var typeName: String { String(reflecting: jobType) }
 
     var job: JobDescription { JobDescription(typeName: typeName, sequenceNumber: sequence) }
 
-    /// Moves the waiting side to running; `false` if it was cancelled and
-    /// must not be sent. `stop` is what cancelling it from now on does.
-    func begin(stop: @escaping @Sendable () -> Void) -> Bool { fatalError("abstract") }
-
-    /// The identity of the future that waits for the outcome.
-    var futureID: ObjectIdentifier { fatalError("abstract") }
-
-    /// Whether nobody waits for the outcome any more (cancelled).
-    var isAbandoned: Bool { fatalError("abstract") }
-
-    /// The worker's answer: the batch of the first `completed` outputs,
-    /// and why the next job failed, if one did.
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) { fatalError("abstract") }
-
-    /// The task failed as a whole (worker crash, timeout, shutdown...).
-    func fail(_ error: any Error) { fatalError("abstract") }
+    /// The worker's answer: the batch of the first `completed` outputs, and
+    /// why the next job failed, if one did.
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) {
+        waiter.deliver(outputs: outputs, completed: completed, failure: failure.map { ErrorTransport.recreate($0, job: job) })
+    }
 }
 
-/// A single job from `submit`: the outcome completes its future.
-final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
-    let future = JobFuture<J.Output>()
+/// What waits for a task's outcome: the future of a single job from
+/// `submit`, or of a chunk from `map`.
+protocol TaskWaiter: Sendable {
+    associatedtype Value: Sendable
+    var future: JobFuture<Value> { get }
 
-    init(encoding job: J, mangledTypeName: String) throws {
-        var payload: [UInt8] = []
-        try encodeJobs(CollectionOfOne(job), appendingTo: &payload)
-        super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: 1)
-    }
+    /// Completes the future from the worker's answer (`failure` already
+    /// re-created as the error the caller sees).
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?)
+}
 
-    override func begin(stop: @escaping @Sendable () -> Void) -> Bool {
-        future.markRunning(stop: stop)
-    }
+extension TaskWaiter {
+    /// Moves the future to running; `false` if it was cancelled and the task
+    /// must not be sent. `stop` is what cancelling it from now on does.
+    func begin(stop: @escaping @Sendable () -> Void) -> Bool { future.markRunning(stop: stop) }
 
-    override var isAbandoned: Bool { future.isDone }
+    /// Whether nobody waits for the outcome any more (cancelled).
+    var isAbandoned: Bool { future.isDone }
 
-    override var futureID: ObjectIdentifier { ObjectIdentifier(future) }
+    /// The identity of the future that waits for the outcome.
+    var futureID: ObjectIdentifier { ObjectIdentifier(future) }
 
-    override func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) {
+    /// The task failed as a whole (worker crash, timeout, shutdown...).
+    func fail(_ error: any Error) { future.complete(with: .failure(error)) }
+}
+
+/// A single job from `submit`: its output is decoded on the I/O thread.
+struct SingleJobWaiter<Output: Codable & Sendable>: TaskWaiter {
+    let future = JobFuture<Output>()
+
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?) {
         if let failure {
-            future.complete(with: .failure(ErrorTransport.recreate(failure, job: job)))
+            future.complete(with: .failure(failure))
             return
         }
         do {
-            let values = try ValueBatch.decode(J.Output.self, from: outputs)
+            let values = try ValueBatch.decode(Output.self, from: outputs)
             guard let value = values.first, values.count == 1 else {
                 throw MalformedMessage(description: "expected one output, got \(values.count)")
             }
             future.complete(with: .success(value))
         } catch {
             future.complete(with: .failure(ProcessPoolError.outputDecodingFailed(
-                typeName: String(reflecting: J.Output.self), description: String(describing: error))))
+                typeName: String(reflecting: Output.self), description: String(describing: error))))
         }
-    }
-
-    override func fail(_ error: any Error) {
-        future.complete(with: .failure(error))
     }
 }
 
@@ -99,29 +100,10 @@ struct ChunkResult: Sendable {
 }
 
 /// A chunk of jobs of one type from `map` or `mapUnordered`.
-final class ChunkTask: TaskRecord, @unchecked Sendable {
+struct ChunkWaiter: TaskWaiter {
     let future = JobFuture<ChunkResult>()
 
-    init<J: Job>(encoding jobs: [J], mangledTypeName: String) throws {
-        var payload: [UInt8] = []
-        try encodeJobs(jobs, appendingTo: &payload)
-        super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: jobs.count)
-    }
-
-    override func begin(stop: @escaping @Sendable () -> Void) -> Bool {
-        future.markRunning(stop: stop)
-    }
-
-    override var isAbandoned: Bool { future.isDone }
-
-    override var futureID: ObjectIdentifier { ObjectIdentifier(future) }
-
-    override func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) {
-        let failure = failure.map { ErrorTransport.recreate($0, job: job) }
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?) {
         future.complete(with: .success(ChunkResult(outputs: Array(outputs), completed: completed, failure: failure)))
-    }
-
-    override func fail(_ error: any Error) {
-        future.complete(with: .failure(error))
     }
 }

@@ -1,9 +1,10 @@
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The pool's side of one worker process: its socket with the bytes waiting
-/// to be sent and the decoder of what it sends back, and its pidfd. Owned by
+/// The pool's side of one worker process: its socket with the frames waiting
+/// to be sent and the reader of what it sends back, and its pidfd. Owned by
 /// the I/O thread.
 final class WorkerHandle {
     enum State: Equatable {
@@ -31,22 +32,21 @@ final class WorkerHandle {
     var sentCount = 0
     /// Whether the socket is registered for writability (after a short write).
     var isWatchingWritable = false
-    /// Whether the pool's initializer has returned in this worker (or there is none).
-    var isInitialized: Bool
-    var decoder = FrameDecoder(maximumMessageSize: MemoryLimits.physicalMemory)
+    /// Whether the worker said it runs jobs (its initializer, if any, returned).
+    var isReady = false
+    var reader = FrameReader(maximumMessageSize: MemoryLimits.physicalMemory)
 
-    init(id: WorkerID, started: StartedWorker, isInitialized: Bool) {
+    init(id: WorkerID, started: StartedWorker) {
         self.id = id
-        self.isInitialized = isInitialized
         self.pid = started.pid
-        self.pidfd = PIDDescriptor(rawValue: started.pidfd)
+        self.pidfd = started.pidfd
         self.socket = started.socket
     }
 
     var hasUnsentBytes: Bool { sentCount < outgoing.count }
 }
 
-/// What an epoll event is about: the command eventfd, or a worker's socket or pidfd.
+/// What an epoll event is about: the wake-up descriptor, or a worker's socket or pidfd.
 enum EventSource: Equatable {
     case commands
     case socket(WorkerID)

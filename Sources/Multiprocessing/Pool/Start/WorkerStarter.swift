@@ -9,7 +9,7 @@ import Glibc
 /// pool's end of its socket (non-blocking, close-on-exec).
 struct StartedWorker {
     var pid: pid_t
-    var pidfd: Int32
+    var pidfd: PIDDescriptor
     var socket: Int32
 }
 
@@ -19,8 +19,8 @@ struct StartedWorker {
 /// worker fires when the *thread* that created it exits, and the I/O thread
 /// outlives every worker it starts.
 enum WorkerStarter {
-    static let workerFDVariable = "SWIFT_MULTIPROCESSING_WORKER_FD"
-    static let parentPIDVariable = "SWIFT_MULTIPROCESSING_PARENT_PID"
+    static let workerFDVariable = CMP_WORKER_FD_VARIABLE
+    static let parentPIDVariable = CMP_PARENT_PID_VARIABLE
     /// Set for spawned workers unless the user chose: a crash reporter that
     /// prints a backtrace takes a second or more per crashed job.
     static let backtraceVariable = "SWIFT_BACKTRACE"
@@ -44,16 +44,12 @@ enum WorkerStarter {
             throw error
         }
         closeDescriptor(childEnd)
-        let pidfd = cmp_pidfd_open(pid)
-        if pidfd < 0 {
-            let error = Errno(rawValue: errno)
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            _ = try? valueOrErrno { waitpid(pid, &status, 0) }
+        do throws(Errno) {
+            return StartedWorker(pid: pid, pidfd: try PIDDescriptor.adoptChild(pid), socket: parentEnd)
+        } catch {
             closeDescriptor(parentEnd)
             throw error
         }
-        return StartedWorker(pid: pid, pidfd: pidfd, socket: parentEnd)
     }
 
     /// A close-on-exec socket pair; the child's end is never descriptor 3, so
@@ -108,16 +104,15 @@ enum WorkerStarter {
 
     private static func fork(childEnd: Int32, parentEnd: Int32) throws(Errno) -> pid_t {
         let parent = getpid()
-        fflush(nil) // what the program printed so far is written once, by the parent
-        let pid = try valueOrErrno { Glibc.fork() }
+        let pid = try forkProcess()
         if pid == 0 {
             // The child: only async-signal-safe C until the worker loop, which
             // is synchronous Swift (see ProcessPool.StartMethod.fork).
             close(parentEnd)
-            if cmp_prepare_forked_worker(childEnd, parent) != 0 {
-                _exit(WorkerExit.orphaned.rawValue)
+            if cmp_prepare_forked_worker(childEnd) != 0 {
+                _exit(WorkerExit.connectionLost.rawValue)
             }
-            _swiftMultiprocessingWorkerMain(CMP_WORKER_FD)
+            _swiftMultiprocessingWorkerMain(CMP_WORKER_FD, parent)
         }
         return pid
     }

@@ -1,3 +1,4 @@
+internal import CMultiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,9 @@ import Glibc
 ///
 /// Not API: public only so that the C side can call it.
 @_cdecl("swift_multiprocessing_worker_main")
-public func _swiftMultiprocessingWorkerMain(_ fd: Int32) -> Never {
+public func _swiftMultiprocessingWorkerMain(_ fd: Int32, _ parent: Int32) -> Never {
+    // Dies with the pool's I/O thread, which created it (PR_SET_PDEATHSIG).
+    if cmp_arm_parent_death_signal(parent) != 0 { WorkerExit.orphaned.exit() }
     // The socket is the worker's alone: a program a job executes must not inherit it.
     _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     var loop = WorkerLoop(fd: fd)
@@ -20,7 +23,7 @@ public func _swiftMultiprocessingWorkerMain(_ fd: Int32) -> Never {
 enum WorkerExit: Int32 {
     /// The pool closed the socket: the normal end.
     case finished = 0
-    /// The parent died before the parent-death signal was armed (set in C).
+    /// The parent died before the parent-death signal was armed.
     case orphaned = 70
     /// Reading from or writing to the pool failed.
     case connectionLost = 71
@@ -30,7 +33,7 @@ enum WorkerExit: Int32 {
     case initializerFailed = 73
 
     func exit() -> Never {
-        fflush(nil)
+        flushStandardStreams()
         _exit(rawValue)
     }
 }

@@ -1,10 +1,6 @@
 internal import MultiprocessingPlatform
-internal import CMultiprocessing
 import DequeModule
 import SystemPackage
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A worker process's whole life: read tasks from the pool's socket, run them
 /// strictly in the order received, send each result before starting the next
@@ -14,15 +10,9 @@ import Glibc
 /// Everything is synchronous and single-threaded, so the same loop runs in a
 /// spawned worker and in a forked one.
 struct WorkerLoop {
-    private enum Instruction {
-        case task(sequence: UInt64, typeName: String, payload: [UInt8])
-        case initialize(typeName: String, payload: [UInt8])
-    }
-
     private let fd: Int32
-    private var decoder = FrameDecoder(maximumMessageSize: MemoryLimits.physicalMemory)
-    private var input = FrameDecoder.storage(count: 64 << 10)
-    private var pending = Deque<Instruction>()
+    private var reader = FrameReader(maximumMessageSize: MemoryLimits.physicalMemory)
+    private var pending = Deque<ParentMessage>()
     private var cancelled = Set<UInt64>()
     private var registry = JobTypeRegistry()
     private var outputs: [UInt8] = []
@@ -36,7 +26,6 @@ struct WorkerLoop {
     mutating func run() -> Never {
         while true {
             if pending.isEmpty {
-                fflush(nil) // let a job's printed lines out while idle
                 receive(blocking: true)
                 continue
             }
@@ -47,81 +36,62 @@ struct WorkerLoop {
                 lastPoll = .now
             }
             switch pending.removeFirst() {
-            case let .task(sequence, typeName, payload):
+            case let .task(sequence, jobs):
                 if cancelled.remove(sequence) != nil {
-                    sendSkipped(sequence)
+                    send(.skipped(sequence: sequence))
                 } else {
-                    runTask(sequence: sequence, typeName: typeName, payload: payload)
+                    runTask(sequence: sequence, jobs: jobs)
                 }
                 if !cancelled.isEmpty { // a cancel that arrived too late: forget it
                     cancelled = cancelled.filter { $0 > sequence }
                 }
-            case let .initialize(typeName, payload):
-                runInitializer(typeName: typeName, payload: payload)
+            case let .start(initializer):
+                start(initializer: initializer)
+            case .cancel:
+                preconditionFailure("cancels are not queued")
             }
         }
     }
 
     // MARK: Running
 
-    private mutating func execute(typeName: String, payload: [UInt8]) -> TaskOutcome {
+    private mutating func execute(_ jobs: EncodedJobs) -> TaskOutcome {
         outputs.removeAll(keepingCapacity: true)
-        guard let type = registry.type(named: typeName) else {
-            return TaskOutcome(completed: 0, failure: .jobTypeNotFound(typeName))
+        guard let type = registry.type(named: jobs.mangledTypeName) else {
+            return TaskOutcome(completed: 0, failure: .jobTypeNotFound(jobs.mangledTypeName))
         }
-        return payload.withUnsafeBytes { bytes in
+        let outcome = jobs.payload.withUnsafeBytes { bytes in
             runJobs(type, payload: bytes, plainTypes: &registry.plainOutputTypes, appendingOutputsTo: &outputs)
         }
+        // What the jobs printed is written before their result is sent: nothing
+        // is lost if the pool kills this worker later, and it precedes the result.
+        flushStandardStreams()
+        return outcome
     }
 
-    private mutating func runTask(sequence: UInt64, typeName: String, payload: [UInt8]) {
-        let outcome = execute(typeName: typeName, payload: payload)
-        out.removeAll(keepingCapacity: true)
-        FrameWriter.append(to: &out) { body in
-            body.append(WorkerMessageKind.result.rawValue)
-            body.appendInteger(sequence)
-            body.appendInteger(UInt32(outcome.completed))
-            if let failure = outcome.failure {
-                body.append(1)
-                failure.write(to: &body)
-            } else {
-                body.append(0)
-            }
-            body.append(contentsOf: outputs)
+    private mutating func runTask(sequence: UInt64, jobs: EncodedJobs) {
+        let outcome = execute(jobs)
+        outputs.withUnsafeBytes { bytes in
+            send(.result(sequence: sequence, completed: outcome.completed, failure: outcome.failure, outputs: bytes))
         }
-        flush()
     }
 
-    /// Runs the initializer and says how it went: a worker that dies before
-    /// saying anything died in its initializer.
-    private mutating func runInitializer(typeName: String, payload: [UInt8]) {
-        let outcome = execute(typeName: typeName, payload: payload)
-        out.removeAll(keepingCapacity: true)
-        FrameWriter.append(to: &out) { body in
-            guard let failure = outcome.failure else {
-                body.append(WorkerMessageKind.initialized.rawValue)
-                return
-            }
-            body.append(WorkerMessageKind.initializerFailed.rawValue)
-            failure.write(to: &body)
+    /// Runs the initializer, if any, and says how it went: a worker that dies
+    /// before saying anything died in its initializer.
+    private mutating func start(initializer: EncodedJobs?) {
+        if let initializer, let failure = execute(initializer).failure {
+            send(.initializerFailed(failure))
+            WorkerExit.initializerFailed.exit()
         }
-        flush()
-        if outcome.failure != nil { WorkerExit.initializerFailed.exit() }
+        send(.ready)
     }
 
-    private mutating func sendSkipped(_ sequence: UInt64) {
+    private mutating func send(_ message: WorkerMessage) {
         out.removeAll(keepingCapacity: true)
-        FrameWriter.append(to: &out) { body in
-            body.append(WorkerMessageKind.skipped.rawValue)
-            body.appendInteger(sequence)
-        }
-        flush()
-    }
-
-    private func flush() {
+        message.write(to: &out)
         do {
             try out.withBytes { bytes throws(Errno) in
-                try DescriptorIO.writeAll(fd, isSocket: true, bytes)
+                try SocketIO.writeAll(fd, bytes)
             }
         } catch {
             WorkerExit.connectionLost.exit()
@@ -131,64 +101,41 @@ struct WorkerLoop {
     // MARK: Receiving
 
     /// Reads what the socket has (waiting for something if `blocking`) and
-    /// queues the instructions it completes. Exits at end of stream.
+    /// queues the tasks it completes. Exits at end of stream.
     private mutating func receive(blocking: Bool) {
-        let fd = self.fd
-        let count: Int
-        do {
-            count = try input.withMutableBytes { buffer throws(Errno) in
-                try valueOrErrno { recv(fd, buffer.baseAddress, buffer.count, blocking ? 0 : Int32(MSG_DONTWAIT)) }
-            }
-        } catch .wouldBlock {
-            return
-        } catch {
-            WorkerExit.connectionLost.exit()
-        }
-        if count == 0 {
-            WorkerExit.finished.exit()
-        }
-        do {
-            try decodeFrames(count: count)
-        } catch {
-            WorkerExit.malformedMessage.exit()
-        }
-    }
-
-    private mutating func decodeFrames(count: Int) throws {
-        var offset = 0
-        while offset < count {
-            let (consumed, frame) = try input.withBytes { bytes throws(ConnectionError) in
-                try decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[offset ..< count]))
-            }
-            switch frame {
-            case .borrowed(let range)?:
-                let start = offset + range.lowerBound
-                try input.withBytes { bytes throws(MalformedMessage) in
-                    try parse(UnsafeRawBufferPointer(rebasing: bytes[start ..< start + range.count]))
+        var nonBlocking = !blocking
+        while true {
+            var message: ParentMessage?
+            var malformed = false
+            let outcome: FrameReader.Outcome
+            do {
+                outcome = try reader.next(from: fd, nonBlocking: nonBlocking) { frame in
+                    do throws(MalformedMessage) {
+                        message = try frame.withBytes { bytes throws(MalformedMessage) in try ParentMessage.read(from: bytes) }
+                    } catch {
+                        malformed = true
+                    }
                 }
-            case .assembled(let payload)?:
-                try payload.withBytes { bytes throws(MalformedMessage) in try parse(bytes) }
-            case nil:
-                break
+            } catch .readFailed {
+                WorkerExit.connectionLost.exit()
+            } catch {
+                WorkerExit.malformedMessage.exit()
             }
-            offset += consumed
+            if malformed { WorkerExit.malformedMessage.exit() }
+            if let message { queue(message) }
+            switch outcome {
+            case .frame: nonBlocking = true // take whatever else has arrived, without waiting
+            case .wouldBlock: return
+            case .endOfStream: WorkerExit.finished.exit()
+            }
         }
     }
 
-    private mutating func parse(_ frame: UnsafeRawBufferPointer) throws(MalformedMessage) {
-        var cursor = ByteCursor(frame)
-        switch ParentMessageKind(rawValue: try cursor.integer(UInt8.self)) {
-        case .task?:
-            let sequence = try cursor.integer(UInt64.self)
-            let typeName = try cursor.string()
-            pending.append(.task(sequence: sequence, typeName: typeName, payload: Array(cursor.rest())))
-        case .cancel?:
-            cancelled.insert(try cursor.integer(UInt64.self))
-        case .initialize?:
-            let typeName = try cursor.string()
-            pending.append(.initialize(typeName: typeName, payload: Array(cursor.rest())))
-        case nil:
-            throw MalformedMessage(description: "unknown message kind")
+    private mutating func queue(_ message: ParentMessage) {
+        if case let .cancel(sequence) = message {
+            cancelled.insert(sequence)
+        } else {
+            pending.append(message)
         }
     }
 }

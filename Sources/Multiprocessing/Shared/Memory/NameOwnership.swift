@@ -75,13 +75,14 @@ final class NameOwnership: Sendable {
 
     /// Forks the watchdog; returns the owner's end of the release socket.
     private static func startWatchdog(of fd: Int32, path: String) throws(SharedMemoryError) -> Int32 {
-        let ownerDescriptor: Int32
-        do {
-            ownerDescriptor = try valueOrErrno { cmp_pidfd_open(getpid()) }
+        let owner: PIDDescriptor
+        do throws(Errno) {
+            owner = try PIDDescriptor.open(getpid())
         } catch {
             throw error.sharedMemoryError("pidfd_open")
         }
-        defer { closeDescriptor(ownerDescriptor) }
+        defer { owner.close() }
+        let ownerDescriptor = owner.rawValue
         let (ownerEnd, watchdogEnd): (Int32, Int32)
         do {
             (ownerEnd, watchdogEnd) = try makeSocketPair()
@@ -117,6 +118,6 @@ final class NameOwnership: Sendable {
         } catch .noChildProcess {
             return true
         }
-        return cmp_wifexited(status) != 0 && cmp_wexitstatus(status) == 0
+        return ExitStatus(waitStatus: status) == .exited(0)
     }
 }

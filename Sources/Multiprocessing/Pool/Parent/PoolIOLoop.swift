@@ -1,38 +1,42 @@
 internal import MultiprocessingPlatform
-internal import CMultiprocessing
+internal import CMultiprocessingPlatform
+internal import Threading
 import DequeModule
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The pool's single I/O thread: one `epoll` set over the command eventfd and
-/// every worker's non-blocking socket and pidfd; its time-out is the nearest
-/// job deadline. It owns the scheduler and the workers, so nothing here locks
-/// except the hand-over of commands (see `PoolCore`).
+/// The pool's single I/O thread: one `epoll` set over the wake-up descriptor
+/// and every worker's non-blocking socket and pidfd; its time-out is the
+/// nearest job deadline. It owns the scheduler and the workers, so nothing
+/// here locks except the hand-over of commands (see `PoolCore`).
 ///
 /// Each turn: read what woke it (results, deaths, commands), act on deadlines,
 /// keep the worker count up, hand queued tasks to workers, then send every
 /// worker's pending frames with one `send` each.
-final class EventLoop {
+final class PoolIOLoop {
     let core: PoolCore
-    let epoll: Int32
+    let epoll: Epoll
     var scheduler: Scheduler<TaskRecord>
     var workers: [WorkerID: WorkerHandle] = [:]
-    var lifecycle = PoolLifecycle.running
+    /// The inbox's lifecycle as of this turn: the inbox owns it, and the loop
+    /// changes it only through the inbox (``breakPool(with:)``).
+    private(set) var lifecycle = PoolLifecycle.running
+    /// Whether the loop has acted on `terminate()` (killed and failed everything).
+    private var hasTerminated = false
     var nextWorkerID: UInt32 = 1
     var nextSequence: UInt64 = 0
     var workersChanged = false
-    var readBuffer = FrameDecoder.storage(count: 64 << 10)
 
     init(core: PoolCore, maxJobsPerWorker: Int?) throws(Errno) {
         self.core = core
         self.scheduler = Scheduler(jobTimeout: core.jobTimeout, maxJobsPerWorker: maxJobsPerWorker)
-        self.epoll = try valueOrErrno { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        self.epoll = try Epoll()
         do throws(Errno) {
-            try register(core.eventFD, events: UInt32(EPOLLIN.rawValue), as: .commands)
+            try register(core.wakeup.rawValue, events: UInt32(EPOLLIN.rawValue), as: .commands)
         } catch {
-            closeDescriptor(epoll)
+            epoll.close()
             throw error
         }
     }
@@ -49,8 +53,7 @@ final class EventLoop {
             publishWorkers()
         } catch {
             for handle in workers.values {
-                _ = try? handle.pidfd.send(SIGKILL)
-                _ = try? handle.pidfd.reap(blocking: true)
+                handle.pidfd.killAndReap()
                 closeSocket(handle)
                 handle.pidfd.close()
             }
@@ -63,27 +66,23 @@ final class EventLoop {
     // MARK: The loop
 
     func run() {
-        var data = [UInt64](repeating: 0, count: 64)
-        var events = [UInt32](repeating: 0, count: 64)
+        var events = [epoll_event](repeating: epoll_event(), count: 64)
         while true {
-            var timeout = scheduler.nextDeadline?.remainingMillisecondsForPoll ?? -1
-            if lifecycle != .running && (timeout < 0 || timeout > 100) {
-                timeout = 100 // while stopping, look again now and then whatever happens
+            var deadline = scheduler.nextDeadline ?? .distantFuture
+            if lifecycle != .running {
+                deadline = min(deadline, .after(.milliseconds(100))) // while stopping, look again now and then
             }
-            let count = data.withUnsafeMutableBufferPointer { data in
-                events.withUnsafeMutableBufferPointer { events in
-                    cmp_epoll_wait(epoll, data.baseAddress, events.baseAddress, 64, timeout)
-                }
-            }
-            if count < 0 {
-                precondition(errno == EINTR, "epoll_wait failed: \(Errno(rawValue: errno))")
-                continue
+            let count: Int
+            do {
+                count = try epoll.wait(into: &events, until: deadline)
+            } catch {
+                preconditionFailure("epoll_wait failed: \(error)")
             }
             var commandsArrived = false
-            for index in 0 ..< Int(count) {
-                switch EventSource(rawValue: data[index]) {
+            for event in events[..<count] {
+                switch EventSource(rawValue: event.data.u64) {
                 case .commands?: commandsArrived = true
-                case .socket(let id)?: socketEvent(id, events: events[index])
+                case .socket(let id)?: socketEvent(id, events: event.events)
                 case .pidfd(let id)?: workerExited(id)
                 case nil: preconditionFailure("unknown epoll event source")
                 }
@@ -104,12 +103,10 @@ final class EventLoop {
 
     /// Releases the loop's descriptors and wakes whoever waits for the end.
     private func finish() {
-        closeDescriptor(epoll)
+        epoll.close()
         let (shutdownWaiters, terminateWaiters, inspections) = core.inbox.withLock { inbox in
-            if case .broken = inbox.lifecycle {} else { inbox.lifecycle = .finished }
+            core.finish(&inbox)
             inbox.workerPIDs = []
-            closeDescriptor(core.eventFD)
-            inbox.isEventFDClosed = true
             defer { inbox.shutdownWaiters = []; inbox.terminateWaiters = []; inbox.inspections = [] }
             return (inbox.shutdownWaiters, inbox.terminateWaiters, inbox.inspections)
         }
@@ -121,58 +118,46 @@ final class EventLoop {
     // MARK: Commands
 
     private func takeCommands() {
-        var counter: UInt64 = 0
-        _ = try? valueOrErrno { Glibc.read(core.eventFD, &counter, 8) }
-        let (submissions, stops, lifecycle, terminate, inspections) = core.inbox.withLock { inbox in
+        core.wakeup.drain()
+        let (submissions, stops, inspections, terminateWaiters, lifecycle) = core.inbox.withLock { inbox in
             inbox.wakePending = false
             defer {
                 inbox.submissions = []
                 inbox.stops = []
                 inbox.inspections = []
-                inbox.terminateRequested = false
+                inbox.terminateWaiters = []
             }
-            return (inbox.submissions, inbox.stops, inbox.lifecycle, inbox.terminateRequested, inbox.inspections)
+            return (inbox.submissions, inbox.stops, inbox.inspections, inbox.terminateWaiters, inbox.lifecycle)
         }
+        self.lifecycle = lifecycle
         for inspection in inspections { inspection(self) }
         for task in submissions {
-            switch self.lifecycle {
-            case .running, .draining: scheduler.enqueue(task)
-            case .terminating, .broken, .finished: task.fail(brokenError)
+            if lifecycle == .running || lifecycle == .draining {
+                scheduler.enqueue(task)
+            } else {
+                task.waiter.fail(lifecycle.submitError ?? JobError.shutDown)
             }
         }
         for task in stops { stop(task) }
-        if terminate {
-            self.lifecycle = .terminating
+        if lifecycle == .terminating && !hasTerminated {
+            hasTerminated = true
             failEverything(with: JobError.shutDown)
-            let waiters = core.inbox.withLock { inbox in
-                defer { inbox.terminateWaiters = [] }
-                return inbox.terminateWaiters
-            }
-            waiters.forEach { $0.unpark() }
-        } else if lifecycle == .draining && self.lifecycle == .running {
-            self.lifecycle = .draining
         }
+        terminateWaiters.forEach { $0.unpark() }
+    }
+
+    /// No worker can run jobs: every pending job fails with `error`, and so does every later submit.
+    func breakPool(with error: ProcessPoolError) {
+        lifecycle = .broken(error)
+        core.inbox.withLock { $0.lifecycle = .broken(error) }
+        failEverything(with: error)
     }
 
     func pidRunning(futureID: ObjectIdentifier) -> pid_t? {
         for handle in workers.values where handle.state == .running {
-            if let head = scheduler.head(of: handle.id), head.futureID == futureID { return handle.pid }
+            if let head = scheduler.head(of: handle.id), head.waiter.futureID == futureID { return handle.pid }
         }
         return nil
-    }
-
-    var debugState: String {
-        var lines = ["lifecycle \(lifecycle), queued \(scheduler.queue.count), limit \(scheduler.inFlightLimit)"]
-        for (id, handle) in workers.sorted(by: { $0.key < $1.key }) {
-            let inFlight = scheduler.inFlight(of: id).map { "#\($0.sequence)" }.joined(separator: " ")
-            lines.append("\(id) pid \(handle.pid) \(handle.state) in flight: \(inFlight)")
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    private var brokenError: any Error {
-        if case .broken(let error) = lifecycle { return error }
-        return JobError.shutDown
     }
 
     /// A cancelled task that was sent: a running one is stopped by killing its
@@ -182,10 +167,7 @@ final class EventLoop {
         if scheduler.head(of: id) === task {
             abandonWorker(handle, failingHeadWith: JobError.cancelled)
         } else if scheduler.inFlight(of: id).contains(where: { $0 === task }) {
-            FrameWriter.append(to: &handle.outgoing) { body in
-                body.append(ParentMessageKind.cancel.rawValue)
-                body.appendInteger(task.sequence)
-            }
+            ParentMessage.cancel(sequence: task.sequence).write(to: &handle.outgoing)
         }
     }
 
@@ -195,9 +177,9 @@ final class EventLoop {
             _ = try? handle.pidfd.send(SIGKILL)
             closeSocket(handle)
             handle.state = .killed
-            if let head = scheduler.removeWorker(handle.id) { head.fail(error) }
+            if let head = scheduler.removeWorker(handle.id) { head.waiter.fail(error) }
         }
-        for task in scheduler.drainQueue() { task.fail(error) }
+        for task in scheduler.drainQueue() { task.waiter.fail(error) }
         workersChanged = true
     }
 
@@ -220,10 +202,10 @@ final class EventLoop {
         while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity(among: candidates) {
             guard let task = scheduler.popQueued() else { break }
             if task.hasBegun {
-                if task.isAbandoned { continue } // cancelled after a requeue
+                if task.waiter.isAbandoned { continue } // cancelled after a requeue
             } else {
                 let core = self.core
-                guard task.begin(stop: { core.requestStop(task) }) else { continue }
+                guard task.waiter.begin(stop: { core.requestStop(task) }) else { continue }
                 task.hasBegun = true
             }
             if task.sequence == 0 {
@@ -233,12 +215,7 @@ final class EventLoop {
             task.worker = id
             scheduler.assign(task, jobCount: task.jobCount, to: id, now: now)
             guard let handle = workers[id] else { preconditionFailure("\(id) has no handle") }
-            FrameWriter.append(to: &handle.outgoing) { body in
-                body.append(ParentMessageKind.task.rawValue)
-                body.appendInteger(task.sequence)
-                body.appendString(task.mangledTypeName)
-                body.append(contentsOf: task.payload)
-            }
+            ParentMessage.task(sequence: task.sequence, jobs: task.jobs).write(to: &handle.outgoing)
         }
     }
 
@@ -255,9 +232,7 @@ final class EventLoop {
             let socket = handle.socket, offset = handle.sentCount
             do {
                 handle.sentCount += try handle.outgoing.withBytes { bytes throws(Errno) in
-                    try valueOrErrno {
-                        send(socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
-                    }
+                    try SocketIO.sendSome(socket, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
                 }
             } catch .wouldBlock {
                 watchWritable(handle, true)
@@ -278,12 +253,15 @@ final class EventLoop {
         guard handle.isWatchingWritable != watch, handle.socket >= 0 else { return }
         handle.isWatchingWritable = watch
         let events = UInt32(EPOLLIN.rawValue) | UInt32(EPOLLRDHUP.rawValue) | (watch ? UInt32(EPOLLOUT.rawValue) : 0)
-        let rc = cmp_epoll_ctl(epoll, EPOLL_CTL_MOD, handle.socket, events, EventSource.socket(handle.id).rawValue)
-        precondition(rc == 0, "epoll_ctl(MOD) failed: \(Errno(rawValue: errno))")
+        do {
+            try epoll.modify(handle.socket, events: events, tag: EventSource.socket(handle.id).rawValue)
+        } catch {
+            preconditionFailure("epoll_ctl(MOD) failed: \(error)")
+        }
     }
 
     func register(_ fd: Int32, events: UInt32, as source: EventSource) throws(Errno) {
-        try nothingOrErrno { cmp_epoll_ctl(epoll, EPOLL_CTL_ADD, fd, events, source.rawValue) }
+        try epoll.add(fd, events: events, tag: source.rawValue)
     }
 
     func publishWorkers() {

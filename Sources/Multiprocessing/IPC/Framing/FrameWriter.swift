@@ -1,0 +1,38 @@
+/// The one frame writer: appends whole frames to an outgoing buffer, whose
+/// payload the caller writes in place (no intermediate buffer, no copy).
+/// ``Connection`` sends each frame as it is written; the process pool
+/// queues many per worker and sends them together.
+///
+/// A caller's own bytes need no buffer at all: they go out behind a header
+/// made by ``FrameHeader/encode(payloadCount:into:)`` in one gathering write
+/// (``Connection/sendBytes(_:)``).
+enum FrameWriter {
+    /// Appends one frame whose payload `writePayload` appends to `buffer`. If
+    /// `writePayload` throws, `buffer` is left as it was and the error is rethrown.
+    ///
+    /// The header is reserved in its short form; a payload of 2 GiB or more
+    /// is moved 8 bytes up to make room for the long form (a copy that is
+    /// small beside encoding that much).
+    @inline(__always)
+    static func append<E: Error>(
+        to buffer: inout [UInt8], _ writePayload: (inout [UInt8]) throws(E) -> Void
+    ) throws(E) {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: FrameHeader.shortCount))
+        do {
+            try writePayload(&buffer)
+        } catch {
+            buffer.removeSubrange(start...)
+            throw error
+        }
+        let payloadCount = buffer.count - start - FrameHeader.shortCount
+        let headerCount = FrameHeader.count(forPayloadCount: payloadCount)
+        if headerCount > FrameHeader.shortCount {
+            buffer.insert(contentsOf: repeatElement(0, count: headerCount - FrameHeader.shortCount),
+                          at: start + FrameHeader.shortCount)
+        }
+        buffer.withUnsafeMutableBytes { raw in
+            _ = FrameHeader.encode(payloadCount: payloadCount, into: raw.baseAddress! + start)
+        }
+    }
+}

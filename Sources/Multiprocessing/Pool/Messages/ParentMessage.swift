@@ -1,0 +1,76 @@
+// The messages a pool and its workers exchange, one per frame of the IPC
+// layer's framing, each written in place into the outgoing buffer (no
+// intermediate value, no second copy of a payload). Fields are written with
+// the `append` helpers of ByteFields.swift: integers big-endian, strings and
+// byte runs as a u32 count then the bytes; "rest" is everything to the end
+// of the frame.
+
+/// A batch of jobs of one type, encoded by the codec (`encodeJobs`), with the
+/// name a worker finds the type by.
+struct EncodedJobs: Sendable {
+    /// The job type's portable mangled name (`MangledNames`).
+    var mangledTypeName: String
+    /// A `ValueBatch` of `[J]`.
+    var payload: [UInt8]
+}
+
+/// What the pool sends a worker.
+///
+/// Layout: kind:u8, then
+///   1 start   hasInitializer:u8 [typeName:string jobs:rest]
+///   2 task    seq:u64 typeName:string jobs:rest
+///   3 cancel  seq:u64
+enum ParentMessage {
+    /// The first message to every worker: run the pool's initializer, if it
+    /// has one, then answer ``WorkerMessage/ready``.
+    case start(initializer: EncodedJobs?)
+    /// Run these jobs in order and answer with one result.
+    case task(sequence: UInt64, jobs: EncodedJobs)
+    /// Skip that task if it has not started (answer ``WorkerMessage/skipped(sequence:)``).
+    case cancel(sequence: UInt64)
+
+    /// Appends the message as one frame.
+    func write(to out: inout [UInt8]) {
+        FrameWriter.append(to: &out) { body in
+            switch self {
+            case let .start(initializer):
+                body.append(1)
+                body.append(initializer == nil ? 0 : 1)
+                if let initializer { Self.append(initializer, to: &body) }
+            case let .task(sequence, jobs):
+                body.append(2)
+                body.appendInteger(sequence)
+                Self.append(jobs, to: &body)
+            case let .cancel(sequence):
+                body.append(3)
+                body.appendInteger(sequence)
+            }
+        }
+    }
+
+    /// Reads a message from a frame's payload.
+    static func read(from frame: UnsafeRawBufferPointer) throws(MalformedMessage) -> ParentMessage {
+        var cursor = ByteCursor(frame)
+        switch try cursor.integer(UInt8.self) {
+        case 1:
+            return .start(initializer: try cursor.integer(UInt8.self) == 0 ? nil : try jobs(from: &cursor))
+        case 2:
+            let sequence = try cursor.integer(UInt64.self)
+            return .task(sequence: sequence, jobs: try jobs(from: &cursor))
+        case 3:
+            return .cancel(sequence: try cursor.integer(UInt64.self))
+        case let kind:
+            throw MalformedMessage(description: "unknown message kind \(kind)")
+        }
+    }
+
+    private static func append(_ jobs: EncodedJobs, to body: inout [UInt8]) {
+        body.appendString(jobs.mangledTypeName)
+        body.append(contentsOf: jobs.payload)
+    }
+
+    private static func jobs(from cursor: inout ByteCursor) throws(MalformedMessage) -> EncodedJobs {
+        let typeName = try cursor.string()
+        return EncodedJobs(mangledTypeName: typeName, payload: Array(cursor.rest()))
+    }
+}
