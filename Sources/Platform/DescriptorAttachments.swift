@@ -1,4 +1,3 @@
-package import SystemPackage
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -10,17 +9,20 @@ import Glibc
 //
 // Sending: the transport puts an `OutgoingDescriptors` in the encoder's
 // `userInfo` under `DescriptorTransfer.outgoingKey`. A value's `encode(to:)`
-// calls `attach(_:)` with its descriptor and encodes the index it gets back.
-// After encoding, the transport sends `descriptors` as the frame's ancillary
-// data (in that order), then calls `closeAll()` (deinit does too): attach
-// duplicates, so the value keeps its own descriptor and may die before the send.
+// calls `attach(_:ownedBy:)` with its descriptor and the object that owns it,
+// and encodes the index it gets back. After encoding, the transport sends
+// `descriptors` as the frame's ancillary data (in that order), then calls
+// `removeAll()`: the collector keeps the owners alive meanwhile, so a value
+// may die before the send without its descriptor closing under it.
 //
 // Receiving: the transport wraps the descriptors that arrived with the frame
 // in an `IncomingDescriptors` (which owns them from then on) and puts it in
 // the decoder's `userInfo` under `DescriptorTransfer.incomingKey`. A value's
 // `init(from:)` calls `take(_:)` with the index it decoded and owns the
-// descriptor it gets. After decoding (successful or not) the transport calls
-// `closeUnclaimed()` (deinit does too), so nothing that arrived ever leaks.
+// descriptor it gets (and may `register` itself as its owner, so that other
+// values of the message that refer to the same index share it). After
+// decoding (successful or not) the transport calls `closeUnclaimed()`
+// (deinit does too), so nothing that arrived ever leaks.
 //
 // Without an `OutgoingDescriptors` in `userInfo` (a transport that cannot
 // carry descriptors), a value decides for itself: a named segment travels by
@@ -35,46 +37,74 @@ package enum DescriptorTransfer {
 }
 
 /// The descriptors one message will carry, in the order of their indices.
+///
+/// It holds no descriptor of its own: it keeps each descriptor's owner alive
+/// (and so the descriptor open) until the message is sent, so attaching costs
+/// no system call, and a message queued for long (a pool's task) holds no
+/// extra descriptor. A descriptor attached twice (two values of the message
+/// refer to the same segment) travels once: both get the same index.
 package final class OutgoingDescriptors: Sendable {
-    private let attached = Mutex<[Int32]>([])
+    private struct Attached {
+        /// The descriptors, in index order.
+        var descriptors: [Int32] = []
+        /// What keeps each open, in index order.
+        var owners: [any AnyObject & Sendable] = []
+        /// The index of each attached descriptor.
+        var index: [Int32: Int] = [:]
+    }
+
+    private let attached = Mutex(Attached())
 
     package init() {}
 
-    deinit { closeAll() }
-
-    /// Adds a close-on-exec duplicate of `descriptor` to the message and
-    /// returns its index among the message's descriptors. The caller keeps
-    /// `descriptor`.
-    ///
-    /// The corresponding C function is `fcntl(F_DUPFD_CLOEXEC)`.
-    package func attach(_ descriptor: Int32) throws(Errno) -> Int {
-        let copy = try duplicateDescriptor(descriptor)
-        return attached.withLock { list in
-            list.append(copy)
-            return list.count - 1
+    /// Adds `descriptor`, which `owner` keeps open, to the message unless it
+    /// is attached already, and returns its index among the message's
+    /// descriptors. `owner` is retained until ``removeAll()``.
+    package func attach(_ descriptor: Int32, ownedBy owner: any AnyObject & Sendable) -> Int {
+        attached.withLock { list in
+            if let index = list.index[descriptor] { return index }
+            list.descriptors.append(descriptor)
+            list.owners.append(owner)
+            list.index[descriptor] = list.descriptors.count - 1
+            return list.descriptors.count - 1
         }
     }
 
-    /// The descriptors to send, index 0 first.
-    package var descriptors: [Int32] { attached.withLock { $0 } }
+    /// How many descriptors the message carries.
+    package var count: Int { attached.withLock { $0.descriptors.count } }
 
-    /// Closes every duplicate; call it once the message was sent (or given up).
-    package func closeAll() {
-        let list = attached.withLock { list in
-            defer { list = [] }
-            return list
+    /// The descriptors to send, index 0 first; open while this instance holds them.
+    package var descriptors: [Int32] { attached.withLock { $0.descriptors } }
+
+    /// Forgets every descriptor and releases their owners, so the instance
+    /// can collect the next message's; call it once the message was sent (or
+    /// given up).
+    package func removeAll() {
+        let owners = attached.withLock { list in
+            defer { list = Attached() }
+            return list.owners
         }
-        list.forEach(closeDescriptor)
+        _ = owners // released here, outside the lock (a deinit may run)
     }
 }
 
 /// The descriptors that arrived with one message; each can be taken once.
+///
+/// The object that took a descriptor may be registered under its index, so
+/// that every value of the message that refers to that descriptor uses that
+/// one object (one mapping of a segment, not one per value).
 package final class IncomingDescriptors: Sendable {
-    private let received: Mutex<[Int32?]>
+    private enum Entry {
+        case waiting(Int32)
+        case taken
+        case owned(by: any AnyObject & Sendable)
+    }
+
+    private let received: Mutex<[Entry]>
 
     /// Takes ownership of `descriptors` (close-on-exec, as `MSG_CMSG_CLOEXEC` makes them).
     package init(adopting descriptors: [Int32]) {
-        received = Mutex(descriptors.map(Optional.some))
+        received = Mutex(descriptors.map(Entry.waiting))
     }
 
     deinit { closeUnclaimed() }
@@ -82,21 +112,47 @@ package final class IncomingDescriptors: Sendable {
     /// How many descriptors arrived.
     package var count: Int { received.withLock { $0.count } }
 
+    /// How many descriptors nobody took yet.
+    package var unclaimedCount: Int {
+        received.withLock { list in
+            list.count { if case .waiting = $0 { true } else { false } }
+        }
+    }
+
     /// Hands over the descriptor at `index`; the caller owns it from now on.
     /// Returns `nil` if no descriptor has that index or it was already taken.
     package func take(_ index: Int) -> Int32? {
         received.withLock { list in
-            guard list.indices.contains(index), let descriptor = list[index] else { return nil }
-            list[index] = nil
+            guard list.indices.contains(index), case let .waiting(descriptor) = list[index] else { return nil }
+            list[index] = .taken
             return descriptor
         }
     }
 
-    /// Closes every descriptor nobody took.
+    /// Records that `object` owns the descriptor taken at `index`.
+    package func register(_ object: any AnyObject & Sendable, at index: Int) {
+        received.withLock { list in
+            guard list.indices.contains(index), case .taken = list[index] else { return }
+            list[index] = .owned(by: object)
+        }
+    }
+
+    /// The object registered at `index`, if it is a `T`.
+    package func object<T: AnyObject>(at index: Int, as _: T.Type) -> T? {
+        received.withLock { list in
+            guard list.indices.contains(index), case let .owned(object) = list[index] else { return nil }
+            return object as? T
+        }
+    }
+
+    /// Closes every descriptor nobody took, and forgets the registered
+    /// objects: the message is done with.
     package func closeUnclaimed() {
         let left = received.withLock { list in
-            defer { list = list.map { _ in nil } }
-            return list.compactMap { $0 }
+            defer { list = list.map { _ in .taken } }
+            return list.compactMap { entry -> Int32? in
+                if case let .waiting(descriptor) = entry { descriptor } else { nil }
+            }
         }
         left.forEach(closeDescriptor)
     }

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 // Thin wrappers over the socket calls the IPC layer needs and swift-system
-// does not wrap (socketpair, shutdown, setsockopt, fstat, fcntl). Each is built on the package's one EINTR loop, `valueOrErrno`,
+// does not wrap (socketpair, shutdown, setsockopt, getsockname, fstat, fcntl). Each is built on the package's one EINTR loop, `valueOrErrno`,
 // and every descriptor it creates is close-on-exec.
 
 /// Creates a connected pair of `AF_UNIX` stream sockets, close-on-exec.
@@ -69,4 +69,18 @@ package func setCloseOnExec(_ fd: Int32, _ enabled: Bool = true) throws(Errno) {
     if updated != flags {
         try nothingOrErrno { fcntl(fd, F_SETFD, updated) }
     }
+}
+
+/// Whether `fd` is a Unix-domain socket (`AF_UNIX`), the only kind that
+/// carries descriptors; `false` for TCP and other families.
+/// The corresponding C function is `getsockname`.
+package func isUnixDomainSocket(_ fd: Int32) throws(Errno) -> Bool {
+    var address = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    try withUnsafeMutablePointer(to: &address) { pointer throws(Errno) in
+        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw throws(Errno) in
+            try nothingOrErrno { getsockname(fd, raw, &length) }
+        }
+    }
+    return Int32(address.ss_family) == AF_UNIX
 }

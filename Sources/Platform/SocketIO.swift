@@ -6,8 +6,8 @@ import Glibc
 /// Whole-buffer reads and writes on a stream socket: partial transfers are
 /// continued, `EINTR` is retried, and a write to a vanished peer is the error
 /// `EPIPE`, never the signal `SIGPIPE` (`MSG_NOSIGNAL`). Every byte the IPC
-/// layer moves goes through here, so this is where descriptors travelling
-/// with a frame (`SCM_RIGHTS` in `sendmsg`/`recvmsg` ancillary data) would go.
+/// layer moves goes through here; the calls that carry descriptors beside the
+/// bytes (`SCM_RIGHTS`) are in SocketIO+Descriptors.swift.
 package enum SocketIO {
     /// Writes all of `first`, then all of `second`, gathering both into as few
     /// system calls as the kernel allows.
@@ -53,14 +53,6 @@ package enum SocketIO {
     ) throws(Errno) -> Int {
         guard buffer.count > 0 else { return 0 }
         return try valueOrErrno { recv(socket, buffer.baseAddress, buffer.count, nonBlocking ? Int32(MSG_DONTWAIT) : 0) }
-    }
-
-    /// Sends what the socket's buffer accepts now of `buffer`, without blocking,
-    /// and returns how many bytes that was; a full buffer throws `Errno.wouldBlock`.
-    ///
-    /// The corresponding C function is `send` (with `MSG_DONTWAIT | MSG_NOSIGNAL`).
-    package static func sendSome(_ socket: Int32, _ buffer: UnsafeRawBufferPointer) throws(Errno) -> Int {
-        try valueOrErrno { send(socket, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
     }
 
     /// Skips the `written` bytes in the vectors from `index` on; returns the first vector with bytes left.

@@ -2,7 +2,8 @@
 // directly. syscall(2) is variadic; glibc declares memfd_create(2) and
 // pthread_mutex_clocklock(3) only under _GNU_SOURCE, which Swift's Glibc module
 // does not define; Swift's Glibc module does not include epoll or eventfd; and
-// glibc 2.36 does not wrap the pidfd calls. Each function is a thin
+// glibc 2.36 does not wrap the pidfd calls; the CMSG_* accessors of control
+// messages (SCM_RIGHTS) are macros. Each function is a thin
 // pass-through: it returns what the call returns and leaves errno as the call
 // set it, so the Swift side runs it through the package's one EINTR funnel
 // (`valueOrErrno`).
@@ -88,6 +89,28 @@ int cmpp_open_unnamed_file(const char *directory);
 /// with AT_SYMLINK_FOLLOW). Fails with EEXIST, never replacing an existing
 /// name. Returns 0 or -1 with errno.
 int cmpp_link_unnamed_file(int fd, const char *path);
+
+// MARK: descriptors over Unix sockets (SCM_RIGHTS)
+
+/// The most descriptors one sendmsg(2) carries (the kernel's SCM_MAX_FD).
+#define CMPP_MAX_DESCRIPTORS_PER_CALL 253
+
+/// sendmsg(2) of the `count` bytes at `bytes` with `descriptorCount` (1 to
+/// CMPP_MAX_DESCRIPTORS_PER_CALL) descriptors as one SCM_RIGHTS control
+/// message, `flags | MSG_NOSIGNAL`. The descriptors travel with the first
+/// byte sent, so they went if and only if the call returns a positive count.
+/// Returns the bytes sent, or -1 with errno (EINVAL for a bad count).
+ssize_t cmpp_send_with_descriptors(int socket, const void *bytes, size_t count,
+                                   const int *descriptors, int descriptorCount, int flags);
+
+/// recvmsg(2) of at most `count` bytes into `buffer`, `flags | MSG_CMSG_CLOEXEC`.
+/// The descriptors of an SCM_RIGHTS message that came with the bytes go to
+/// `descriptors` (room for CMPP_MAX_DESCRIPTORS_PER_CALL), their number to
+/// `*descriptorCount`; `*truncated` is 1 when the kernel set MSG_CTRUNC (it
+/// could not install them all: the open-file limit). Returns the bytes
+/// received (0 at end of stream), or -1 with errno.
+ssize_t cmpp_receive_with_descriptors(int socket, void *buffer, size_t count, int flags,
+                                      int *descriptors, int *descriptorCount, int *truncated);
 
 // MARK: pthread
 

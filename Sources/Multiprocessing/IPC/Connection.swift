@@ -34,6 +34,24 @@ import Synchronization
 /// ``ConnectionError/endOfStream`` for a receiver and
 /// ``ConnectionError/peerClosed`` for a sender — the process never gets
 /// `SIGPIPE`. Descriptors are close-on-exec.
+///
+/// ## Descriptors
+///
+/// Over a Unix-domain socket (a ``Pipe``, a Unix socket address), a value's
+/// shared objects (``SharedMemory``, ``SharedValue``, ``ProcessLock``,
+/// ``ProcessQueue``...) travel with their descriptors (`SCM_RIGHTS`), so the
+/// receiver uses the same memory; ``send(fileDescriptor:)`` and
+/// ``receiveFileDescriptor()`` pass one open file of any kind. Every
+/// descriptor received is close-on-exec, owned by exactly one object, and
+/// never leaked: a receive that does not take the descriptors a message
+/// carries closes them and throws ``ConnectionError/unexpectedDescriptors(count:)``,
+/// and descriptors the kernel could not install (the open-file limit) are
+/// ``ConnectionError/descriptorsTruncated`` with everything received closed.
+/// Over TCP no descriptor travels: a named segment goes by its name, an
+/// anonymous one fails to encode, and ``send(fileDescriptor:)`` throws
+/// ``ConnectionError/descriptorPassingUnsupported``. A frame that carries
+/// descriptors uses a header form of this package's own (see `FrameHeader`),
+/// which a Python `Connection` does not read.
 public final class Connection: Sendable {
     /// The largest message a new connection accepts: the machine's physical
     /// memory, since a larger one could not be held anyway.
@@ -49,6 +67,8 @@ public final class Connection: Sendable {
     private let sendSide = SendSide()
     private let limit: Atomic<Int>
     private let forkTracker: ForkTracker
+    /// What kind of socket this is, learned at the first operation that needs it.
+    private let socketKind = Atomic<SocketKind>(.unknown)
 
     init(descriptor: SharedDescriptor, readable: Bool, writable: Bool, maximumMessageSize: Int, link: ForkLink?) {
         self.descriptor = descriptor
@@ -121,35 +141,45 @@ public final class Connection: Sendable {
 
     /// Sends `value` as one message. It blocks until the whole message is in
     /// the kernel's buffers (so, for a large message, until the peer has read
-    /// most of it).
+    /// most of it). The shared objects in `value` travel with their
+    /// descriptors (see "Descriptors" above): each distinct segment once.
     ///
     /// - Throws: ``ConnectionError/encodingFailed(type:description:)`` (nothing
-    ///   was sent), ``ConnectionError/peerClosed``, ``ConnectionError/notWritable``,
+    ///   was sent; over TCP that is what an anonymous ``SharedMemory``, or an
+    ///   object built on one, gives: ``SharedMemoryError/descriptorTransferUnavailable``),
+    ///   ``ConnectionError/peerClosed``, ``ConnectionError/notWritable``,
     ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
     ///   An interrupted system call (`EINTR`) is not an error: it is resumed,
     ///   and so is a partial write.
-    ///   The corresponding C function is `send` (with `MSG_NOSIGNAL`).
+    ///   The corresponding C functions are `send` (with `MSG_NOSIGNAL`) and,
+    ///   for a value that holds shared objects, `sendmsg` with `SCM_RIGHTS`.
     @inlinable // specialized in the caller: no generic metadata lookups per message
     public func send<T: Encodable>(_ value: T) throws(ConnectionError) {
-        try sendFrame { buffer throws(ConnectionError) in
-            try Connection.encode(value, appendingTo: &buffer)
+        try sendFrame { buffer, userInfo throws(ConnectionError) in
+            try Connection.encode(value, appendingTo: &buffer, userInfo: userInfo)
         }
     }
 
     @usableFromInline
-    static func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws(ConnectionError) {
+    static func encode<T: Encodable>(
+        _ value: T, appendingTo buffer: inout [UInt8], userInfo: [CodingUserInfoKey: any Sendable]
+    ) throws(ConnectionError) {
         do {
-            try MessageCoding.encode(value, appendingTo: &buffer)
+            try MessageCoding.encode(value, appendingTo: &buffer, userInfo: userInfo)
         } catch {
             throw .encodingFailed(type: String(reflecting: T.self), description: String(describing: error))
         }
     }
 
-    /// Sends one frame whose payload `encode` appends to the buffer it is given.
+    /// Sends one frame whose payload `encode` appends to the buffer it is
+    /// given, encoding with the `userInfo` it is given (which collects the
+    /// descriptors of shared objects where they can travel).
     @usableFromInline
-    func sendFrame(_ encode: (inout [UInt8]) throws(ConnectionError) -> Void) throws(ConnectionError) {
+    func sendFrame(
+        _ encode: (inout [UInt8], [CodingUserInfoKey: any Sendable]) throws(ConnectionError) -> Void
+    ) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
-            try sendSide.send(to: fd, encode: encode)
+            try sendSide.send(to: fd, passingDescriptors: passesDescriptors(fd), encode: encode)
         }
     }
 
@@ -171,63 +201,205 @@ public final class Connection: Sendable {
         }
     }
 
+    /// Sends an open descriptor — a file, a socket, a pipe, a memfd, of any
+    /// kind — as one message, received with ``receiveFileDescriptor()``. The
+    /// receiver gets its own descriptor for the same open file (as `dup`
+    /// would make); the sender keeps `fileDescriptor` and still closes it
+    /// when done with it.
+    ///
+    /// - Throws: ``ConnectionError/descriptorPassingUnsupported`` on a
+    ///   connection that is not a Unix-domain socket (TCP);
+    ///   ``ConnectionError/system(operation:errno:)`` with `EBADF` if
+    ///   `fileDescriptor` is not open, or `ETOOMANYREFS` if too many
+    ///   descriptors are in flight to processes that have not received them
+    ///   yet; otherwise as ``sendBytes(_:)``.
+    ///   The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
+    public func send(fileDescriptor: Int32) throws(ConnectionError) {
+        try withWritableDescriptor { fd throws(ConnectionError) in
+            guard try passesDescriptors(fd) else { throw .descriptorPassingUnsupported }
+            try sendSide.send(to: fd, descriptor: fileDescriptor)
+        }
+    }
+
     // MARK: Receiving
 
     /// Receives the next message as a `T`, blocking until it has arrived.
     ///
+    /// The shared objects in the value map the memory the sender's did, from
+    /// the descriptors that came with the message.
+    ///
     /// - Throws: ``ConnectionError/decodingFailed(type:description:)`` when the
     ///   message is not a `T` (the message is consumed and the connection stays
-    ///   usable), ``ConnectionError/endOfStream``,
+    ///   usable); ``ConnectionError/unexpectedDescriptors(count:)`` when the
+    ///   message carries descriptors the value does not take (a message from
+    ///   ``send(fileDescriptor:)``, a value whose type ignores a shared
+    ///   object), ``ConnectionError/descriptorsTruncated``,
+    ///   ``ConnectionError/missingDescriptors(expected:received:)`` (each
+    ///   with every descriptor that came closed, and the connection usable);
+    ///   ``ConnectionError/endOfStream``,
     ///   ``ConnectionError/truncatedMessage(expected:received:)``,
     ///   ``ConnectionError/messageTooLarge(size:limit:)``,
     ///   ``ConnectionError/malformedFrame(_:)``, ``ConnectionError/notReadable``,
     ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
     ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
-    ///   The corresponding C function is `recv`.
+    ///   The corresponding C function is `recvmsg`.
     @inlinable // specialized in the caller: no generic metadata lookups per message
     public func receive<T: Decodable>(_ type: T.Type = T.self) throws(ConnectionError) -> T {
         var result: Result<T, ConnectionError>?
-        try receiveFrame { payload in
-            result = Result { () throws(ConnectionError) in try Connection.decode(type, from: payload) }
+        try receiveFrame { frame in
+            result = Result { () throws(ConnectionError) in try Connection.decode(type, from: frame) }
         }
         return try result!.get()
     }
 
     /// Receives the next message as bytes, blocking until it has arrived.
     ///
-    /// - Throws: as ``receive(_:)``, except for decoding.
-    ///   The corresponding C function is `recv`.
+    /// - Throws: as ``receive(_:)``, except for decoding: a message that
+    ///   carries descriptors is ``ConnectionError/unexpectedDescriptors(count:)``
+    ///   (they are closed, the message is consumed).
+    ///   The corresponding C function is `recvmsg`.
     public func receiveBytes() throws(ConnectionError) -> [UInt8] {
-        var result: [UInt8] = []
-        try receiveFrame { payload in
-            switch payload {
-            case let .borrowed(bytes): result = [UInt8](bytes)
-            case let .owned(bytes): result = bytes
+        var result: Result<[UInt8], ConnectionError> = .success([])
+        try receiveFrame { frame in
+            if let error = Self.refuse(frame.descriptors) {
+                result = .failure(error)
+                return
+            }
+            switch frame.payload {
+            case let .borrowed(bytes): result = .success([UInt8](bytes))
+            case let .owned(bytes): result = .success(bytes)
             }
         }
-        return result
+        return try result.get()
+    }
+
+    /// Receives a descriptor sent with ``send(fileDescriptor:)``, blocking
+    /// until the message has arrived. The descriptor is close-on-exec and
+    /// the caller's to close.
+    ///
+    /// - Throws: ``ConnectionError/noDescriptor`` when the next message
+    ///   carries none, ``ConnectionError/unexpectedDescriptors(count:)`` when
+    ///   it is another message that carries descriptors (a value with shared
+    ///   objects): either way the message is consumed and what came with it
+    ///   closed. ``ConnectionError/descriptorPassingUnsupported`` on a
+    ///   connection that is not a Unix-domain socket (nothing is read);
+    ///   otherwise as ``receiveBytes()``.
+    ///   The corresponding C function is `recvmsg` (with `MSG_CMSG_CLOEXEC`).
+    public func receiveFileDescriptor() throws(ConnectionError) -> Int32 {
+        guard isReadable else { throw .notReadable }
+        try requireDescriptorPassing()
+        var result: Result<Int32, ConnectionError> = .failure(.noDescriptor)
+        try receiveFrame { frame in
+            switch frame.descriptors {
+            case .none:
+                result = .failure(.noDescriptor)
+            case let .failed(error):
+                result = .failure(ConnectionError(error))
+            case let .received(incoming):
+                defer { incoming.closeUnclaimed() }
+                let alone = frame.payload.withBytes { $0.isEmpty } && incoming.count == 1
+                if alone, let received = incoming.take(0) {
+                    result = .success(received)
+                } else {
+                    result = .failure(.unexpectedDescriptors(count: incoming.count))
+                }
+            }
+        }
+        return try result.get()
     }
 
     // MARK: Internals
 
+    /// Decodes a `T` from a frame and the descriptors that came with it; see
+    /// ``receive(_:)`` for the rules.
     @usableFromInline
-    static func decode<T: Decodable>(_ type: T.Type, from payload: FrameReader.Payload) throws(ConnectionError) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from frame: ReceivedFrame) throws(ConnectionError) -> T {
+        let payload = frame.payload
+        switch frame.descriptors {
+        case .none:
+            return try decode(type, from: payload, userInfo: [:])
+        case let .failed(error):
+            throw ConnectionError(error)
+        case let .received(incoming):
+            defer { incoming.closeUnclaimed() }
+            let value: T
+            do {
+                value = try decode(type, from: payload, userInfo: [DescriptorTransfer.incomingKey: incoming])
+            } catch {
+                // Nothing took a descriptor: the message was not meant for a `T` at all.
+                if incoming.unclaimedCount == incoming.count { throw .unexpectedDescriptors(count: incoming.count) }
+                throw error
+            }
+            let unclaimed = incoming.unclaimedCount
+            if unclaimed > 0 { throw .unexpectedDescriptors(count: unclaimed) }
+            return value
+        }
+    }
+
+    private static func decode<T: Decodable>(
+        _ type: T.Type, from payload: FrameReader.Payload, userInfo: [CodingUserInfoKey: any Sendable]
+    ) throws(ConnectionError) -> T {
         do {
-            return try payload.withBytes { bytes throws(any Error) in try MessageCoding.decode(type, from: bytes) }
+            return try payload.withBytes { bytes throws(any Error) in
+                try MessageCoding.decode(type, from: bytes, userInfo: userInfo)
+            }
         } catch {
             throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))
         }
     }
 
-    /// Receives one frame and hands it to `consume` while the receive lock is held.
+    /// The error for descriptors that came with a message whose receive takes
+    /// none (they are closed), or `nil` if none came.
+    private static func refuse(_ descriptors: FrameDescriptors) -> ConnectionError? {
+        switch descriptors {
+        case .none:
+            return nil
+        case let .failed(error):
+            return ConnectionError(error)
+        case let .received(incoming):
+            incoming.closeUnclaimed()
+            return .unexpectedDescriptors(count: incoming.count)
+        }
+    }
+
+    /// Throws ``ConnectionError/descriptorPassingUnsupported`` unless
+    /// descriptors can travel over this connection.
+    private func requireDescriptorPassing() throws(ConnectionError) {
+        let fd = try leaseDescriptor()
+        defer { descriptor.release() }
+        guard try passesDescriptors(fd) else { throw .descriptorPassingUnsupported }
+    }
+
+    /// Whether descriptors can travel over this connection: it is a
+    /// Unix-domain socket (asked of the kernel once, with `getsockname`).
+    private func passesDescriptors(_ fd: Int32) throws(ConnectionError) -> Bool {
+        switch socketKind.load(ordering: .relaxed) {
+        case .unixDomain: return true
+        case .other: return false
+        case .unknown:
+            let isUnix: Bool
+            do {
+                isUnix = try isUnixDomainSocket(fd)
+            } catch {
+                throw .system(operation: "getsockname", errno: error)
+            }
+            socketKind.store(isUnix ? .unixDomain : .other, ordering: .relaxed)
+            return isUnix
+        }
+    }
+
+    /// Receives one frame and hands it, with the descriptors that came with
+    /// it, to `consume` while the receive lock is held.
     @usableFromInline
-    func receiveFrame(_ consume: (FrameReader.Payload) -> Void) throws(ConnectionError) {
+    func receiveFrame(_ consume: (ReceivedFrame) -> Void) throws(ConnectionError) {
         guard isReadable else { throw .notReadable }
         let fd = try leaseDescriptor()
         defer { descriptor.release() }
         try receiveSide.receive(
-            from: fd, maximumMessageSize: maximumMessageSize,
-            wasClosed: { descriptor.isClosed }, consume)
+            from: fd, maximumMessageSize: maximumMessageSize, wasClosed: { descriptor.isClosed }
+        ) { payload, descriptors in
+            consume(ReceivedFrame(payload: payload, descriptors: descriptors))
+        }
     }
 
     private func withWritableDescriptor(_ body: (Int32) throws(ConnectionError) -> Void) throws(ConnectionError) {
@@ -249,6 +421,11 @@ public final class Connection: Sendable {
 
     /// Whether a receive would find bytes without reading the descriptor.
     var hasBufferedData: Bool { receiveSide.hasBufferedData }
+}
+
+/// Whether a connection's socket carries descriptors.
+private enum SocketKind: UInt8, AtomicRepresentable {
+    case unknown, unixDomain, other
 }
 
 extension Collection {

@@ -12,6 +12,8 @@ public import SystemPackage
 /// | ``endOfStream`` | nothing more will arrive; sending may still work on a duplex pipe whose peer only shut down its writing side |
 /// | ``truncatedMessage(expected:received:)`` | nothing more will arrive |
 /// | ``messageTooLarge(size:limit:)``, ``malformedFrame(_:)`` | unusable for receiving: the position in the stream is lost, and every later receive throws the same error |
+/// | ``noDescriptor``, ``unexpectedDescriptors(count:)``, ``missingDescriptors(expected:received:)``, ``descriptorsTruncated`` | usable: the message was consumed whole, and every descriptor that came with it was closed |
+/// | ``descriptorPassingUnsupported`` | usable: nothing was sent or received |
 /// | ``peerClosed`` | unusable for sending |
 /// | ``notReadable``, ``notWritable`` | usable in its own direction |
 /// | ``closed`` | closed by ``Connection/close()`` in this process |
@@ -61,6 +63,35 @@ public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible
     /// The value to send could not be encoded; nothing was sent.
     case encodingFailed(type: String, description: String)
 
+    /// ``Connection/receiveFileDescriptor()`` found a message that carries no
+    /// descriptor. The message was consumed; the connection stays usable.
+    case noDescriptor
+
+    /// A message carries descriptors the receive does not take, `count` of
+    /// them: ``Connection/receiveBytes()`` takes none,
+    /// ``Connection/receive(_:)`` those of the shared objects in the value
+    /// it decodes, ``Connection/receiveFileDescriptor()`` exactly one that
+    /// came alone. They were closed, and the message was consumed (so the
+    /// value decoded from it, if any, is dropped); the connection stays usable.
+    case unexpectedDescriptors(count: Int)
+
+    /// A message announced more descriptors than arrived with it (a peer that
+    /// wrote the header of a descriptor-carrying frame without sending them,
+    /// or sent it over TCP). Those that came were closed and the message was
+    /// consumed; the connection stays usable.
+    case missingDescriptors(expected: Int, received: Int)
+
+    /// The kernel could not install every descriptor that came with a
+    /// message (`MSG_CTRUNC`): this process is at its open-file limit
+    /// (`RLIMIT_NOFILE`). Every descriptor that came with the message was
+    /// closed and the message was consumed; the connection stays usable.
+    case descriptorsTruncated
+
+    /// Descriptors travel over Unix-domain sockets only (a ``Pipe``, a Unix
+    /// socket address): this connection is of another kind (TCP). Nothing
+    /// was sent or received.
+    case descriptorPassingUnsupported
+
     /// A send found the peer gone (its end closed, its process dead):
     /// `EPIPE` or `ECONNRESET`. The process never receives `SIGPIPE`.
     case peerClosed
@@ -94,6 +125,16 @@ public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible
             "the message does not decode as \(type): \(description)"
         case let .encodingFailed(type, description):
             "a value of type \(type) could not be encoded: \(description)"
+        case .noDescriptor:
+            "the message carries no descriptor"
+        case let .unexpectedDescriptors(count):
+            "the message carries \(count) descriptor\(count == 1 ? "" : "s") this receive does not take (closed)"
+        case let .missingDescriptors(expected, received):
+            "the message announced \(expected) descriptors, \(received) arrived (closed)"
+        case .descriptorsTruncated:
+            "the descriptors of the message were truncated: this process is at its open-file limit (all closed)"
+        case .descriptorPassingUnsupported:
+            "descriptors travel over Unix-domain sockets only, and this connection is not one"
         case .peerClosed:
             "the peer closed its end: nothing more can be sent"
         case .notReadable:

@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 import SystemPackage
 #if canImport(Glibc)
 public import Glibc
@@ -236,7 +237,10 @@ public final class ProcessPool: JobExecutor {
         let type = type(of: job)
         guard let mangled = MangledNames.of(type) else { throw unnamed(type) }
         do {
-            return PoolCore.Initializer(jobs: EncodedJobs(mangledTypeName: mangled, payload: try encodeAnyJob(job)),
+            let descriptors = OutgoingDescriptors()
+            let payload = try encodeAnyJob(job, userInfo: [DescriptorTransfer.outgoingKey: descriptors])
+            return PoolCore.Initializer(jobs: EncodedJobs(mangledTypeName: mangled, payload: payload),
+                                        descriptors: descriptors.count > 0 ? descriptors : nil,
                                         typeName: String(reflecting: type))
         } catch {
             throw .jobEncodingFailed(typeName: String(reflecting: type), description: String(describing: error))

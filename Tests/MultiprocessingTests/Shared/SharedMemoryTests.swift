@@ -174,7 +174,7 @@ struct SharedMemoryTests {
         encoder.userInfo[DescriptorTransfer.outgoingKey] = outgoing
         let bytes = try encoder.encode(memory)
         #expect(outgoing.descriptors.count == 1)
-        outgoing.closeAll()
+        outgoing.removeAll()
         // Decoded without the descriptors (none arrived):
         #expect(throws: SharedMemoryError.descriptorMissing) { try BinaryDecoder().decode(SharedMemory.self, from: bytes) }
         var decoder = BinaryDecoder()

@@ -109,7 +109,7 @@ func roundTripWithDescriptors<T: Codable>(_ value: T, as type: T.Type = T.self) 
     encoder.userInfo[DescriptorTransfer.outgoingKey] = outgoing
     let bytes = try encoder.encode(value)
     let arrived = try outgoing.descriptors.map { try duplicateDescriptor($0) }
-    outgoing.closeAll()
+    outgoing.removeAll()
     let incoming = IncomingDescriptors(adopting: arrived)
     defer { incoming.closeUnclaimed() }
     var decoder = BinaryDecoder()

@@ -29,9 +29,11 @@ import SystemPackage
 /// the position in the stream is lost: the reader stays failed and throws
 /// that error again on every call.
 ///
-/// Reads go through ``SocketIO/readSome(_:into:nonBlocking:)``
-/// only, the one place a later `recvmsg` with ancillary data (descriptors
-/// travelling with a frame) would replace `recv`.
+/// Reads go through ``SocketIO/readSome(_:into:nonBlocking:arrived:)`` only,
+/// which also receives descriptors travelling with the bytes (`SCM_RIGHTS`);
+/// each frame is handed out with those its header announces
+/// (``FrameDescriptors``, tied to frames as ``DescriptorArrivals`` explains),
+/// whatever the sizes of the reads.
 @usableFromInline
 struct FrameReader {
     /// A frame's payload, as handed to the consumer.
@@ -77,11 +79,18 @@ struct FrameReader {
     /// A payload larger than the buffer, being read into place.
     private var large: LargePayload?
     private var failure: FrameError?
+    /// How many bytes were read from the stream so far.
+    private var streamOffset = 0
+    /// Descriptors that arrived and wait for their frame; `nil` until some arrive.
+    private var arrivals: DescriptorArrivals?
 
     private struct LargePayload {
         var storage: [UInt8]
         var received: Int
         let expected: Int
+        /// The stream offset just after the frame.
+        let frameEnd: Int
+        let descriptors: Int
     }
 
     init(maximumMessageSize: Int) {
@@ -96,13 +105,14 @@ struct FrameReader {
         switch try? bufferedHeader() {
         case nil: return true // malformed or too large: the next call fails at once
         case .incomplete?: return false
-        case let .complete(payloadCount, headerCount)?: return end - start - headerCount >= Int(payloadCount)
+        case let .complete(payloadCount, headerCount, _)?: return end - start - headerCount >= Int(payloadCount)
         }
     }
 
-    /// Hands the next frame to `consume`, reading from `socket` as needed: until a
-    /// frame is complete, or with `nonBlocking` until the socket has nothing
-    /// more for now. The frame is consumed before `consume` runs.
+    /// Hands the next frame, and the descriptors that came with it, to
+    /// `consume`, reading from `socket` as needed: until a frame is complete,
+    /// or with `nonBlocking` until the socket has nothing more for now. The
+    /// frame is consumed before `consume` runs, which owns the descriptors.
     ///
     /// - Throws: ``FrameError/truncated(expected:received:)`` when the stream
     ///   ends inside a frame, ``FrameError/malformed(_:)`` and
@@ -110,7 +120,7 @@ struct FrameReader {
     ///   later call), ``FrameError/readFailed(_:)``. `ECONNRESET` counts as
     ///   the end of the stream; `EINTR` is retried.
     mutating func next(
-        from socket: Int32, nonBlocking: Bool = false, _ consume: (Payload) -> Void
+        from socket: Int32, nonBlocking: Bool = false, _ consume: (Payload, FrameDescriptors) -> Void
     ) throws(FrameError) -> Outcome {
         if let failure { throw failure }
         while true {
@@ -125,10 +135,13 @@ struct FrameReader {
             } catch {
                 throw .readFailed(error)
             }
-            if count == 0 { return try endOfStream() }
+            if count == 0 {
+                arrivals?.closeAll()
+                return try endOfStream()
+            }
             if let payload = large, payload.received == payload.expected {
                 large = nil
-                consume(.owned(payload.storage))
+                consume(.owned(payload.storage), descriptors(frameEnd: payload.frameEnd, announced: payload.descriptors))
                 return .frame
             }
         }
@@ -138,16 +151,19 @@ struct FrameReader {
 
     /// Hands out the frame at the start of the buffer if it is whole; moves a
     /// payload larger than the buffer to storage of its own.
-    private mutating func takeBufferedFrame(_ consume: (Payload) -> Void) throws(FrameError) -> Bool {
-        guard start < end, case let .complete(announced, headerCount) = try header() else { return false }
+    private mutating func takeBufferedFrame(_ consume: (Payload, FrameDescriptors) -> Void) throws(FrameError) -> Bool {
+        guard start < end, case let .complete(announced, headerCount, descriptorCount) = try header() else { return false }
         let payloadCount = Int(announced) // checked against the limit, so it fits
         let available = end - start - headerCount
+        let frameEnd = streamOffset - available + payloadCount
         if available >= payloadCount {
             let payloadStart = start + headerCount
             start += headerCount + payloadCount
             if start == end { (start, end) = (0, 0) }
+            let descriptors = descriptors(frameEnd: frameEnd, announced: descriptorCount)
             buffer.withUnsafeBytes { bytes in
-                consume(.borrowed(UnsafeRawBufferPointer(rebasing: bytes[payloadStart ..< payloadStart + payloadCount])))
+                consume(.borrowed(UnsafeRawBufferPointer(rebasing: bytes[payloadStart ..< payloadStart + payloadCount])),
+                        descriptors)
             }
             return true
         }
@@ -158,10 +174,21 @@ struct FrameReader {
                     target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start + headerCount ..< end]))
                 }
             }
-            large = LargePayload(storage: storage, received: available, expected: payloadCount)
+            large = LargePayload(storage: storage, received: available, expected: payloadCount,
+                                 frameEnd: frameEnd, descriptors: descriptorCount)
             (start, end) = (0, 0)
         }
         return false
+    }
+
+    /// The descriptors of the frame that ends at stream offset `frameEnd`
+    /// and announces `announced` of them.
+    @inline(__always)
+    private func descriptors(frameEnd: Int, announced: Int) -> FrameDescriptors {
+        guard let arrivals, !arrivals.isEmpty else {
+            return announced == 0 ? .none : .failed(.missing(expected: announced, received: 0))
+        }
+        return arrivals.claim(frameEnd: frameEnd, announced: announced)
     }
 
     /// The header at the start of the buffer, checked against the limits; a
@@ -180,7 +207,7 @@ struct FrameReader {
         let decoded = try buffer.withBytes { bytes throws(FrameError) in
             try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: bytes[start ..< end]))
         }
-        if case let .complete(payloadCount, _) = decoded {
+        if case let .complete(payloadCount, _, _) = decoded {
             let limit = min(maximumMessageSize, MemoryLimits.physicalMemory)
             if payloadCount > UInt64(max(limit, 0)) {
                 throw .tooLarge(size: Int(clamping: payloadCount), limit: limit)
@@ -199,9 +226,10 @@ struct FrameReader {
                 Self.grow(&payload.storage, to: payload.expected, keeping: payload.received)
             }
             let received = payload.received
-            let count = try payload.storage.withMutableBytes { target throws(Errno) in
-                try SocketIO.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[received...]), nonBlocking: nonBlocking)
+            let (count, arrived) = try payload.storage.withMutableBytes { target throws(Errno) in
+                try Self.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[received...]), nonBlocking: nonBlocking)
             }
+            record(count, arrived)
             payload.received += count
             return count
         }
@@ -214,11 +242,30 @@ struct FrameReader {
             (self.start, self.end) = (0, end - start)
         }
         let end = self.end
-        let count = try buffer.withMutableBytes { target throws(Errno) in
-            try SocketIO.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[end...]), nonBlocking: nonBlocking)
+        let (count, arrived) = try buffer.withMutableBytes { target throws(Errno) in
+            try Self.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[end...]), nonBlocking: nonBlocking)
         }
+        record(count, arrived)
         self.end += count
         return count
+    }
+
+    /// Reads into `target`: the bytes read, and the descriptors that came with them.
+    private static func readSome(_ socket: Int32, into target: UnsafeMutableRawBufferPointer, nonBlocking: Bool)
+        throws(Errno) -> (Int, ArrivedDescriptors?)
+    {
+        var arrived: ArrivedDescriptors?
+        let count = try SocketIO.readSome(socket, into: target, nonBlocking: nonBlocking, arrived: &arrived)
+        return (count, arrived)
+    }
+
+    /// Counts a read's bytes, and keeps the descriptors that came with it for their frame.
+    private mutating func record(_ count: Int, _ arrived: ArrivedDescriptors?) {
+        streamOffset += count
+        if let arrived {
+            if arrivals == nil { arrivals = DescriptorArrivals() }
+            arrivals!.add(arrived, readEnd: streamOffset)
+        }
     }
 
     /// The end of the stream: clean between frames, else a truncated frame.
@@ -226,7 +273,7 @@ struct FrameReader {
         if let payload = large { throw .truncated(expected: payload.expected, received: payload.received) }
         guard start < end else { return .endOfStream }
         switch try? bufferedHeader() {
-        case let .complete(payloadCount, headerCount)?:
+        case let .complete(payloadCount, headerCount, _)?:
             throw .truncated(expected: Int(payloadCount), received: end - start - headerCount)
         default:
             throw .truncated(expected: nil, received: end - start)

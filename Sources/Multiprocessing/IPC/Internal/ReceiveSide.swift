@@ -20,14 +20,14 @@ final class ReceiveSide: @unchecked Sendable {
         hasBufferedFrame.load(ordering: .acquiring)
     }
 
-    /// Reads the next frame from `fd` and hands it to `consume`, which runs
-    /// after the frame was consumed (so a `consume` that fails leaves the
-    /// stream at the next frame). Not generic, so that no generic metadata is
-    /// looked up per message.
+    /// Reads the next frame from `fd` and hands it, with the descriptors that
+    /// came with it, to `consume`, which runs after the frame was consumed
+    /// (so a `consume` that fails leaves the stream at the next frame). Not
+    /// generic, so that no generic metadata is looked up per message.
     func receive(
         from fd: Int32, maximumMessageSize: Int,
         wasClosed: () -> Bool,
-        _ consume: (FrameReader.Payload) -> Void
+        _ consume: (FrameReader.Payload, FrameDescriptors) -> Void
     ) throws(ConnectionError) {
         lock.lock()
         defer { lock.unlock() }
@@ -50,7 +50,16 @@ extension ConnectionError {
         case let .malformed(reason): self = .malformedFrame(reason)
         case let .tooLarge(size, limit): self = .messageTooLarge(size: size, limit: limit)
         case let .truncated(expected, received): self = .truncatedMessage(expected: expected, received: received)
-        case let .readFailed(errno): self = .system(operation: "recv", errno: errno)
+        case let .readFailed(errno): self = .system(operation: "recvmsg", errno: errno)
+        }
+    }
+
+    /// The connection's name for descriptors that did not arrive as announced.
+    init(_ error: FrameDescriptorError) {
+        switch error {
+        case .truncated: self = .descriptorsTruncated
+        case let .unexpected(count): self = .unexpectedDescriptors(count: count)
+        case let .missing(expected, received): self = .missingDescriptors(expected: expected, received: received)
         }
     }
 }

@@ -5,6 +5,10 @@ import SystemPackage
 /// from interleaving their frames, and a reusable buffer in which a Codable
 /// value is encoded in place behind its header (``FrameWriter``), so that
 /// header and payload leave in one system call without a copy.
+///
+/// On a Unix-domain socket, a value is encoded with an ``OutgoingDescriptors``
+/// in its encoder's `userInfo`: the shared objects it holds attach their
+/// descriptors, which leave with the frame's first bytes (`SCM_RIGHTS`).
 final class SendSide: @unchecked Sendable {
     /// A buffer that grew past this is released after its message, so one
     /// large message does not pin its memory for the connection's lifetime.
@@ -12,20 +16,41 @@ final class SendSide: @unchecked Sendable {
 
     private let lock = PThreadMutex()
     private var buffer: [UInt8] = []
+    /// Collects the descriptors of the value being encoded (message after
+    /// message, under the lock).
+    private let outgoing: OutgoingDescriptors
+    /// The encoder `userInfo` that hands `outgoing` to the values encoded.
+    private let descriptorUserInfo: [CodingUserInfoKey: any Sendable]
 
-    /// Sends one frame whose payload `encode` appends to the buffer it is given.
+    init() {
+        outgoing = OutgoingDescriptors()
+        descriptorUserInfo = [DescriptorTransfer.outgoingKey: outgoing]
+    }
+
+    /// Sends one frame whose payload `encode` appends to the buffer it is
+    /// given, encoding with the `userInfo` it is given: one that collects
+    /// descriptors if `passingDescriptors`, else an empty one.
     func send(
-        to fd: Int32,
-        encode: (inout [UInt8]) throws(ConnectionError) -> Void
+        to fd: Int32, passingDescriptors: Bool,
+        encode: (inout [UInt8], [CodingUserInfoKey: any Sendable]) throws(ConnectionError) -> Void
     ) throws(ConnectionError) {
         lock.lock()
         defer { lock.unlock() }
         defer {
             buffer.removeAll(keepingCapacity: buffer.capacity <= Self.retainedCapacity)
         }
-        try FrameWriter.append(to: &buffer, encode)
+        let userInfo = passingDescriptors ? descriptorUserInfo : [:]
+        defer { if passingDescriptors { outgoing.removeAll() } }
+        try FrameWriter.append(to: &buffer, descriptors: passingDescriptors ? outgoing.count : 0) { buffer throws(ConnectionError) in
+            try encode(&buffer, userInfo)
+        }
+        let descriptors = passingDescriptors ? outgoing.descriptors : []
         try buffer.withBytes { bytes throws(ConnectionError) in
-            try write(fd, bytes)
+            if descriptors.isEmpty {
+                try write(fd, bytes)
+            } else {
+                try write(fd, bytes, attaching: descriptors)
+            }
         }
     }
 
@@ -41,16 +66,39 @@ final class SendSide: @unchecked Sendable {
         }
     }
 
+    /// Sends a frame with no payload that carries `descriptor` (the caller keeps it).
+    func send(to fd: Int32, descriptor: Int32) throws(ConnectionError) {
+        lock.lock()
+        defer { lock.unlock() }
+        var header = (UInt64(0), UInt64(0))
+        try withUnsafeMutableBytes(of: &header) { raw throws(ConnectionError) in
+            let count = FrameHeader.encode(payloadCount: 0, descriptors: 1, into: raw.baseAddress!)
+            try write(fd, UnsafeRawBufferPointer(rebasing: raw[..<count]), attaching: [descriptor])
+        }
+    }
+
     private func write(
         _ fd: Int32,
         _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     ) throws(ConnectionError) {
         do {
             try SocketIO.writeAll(fd, first, second)
-        } catch .brokenPipe, .connectionReset {
-            throw .peerClosed
         } catch {
-            throw .system(operation: "send", errno: error)
+            throw Self.sendError(error, operation: "send")
         }
+    }
+
+    /// Writes the frame `bytes` with `descriptors` attached to its first bytes.
+    private func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, attaching descriptors: [Int32]) throws(ConnectionError) {
+        do {
+            let attachments = try DescriptorAttachment.spreading(descriptors, overMessageAt: 0, count: bytes.count)
+            try SocketIO.writeAll(fd, bytes, attachments: attachments)
+        } catch {
+            throw Self.sendError(error, operation: "sendmsg")
+        }
+    }
+
+    private static func sendError(_ error: Errno, operation: String) -> ConnectionError {
+        error == .brokenPipe || error == .connectionReset ? .peerClosed : .system(operation: operation, errno: error)
     }
 }

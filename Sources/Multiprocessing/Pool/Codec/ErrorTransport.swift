@@ -4,26 +4,29 @@
 // it. Anything else becomes a `RemoteError` with the type name and description.
 
 enum ErrorTransport {
-    /// How `error`, thrown by a job in a worker, travels back.
-    static func capture(_ error: any Error) -> WorkerFailure {
+    /// How `error`, thrown by a job in a worker, travels back (encoded with
+    /// `userInfo`: the result's descriptor collector).
+    static func capture(_ error: any Error, userInfo: [CodingUserInfoKey: any Sendable] = [:]) -> WorkerFailure {
         let type = type(of: error)
         let typeName = String(reflecting: type)
         let description = String(describing: error)
         if let encodable = error as? any Encodable,
            type is any Decodable.Type,
            let mangled = PortableTypeName.of(type),
-           let value = try? encodeValue(encodable) {
+           let value = try? encodeValue(encodable, userInfo: userInfo) {
             return .thrown(mangledTypeName: mangled, typeName: typeName, description: description, value: value)
         }
         return .remote(RemoteError(typeName: typeName, description: description))
     }
 
-    /// The error a caller sees for a failure a worker reported for `job`.
-    static func recreate(_ failure: WorkerFailure, job: JobDescription) -> any Error {
+    /// The error a caller sees for a failure a worker reported for `job`
+    /// (decoded with `userInfo`: the descriptors that came with the result).
+    static func recreate(_ failure: WorkerFailure, job: JobDescription,
+                         userInfo: [CodingUserInfoKey: any Sendable] = [:]) -> any Error {
         switch failure {
         case let .thrown(mangled, typeName, description, value):
             if let type = PortableTypeName.type(named: mangled) as? any (Error & Decodable).Type,
-               let error = try? decodeError(type, from: value) {
+               let error = try? decodeError(type, from: value, userInfo: userInfo) {
                 return error
             }
             return RemoteError(typeName: typeName, description: description)
@@ -38,16 +41,18 @@ enum ErrorTransport {
         }
     }
 
-    private static func encodeValue(_ value: any Encodable) throws -> [UInt8] {
+    private static func encodeValue(_ value: any Encodable, userInfo: [CodingUserInfoKey: any Sendable]) throws -> [UInt8] {
         func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
             var out: [UInt8] = []
-            try MessageCoding.encode(value, appendingTo: &out)
+            try MessageCoding.encode(value, appendingTo: &out, userInfo: userInfo)
             return out
         }
         return try encode(value)
     }
 
-    private static func decodeError<E: Error & Decodable>(_ type: E.Type, from bytes: [UInt8]) throws -> any Error {
-        try bytes.withUnsafeBytes { try MessageCoding.decode(E.self, from: $0) }
+    private static func decodeError<E: Error & Decodable>(
+        _ type: E.Type, from bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable]
+    ) throws -> any Error {
+        try bytes.withUnsafeBytes { try MessageCoding.decode(E.self, from: $0, userInfo: userInfo) }
     }
 }

@@ -13,13 +13,15 @@ enum ValueBatch {
     }
 
     /// Appends `values`, as their bytes if `asBytes` (only for a type that
-    /// ``PlainValues/qualify(_:)`` accepted), otherwise through `Codable`.
+    /// ``PlainValues/qualify(_:)`` accepted), otherwise through `Codable`
+    /// with `userInfo` (a descriptor collector).
     ///
     /// - Throws: what the values' `encode(to:)` throws.
-    static func append<T: Codable>(_ values: some Collection<T>, asBytes: Bool, to out: inout [UInt8]) throws {
+    static func append<T: Codable>(_ values: some Collection<T>, asBytes: Bool, to out: inout [UInt8],
+                                   userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws {
         guard asBytes else {
             out.append(Form.codable.rawValue)
-            try MessageCoding.encode(Array(values), appendingTo: &out)
+            try MessageCoding.encode(Array(values), appendingTo: &out, userInfo: userInfo)
             return
         }
         out.append(Form.bytes.rawValue)
@@ -34,16 +36,18 @@ enum ValueBatch {
         }
     }
 
-    /// Reads a batch of `T` written by ``append(_:asBytes:to:)`` from exactly
-    /// `bytes` and appends its values to `values`.
+    /// Reads a batch of `T` written by ``append(_:asBytes:to:userInfo:)`` from
+    /// exactly `bytes` and appends its values to `values`; a codable batch is
+    /// decoded with `userInfo` (the descriptors that came with it).
     ///
     /// - Throws: `MalformedMessage` if the batch is cut short or claims bytes
     ///   for a type that cannot travel as bytes; what `T`'s `init(from:)` throws.
-    static func decode<T: Codable>(_: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T]) throws {
+    static func decode<T: Codable>(_: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T],
+                                   userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws {
         var cursor = ByteCursor(bytes)
         switch Form(rawValue: try cursor.integer(UInt8.self)) {
         case .codable?:
-            values.append(contentsOf: try MessageCoding.decode([T].self, from: cursor.rest()))
+            values.append(contentsOf: try MessageCoding.decode([T].self, from: cursor.rest(), userInfo: userInfo))
         case .bytes?:
             let count = Int(try cursor.integer(UInt32.self))
             let run = cursor.rest()
@@ -59,10 +63,11 @@ enum ValueBatch {
         }
     }
 
-    /// ``decode(_:from:appendingTo:)`` into a new array.
-    static func decode<T: Codable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> [T] {
+    /// ``decode(_:from:appendingTo:userInfo:)`` into a new array.
+    static func decode<T: Codable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer,
+                                   userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> [T] {
         var values: [T] = []
-        try decode(type, from: bytes, appendingTo: &values)
+        try decode(type, from: bytes, appendingTo: &values, userInfo: userInfo)
         return values
     }
 }

@@ -56,11 +56,17 @@ extension ProcessPool {
         }
     }
 
-    /// Appends the outputs of a chunk, then throws the error that stopped it, if any.
+    /// Appends the outputs of a chunk (their shared objects take the
+    /// descriptors that came with them, and the rest are closed), then throws
+    /// the error that stopped it, if any.
     static func decode<Output: Codable>(_ result: ChunkResult, as _: Output.Type, appendingTo outputs: inout [Output]) throws {
+        defer { result.descriptors?.closeUnclaimed() }
         if result.completed > 0 {
             do {
-                try result.outputs.withUnsafeBytes { try ValueBatch.decode(Output.self, from: $0, appendingTo: &outputs) }
+                let userInfo = result.descriptors?.decodingUserInfo ?? [:]
+                try result.outputs.withUnsafeBytes {
+                    try ValueBatch.decode(Output.self, from: $0, appendingTo: &outputs, userInfo: userInfo)
+                }
             } catch {
                 throw ProcessPoolError.outputDecodingFailed(typeName: String(reflecting: Output.self),
                                                             description: String(describing: error))

@@ -29,9 +29,10 @@ enum ParentMessage {
     /// Skip that task if it has not started (answer ``WorkerMessage/skipped(sequence:)``).
     case cancel(sequence: UInt64)
 
-    /// Appends the message as one frame.
-    func write(to out: inout [UInt8]) {
-        FrameWriter.append(to: &out) { body in
+    /// Appends the message as one frame that announces `descriptors`
+    /// descriptors (those of the shared objects in its values).
+    func write(to out: inout [UInt8], descriptors: Int = 0) {
+        FrameWriter.append(to: &out, descriptors: descriptors) { body in
             switch self {
             case let .start(initializer):
                 body.append(1)

@@ -16,9 +16,10 @@ enum WorkerMessage {
     case initializerFailed(WorkerFailure)
     case ready
 
-    /// Appends the message as one frame.
-    func write(to out: inout [UInt8]) {
-        FrameWriter.append(to: &out) { body in
+    /// Appends the message as one frame that announces `descriptors`
+    /// descriptors (those of the shared objects in its values).
+    func write(to out: inout [UInt8], descriptors: Int = 0) {
+        FrameWriter.append(to: &out, descriptors: descriptors) { body in
             switch self {
             case let .result(sequence, completed, failure, outputs):
                 body.append(1)

@@ -61,6 +61,9 @@ struct Inbox {
 final class PoolCore: @unchecked Sendable {
     struct Initializer {
         var jobs: EncodedJobs
+        /// The descriptors of its shared objects, sent to every new worker
+        /// (kept open for the pool's life); `nil` if it holds none.
+        var descriptors: OutgoingDescriptors?
         /// The type's name as Swift writes it, for errors.
         var typeName: String
     }

@@ -50,7 +50,7 @@ extension PoolIOLoop {
         }
         workers[id] = handle
         scheduler.addWorker(id)
-        ParentMessage.start(initializer: core.initializer?.jobs).write(to: &handle.outgoing)
+        append(.start(initializer: core.initializer?.jobs), carrying: core.initializer?.descriptors, for: nil, to: handle)
         workersChanged = true
     }
 
@@ -76,12 +76,13 @@ extension PoolIOLoop {
             var malformed: MalformedMessage?
             let outcome: FrameReader.Outcome
             do {
-                outcome = try handle.reader.next(from: handle.socket, nonBlocking: true) { frame in
+                outcome = try handle.reader.next(from: handle.socket, nonBlocking: true) { frame, descriptors in
                     do throws(MalformedMessage) {
                         try frame.withBytes { bytes throws(MalformedMessage) in
-                            try handleMessage(WorkerMessage.read(from: bytes), from: handle)
+                            try handleMessage(WorkerMessage.read(from: bytes), descriptors: descriptors, from: handle)
                         }
                     } catch {
+                        descriptors.discard()
                         malformed = error
                     }
                 }
@@ -99,16 +100,23 @@ extension PoolIOLoop {
         }
     }
 
-    private func handleMessage(_ message: WorkerMessage, from handle: WorkerHandle) throws(MalformedMessage) {
+    /// Handles a message and the descriptors that came with it (those of a
+    /// result's outputs and error; other messages carry none).
+    private func handleMessage(_ message: WorkerMessage, descriptors: FrameDescriptors, from handle: WorkerHandle)
+        throws(MalformedMessage)
+    {
         switch message {
         case let .result(sequence, completed, failure, outputs):
             let task = try completeHead(of: handle, sequence: sequence)
-            task.deliver(outputs: outputs, completed: completed, failure: failure)
+            task.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors)
         case let .skipped(sequence):
+            descriptors.discard()
             _ = try completeHead(of: handle, sequence: sequence)
         case let .initializerFailed(failure):
+            descriptors.discard()
             breakPool(with: ProcessPoolError.initializerFailed(Self.remoteError(failure)))
         case .ready:
+            descriptors.discard()
             handle.isReady = true
             scheduler.markReady(handle.id, now: .now)
         }
@@ -216,8 +224,7 @@ extension PoolIOLoop {
         epoll.remove(handle.socket)
         closeDescriptor(handle.socket)
         handle.socket = -1
-        handle.outgoing = []
-        handle.sentCount = 0
+        handle.clearOutgoing()
         handle.isWatchingWritable = false
     }
 }

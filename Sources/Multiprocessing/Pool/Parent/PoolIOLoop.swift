@@ -167,7 +167,7 @@ final class PoolIOLoop {
         if scheduler.head(of: id) === task {
             abandonWorker(handle, failingHeadWith: JobError.cancelled)
         } else if scheduler.inFlight(of: id).contains(where: { $0 === task }) {
-            ParentMessage.cancel(sequence: task.sequence).write(to: &handle.outgoing)
+            append(.cancel(sequence: task.sequence), carrying: nil, for: task, to: handle)
         }
     }
 
@@ -215,7 +215,26 @@ final class PoolIOLoop {
             task.worker = id
             scheduler.assign(task, jobCount: task.jobCount, to: id, now: now)
             guard let handle = workers[id] else { preconditionFailure("\(id) has no handle") }
-            ParentMessage.task(sequence: task.sequence, jobs: task.jobs).write(to: &handle.outgoing)
+            append(.task(sequence: task.sequence, jobs: task.jobs), carrying: task.descriptors, for: task, to: handle)
+        }
+    }
+
+    /// Appends `message` to what `handle` is sent, with `descriptors` (those
+    /// of the shared objects in `task`'s jobs, or in the initializer when
+    /// `task` is `nil`) attached to its first bytes.
+    func append(_ message: ParentMessage, carrying descriptors: OutgoingDescriptors?, for task: TaskRecord?,
+                to handle: WorkerHandle) {
+        let start = handle.outgoing.count
+        let list = descriptors?.descriptors ?? []
+        message.write(to: &handle.outgoing, descriptors: list.count)
+        guard let descriptors, !list.isEmpty else { return }
+        let range = start ..< handle.outgoing.count
+        do {
+            handle.attachments += try DescriptorAttachment.spreading(list, overMessageAt: start, count: range.count)
+            handle.descriptorFrames.append(DescriptorFrame(range: range, descriptors: descriptors, task: task))
+        } catch {
+            handle.outgoing.removeSubrange(range)
+            failUnsent(task, on: handle, error)
         }
     }
 
@@ -225,28 +244,62 @@ final class PoolIOLoop {
         }
     }
 
-    /// Sends what the socket accepts; watches for writability if it is full.
+    /// Sends what the socket accepts, each frame's descriptors with its first
+    /// bytes; watches for writability if it is full.
     func flush(_ handle: WorkerHandle) {
         guard handle.socket >= 0 else { return }
         while handle.hasUnsentBytes {
             let socket = handle.socket, offset = handle.sentCount
+            let carriesDescriptors = handle.attachments.first?.offset == offset
             do {
                 handle.sentCount += try handle.outgoing.withBytes { bytes throws(Errno) in
-                    try SocketIO.sendSome(socket, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                    try SocketIO.sendSome(socket, bytes, from: offset, attachments: &handle.attachments, nonBlocking: true)
                 }
+                handle.releaseSentDescriptors()
             } catch .wouldBlock {
                 watchWritable(handle, true)
                 return
+            } catch where carriesDescriptors && error != .brokenPipe && error != .connectionReset {
+                // The kernel refused the descriptors (ETOOMANYREFS, ENOMEM): nothing was sent.
+                guard withdrawFrame(at: offset, of: handle, error) else { return }
             } catch {
                 // The worker is gone (EPIPE, ECONNRESET): its end of stream or pidfd says how.
-                handle.outgoing.removeAll()
-                handle.sentCount = 0
+                handle.clearOutgoing()
                 return
             }
         }
-        handle.outgoing.removeAll(keepingCapacity: handle.outgoing.capacity <= 1 << 20)
-        handle.sentCount = 0
+        handle.clearOutgoing(keepingCapacity: handle.outgoing.capacity <= 1 << 20)
         if handle.isWatchingWritable { watchWritable(handle, false) }
+    }
+
+    /// Takes out a frame at `offset` whose descriptors could not be sent and
+    /// fails its task; returns whether the worker can go on. A frame of more
+    /// than 253 descriptors refused after its first bytes went cannot be
+    /// taken back: the worker is then treated as lost.
+    private func withdrawFrame(at offset: Int, of handle: WorkerHandle, _ error: Errno) -> Bool {
+        guard let frame = handle.descriptorFrames.first(where: { $0.range.contains(offset) }) else {
+            preconditionFailure("descriptors at \(offset) without their frame")
+        }
+        let whole = frame.range.lowerBound == offset
+        if whole { handle.removeUnsentFrame(frame.range) }
+        failUnsent(frame.task, on: handle, error)
+        if !whole { socketEnded(handle) }
+        return whole
+    }
+
+    /// A task (or, for `nil`, the start message with the initializer) whose
+    /// frame could not be sent with its descriptors: it fails and leaves the
+    /// worker's tasks; without the initializer's objects no worker can start,
+    /// so the pool breaks.
+    private func failUnsent(_ task: TaskRecord?, on handle: WorkerHandle, _ error: Errno) {
+        let reason = "the descriptors of its shared objects could not be sent to a worker: \(error)"
+        guard let task else {
+            let typeName = core.initializer?.typeName ?? "initializer"
+            return breakPool(with: .initializerFailed(RemoteError(typeName: typeName, description: reason)))
+        }
+        scheduler.withdraw(from: handle.id, now: .now) { $0 === task }
+        task.worker = nil
+        task.waiter.fail(ProcessPoolError.jobEncodingFailed(typeName: task.typeName, description: reason))
     }
 
     private func watchWritable(_ handle: WorkerHandle, _ watch: Bool) {

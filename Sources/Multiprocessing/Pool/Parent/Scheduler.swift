@@ -161,6 +161,17 @@ struct Scheduler<Task> {
         precondition(found != nil, "assigning to unknown \(id)")
     }
 
+    /// Takes a task assigned to `id` that never reached it (its frame could
+    /// not be sent) out of its in-flight tasks; if it was the head, the next
+    /// one starts at `now`.
+    mutating func withdraw(from id: WorkerID, now: Deadline, where isTask: (Task) -> Bool) {
+        _ = modify(id) { slot in
+            guard let index = slot.inFlight.firstIndex(where: isTask) else { return }
+            slot.inFlight.remove(at: index)
+            if index == 0 { slot.headStarted = now }
+        }
+    }
+
     /// The head of `id` finished at `now`: returns it, and whether the worker
     /// is now done for good (retiring with nothing left).
     mutating func completeHead(of id: WorkerID, now: Deadline) -> (task: Task, retired: Bool)? {

@@ -1,4 +1,5 @@
 internal import Threading
+internal import MultiprocessingPlatform
 
 /// One unit the pool sends to a worker: a job, or a chunk of jobs of one type
 /// from `map`, already encoded, and what waits for its outcome.
@@ -8,6 +9,10 @@ internal import Threading
 /// `hasBegun`.
 final class TaskRecord: @unchecked Sendable {
     let jobs: EncodedJobs
+    /// The descriptors of the shared objects in the jobs, `nil` if they hold
+    /// none: sent with every frame that carries the task (again if its
+    /// worker is lost), and kept open until the task is done.
+    let descriptors: OutgoingDescriptors?
     /// The job type, for its readable name in errors.
     let jobType: any Any.Type
     /// How many jobs the payload holds.
@@ -25,7 +30,9 @@ final class TaskRecord: @unchecked Sendable {
     /// Encodes `jobs` (as the codec's batch) for `waiter`.
     init<J: Job>(encoding jobs: some Collection<J>, mangledTypeName: String, waiter: any TaskWaiter) throws {
         var payload: [UInt8] = []
-        try encodeJobs(jobs, appendingTo: &payload)
+        let descriptors = OutgoingDescriptors()
+        try encodeJobs(jobs, appendingTo: &payload, userInfo: [DescriptorTransfer.outgoingKey: descriptors])
+        self.descriptors = descriptors.count > 0 ? descriptors : nil
         self.jobs = EncodedJobs(mangledTypeName: mangledTypeName, payload: payload)
         self.jobType = J.self
         self.jobCount = jobs.count
@@ -36,10 +43,16 @@ final class TaskRecord: @unchecked Sendable {
 
     var job: JobDescription { JobDescription(typeName: typeName, sequenceNumber: sequence) }
 
-    /// The worker's answer: the batch of the first `completed` outputs, and
-    /// why the next job failed, if one did.
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?) {
-        waiter.deliver(outputs: outputs, completed: completed, failure: failure.map { ErrorTransport.recreate($0, job: job) })
+    /// The worker's answer: the batch of the first `completed` outputs, why
+    /// the next job failed, if one did, and the descriptors of the shared
+    /// objects in both.
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?, descriptors: FrameDescriptors) {
+        if case let .failed(error) = descriptors {
+            waiter.fail(ProcessPoolError.outputDecodingFailed(typeName: typeName, description: error.description))
+            return
+        }
+        let failure = failure.map { ErrorTransport.recreate($0, job: job, userInfo: descriptors.decodingUserInfo) }
+        waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors.incoming)
     }
 }
 
@@ -50,8 +63,10 @@ protocol TaskWaiter: Sendable {
     var future: JobFuture<Value> { get }
 
     /// Completes the future from the worker's answer (`failure` already
-    /// re-created as the error the caller sees).
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?)
+    /// re-created as the error the caller sees); the outputs' shared objects
+    /// take their descriptors from `descriptors`, which the waiter closes
+    /// once they are decoded.
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?)
 }
 
 extension TaskWaiter {
@@ -73,13 +88,14 @@ extension TaskWaiter {
 struct SingleJobWaiter<Output: Codable & Sendable>: TaskWaiter {
     let future = JobFuture<Output>()
 
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?) {
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?) {
+        defer { descriptors?.closeUnclaimed() }
         if let failure {
             future.complete(with: .failure(failure))
             return
         }
         do {
-            let values = try ValueBatch.decode(Output.self, from: outputs)
+            let values = try ValueBatch.decode(Output.self, from: outputs, userInfo: descriptors?.decodingUserInfo ?? [:])
             guard let value = values.first, values.count == 1 else {
                 throw MalformedMessage(description: "expected one output, got \(values.count)")
             }
@@ -97,13 +113,16 @@ struct ChunkResult: Sendable {
     var outputs: [UInt8]
     var completed: Int
     var failure: (any Error)?
+    /// The descriptors of the outputs' shared objects (closed when this is dropped).
+    var descriptors: IncomingDescriptors?
 }
 
 /// A chunk of jobs of one type from `map` or `mapUnordered`.
 struct ChunkWaiter: TaskWaiter {
     let future = JobFuture<ChunkResult>()
 
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?) {
-        future.complete(with: .success(ChunkResult(outputs: Array(outputs), completed: completed, failure: failure)))
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?) {
+        future.complete(with: .success(ChunkResult(outputs: Array(outputs), completed: completed, failure: failure,
+                                                   descriptors: descriptors)))
     }
 }

@@ -30,6 +30,11 @@ final class WorkerHandle {
     /// Frames not yet accepted by the socket, from `sentCount` on.
     var outgoing: [UInt8] = []
     var sentCount = 0
+    /// The descriptors to send with bytes of `outgoing` (offsets in it), in order.
+    var attachments: [DescriptorAttachment] = []
+    /// The frames of `outgoing` that carry descriptors, in order: what keeps
+    /// those open until they are sent, and whose task fails if they cannot go.
+    var descriptorFrames: [DescriptorFrame] = []
     /// Whether the socket is registered for writability (after a short write).
     var isWatchingWritable = false
     /// Whether the worker said it runs jobs (its initializer, if any, returned).
@@ -44,6 +49,48 @@ final class WorkerHandle {
     }
 
     var hasUnsentBytes: Bool { sentCount < outgoing.count }
+
+    /// Forgets every frame waiting to be sent (all sent, or the worker is gone).
+    func clearOutgoing(keepingCapacity: Bool = false) {
+        outgoing.removeAll(keepingCapacity: keepingCapacity)
+        sentCount = 0
+        attachments = []
+        descriptorFrames = []
+    }
+
+    /// Releases the descriptors of frames sent whole.
+    func releaseSentDescriptors() {
+        while let first = descriptorFrames.first, first.range.upperBound <= sentCount {
+            descriptorFrames.removeFirst()
+        }
+    }
+
+    /// Takes out of `outgoing` a frame of which nothing was sent, with its
+    /// attachments; the offsets after it move down.
+    func removeUnsentFrame(_ range: Range<Int>) {
+        precondition(range.lowerBound >= sentCount, "removing bytes already sent")
+        outgoing.removeSubrange(range)
+        attachments.removeAll { range.contains($0.offset) }
+        descriptorFrames.removeAll { $0.range == range }
+        for index in attachments.indices where attachments[index].offset >= range.upperBound {
+            attachments[index].offset -= range.count
+            attachments[index].end -= range.count
+        }
+        for index in descriptorFrames.indices where descriptorFrames[index].range.lowerBound >= range.upperBound {
+            let frame = descriptorFrames[index].range
+            descriptorFrames[index].range = frame.lowerBound - range.count ..< frame.upperBound - range.count
+        }
+    }
+}
+
+/// A frame of a worker's outgoing bytes that carries descriptors.
+struct DescriptorFrame {
+    /// Where it lies in the outgoing bytes.
+    var range: Range<Int>
+    /// Its descriptors (kept open by their owners while this is held).
+    let descriptors: OutgoingDescriptors
+    /// The task it carries; `nil` for the start message (the initializer's objects).
+    let task: TaskRecord?
 }
 
 /// What an epoll event is about: the wake-up descriptor, or a worker's socket or pidfd.

@@ -9,18 +9,27 @@ import SystemPackage
 ///
 /// Everything is synchronous and single-threaded, so the same loop runs in a
 /// spawned worker and in a forked one.
+///
+/// A task's frame may carry the descriptors of its jobs' shared objects; they
+/// wait with the task and are handed to the jobs' decoding. A result's frame
+/// carries those of the shared objects in its outputs and error.
 struct WorkerLoop {
     private let fd: Int32
     private var reader = FrameReader(maximumMessageSize: MemoryLimits.physicalMemory)
-    private var pending = Deque<ParentMessage>()
+    private var pending = Deque<(message: ParentMessage, descriptors: FrameDescriptors)>()
     private var cancelled = Set<UInt64>()
     private var registry = JobTypeRegistry()
     private var outputs: [UInt8] = []
     private var out: [UInt8] = []
     private var lastPoll = Deadline.now
+    /// Collects the descriptors of a result (result after result).
+    private let resultDescriptors = OutgoingDescriptors()
+    /// The coding of a task's outputs and error: with `resultDescriptors`.
+    private let resultCoding: [CodingUserInfoKey: any Sendable]
 
     init(fd: Int32) {
         self.fd = fd
+        resultCoding = [DescriptorTransfer.outgoingKey: resultDescriptors]
     }
 
     mutating func run() -> Never {
@@ -35,18 +44,20 @@ struct WorkerLoop {
                 receive(blocking: false)
                 lastPoll = .now
             }
-            switch pending.removeFirst() {
+            let (message, descriptors) = pending.removeFirst()
+            switch message {
             case let .task(sequence, jobs):
                 if cancelled.remove(sequence) != nil {
+                    descriptors.discard()
                     send(.skipped(sequence: sequence))
                 } else {
-                    runTask(sequence: sequence, jobs: jobs)
+                    runTask(sequence: sequence, jobs: jobs, descriptors: descriptors)
                 }
                 if !cancelled.isEmpty { // a cancel that arrived too late: forget it
                     cancelled = cancelled.filter { $0 > sequence }
                 }
             case let .start(initializer):
-                start(initializer: initializer)
+                start(initializer: initializer, descriptors: descriptors)
             case .cancel:
                 preconditionFailure("cancels are not queued")
             }
@@ -55,13 +66,23 @@ struct WorkerLoop {
 
     // MARK: Running
 
-    private mutating func execute(_ jobs: EncodedJobs) -> TaskOutcome {
+    /// Runs `jobs` (decoding them with the `descriptors` that came with
+    /// them), appending their outputs to `outputs` and collecting the
+    /// descriptors of those into `resultDescriptors`.
+    private mutating func execute(_ jobs: EncodedJobs, descriptors: FrameDescriptors) -> TaskOutcome {
         outputs.removeAll(keepingCapacity: true)
+        defer { descriptors.discard() } // what the jobs did not take
         guard let type = registry.type(named: jobs.mangledTypeName) else {
             return TaskOutcome(completed: 0, failure: .jobTypeNotFound(jobs.mangledTypeName))
         }
+        if case let .failed(error) = descriptors {
+            return TaskOutcome(completed: 0, failure: .jobDecodingFailed(
+                typeName: String(reflecting: type), description: error.description))
+        }
+        let coding = TaskCoding(decoding: descriptors.decodingUserInfo, encoding: resultCoding)
         let outcome = jobs.payload.withUnsafeBytes { bytes in
-            runJobs(type, payload: bytes, plainTypes: &registry.plainOutputTypes, appendingOutputsTo: &outputs)
+            runJobs(type, payload: bytes, plainTypes: &registry.plainOutputTypes, appendingOutputsTo: &outputs,
+                    coding: coding)
         }
         // What the jobs printed is written before their result is sent: nothing
         // is lost if the pool kills this worker later, and it precedes the result.
@@ -69,8 +90,8 @@ struct WorkerLoop {
         return outcome
     }
 
-    private mutating func runTask(sequence: UInt64, jobs: EncodedJobs) {
-        let outcome = execute(jobs)
+    private mutating func runTask(sequence: UInt64, jobs: EncodedJobs, descriptors: FrameDescriptors) {
+        let outcome = execute(jobs, descriptors: descriptors)
         outputs.withUnsafeBytes { bytes in
             send(.result(sequence: sequence, completed: outcome.completed, failure: outcome.failure, outputs: bytes))
         }
@@ -78,20 +99,29 @@ struct WorkerLoop {
 
     /// Runs the initializer, if any, and says how it went: a worker that dies
     /// before saying anything died in its initializer.
-    private mutating func start(initializer: EncodedJobs?) {
-        if let initializer, let failure = execute(initializer).failure {
+    private mutating func start(initializer: EncodedJobs?, descriptors: FrameDescriptors) {
+        if let initializer, let failure = execute(initializer, descriptors: descriptors).failure {
             send(.initializerFailed(failure))
             WorkerExit.initializerFailed.exit()
         }
+        descriptors.discard()
         send(.ready)
     }
 
+    /// Sends `message` with the descriptors collected for it (then forgets them).
     private mutating func send(_ message: WorkerMessage) {
+        defer { resultDescriptors.removeAll() }
+        let descriptors = resultDescriptors.descriptors
         out.removeAll(keepingCapacity: true)
-        message.write(to: &out)
+        message.write(to: &out, descriptors: descriptors.count)
         do {
             try out.withBytes { bytes throws(Errno) in
-                try SocketIO.writeAll(fd, bytes)
+                if descriptors.isEmpty {
+                    try SocketIO.writeAll(fd, bytes)
+                } else {
+                    let attachments = try DescriptorAttachment.spreading(descriptors, overMessageAt: 0, count: bytes.count)
+                    try SocketIO.writeAll(fd, bytes, attachments: attachments)
+                }
             }
         } catch {
             WorkerExit.connectionLost.exit()
@@ -105,14 +135,16 @@ struct WorkerLoop {
     private mutating func receive(blocking: Bool) {
         var nonBlocking = !blocking
         while true {
-            var message: ParentMessage?
+            var message: (ParentMessage, FrameDescriptors)?
             var malformed = false
             let outcome: FrameReader.Outcome
             do {
-                outcome = try reader.next(from: fd, nonBlocking: nonBlocking) { frame in
+                outcome = try reader.next(from: fd, nonBlocking: nonBlocking) { frame, descriptors in
                     do throws(MalformedMessage) {
-                        message = try frame.withBytes { bytes throws(MalformedMessage) in try ParentMessage.read(from: bytes) }
+                        message = (try frame.withBytes { bytes throws(MalformedMessage) in try ParentMessage.read(from: bytes) },
+                                   descriptors)
                     } catch {
+                        descriptors.discard()
                         malformed = true
                     }
                 }
@@ -131,8 +163,9 @@ struct WorkerLoop {
         }
     }
 
-    private mutating func queue(_ message: ParentMessage) {
-        if case let .cancel(sequence) = message {
+    private mutating func queue(_ message: (ParentMessage, FrameDescriptors)) {
+        if case let .cancel(sequence) = message.0 {
+            message.1.discard()
             cancelled.insert(sequence)
         } else {
             pending.append(message)

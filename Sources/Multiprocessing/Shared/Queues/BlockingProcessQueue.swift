@@ -212,5 +212,5 @@ extension BlockingProcessQueue where Tracking == TrackedTasks {
 
 extension BlockingProcessQueue: Codable {
     public func encode(to encoder: any Encoder) throws { try segment.memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
 }

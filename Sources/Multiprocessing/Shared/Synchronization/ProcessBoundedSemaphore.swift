@@ -66,5 +66,5 @@ public final class ProcessBoundedSemaphore: Sendable {
 
 extension ProcessBoundedSemaphore: Codable {
     public func encode(to encoder: any Encoder) throws { try segment.memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
 }

@@ -150,6 +150,6 @@ extension ProcessCondition: Codable {
     public convenience init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(lock: container.decode(ProcessLock.self, forKey: .lock),
-                      memory: container.decode(SharedMemory.self, forKey: .condition))
+                      memory: container.decode(SharedSegmentReference.self, forKey: .condition).memory)
     }
 }

@@ -97,5 +97,5 @@ public final class ProcessEvent: Sendable {
 
 extension ProcessEvent: Codable {
     public func encode(to encoder: any Encoder) throws { try memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
 }

@@ -81,5 +81,5 @@ public final class ProcessSemaphore: Sendable {
 
 extension ProcessSemaphore: Codable {
     public func encode(to encoder: any Encoder) throws { try segment.memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
 }
