@@ -127,6 +127,16 @@ struct DescriptorPassingTests {
         #expect(try queue.get(timeout: .seconds(5)) == "via the received queue")
     }
 
+    @Test func aDescriptorTheKernelRefusesSendsNothing() throws {
+        let (sender, receiver) = try Pipe().ends
+        try checkThrows(.system(operation: "sendmsg", errno: .badFileDescriptor)) { try sender.send(UnopenedDescriptor()) }
+        try checkThrows(.system(operation: "sendmsg", errno: .badFileDescriptor)) {
+            try sender.send(fileDescriptor: UnopenedDescriptor.number)
+        }
+        try sender.send("next")
+        #expect(try receiver.receive(String.self) == "next", "nothing of the refused messages was sent")
+    }
+
     // MARK: Framing: descriptors go to exactly their frame
 
     /// Frames with and without descriptors, written in several patterns

@@ -93,6 +93,27 @@ extension ProcessPoolSuites {
             await pool.shutdown()
         }
 
+        /// A task whose descriptors the kernel refuses fails alone, with a
+        /// typed error; the tasks sent with it in the same write run.
+        @Test func aTaskWhoseDescriptorsCannotBeSentFailsAlone() throws {
+            let pool = try ProcessPool(workers: 1)
+            defer { pool.shutdown(wait: true) }
+            let counter = try SharedValue(0)
+            let before = try pool.submit(AddToSharedCounter(counter: counter, amount: 1))
+            let unsendable = try pool.submit(UnsendableJob())
+            let after = try (0 ..< 3).map { _ in try pool.submit(AddToSharedCounter(counter: counter, amount: 1)) }
+            _ = try before.wait(timeout: .seconds(30))
+            do {
+                _ = try unsendable.wait(timeout: .seconds(30))
+                Issue.record("the job should have failed")
+            } catch let ProcessPoolError.jobEncodingFailed(typeName, description) {
+                #expect(typeName.hasSuffix("UnsendableJob"))
+                #expect(description.contains("could not be sent"), "\(description)")
+            }
+            for future in after { _ = try future.wait(timeout: .seconds(30)) }
+            #expect(counter.load() == 4)
+        }
+
         /// Thousands of jobs with shared objects leave the descriptor counts
         /// of the parent and of the worker where they were.
         @Test func descriptorCountsStayFlatOverThousandsOfJobs() throws {

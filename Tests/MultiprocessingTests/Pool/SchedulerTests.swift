@@ -57,6 +57,22 @@ extension ProcessPoolSuites {
             #expect(slow.inFlightLimit == 1)
         }
 
+        /// A task whose frame could not be sent leaves its worker's tasks;
+        /// if it was the head, the next one starts then.
+        @Test func aWithdrawnTaskLeavesItsWorker() {
+            var scheduler = Scheduler<Int>()
+            scheduler.addWorker(a)
+            for task in 0 ..< 2 { scheduler.enqueue(task) }
+            _ = fill(&scheduler, now: t0)
+            scheduler.withdraw(from: a, now: t0.advanced(by: .seconds(1))) { $0 == 0 }
+            #expect(Array(scheduler.inFlight(of: a)) == [1])
+            #expect(scheduler.slots[a]?.headStarted == t0.advanced(by: .seconds(1)))
+            scheduler.withdraw(from: a, now: t0.advanced(by: .seconds(2))) { $0 == 7 }
+            #expect(Array(scheduler.inFlight(of: a)) == [1], "a task it does not hold changes nothing")
+            scheduler.withdraw(from: b, now: t0) { _ in true }
+            #expect(scheduler.isIdle == false)
+        }
+
         @Test func losingAWorkerFailsItsHeadAndRequeuesTheRestInOrder() {
             var scheduler = Scheduler<Int>()
             scheduler.addWorker(a)

@@ -1,5 +1,6 @@
 import Multiprocessing
 import MultiprocessingTestSupport
+import MultiprocessingPlatform
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -88,4 +89,28 @@ func lowerOpenFileLimit(leavingRoom room: Int) throws -> Int {
     value.rlim_cur = rlim_t(free[room])
     guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &value) == 0 else { throw Errno(rawValue: errno) }
     return Int(free[room])
+}
+
+/// A value whose encoding attaches a descriptor number that is not open, as
+/// a broken `encode(to:)` could: the kernel refuses to send it (`EBADF`).
+struct UnopenedDescriptor: Codable, Sendable {
+    static let number: Int32 = 9_999
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {}
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        let outgoing = encoder.userInfo[DescriptorTransfer.outgoingKey] as? OutgoingDescriptors
+        try container.encode(outgoing?.attach(Self.number, ownedBy: Holder()) ?? -1)
+    }
+
+    private final class Holder: Sendable {}
+}
+
+/// A job that cannot reach a worker: its descriptor cannot be sent.
+struct UnsendableJob: Job, RequiresCodableTransfer {
+    var descriptor = UnopenedDescriptor()
+    func run() -> Int { 0 }
 }
