@@ -3,8 +3,9 @@
 // lock every time), a SharedArray of results that each worker fills in its
 // own slot, and withLock for an update of several fields at once.
 //
-// The workers here are forked children; with descriptor passing (issue 11,
-// item 2) these objects can be stored properties of pool Jobs instead.
+// The workers are ProcessPool workers; the shared objects are stored
+// properties of their jobs and travel with their descriptors. A map of many
+// jobs that hold the same counter sends its descriptor once per chunk.
 //
 // Run: swift run shared-counter
 import Multiprocessing
@@ -14,12 +15,16 @@ struct Stats: Sendable {
     var largest = 0
 }
 
-let processed = try SharedValue(0)                        // lock-free adds
-let results = try SharedArray(repeating: 0, count: 4)     // one slot per worker
-let stats = try SharedValue(Stats())                      // compound updates under its lock
+/// Sums `number * number % 7` over every fourth number from `index`,
+/// counting each number in `processed`; fills its slot of `results` and
+/// updates `stats`.
+struct SumSlice: Job {
+    var index: Int
+    var processed: SharedValue<Int>
+    var results: SharedArray<Int>
+    var stats: SharedValue<Stats>
 
-let workers = try (0..<4).map { index in
-    try ChildProcess.fork(name: "worker-\(index)") {
+    func run() throws -> Int {
         var sum = 0
         for number in stride(from: index, to: 10_000, by: 4) {
             sum += number * number % 7
@@ -30,12 +35,29 @@ let workers = try (0..<4).map { index in
             stats.count += 1
             stats.largest = max(stats.largest, sum)
         }
-        return 0
+        return sum
     }
 }
-for worker in workers { _ = try worker.join() }
+
+/// Counts one item in a counter that every job of a map shares.
+struct CountOne: Job {
+    var counter: SharedValue<Int>
+    func run() -> Int { counter.add(1) }
+}
+
+let processed = try SharedValue(0)                        // lock-free adds
+let results = try SharedArray(repeating: 0, count: 4)     // one slot per worker
+let stats = try SharedValue(Stats())                      // compound updates under its lock
+
+let pool = try ProcessPool(workers: 4)
+let sums = try await pool.map((0..<4).map { SumSlice(index: $0, processed: processed, results: results, stats: stats) })
+
+let counted = try SharedValue(0)
+_ = try await pool.map((0..<10_000).map { _ in CountOne(counter: counted) })
+await pool.shutdown()
 
 print("numbers processed: \(processed.load())")
 print("sum per worker:    \(results.toArray())")
 print("workers finished:  \(stats.load().count), largest sum \(stats.load().largest)")
-precondition(processed.load() == 10_000)
+print("items counted by 10000 small jobs: \(counted.load())")
+precondition(processed.load() == 10_000 && results.toArray() == sums && counted.load() == 10_000)

@@ -3,8 +3,9 @@
 // cheap enough to check in a hot loop; wait(timeout:) sleeps until the
 // event is set, in whichever process sets it.
 //
-// The workers here are forked children; with descriptor passing (issue 11,
-// item 2) the event can be a stored property of pool Jobs instead.
+// The workers are ProcessPool workers; the event, a semaphore and an array
+// of counters reach them as stored properties of their jobs, each with its
+// descriptor (Python's Pool refuses an Event in a task's arguments).
 //
 // Run: swift run stop-event
 import Multiprocessing
@@ -12,12 +13,14 @@ import Multiprocessing
 import Glibc
 #endif
 
-let stop = try ProcessEvent()
-let started = try ProcessSemaphore(value: 0)
-let rounds = try SharedArray(repeating: 0, count: 3)
+/// Works in rounds until `stop` is set; returns how many rounds it did.
+struct WorkUntilStopped: Job {
+    var index: Int
+    var stop: ProcessEvent
+    var started: ProcessSemaphore
+    var rounds: SharedArray<Int>
 
-let workers = try (0..<3).map { index in
-    try ChildProcess.fork(name: "worker-\(index)") {
+    func run() throws -> Int {
         started.release()
         while !stop.isSet {                       // checked every round
             rounds.add(1, at: index)              // a unit of "work"
@@ -25,15 +28,25 @@ let workers = try (0..<3).map { index in
                 _ = try stop.wait(timeout: .milliseconds(1))   // or sleep until stopped
             }
         }
-        return 0
+        return rounds[index]
     }
+}
+
+let stop = try ProcessEvent()
+let started = try ProcessSemaphore(value: 0)
+let rounds = try SharedArray(repeating: 0, count: 3)
+
+let pool = try ProcessPool(workers: 3)
+let workers = try (0..<3).map { index in
+    try pool.submit(WorkUntilStopped(index: index, stop: stop, started: started, rounds: rounds))
 }
 
 for _ in workers { try started.acquire() }        // every worker is running
 usleep(100_000)                                   // let them work a little
 stop.set()                                        // one call stops them all
-for worker in workers {
-    print("\(worker.name): \(try worker.join())")
+for (index, worker) in workers.enumerated() {
+    print("worker \(index): \(try await worker.value) rounds")
 }
+await pool.shutdown()
 print("rounds of work per worker: \(rounds.toArray())")
 precondition(rounds.toArray().allSatisfy { $0 > 0 })
