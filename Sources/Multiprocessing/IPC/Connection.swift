@@ -324,7 +324,7 @@ public final class Connection: Sendable {
             defer { incoming.closeUnclaimed() }
             let value: T
             do {
-                value = try decode(type, from: payload, userInfo: [DescriptorTransfer.incomingKey: incoming])
+                value = try decode(type, from: payload, userInfo: incoming.decodingUserInfo)
             } catch {
                 // Nothing took a descriptor: the message was not meant for a `T` at all.
                 if incoming.unclaimedCount == incoming.count { throw .unexpectedDescriptors(count: incoming.count) }

@@ -81,8 +81,9 @@ struct SharedBetweenThreadsTests {
         worker.join()
     }
 
-    /// A named segment reaches spawned pool workers by its name (anonymous
-    /// ones will travel as descriptors once the pool's sockets carry them).
+    /// A named segment reaches spawned pool workers by its name, as a job
+    /// that attaches to it (anonymous ones travel inside jobs as descriptors:
+    /// ProcessPoolSharedObjectTests).
     @Test func namedSegmentReachesSpawnedPoolWorkers() throws {
         let name = uniqueSegmentName("pool")
         let memory = try SharedMemory(name: name, size: 4)

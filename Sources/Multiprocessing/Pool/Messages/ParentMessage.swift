@@ -14,7 +14,9 @@ struct EncodedJobs: Sendable {
     var payload: [UInt8]
 }
 
-/// What the pool sends a worker.
+/// What the pool sends a worker. A task's frame (and a start frame with an
+/// initializer) carries the descriptors of the shared objects in its jobs
+/// (`SCM_RIGHTS`, announced by the frame header).
 ///
 /// Layout: kind:u8, then
 ///   1 start   hasInitializer:u8 [typeName:string jobs:rest]

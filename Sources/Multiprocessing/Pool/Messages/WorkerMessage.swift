@@ -1,4 +1,6 @@
-/// What a worker sends the pool.
+/// What a worker sends the pool. A result's frame carries the descriptors
+/// of the shared objects in its outputs and error (`SCM_RIGHTS`, announced
+/// by the frame header).
 ///
 /// Layout: kind:u8, then
 ///   1 result             seq:u64 completed:u32 hasFailure:u8 [failure] outputs:rest
