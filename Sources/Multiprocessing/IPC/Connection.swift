@@ -155,28 +155,28 @@ public final class Connection: Sendable {
     ///   for a value that holds shared objects, `sendmsg` with `SCM_RIGHTS`.
     @inlinable // specialized in the caller: no generic metadata lookups per message
     public func send<T: Encodable>(_ value: T) throws(ConnectionError) {
-        try sendFrame { buffer, userInfo throws(ConnectionError) in
-            try Connection.encode(value, appendingTo: &buffer, userInfo: userInfo)
+        try sendFrame { buffer, collector throws(ConnectionError) in
+            try Connection.encode(value, appendingTo: &buffer, collector: collector)
         }
     }
 
     @usableFromInline
     static func encode<T: Encodable>(
-        _ value: T, appendingTo buffer: inout [UInt8], userInfo: [CodingUserInfoKey: any Sendable]
+        _ value: T, appendingTo buffer: inout [UInt8], collector: DescriptorCollector
     ) throws(ConnectionError) {
         do {
-            try MessageCoding.encode(value, appendingTo: &buffer, userInfo: userInfo)
+            try MessageCoding.encode(value, appendingTo: &buffer, descriptors: collector.outgoing)
         } catch {
             throw .encodingFailed(type: String(reflecting: T.self), description: String(describing: error))
         }
     }
 
     /// Sends one frame whose payload `encode` appends to the buffer it is
-    /// given, encoding with the `userInfo` it is given (which collects the
-    /// descriptors of shared objects where they can travel).
+    /// given, collecting the descriptors of shared objects in the collector
+    /// it is given (none where they cannot travel).
     @usableFromInline
     func sendFrame(
-        _ encode: (inout [UInt8], [CodingUserInfoKey: any Sendable]) throws(ConnectionError) -> Void
+        _ encode: (inout [UInt8], DescriptorCollector) throws(ConnectionError) -> Void
     ) throws(ConnectionError) {
         try withWritableDescriptor { fd throws(ConnectionError) in
             try sendSide.send(to: fd, passingDescriptors: passesDescriptors(fd), encode: encode)
@@ -317,14 +317,14 @@ public final class Connection: Sendable {
         let payload = frame.payload
         switch frame.descriptors {
         case .none:
-            return try decode(type, from: payload, userInfo: [:])
+            return try decode(type, from: payload, descriptors: nil)
         case let .failed(error):
             throw ConnectionError(error)
         case let .received(incoming):
             defer { incoming.closeUnclaimed() }
             let value: T
             do {
-                value = try decode(type, from: payload, userInfo: incoming.decodingUserInfo)
+                value = try decode(type, from: payload, descriptors: incoming)
             } catch {
                 // Nothing took a descriptor: the message was not meant for a `T` at all.
                 if incoming.unclaimedCount == incoming.count { throw .unexpectedDescriptors(count: incoming.count) }
@@ -337,11 +337,11 @@ public final class Connection: Sendable {
     }
 
     private static func decode<T: Decodable>(
-        _ type: T.Type, from payload: FrameReader.Payload, userInfo: [CodingUserInfoKey: any Sendable]
+        _ type: T.Type, from payload: FrameReader.Payload, descriptors: IncomingDescriptors?
     ) throws(ConnectionError) -> T {
         do {
             return try payload.withBytes { bytes throws(any Error) in
-                try MessageCoding.decode(type, from: bytes, userInfo: userInfo)
+                try MessageCoding.decode(type, from: bytes, descriptors: descriptors)
             }
         } catch {
             throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))

@@ -238,7 +238,7 @@ public final class ProcessPool: JobExecutor {
         guard let mangled = MangledNames.of(type) else { throw unnamed(type) }
         do {
             let descriptors = OutgoingDescriptors()
-            let payload = try encodeAnyJob(job, userInfo: [DescriptorTransfer.outgoingKey: descriptors])
+            let payload = try encodeAnyJob(job, descriptors: descriptors)
             return PoolCore.Initializer(jobs: EncodedJobs(mangledTypeName: mangled, payload: payload),
                                         descriptors: descriptors.count > 0 ? descriptors : nil,
                                         typeName: String(reflecting: type))

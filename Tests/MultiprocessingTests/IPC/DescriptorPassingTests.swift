@@ -102,7 +102,7 @@ struct DescriptorPassingTests {
         _ = try reader.next(from: readerEnd) { payload, descriptors in
             guard case let .received(incoming) = descriptors else { return }
             #expect(incoming.count == 2, "one descriptor per distinct segment")
-            received = try? payload.withBytes { try MessageCoding.decode(CounterAndLock.self, from: $0, userInfo: incoming.decodingUserInfo) }
+            received = try? payload.withBytes { try MessageCoding.decode(CounterAndLock.self, from: $0, descriptors: incoming) }
             incoming.closeUnclaimed()
         }
         let value = try #require(received)

@@ -28,22 +28,10 @@ extension FrameDescriptors {
         if case let .received(incoming) = self { incoming.closeUnclaimed() }
     }
 
-    /// Decoder `userInfo` that hands the received descriptors to the values.
-    var decodingUserInfo: [CodingUserInfoKey: any Sendable] {
-        incoming?.decodingUserInfo ?? [:]
-    }
-
     /// The received descriptors, if the frame carried some.
     var incoming: IncomingDescriptors? {
         guard case let .received(incoming) = self else { return nil }
         return incoming
-    }
-}
-
-extension IncomingDescriptors {
-    /// Decoder `userInfo` that hands these descriptors to the values decoded.
-    var decodingUserInfo: [CodingUserInfoKey: any Sendable] {
-        [DescriptorTransfer.incomingKey: self]
     }
 }
 

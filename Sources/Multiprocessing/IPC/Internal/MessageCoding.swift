@@ -1,26 +1,40 @@
+internal import MultiprocessingPlatform
+
 /// The one seam between connections and the Codable wire format: the
 /// package's compact binary coder (see ``BinaryEncoder`` for the format and
 /// `swift run -c release codec-benchmark` for its measured lead over JSON).
 ///
-/// `userInfo` reaches the values' `encode(to:)` and `init(from:)`: the
-/// transports put the descriptor collectors of DescriptorAttachments.swift
-/// there, so that shared objects travel with their descriptors.
+/// The descriptor collectors of DescriptorAttachments.swift reach the
+/// values' `encode(to:)` and `init(from:)` through the coders' `userInfo`,
+/// so that shared objects travel with their descriptors. They are passed
+/// here as optional references, not as `userInfo` dictionaries: a dictionary
+/// built per message costs a generic metadata lookup and an allocation even
+/// when it stays empty, which showed in the pool's per-job cost.
 enum MessageCoding {
-    /// Appends the encoding of `value` to `buffer`.
+    /// Appends the encoding of `value` to `buffer`; the shared objects in it
+    /// attach their descriptors to `descriptors`.
     static func encode<T: Encodable>(
-        _ value: T, appendingTo buffer: inout [UInt8], userInfo: [CodingUserInfoKey: any Sendable] = [:]
+        _ value: T, appendingTo buffer: inout [UInt8], descriptors: OutgoingDescriptors? = nil
     ) throws {
         var encoder = BinaryEncoder()
-        encoder.userInfo = userInfo
+        if let descriptors { encoder.userInfo = [DescriptorTransfer.outgoingKey: descriptors] }
         try encoder.encode(value, appendingTo: &buffer)
     }
 
-    /// Decodes a `T` from exactly `bytes`.
+    /// Decodes a `T` from exactly `bytes`; the shared objects in it take
+    /// their descriptors from `descriptors`.
     static func decode<T: Decodable>(
-        _ type: T.Type, from bytes: UnsafeRawBufferPointer, userInfo: [CodingUserInfoKey: any Sendable] = [:]
+        _ type: T.Type, from bytes: UnsafeRawBufferPointer, descriptors: IncomingDescriptors? = nil
     ) throws -> T {
         var decoder = BinaryDecoder()
-        decoder.userInfo = userInfo
+        if let descriptors { decoder.userInfo = [DescriptorTransfer.incomingKey: descriptors] }
         return try decoder.decode(type, from: bytes)
     }
+}
+
+/// The collector a value's descriptors go to (`nil` when the transport
+/// cannot carry descriptors), as inlinable sending code passes it along.
+@usableFromInline
+struct DescriptorCollector {
+    let outgoing: OutgoingDescriptors?
 }

@@ -18,31 +18,23 @@ final class SendSide: @unchecked Sendable {
     private var buffer: [UInt8] = []
     /// Collects the descriptors of the value being encoded (message after
     /// message, under the lock).
-    private let outgoing: OutgoingDescriptors
-    /// The encoder `userInfo` that hands `outgoing` to the values encoded.
-    private let descriptorUserInfo: [CodingUserInfoKey: any Sendable]
-
-    init() {
-        outgoing = OutgoingDescriptors()
-        descriptorUserInfo = [DescriptorTransfer.outgoingKey: outgoing]
-    }
+    private let outgoing = OutgoingDescriptors()
 
     /// Sends one frame whose payload `encode` appends to the buffer it is
-    /// given, encoding with the `userInfo` it is given: one that collects
-    /// descriptors if `passingDescriptors`, else an empty one.
+    /// given, collecting descriptors if `passingDescriptors`.
     func send(
         to fd: Int32, passingDescriptors: Bool,
-        encode: (inout [UInt8], [CodingUserInfoKey: any Sendable]) throws(ConnectionError) -> Void
+        encode: (inout [UInt8], DescriptorCollector) throws(ConnectionError) -> Void
     ) throws(ConnectionError) {
         lock.lock()
         defer { lock.unlock() }
         defer {
             buffer.removeAll(keepingCapacity: buffer.capacity <= Self.retainedCapacity)
         }
-        let userInfo = passingDescriptors ? descriptorUserInfo : [:]
+        let collector = DescriptorCollector(outgoing: passingDescriptors ? outgoing : nil)
         defer { if passingDescriptors { outgoing.removeAll() } }
         try FrameWriter.append(to: &buffer, descriptors: passingDescriptors ? outgoing.count : 0) { buffer throws(ConnectionError) in
-            try encode(&buffer, userInfo)
+            try encode(&buffer, collector)
         }
         let descriptors = passingDescriptors ? outgoing.descriptors : []
         try buffer.withBytes { bytes throws(ConnectionError) in

@@ -1,3 +1,5 @@
+internal import MultiprocessingPlatform
+
 // How a worker finds a job's type by itself: the pool sends the type's mangled
 // name (`_mangledTypeName`, made portable: see PortableTypeName.swift), the
 // worker looks it up in its own executable with `_typeByName` -- the same
@@ -30,13 +32,13 @@ struct TaskOutcome {
 /// Decodes the batch of jobs `[J]` in `payload`, runs them in order until
 /// one throws, and appends the batch of outputs `[J.Output]` of those that
 /// completed to `out` (as bytes if `plainTypes` accepts the output type).
-/// The jobs are decoded, and the outputs and a thrown error encoded, with
-/// the `userInfo` of `coding` (the task's descriptors).
+/// The jobs' shared objects take their descriptors from `coding`, and those
+/// of the outputs and of a thrown error go to it.
 func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, plainTypes: inout PlainValueTypes,
                      appendingOutputsTo out: inout [UInt8], coding: TaskCoding = TaskCoding()) -> TaskOutcome {
     let jobs: [J]
     do {
-        jobs = try ValueBatch.decode(J.self, from: payload, userInfo: coding.decoding)
+        jobs = try ValueBatch.decode(J.self, from: payload, descriptors: coding.incoming)
     } catch {
         let name = String(reflecting: J.self)
         return TaskOutcome(completed: 0, failure: .jobDecodingFailed(typeName: name, description: String(describing: error)))
@@ -48,14 +50,14 @@ func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, plainTypes
         do {
             outputs.append(try job.run())
         } catch {
-            failure = ErrorTransport.capture(error, userInfo: coding.encoding)
+            failure = ErrorTransport.capture(error, descriptors: coding.outgoing)
             break
         }
     }
     let mark = out.count
     do {
         let asBytes = outputs.first.map { plainTypes.qualify($0) } ?? false
-        try ValueBatch.append(outputs, asBytes: asBytes, to: &out, userInfo: coding.encoding)
+        try ValueBatch.append(outputs, asBytes: asBytes, to: &out, descriptors: coding.outgoing)
     } catch {
         out.removeSubrange(mark...)
         let name = String(reflecting: J.Output.self)
@@ -64,19 +66,19 @@ func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, plainTypes
     return TaskOutcome(completed: outputs.count, failure: failure)
 }
 
-/// Appends `jobs` as the batch of a task (as bytes if they are plain values,
-/// else through `Codable` with `userInfo`: the task's descriptor collector).
+/// Appends `jobs` as the batch of a task (as bytes if they are plain values;
+/// else their shared objects attach their descriptors to `descriptors`).
 func encodeJobs<J: Job>(_ jobs: some Collection<J>, appendingTo out: inout [UInt8],
-                        userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws {
+                        descriptors: OutgoingDescriptors? = nil) throws {
     let asBytes = jobs.first.map { PlainValueTypes.qualifyShared($0) } ?? false
-    try ValueBatch.append(jobs, asBytes: asBytes, to: &out, userInfo: userInfo)
+    try ValueBatch.append(jobs, asBytes: asBytes, to: &out, descriptors: descriptors)
 }
 
 /// Encodes one job of a type known only at run time as a one-job task batch.
-func encodeAnyJob(_ job: any Job, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> [UInt8] {
+func encodeAnyJob(_ job: any Job, descriptors: OutgoingDescriptors? = nil) throws -> [UInt8] {
     func encode<J: Job>(_ job: J) throws -> [UInt8] {
         var out: [UInt8] = []
-        try encodeJobs(CollectionOfOne(job), appendingTo: &out, userInfo: userInfo)
+        try encodeJobs(CollectionOfOne(job), appendingTo: &out, descriptors: descriptors)
         return out
     }
     return try encode(job)

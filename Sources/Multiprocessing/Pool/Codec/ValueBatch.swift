@@ -1,3 +1,5 @@
+internal import MultiprocessingPlatform
+
 // A batch of values of one type -- a task's jobs `[J]`, a result's outputs
 // `[J.Output]` -- as it travels in a pool message: a form byte, then
 //
@@ -14,14 +16,14 @@ enum ValueBatch {
 
     /// Appends `values`, as their bytes if `asBytes` (only for a type that
     /// ``PlainValues/qualify(_:)`` accepted), otherwise through `Codable`
-    /// with `userInfo` (a descriptor collector).
+    /// (their shared objects attach their descriptors to `descriptors`).
     ///
     /// - Throws: what the values' `encode(to:)` throws.
     static func append<T: Codable>(_ values: some Collection<T>, asBytes: Bool, to out: inout [UInt8],
-                                   userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws {
+                                   descriptors: OutgoingDescriptors? = nil) throws {
         guard asBytes else {
             out.append(Form.codable.rawValue)
-            try MessageCoding.encode(Array(values), appendingTo: &out, userInfo: userInfo)
+            try MessageCoding.encode(Array(values), appendingTo: &out, descriptors: descriptors)
             return
         }
         out.append(Form.bytes.rawValue)
@@ -36,18 +38,18 @@ enum ValueBatch {
         }
     }
 
-    /// Reads a batch of `T` written by ``append(_:asBytes:to:userInfo:)`` from
-    /// exactly `bytes` and appends its values to `values`; a codable batch is
-    /// decoded with `userInfo` (the descriptors that came with it).
+    /// Reads a batch of `T` written by ``append(_:asBytes:to:descriptors:)``
+    /// from exactly `bytes` and appends its values to `values` (their shared
+    /// objects take their descriptors from `descriptors`).
     ///
     /// - Throws: `MalformedMessage` if the batch is cut short or claims bytes
     ///   for a type that cannot travel as bytes; what `T`'s `init(from:)` throws.
     static func decode<T: Codable>(_: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T],
-                                   userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws {
+                                   descriptors: IncomingDescriptors? = nil) throws {
         var cursor = ByteCursor(bytes)
         switch Form(rawValue: try cursor.integer(UInt8.self)) {
         case .codable?:
-            values.append(contentsOf: try MessageCoding.decode([T].self, from: cursor.rest(), userInfo: userInfo))
+            values.append(contentsOf: try MessageCoding.decode([T].self, from: cursor.rest(), descriptors: descriptors))
         case .bytes?:
             let count = Int(try cursor.integer(UInt32.self))
             let run = cursor.rest()
@@ -63,11 +65,11 @@ enum ValueBatch {
         }
     }
 
-    /// ``decode(_:from:appendingTo:userInfo:)`` into a new array.
+    /// ``decode(_:from:appendingTo:descriptors:)`` into a new array.
     static func decode<T: Codable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer,
-                                   userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> [T] {
+                                   descriptors: IncomingDescriptors? = nil) throws -> [T] {
         var values: [T] = []
-        try decode(type, from: bytes, appendingTo: &values, userInfo: userInfo)
+        try decode(type, from: bytes, appendingTo: &values, descriptors: descriptors)
         return values
     }
 }

@@ -63,9 +63,8 @@ extension ProcessPool {
         defer { result.descriptors?.closeUnclaimed() }
         if result.completed > 0 {
             do {
-                let userInfo = result.descriptors?.decodingUserInfo ?? [:]
                 try result.outputs.withUnsafeBytes {
-                    try ValueBatch.decode(Output.self, from: $0, appendingTo: &outputs, userInfo: userInfo)
+                    try ValueBatch.decode(Output.self, from: $0, appendingTo: &outputs, descriptors: result.descriptors)
                 }
             } catch {
                 throw ProcessPoolError.outputDecodingFailed(typeName: String(reflecting: Output.self),

@@ -5,8 +5,8 @@ internal import MultiprocessingPlatform
 /// collector of its result's descriptors, for encoding the outputs and a
 /// thrown error.
 struct TaskCoding {
-    /// Decoder `userInfo`: the ``IncomingDescriptors`` of the task's frame, if any came.
-    var decoding: [CodingUserInfoKey: any Sendable] = [:]
-    /// Encoder `userInfo`: an ``OutgoingDescriptors`` for the result's frame, if one is given.
-    var encoding: [CodingUserInfoKey: any Sendable] = [:]
+    /// The descriptors of the task's frame, if any came.
+    var incoming: IncomingDescriptors?
+    /// The collector of the result's descriptors, if one is given.
+    var outgoing: OutgoingDescriptors?
 }

@@ -31,7 +31,7 @@ final class TaskRecord: @unchecked Sendable {
     init<J: Job>(encoding jobs: some Collection<J>, mangledTypeName: String, waiter: any TaskWaiter) throws {
         var payload: [UInt8] = []
         let descriptors = OutgoingDescriptors()
-        try encodeJobs(jobs, appendingTo: &payload, userInfo: [DescriptorTransfer.outgoingKey: descriptors])
+        try encodeJobs(jobs, appendingTo: &payload, descriptors: descriptors)
         self.descriptors = descriptors.count > 0 ? descriptors : nil
         self.jobs = EncodedJobs(mangledTypeName: mangledTypeName, payload: payload)
         self.jobType = J.self
@@ -51,7 +51,7 @@ final class TaskRecord: @unchecked Sendable {
             waiter.fail(ProcessPoolError.outputDecodingFailed(typeName: typeName, description: error.description))
             return
         }
-        let failure = failure.map { ErrorTransport.recreate($0, job: job, userInfo: descriptors.decodingUserInfo) }
+        let failure = failure.map { ErrorTransport.recreate($0, job: job, descriptors: descriptors.incoming) }
         waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors.incoming)
     }
 }
@@ -95,7 +95,7 @@ struct SingleJobWaiter<Output: Codable & Sendable>: TaskWaiter {
             return
         }
         do {
-            let values = try ValueBatch.decode(Output.self, from: outputs, userInfo: descriptors?.decodingUserInfo ?? [:])
+            let values = try ValueBatch.decode(Output.self, from: outputs, descriptors: descriptors)
             guard let value = values.first, values.count == 1 else {
                 throw MalformedMessage(description: "expected one output, got \(values.count)")
             }

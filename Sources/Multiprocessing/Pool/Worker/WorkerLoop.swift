@@ -24,12 +24,9 @@ struct WorkerLoop {
     private var lastPoll = Deadline.now
     /// Collects the descriptors of a result (result after result).
     private let resultDescriptors = OutgoingDescriptors()
-    /// The coding of a task's outputs and error: with `resultDescriptors`.
-    private let resultCoding: [CodingUserInfoKey: any Sendable]
 
     init(fd: Int32) {
         self.fd = fd
-        resultCoding = [DescriptorTransfer.outgoingKey: resultDescriptors]
     }
 
     mutating func run() -> Never {
@@ -79,7 +76,7 @@ struct WorkerLoop {
             return TaskOutcome(completed: 0, failure: .jobDecodingFailed(
                 typeName: String(reflecting: type), description: error.description))
         }
-        let coding = TaskCoding(decoding: descriptors.decodingUserInfo, encoding: resultCoding)
+        let coding = TaskCoding(incoming: descriptors.incoming, outgoing: resultDescriptors)
         let outcome = jobs.payload.withUnsafeBytes { bytes in
             runJobs(type, payload: bytes, plainTypes: &registry.plainOutputTypes, appendingOutputsTo: &outputs,
                     coding: coding)
