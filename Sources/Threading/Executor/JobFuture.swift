@@ -152,7 +152,9 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// its executor can stop it. Waiters then see ``JobError/cancelled``.
     ///
     /// Cancelling a finished job, or a running job that cannot be stopped,
-    /// is not an error: it changes nothing and returns `false`.
+    /// is not an error: it changes nothing and returns `false`. Cancelling a
+    /// cancelled future changes nothing either and returns `true`, as
+    /// Python's `Future.cancel()` does.
     ///
     /// - Returns: `true` if the future is now finished as cancelled.
     @discardableResult
@@ -166,6 +168,8 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
             case .running(let waiters, let stop?):
                 state = .finished(.failure(JobError.cancelled))
                 return (waiters, stop)
+            case .finished(.failure(JobError.cancelled)):
+                return ([], nil)  // already cancelled: still true, as Python's `cancel()`
             case .running(_, stop: nil), .finished:
                 return nil
             }

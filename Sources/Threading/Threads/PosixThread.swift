@@ -43,10 +43,13 @@ open class PosixThread: @unchecked Sendable {
 
     /// The thread's name, as given or `Thread-N` (numbered like Python's).
     public let name: String
-    private let body: (@Sendable () -> Void)?
     private let mutex = PThreadMutex()
     private let finished = PThreadCondition()
-    private var state = State.created  // guarded by `mutex`
+    // Guarded by `mutex`:
+    private var state = State.created
+    /// Dropped once ``run()`` returns, as Python drops a thread's target, so
+    /// that whatever it captured (an object owning this thread, say) is freed.
+    private var body: (@Sendable () -> Void)?
 
     private static let counter = Atomic<Int>(0)
 
@@ -81,7 +84,7 @@ open class PosixThread: @unchecked Sendable {
     /// The code the thread runs: the `body` given to ``init(name:body:)``, or
     /// a subclass's override. Calling it directly runs it on the caller.
     open func run() {
-        body?()
+        mutex.withLock { body }?()
     }
 
     /// Starts the thread, which then calls ``run()``.
@@ -162,6 +165,13 @@ open class PosixThread: @unchecked Sendable {
     fileprivate func main() {
         Self.setCurrentName(name)
         run()
+        // Released here, outside the lock: whatever the body captured may
+        // have a deinit that uses this thread (joins it, reads its state).
+        let body = mutex.withLock { () -> (@Sendable () -> Void)? in
+            defer { self.body = nil }
+            return self.body
+        }
+        _ = consume body
         mutex.withLock {
             guard case .running(let handle) = state else {
                 preconditionFailure("PosixThread '\(name)' finished without running")
