@@ -49,6 +49,9 @@ final class WorkQueue: @unchecked Sendable {
         liveWorkers = workers
     }
 
+    /// Items queued and not yet taken by a worker: a snapshot (for tests).
+    var queuedItemCount: Int { queuedCount.load(ordering: .relaxed) }
+
     /// Queues `item`; `false` if the queue no longer accepts work.
     @usableFromInline
     func enqueue(_ item: @escaping Item) -> Bool {
