@@ -1,7 +1,9 @@
 import Synchronization
 
 /// An executor that runs every job on the calling thread, at once and in
-/// order: Python's `multiprocessing.dummy` / `dummy_threading`, for debugging.
+/// order, for debugging: what Python's `dummy_threading` module did for
+/// `threading` (Python's `multiprocessing.dummy` is different: it runs a
+/// pool of real threads, like ``ThreadPool``).
 ///
 /// It has the same API as ``ThreadPool`` and a `ProcessPool`, so swapping it
 /// in takes one line, and then breakpoints, stack traces and print output

@@ -20,8 +20,13 @@ public protocol Job: Codable, Sendable {
     /// The job's result type.
     associatedtype Output: Codable & Sendable
 
-    /// Computes the job's output. Runs on a pool thread or in a worker process,
-    /// never on Swift's cooperative thread pool, so it may block.
+    /// Computes the job's output.
+    ///
+    /// Where it runs depends on the executor: on a ``ThreadPool`` thread or
+    /// in a `ProcessPool` worker process, where it may block as long as it
+    /// likes; on an ``InlineExecutor``, on the thread that submits it (in
+    /// async code, a thread of Swift's cooperative pool, which a long
+    /// blocking job then holds up, as any blocking call there would).
     func run() throws -> Output
 }
 
