@@ -34,13 +34,24 @@ func jobGate(_ name: String) -> Event {
     }
 }
 
+/// Counts the runs of ``Gated`` jobs.
+let gatedRuns = Counter()
+
 /// Returns `x` once the gate named `gate` opens (at once without one), so a
-/// test decides the order in which jobs finish.
+/// test decides the order in which jobs finish; opens the gate `gate-started`
+/// when it begins waiting.
 struct Gated: Job {
     var x: Int
     var gate: String?
+    /// Also counts the run in the counter of this name.
+    var counter: String? = nil
     func run() -> Int {
-        if let gate { jobGate(gate).wait() }
+        if let gate {
+            jobGate(gate + "-started").set()
+            jobGate(gate).wait()
+        }
+        gatedRuns.increment()
+        if let counter { ThreadingTests.counter(named: counter).increment() }
         return x
     }
 }

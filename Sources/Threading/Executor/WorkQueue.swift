@@ -4,8 +4,18 @@ import Synchronization
 import Glibc
 #endif
 
+/// What a ``ThreadPool``'s queue holds: work for a pool thread to run, which
+/// a shutdown that cancels queued work cancels instead.
+@usableFromInline
+package protocol QueuedWork: AnyObject, Sendable {
+    /// Runs the work and completes its future (unless it was cancelled).
+    func runWork()
+    @discardableResult
+    func cancel() -> Bool
+}
+
 /// The queue and worker loop behind ``ThreadPool``: one mutex, one condition
-/// that idle workers wait on, and a `Deque` of type-erased work items.
+/// that idle workers wait on, and a `Deque` of queued futures.
 ///
 /// Kept apart from `ThreadPool` so the workers never keep the pool object
 /// alive: a pool dropped without `shutdown` still finishes its queued work,
@@ -13,7 +23,7 @@ import Glibc
 @usableFromInline
 final class WorkQueue: @unchecked Sendable {
     @usableFromInline
-    typealias Item = @Sendable () -> Void
+    typealias Item = any QueuedWork
 
     private enum State {
         case accepting
@@ -27,13 +37,7 @@ final class WorkQueue: @unchecked Sendable {
     /// Broadcast when the last worker exits.
     private let workersExited = PThreadCondition()
     // Guarded by `mutex`:
-    /// Closures wrapped in a struct: a bare closure stored in a generic
-    /// container is reabstracted through a thunk, which costs an allocation
-    /// per job.
-    private struct Entry {
-        let run: Item
-    }
-    private var items = Deque<Entry>()
+    private var items = Deque<Item>()
     /// `items.count`, also readable without the mutex, for idle workers that
     /// look for work a little while before going to sleep.
     private let queuedCount = Atomic<Int>(0)
@@ -54,13 +58,13 @@ final class WorkQueue: @unchecked Sendable {
 
     /// Queues `item`; `false` if the queue no longer accepts work.
     @usableFromInline
-    func enqueue(_ item: @escaping Item) -> Bool {
+    func enqueue(_ item: Item) -> Bool {
         mutex.lock()
         guard case .accepting = state else {
             mutex.unlock()
             return false
         }
-        items.append(Entry(run: item))
+        items.append(item)
         queuedCount.store(items.count, ordering: .relaxed)
         let wake = idleWorkers > pendingWakeups
         if wake { pendingWakeups += 1 }
@@ -72,7 +76,7 @@ final class WorkQueue: @unchecked Sendable {
     /// Runs on each worker thread until the queue is drained after shutdown.
     func runWorker() {
         while let item = nextItem() {
-            item()
+            item.runWork()
         }
         workerExited()
     }
@@ -117,9 +121,9 @@ final class WorkQueue: @unchecked Sendable {
 
     /// Called holding the mutex.
     private func popLocked() -> Item? {
-        guard let entry = items.popFirst() else { return nil }
+        guard let item = items.popFirst() else { return nil }
         queuedCount.store(items.count, ordering: .relaxed)
-        return entry.run
+        return item
     }
 
     private static var spinsBeforeSleeping: Int { 50 }
@@ -136,11 +140,22 @@ final class WorkQueue: @unchecked Sendable {
     }
 
     /// Stops accepting work and lets workers exit once the queue is empty.
-    func beginShutdown() {
-        mutex.withLock {
+    ///
+    /// - Parameter cancelQueued: also take every queued item out and cancel
+    ///   it, so only running jobs finish (Python's `cancel_futures=True`).
+    func beginShutdown(cancelQueued: Bool = false) {
+        let dropped: Deque<Item> = mutex.withLock {
             state = .draining
             workAvailable.broadcast()
+            guard cancelQueued else { return [] }
+            defer {
+                items.removeAll()
+                queuedCount.store(0, ordering: .relaxed)
+            }
+            return items
         }
+        // Outside the lock: cancelling runs the futures' callbacks.
+        for item in dropped { item.cancel() }
     }
 
     /// Blocks until every worker has exited.
