@@ -126,3 +126,26 @@ struct CountsAndFails: Job {
         return x
     }
 }
+
+/// Code on the main actor (all of a `main.swift`) passes lazy sequences whose
+/// closures belong to the main actor: `map` and `mapStream` read them there,
+/// instead of trapping in Swift's isolation check on another thread.
+@Suite("Input read on the caller's actor", .timeLimit(.minutes(1)))
+struct CallerIsolationTests {
+    @MainActor
+    @Test func mapAndMapStreamReadAMainActorLazySequenceOnTheMainActor() async throws {
+        let pool = ThreadPool(threads: 2)
+        let outputs = try await pool.map((1...50).lazy.map { Square(x: $0) })
+        #expect(outputs == (1...50).map { $0 * $0 })
+        let chunked = try await pool.map((1...50).lazy.map { Square(x: $0) }, chunkSize: 7)
+        #expect(chunked == outputs)
+        var streamed: [Int] = []
+        for try await output in pool.mapStream((1...).lazy.map { Square(x: $0) }, buffer: 3) {
+            streamed.append(output)
+            if streamed.count == 50 { break }
+        }
+        #expect(streamed == outputs)
+        #expect(try await InlineExecutor().map((1...3).lazy.map { Square(x: $0) }) == [1, 4, 9])
+        await pool.shutdown()
+    }
+}

@@ -45,7 +45,7 @@ public final class InlineExecutor: JobExecutor {
     }
 
     /// Runs every job in input order on the caller, stopping at the first failure.
-    public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
         var outputs: [J.Output] = []
         for job in jobs {
             if Task.isCancelled { throw JobError.cancelled }

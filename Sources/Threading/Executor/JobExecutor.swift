@@ -6,6 +6,16 @@
 /// let outputs = try await pool.map(jobs)
 /// await pool.shutdown()
 /// ```
+///
+/// ## Lazy input and actors
+/// ``ThreadPool``'s and ``InlineExecutor``'s `map` and every
+/// ``mapStream(_:buffer:isolation:)`` read their input on the caller's actor,
+/// so a lazy sequence made on the main actor (any closure in a `main.swift`)
+/// is safe to pass. ``mapUnordered(_:)``, and `map` called through an
+/// `any JobExecutor`, read it on another thread: in a function the compiler
+/// refuses such a sequence, but in top-level code it compiles and then traps
+/// in Swift's isolation check. There, make the closure `@Sendable`:
+/// `(1...n).lazy.map { @Sendable in Square(x: $0) }`.
 public protocol JobExecutor: Sendable {
     /// Queues `job` and returns a future for its output at once.
     ///
@@ -16,7 +26,7 @@ public protocol JobExecutor: Sendable {
     func run<J: Job>(_ job: J) async throws -> J.Output
 
     /// Runs every job and returns their outputs in input order, once all are
-    /// done (Python's `Pool.map`; ``mapStream(_:buffer:)`` yields each output
+    /// done (Python's `Pool.map`; ``mapStream(_:buffer:isolation:)`` yields each output
     /// as soon as it and those before it are ready; ``mapBlocking(_:)`` is
     /// for synchronous code).
     ///
@@ -47,7 +57,7 @@ public protocol JobExecutor: Sendable {
     func shutdown() async
 
     /// How many jobs the executor runs at once: its threads or worker
-    /// processes. It sizes the default ``mapStream(_:buffer:)`` window.
+    /// processes. It sizes the default ``mapStream(_:buffer:isolation:)`` window.
     var workerCount: Int { get }
 }
 

@@ -10,7 +10,7 @@ extension JobExecutor {
     /// ahead of the output awaited. The first failure, in input order, is
     /// thrown and every job not yet started is cancelled; so is everything
     /// when the calling task is cancelled.
-    public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
         var window = OrderedWindow(executor: self, jobs: jobs, size: mapWindow)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
@@ -82,20 +82,28 @@ extension JobExecutor {
     /// The stream throws the first failure in input order, and the jobs after
     /// it are cancelled; cancelling the consuming task cancels them too.
     ///
-    /// - Parameter buffer: how many jobs may be in flight ahead of the
-    ///   consumer (at least 1); `nil` means twice ``workerCount``, enough to
-    ///   keep every worker busy.
-    public func mapStream<J: Job>(_ jobs: some Sequence<J>, buffer: Int? = nil)
+    /// The input is read, one job at a time as the consumer asks, on the
+    /// actor of the code that called `mapStream` (the main actor in a
+    /// `main.swift`), so a lazy sequence whose closure belongs to that actor
+    /// is safe to pass.
+    ///
+    /// - Parameters:
+    ///   - buffer: how many jobs may be in flight ahead of the consumer (at
+    ///     least 1); `nil` means twice ``workerCount``, enough to keep every
+    ///     worker busy.
+    ///   - isolation: where the input is read; leave the default.
+    public func mapStream<J: Job>(_ jobs: some Sequence<J>, buffer: Int? = nil,
+                                  isolation: isolated (any Actor)? = #isolation)
         -> AsyncThrowingStream<J.Output, any Error>
     {
         let size = buffer ?? 2 * Swift.max(workerCount, 1)
         precondition(size >= 1, "mapStream needs a buffer of at least 1, got \(size)")
         let driver = OrderedStream(window: OrderedWindow(executor: self, jobs: jobs, size: size))
-        return AsyncThrowingStream(unfolding: { try await driver.next() })
+        return AsyncThrowingStream(unfolding: { try await driver.next(on: isolation) })
     }
 }
 
-/// The consumer-driven engine of ``JobExecutor/mapStream(_:buffer:)``.
+/// The consumer-driven engine of ``JobExecutor/mapStream(_:buffer:isolation:)``.
 ///
 /// The window is only touched by `next()`, which the stream calls from its
 /// single consumer one call at a time: that is why this class can be
@@ -111,7 +119,8 @@ private final class OrderedStream<Executor: JobExecutor, J: Job>: @unchecked Sen
         window.cancelAll()  // the stream was dropped: nobody wants the rest
     }
 
-    func next() async throws -> J.Output? {
+    /// Runs on `actor`, where the input may be read.
+    func next(on actor: isolated (any Actor)?) async throws -> J.Output? {
         do {
             guard let future = try window.nextFuture() else { return nil }
             if Task.isCancelled {

@@ -2,7 +2,7 @@ import DequeModule
 
 /// Jobs submitted ahead of the output awaited, in input order: the engine of
 /// the default ``JobExecutor/map(_:)``,
-/// ``JobExecutor/mapBlocking(_:)`` and ``JobExecutor/mapStream(_:buffer:)``.
+/// ``JobExecutor/mapBlocking(_:)`` and ``JobExecutor/mapStream(_:buffer:isolation:)``.
 ///
 /// ``nextFuture()`` tops the window up to `size` jobs from the input, then
 /// hands out the oldest: so at most `size` jobs are ever submitted and not

@@ -12,7 +12,7 @@ extension ThreadPool {
     /// The first failure, in input order, is thrown; jobs not yet started are
     /// cancelled (a chunk already running stops before its next job); so is
     /// everything when the calling task is cancelled.
-    public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
         try await map(jobs, planner: ChunkPlanner(workers: threadCount, knownCount: jobs.underestimatedCount))
     }
 
@@ -22,7 +22,7 @@ extension ThreadPool {
     /// about four chunks per thread for an input of known length (at most
     /// 4096 jobs each), or chunks growing from 1 to 256 jobs for an input of
     /// unknown length.
-    public func map<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) async throws -> [J.Output] {
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) async throws -> [J.Output] {
         try await map(jobs, planner: ChunkPlanner(workers: threadCount, knownCount: jobs.underestimatedCount,
                                                   chunkSize: chunkSize))
     }
@@ -41,7 +41,7 @@ extension ThreadPool {
                                                     chunkSize: chunkSize))
     }
 
-    private func map<J: Job>(_ jobs: some Sequence<J>, planner: ChunkPlanner) async throws -> [J.Output] {
+    nonisolated(nonsending) private func map<J: Job>(_ jobs: some Sequence<J>, planner: ChunkPlanner) async throws -> [J.Output] {
         var window = ChunkWindow(pool: self, jobs: jobs, planner: planner)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
