@@ -273,17 +273,6 @@ func measureAsync(_ body: () async throws -> Void) async rethrows -> Duration {
     return ContinuousClock.now - start
 }
 
-/// Counters by name, for jobs (which cannot capture one) of tests that run in parallel.
-let namedCounters = LockedState<[String: Counter]>([:])
-
-func counter(named name: String) -> Counter {
-    namedCounters.withLock { counters in
-        if let counter = counters[name] { return counter }
-        let counter = Counter()
-        counters[name] = counter
-        return counter
-    }
-}
 
 /// Squares `x`, counting its runs in the counter named `counter`.
 struct CountedSquare: Job {

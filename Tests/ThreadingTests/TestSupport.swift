@@ -93,3 +93,32 @@ final class Bunch: Sendable {
         return threads.allSatisfy { $0.join(timeout: prompt) }
     }
 }
+
+/// Objects made on first use and found again by name: how a `Job`, which
+/// must stay `Codable` and so cannot capture one, reaches the gate or the
+/// counter of the test that submitted it.
+final class NamedObjects<Object: Sendable>: Sendable {
+    private let objects = LockedState<[String: Object]>([:])
+    private let make: @Sendable () -> Object
+
+    init(_ make: @escaping @Sendable () -> Object) {
+        self.make = make
+    }
+
+    subscript(name: String) -> Object {
+        objects.withLock { objects in
+            if let object = objects[name] { return object }
+            let object = make()
+            objects[name] = object
+            return object
+        }
+    }
+}
+
+/// Gates that jobs wait for, by name; a test opens them.
+let jobGates = NamedObjects { Event() }
+func jobGate(_ name: String) -> Event { jobGates[name] }
+
+/// Counters by name, for jobs of tests that run in parallel.
+let namedCounters = NamedObjects { Counter() }
+func counter(named name: String) -> Counter { namedCounters[name] }

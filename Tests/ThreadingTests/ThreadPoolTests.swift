@@ -22,17 +22,6 @@ struct Sleepy: Job {
     }
 }
 
-/// Gates that ``Gated`` jobs wait for, by name; a test opens them.
-let jobGates = LockedState<[String: Event]>([:])
-
-func jobGate(_ name: String) -> Event {
-    jobGates.withLock { gates in
-        if let gate = gates[name] { return gate }
-        let gate = Event()
-        gates[name] = gate
-        return gate
-    }
-}
 
 /// Counts the runs of ``Gated`` jobs.
 let gatedRuns = Counter()

@@ -104,7 +104,8 @@ public final class ThreadPool: JobExecutor {
     @inlinable
     func enqueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> JobFuture<T>? {
         let future = JobFuture<T>(work: body)
-        return queue.enqueue(future) ? future : nil
+        let item = WorkItem(run: { future.runWork() }, cancel: { future.cancel() })
+        return queue.enqueue(item) ? future : nil
     }
 
     /// A future already failed with ``JobError/shutDown``.

@@ -4,14 +4,24 @@ import Synchronization
 import Glibc
 #endif
 
-/// What a ``ThreadPool``'s queue holds: work for a pool thread to run, which
-/// a shutdown that cancels queued work cancels instead.
+/// What a ``ThreadPool``'s queue holds: work for a pool thread to run, and
+/// how to cancel it instead when a shutdown cancels what is queued.
+///
+/// Two closures, each capturing only the future (or chunk) it drives, need
+/// no allocation of their own; made where the pool is called, they are
+/// specialized for the job's output type. (A bare closure stored in a
+/// generic container would be reabstracted through a thunk, which costs an
+/// allocation per job: hence the struct.)
 @usableFromInline
-package protocol QueuedWork: AnyObject, Sendable {
-    /// Runs the work and completes its future (unless it was cancelled).
-    func runWork()
-    @discardableResult
-    func cancel() -> Bool
+struct WorkItem: Sendable {
+    @usableFromInline let run: @Sendable () -> Void
+    @usableFromInline let cancel: @Sendable () -> Void
+
+    @inlinable
+    init(run: @escaping @Sendable () -> Void, cancel: @escaping @Sendable () -> Void) {
+        self.run = run
+        self.cancel = cancel
+    }
 }
 
 /// The queue and worker loop behind ``ThreadPool``: one mutex, one condition
@@ -23,7 +33,7 @@ package protocol QueuedWork: AnyObject, Sendable {
 @usableFromInline
 final class WorkQueue: @unchecked Sendable {
     @usableFromInline
-    typealias Item = any QueuedWork
+    typealias Item = WorkItem
 
     private enum State {
         case accepting
@@ -76,7 +86,7 @@ final class WorkQueue: @unchecked Sendable {
     /// Runs on each worker thread until the queue is drained after shutdown.
     func runWorker() {
         while let item = nextItem() {
-            item.runWork()
+            item.run()
         }
         workerExited()
     }

@@ -374,6 +374,3 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
 package protocol JobFutureObserver: AnyObject, Sendable {
     func futureFinished(_ index: Int)
 }
-
-/// A future queued on a ``ThreadPool`` runs the work it was created with.
-extension JobFuture: QueuedWork {}

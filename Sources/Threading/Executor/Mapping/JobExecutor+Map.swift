@@ -14,20 +14,7 @@ extension JobExecutor {
         var window = OrderedWindow(executor: self, jobs: jobs, size: mapWindow)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
-        do {
-            while let future = try window.nextFuture() {
-                // A finished future returns without suspending, so notice a
-                // cancelled task here too, not only while suspended.
-                if Task.isCancelled {
-                    future.cancel()
-                    throw JobError.cancelled
-                }
-                outputs.append(try await future.value)
-            }
-        } catch {
-            window.cancelAll()
-            throw error
-        }
+        try await window.drain { outputs.append($0) }
         return outputs
     }
 
@@ -41,14 +28,7 @@ extension JobExecutor {
         var window = OrderedWindow(executor: self, jobs: jobs, size: mapWindow)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
-        do {
-            while let future = try window.nextFuture() {
-                outputs.append(try future.wait())
-            }
-        } catch {
-            window.cancelAll()
-            throw error
-        }
+        try window.drainBlocking { outputs.append($0) }
         return outputs
     }
 

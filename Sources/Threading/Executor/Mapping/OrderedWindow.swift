@@ -7,7 +7,7 @@ import DequeModule
 /// ``nextFuture()`` tops the window up to `size` jobs from the input, then
 /// hands out the oldest: so at most `size` jobs are ever submitted and not
 /// yet consumed, and a huge or endless input is read lazily.
-struct OrderedWindow<Executor: JobExecutor, J: Job> {
+struct OrderedWindow<Executor: JobExecutor, J: Job>: MapWindow {
     private let executor: Executor
     private var iterator: AnyIterator<J>?
     private let size: Int

@@ -45,18 +45,7 @@ extension ThreadPool {
         var window = ChunkWindow(pool: self, jobs: jobs, planner: planner)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
-        do {
-            while let chunk = try window.nextChunk() {
-                if Task.isCancelled {
-                    chunk.cancel()
-                    throw JobError.cancelled
-                }
-                try await chunk.value.append(to: &outputs)
-            }
-        } catch {
-            window.cancelAll()
-            throw error
-        }
+        try await window.drain { try $0.append(to: &outputs) }
         return outputs
     }
 
@@ -64,14 +53,7 @@ extension ThreadPool {
         var window = ChunkWindow(pool: self, jobs: jobs, planner: planner)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
-        do {
-            while let chunk = try window.nextChunk() {
-                try chunk.wait().append(to: &outputs)
-            }
-        } catch {
-            window.cancelAll()
-            throw error
-        }
+        try window.drainBlocking { try $0.append(to: &outputs) }
         return outputs
     }
 }
@@ -91,7 +73,7 @@ struct ChunkOutcome<Output: Sendable>: Sendable {
 
 /// Chunks of a ``ThreadPool`` map submitted ahead of the output awaited, in
 /// input order; the chunked counterpart of ``OrderedWindow``.
-private struct ChunkWindow<J: Job> {
+private struct ChunkWindow<J: Job>: MapWindow {
     private let pool: ThreadPool
     private var iterator: AnyIterator<J>?
     private var planner: ChunkPlanner
@@ -104,13 +86,15 @@ private struct ChunkWindow<J: Job> {
     }
 
     /// The next chunk in input order, or `nil` after the last.
-    mutating func nextChunk() throws -> JobFuture<ChunkOutcome<J.Output>>? {
+    mutating func nextFuture() throws -> JobFuture<ChunkOutcome<J.Output>>? {
         while window.count < planner.window, iterator != nil {
             let jobs = planner.nextChunk(from: &iterator!)
             if jobs.count < planner.lastSize { iterator = nil }
             if jobs.isEmpty { break }
             let chunk = ChunkTask(jobs)
-            guard pool.queue.enqueue(chunk) else { throw JobError.shutDown }
+            guard pool.queue.enqueue(WorkItem(run: { chunk.run() }, cancel: { chunk.future.cancel() })) else {
+                throw JobError.shutDown
+            }
             window.append(chunk.future)
         }
         return window.popFirst()
@@ -128,7 +112,7 @@ private struct ChunkWindow<J: Job> {
 /// A chunk of jobs queued on a ``ThreadPool`` as one item. Unlike a single
 /// job, a running chunk can be cancelled: it stops before its next job, and
 /// its future finishes as cancelled at once.
-private final class ChunkTask<J: Job>: QueuedWork {
+private final class ChunkTask<J: Job>: Sendable {
     let future = JobFuture<ChunkOutcome<J.Output>>()
     private let jobs: [J]
     private let stopped = StopFlag()
@@ -137,7 +121,7 @@ private final class ChunkTask<J: Job>: QueuedWork {
         self.jobs = jobs
     }
 
-    func runWork() {
+    func run() {
         let stopped = stopped
         guard future.markRunning(stop: { stopped.raise() }) else { return }  // cancelled while queued
         var outcome = ChunkOutcome<J.Output>()
@@ -152,10 +136,6 @@ private final class ChunkTask<J: Job>: QueuedWork {
             }
         }
         future.complete(with: .success(outcome))
-    }
-
-    func cancel() -> Bool {
-        future.cancel()
     }
 }
 
