@@ -156,7 +156,10 @@ struct JobFuturesTests {
             }
         }
         #expect(yielded.count == 1 && yielded[0] === quick.future)
-        #expect(took >= .milliseconds(45) && took < prompt)
+        // The timer is a task: a starved cooperative pool (a full test run on
+        // two CPUs) delays it, so only the lower bound is a fair check; a
+        // timeout that never fired would hit the suite's time limit.
+        #expect(took >= .milliseconds(45))
         #expect(!never.future.isDone, "a timeout never touches the futures")
         #expect(await eventually { never.future.waiterCount == 0 }, "the abandoned watch leaves nothing behind")
     }

@@ -8,7 +8,7 @@ extension ThreadPool {
     /// Chunks are sized like Python's `Pool.map` (see
     /// ``map(_:chunkSize:)``): a pool thread then takes many tiny jobs at a
     /// time instead of one, which makes a `map` of tiny jobs several times
-    /// faster than one ``submit(_:)-(J)`` per job. The input is read lazily.
+    /// faster than one `submit` per job. The input is read lazily.
     /// The first failure, in input order, is thrown; jobs not yet started are
     /// cancelled (a chunk already running stops before its next job); so is
     /// everything when the calling task is cancelled.
