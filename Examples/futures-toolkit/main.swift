@@ -18,7 +18,7 @@ var finishOrder: [Int] = []
 for try await future in JobFutures.asCompleted(futures, timeout: .seconds(60)) {
     finishOrder.append(sizes[futures.firstIndex { $0 === future }!])
 }
-print("as completed: \(finishOrder) (small ones first)")
+print("as completed, in the order they finished: \(finishOrder)")
 
 // add_done_callback: runs once, at once if the future is already done.
 let done = futures[1]
