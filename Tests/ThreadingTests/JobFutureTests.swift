@@ -47,3 +47,17 @@ struct JobFutureTests {
         #expect(future.isCancelled)
     }
 }
+
+@Suite("JobFuture regressions", .timeLimit(.minutes(1)))
+struct JobFutureRegressionTests {
+    /// `cancel()` documents `true` when the future is (now) finished as
+    /// cancelled, as Python's `Future.cancel()` returns `True` again.
+    @Test func cancellingACancelledFutureReturnsTrue() {
+        let future = JobFuture<Int>()
+        #expect(future.cancel())
+        #expect(future.cancel())
+        #expect(future.isCancelled)
+        let finished = JobFuture<Int>(finished: .success(1))
+        #expect(!finished.cancel())
+    }
+}
