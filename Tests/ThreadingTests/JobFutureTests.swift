@@ -9,7 +9,7 @@ struct JobFutureTests {
         #expect(future.markRunning())
         #expect(future.complete(with: .success(42)))
         #expect(future.isDone)
-        #expect(try future.wait() == 42)
+        #expect(try blockingWait(future) == 42)
         #expect(try await future.value == 42)
         #expect(!future.complete(with: .success(7)), "a future completes once")
     }

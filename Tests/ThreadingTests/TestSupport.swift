@@ -122,3 +122,9 @@ func jobGate(_ name: String) -> Event { jobGates[name] }
 /// Counters by name, for jobs of tests that run in parallel.
 let namedCounters = NamedObjects { Counter() }
 func counter(named name: String) -> Counter { namedCounters[name] }
+
+/// `future.wait()` for async tests that check the blocking API itself on a
+/// future that is done or about to be (`wait` is unavailable from async code).
+func blockingWait<Value>(_ future: JobFuture<Value>) throws -> Value {
+    try future.wait()
+}

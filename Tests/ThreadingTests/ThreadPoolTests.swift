@@ -62,7 +62,7 @@ struct ThreadPoolTests {
         #expect(pool.threadCount == 2)
         let job = try pool.submit(Square(x: 7))
         let closure = pool.submit { "not codable: \(3 + 4)" }
-        #expect(try job.wait() == 49)
+        #expect(try blockingWait(job) == 49)
         #expect(try await closure.value == "not codable: 7")
         #expect(try await pool.run(Square(x: 3)) == 9)
         #expect(try await pool.run { 5 } == 5)

@@ -111,6 +111,7 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// threads stalls other tasks.
     ///
     /// - Throws: the error the job threw, or a ``JobError``.
+    @available(*, noasync, message: "use 'try await future.value' from async code")
     @inlinable
     public func wait() throws -> Value {
         if let result { return try result.get() }
@@ -123,6 +124,7 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// ``JobError/waitTimedOut(_:)`` and the future can be waited on again.
     ///
     /// - Throws: ``JobError/waitTimedOut(_:)``, the error the job threw, or another ``JobError``.
+    @available(*, noasync, message: "use 'try await future.value' from async code")
     @inlinable
     public func wait(timeout: Duration) throws -> Value {
         try blockingWait(timeout: timeout)
