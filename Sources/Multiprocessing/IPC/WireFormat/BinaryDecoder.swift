@@ -43,8 +43,9 @@ public struct BinaryDecoder: Sendable {
         var state = WireStateCache.decoderState()
         var succeeded = false
         defer {
-            // A decoder a type kept past its `init(from:)` must read nothing from now on.
+            // A decoder or container a type kept past its `init(from:)` must read nothing from now on.
             state.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            state.detachContainers()
             // Only a call that succeeded leaves the state clean for the next one.
             if succeeded { WireStateCache.recycle(&state) }
         }
@@ -57,7 +58,7 @@ public struct BinaryDecoder: Sendable {
                 (which ends at byte \(end) of \(bytes.count)).
                 """))
         }
-        let value = try state.decodeValue(type, at: 1, end: end, [], nil)
+        let value = try state.decodeValue(type, at: 1, end: end, [], WireNoKey())
         succeeded = true
         return value
     }

@@ -69,14 +69,16 @@ public struct BinaryEncoder: Sendable {
         swap(&buffer, &state.buffer)
         do {
             state.buffer.append(WireFormat.header)
-            try state.encodeValue(value, key: nil)
+            try state.encodeValue(value, key: WireNoKey())
             try state.closeFrames(above: -1)
-            if let failure = state.deferredFailure { throw failure }
+            try state.throwDeferredFailure()
         } catch {
+            state.detachContainers()
             state.buffer.removeLast(state.buffer.count - originalCount)
             swap(&buffer, &state.buffer)
             throw error   // the state is dropped: only a call that succeeded leaves it clean
         }
+        state.detachContainers()
         swap(&buffer, &state.buffer)
         WireStateCache.recycle(&state)
     }

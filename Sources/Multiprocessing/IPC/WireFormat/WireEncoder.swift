@@ -9,7 +9,7 @@ struct WireEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(WireKeyedEncodingContainer<Key>(state: state, ref: open(.keyed)))
+        state.keyedContainer(Key.self, ref: open(.keyed))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -26,15 +26,15 @@ struct WireEncoder: Encoder {
         do {
             try state.beginWrite(ref)
         } catch let error as EncodingError {
-            state.deferredFailure = state.deferredFailure ?? error
+            state.deferFailure(error)
             return WireFrameRef(index: ref.index, id: 0)
         } catch {
             return WireFrameRef(index: ref.index, id: 0)
         }
         guard state.convertSlot(ref, to: kind) else {
-            state.deferredFailure = state.deferredFailure ?? state.misuseError(
+            state.deferFailure(state.misuseError(
                 ref, "A \(kind == .keyed ? "keyed" : "unkeyed") container was requested from an encoder "
-                    + "that already holds another kind of value.")
+                    + "that already holds another kind of value."))
             return WireFrameRef(index: ref.index, id: 0)
         }
         return ref
@@ -81,6 +81,6 @@ struct WireSingleValueEncodingContainer: SingleValueEncodingContainer {
         // `Optional.encode(to:)` lands here with its wrapped value: mark a wrapped
         // optional so that `.some(nil)` does not read back as `nil`.
         if isOptionalType(T.self) { state.buffer.wireAppend(.some) }
-        try state.encodeValue(value, key: nil)
+        try state.encodeValue(value, key: WireNoKey())
     }
 }

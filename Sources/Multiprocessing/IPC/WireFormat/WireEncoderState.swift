@@ -29,11 +29,22 @@ final class WireEncoderState {
         case unkeyed
     }
 
+    /// What names a frame's value in a coding path.
+    enum Label {
+        /// Nothing: a top-level value, or the value of a single-value container.
+        case none
+        /// The element at this index of an unkeyed container.
+        case element(Int)
+        /// A key of a keyed container: the top of `keys`.
+        case key
+    }
+
+    /// A frame; trivial, so that pushing and popping one costs no value witness calls.
     struct Frame {
         var kind: Kind
         var start: Int
         var id: UInt32
-        var key: (any CodingKey)?
+        var label: Label
     }
 
     // Dynamic exclusivity checks on these two properties cost 28% of encoding time
@@ -41,10 +52,17 @@ final class WireEncoderState {
     // another access, so they are turned off.
     @exclusivity(unchecked) var buffer: [UInt8]
     @exclusivity(unchecked) private(set) var frames: [Frame] = []
+    /// The keys of the frames labelled `.key`, in frame order.
+    @exclusivity(unchecked) private var keys: [any CodingKey] = []
     private var lastID: UInt32 = 0
-    /// An error a non-throwing call (`container(keyedBy:)`) could not throw.
-    var deferredFailure: EncodingError?
+    /// The first error a non-throwing call (`container(keyedBy:)`) could not throw.
+    private var deferredFailure: EncodingError?
+    /// Whether there is one: checking this flag is cheaper than copying the
+    /// optional error out (its value witnesses, callgrind).
+    private var hasDeferredFailure = false
     var userInfo: [CodingUserInfoKey: Any] = [:]
+    /// Keyed containers made by this state, for reuse (see WireContainerReuse.swift).
+    @exclusivity(unchecked) private var keyedContainers = WireContainerCache<WireKeyedEncodingCell>()
 
     /// An empty state; `BinaryEncoder` gets one from `WireStateCache`.
     init() {
@@ -52,10 +70,26 @@ final class WireEncoderState {
         frames.reserveCapacity(8)
     }
 
+    /// Ends a coding: detaches the kept containers, so that one a type kept
+    /// throws when used, and so that they do not keep this state alive.
+    func detachContainers() {
+        keyedContainers.forEachCell { $0.state = nil }
+    }
+
+    /// Forgets a value whose encoding failed: its frames, its recorded failure
+    /// and its bytes from `count` on.
+    func rollBack(to count: Int) {
+        frames.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        (deferredFailure, hasDeferredFailure) = (nil, false)
+        buffer.removeLast(buffer.count - count)
+    }
+
     /// Readies the state of a call that succeeded for another call: its buffer has
     /// been handed back, every frame is closed and no failure is recorded.
     func reset() {
         if !frames.isEmpty { frames.removeAll() }   // never after a successful call; defensive
+        if !keys.isEmpty { keys.removeAll() }
         lastID = 0
         if !userInfo.isEmpty { userInfo = [:] }
     }
@@ -63,15 +97,28 @@ final class WireEncoderState {
     // MARK: Frames
 
     /// Pushes an empty slot for a value under `key` and returns its reference.
-    func pushSlot(key: (any CodingKey)?) throws -> WireFrameRef {
+    @inline(__always)
+    func pushSlot<Key: CodingKey>(key: Key) throws -> WireFrameRef {
+        // Metatype comparisons: `is` would be a dynamic cast.
+        let label: Label = if Key.self == WireNoKey.self {
+            .none
+        } else if Key.self == WireIndexKey.self, let index = key.intValue {
+            .element(index)
+        } else {
+            .key
+        }
+        return try pushSlot(label: label, key: key)
+    }
+
+    private func pushSlot(label: Label, key: some CodingKey) throws -> WireFrameRef {
         guard frames.count < WireFormat.maximumDepth else {
             throw EncodingError.invalidValue(
-                key as Any,
-                .init(codingPath: codingPath(upTo: frames.count - 1),
-                      debugDescription: "Values nest more than \(WireFormat.maximumDepth) levels deep."))
+                key, .init(codingPath: codingPath(upTo: frames.count - 1),
+                           debugDescription: "Values nest more than \(WireFormat.maximumDepth) levels deep."))
         }
+        if case .key = label { keys.append(key) }
         lastID &+= 1
-        frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, key: key))
+        frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: label))
         return WireFrameRef(index: Int32(frames.count - 1), id: lastID)
     }
 
@@ -79,6 +126,7 @@ final class WireEncoderState {
     func closeFrames(above index: Int) throws {
         while frames.count - 1 > index {
             let frame = frames.removeLast()
+            if case .key = frame.label { keys.removeLast() }
             switch frame.kind {
             case .filled:
                 break
@@ -131,11 +179,46 @@ final class WireEncoderState {
         }
     }
 
+    /// Records `error` for the end of the coding, unless an earlier one is recorded.
+    func deferFailure(_ error: EncodingError) {
+        guard !hasDeferredFailure else { return }
+        (deferredFailure, hasDeferredFailure) = (error, true)
+    }
+
+    /// Throws the error a non-throwing call recorded, if any.
+    @inline(__always)
+    func throwDeferredFailure() throws {
+        if hasDeferredFailure { throw deferredFailure! }
+    }
+
+    // MARK: Containers
+
+    /// A keyed container writing into the frame `ref`: a kept one if one is free.
+    @inline(__always)
+    func keyedContainer<Key: CodingKey>(_: Key.Type, ref: WireFrameRef) -> KeyedEncodingContainer<Key> {
+        guard let (slot, cell) = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
+            return makeKeyedContainer(Key.self, ref: ref)
+        }
+        cell.state = self
+        cell.ref = ref
+        return unsafeDowncast(slot, to: WireContainerSlot<KeyedEncodingContainer<Key>>.self).container()
+    }
+
+    /// A new keyed container, kept for reuse if there is room. Out of line: only
+    /// here is the container's type metadata needed (see `WireContainerSlot`).
+    @inline(never)
+    private func makeKeyedContainer<Key: CodingKey>(_: Key.Type, ref: WireFrameRef) -> KeyedEncodingContainer<Key> {
+        let cell = WireKeyedEncodingCell(state: self, ref: ref)
+        let container = KeyedEncodingContainer(WireKeyedEncodingContainer<Key>(cell: cell))
+        keyedContainers.keep(container, cell: cell, for: ObjectIdentifier(Key.self))
+        return container
+    }
+
     // MARK: Values
 
     /// Writes a nested value under `key` (the caller has already written the key).
     @inline(__always)
-    func encodeValue<T: Encodable>(_ value: T, key: (any CodingKey)?) throws {
+    func encodeValue<T: Encodable>(_ value: T, key: some CodingKey) throws {
         if wireEncodeFastPath(value, into: &buffer) { return }
         let ref = try pushSlot(key: key)
         try value.encode(to: WireEncoder(state: self, ref: ref))
@@ -148,7 +231,18 @@ final class WireEncoderState {
     func codingPath(upTo index: Int) -> [any CodingKey] {
         let last = min(index, frames.count - 1)
         guard last >= 0 else { return [] }
-        return frames[...last].compactMap(\.key)
+        var path: [any CodingKey] = []
+        var keyIndex = 0
+        for frame in frames[...last] {
+            switch frame.label {
+            case .none: break
+            case .element(let index): path.append(WireIndexKey(intValue: index))
+            case .key:
+                path.append(keys[keyIndex])
+                keyIndex += 1
+            }
+        }
+        return path
     }
 
     /// The coding path of `ref` if it is open, else of the whole stack.
@@ -156,6 +250,13 @@ final class WireEncoderState {
         let index = Int(ref.index)
         if index < frames.count, frames[index].id == ref.id { return codingPath(upTo: index) }
         return codingPath(upTo: frames.count - 1)
+    }
+
+    /// What writing through a container of a finished coding throws.
+    static var finishedError: EncodingError {
+        EncodingError.invalidValue(0, .init(codingPath: [], debugDescription: """
+            A container was used after the encoding it belongs to finished.
+            """))
     }
 
     func closedFrameError(_ ref: WireFrameRef) -> EncodingError {

@@ -7,23 +7,47 @@
 
 import Glibc
 
-struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let state: WireDecoderState
+/// What a keyed container reads: shared by every copy of the container's box,
+/// and pointed at other entries when a kept container is handed out again
+/// (see WireContainerReuse.swift).
+final class WireKeyedDecodingCell {
+    /// The decoding read from; `nil` when the container belongs to no decoding.
+    var state: WireDecoderState?
     /// The range of the entries.
-    let start: Int
-    let end: Int
+    var start = 0
+    var end = 0
     /// Keys between the decoder's coding path and this container (nested containers).
-    let suffix: [any CodingKey]
+    var suffix: [any CodingKey] = []
+    /// Where the previous key lookup ended: the next lookup starts there.
+    var next = 0
 
-    init(state: WireDecoderState, offset: Int, end: Int, suffix: [any CodingKey]) throws {
-        let tag = try state.tag(at: offset, end: end)
-        guard tag == .keyed else { throw state.mismatch([String: Any].self, found: tag, suffix, nil) }
-        var cursor = offset + 1
-        let entries = try state.readU32PrefixedRange(at: &cursor, end: end)
+    /// Points the cell at the entries `start..<end` of `state`.
+    @inline(__always)
+    func bind(to state: WireDecoderState, entries: Range<Int>, suffix: [any CodingKey]) {
         self.state = state
-        self.start = entries.lowerBound
-        self.end = entries.upperBound
-        self.suffix = suffix
+        (start, end, next) = (entries.lowerBound, entries.upperBound, entries.lowerBound)
+        if !suffix.isEmpty || !self.suffix.isEmpty { self.suffix = suffix }
+    }
+}
+
+struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let cell: WireKeyedDecodingCell
+
+    /// The decoding; for a container of a finished decoding, an empty one,
+    /// from which every read throws.
+    private var state: WireDecoderState { cell.state ?? WireDecoderState() }
+    private var start: Int { cell.start }
+    private var end: Int { cell.end }
+    private var suffix: [any CodingKey] { cell.suffix }
+
+    /// The range of the entries of the keyed container value at `offset..<end`.
+    static func entries(
+        at offset: Int, end: Int, in state: WireDecoderState, suffix: [any CodingKey]
+    ) throws -> Range<Int> {
+        let tag = try state.tag(at: offset, end: end)
+        guard tag == .keyed else { throw state.mismatch([String: Any].self, found: tag, suffix, WireNoKey()) }
+        var cursor = offset + 1
+        return try state.readU32PrefixedRange(at: &cursor, end: end)
     }
 
     var codingPath: [any CodingKey] { state.codingPath + suffix }
@@ -57,22 +81,21 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     /// The byte range of the value under `key`, or `nil` if there is none.
     func find(_ key: some CodingKey) throws -> Range<Int>? {
-        let hintIndex = state.keyHints.count - 1
-        guard hintIndex >= 0, end <= state.bytes.count else {
+        let state = state
+        guard end <= state.bytes.count else {
             throw state.corrupt("A decoding container was used after decoding finished.", suffix, key)
         }
         var name = key.stringValue
         let integer = canonicalIntegerKey(name).map(Int64.init)
-        let hint = state.keyHints[hintIndex]
-        let from = hint.container == start ? hint.next : start
+        let from = cell.next
         return try name.withUTF8 { name in
-            if let found = try scan(from: from, to: end, name, integer, hintIndex) { return found }
-            return from > start ? try scan(from: start, to: from, name, integer, hintIndex) : nil
+            if let found = try scan(state, from: from, to: end, name, integer) { return found }
+            return from > start ? try scan(state, from: start, to: from, name, integer) : nil
         }
     }
 
     private func scan(
-        from: Int, to limit: Int, _ name: UnsafeBufferPointer<UInt8>, _ integer: Int64?, _ hintIndex: Int
+        _ state: WireDecoderState, from: Int, to limit: Int, _ name: UnsafeBufferPointer<UInt8>, _ integer: Int64?
     ) throws -> Range<Int>? {
         var cursor = from
         while cursor < limit {
@@ -86,7 +109,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
                     && (name.isEmpty || memcmp(state.bytes.baseAddress! + range.lowerBound, name.baseAddress!, name.count) == 0)
             }
             if matches {
-                state.keyHints[hintIndex] = (start, cursor)
+                cell.next = cursor
                 return valueStart..<cursor
             }
         }
@@ -171,8 +194,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
         let range = try require(key)
-        return KeyedDecodingContainer(try WireKeyedDecodingContainer<NestedKey>(
-            state: state, offset: range.lowerBound, end: range.upperBound, suffix: suffix + [key]))
+        return try state.keyedContainer(NestedKey.self, at: range.lowerBound, end: range.upperBound, suffix: suffix + [key])
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {

@@ -5,7 +5,7 @@ import Glibc
 
 extension WireDecoderState {
     /// The error for a value of the wrong type, or for `nil` where a value is needed.
-    func mismatch<T>(_ type: T.Type, found tag: WireTag, _ suffix: [any CodingKey], _ key: (any CodingKey)?) -> DecodingError {
+    func mismatch<T>(_ type: T.Type, found tag: WireTag, _ suffix: [any CodingKey], _ key: some CodingKey) -> DecodingError {
         let path = path(suffix, key)
         if tag == .null {
             return .valueNotFound(type, .init(codingPath: path, debugDescription: "Expected \(type) value but found nil instead."))
@@ -19,7 +19,7 @@ extension WireDecoderState {
         offset < end && end <= bytes.count && bytes[offset] == WireTag.null.rawValue
     }
 
-    func decodeBool(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> Bool {
+    func decodeBool(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey) throws -> Bool {
         let tag = try tag(at: offset, end: end)
         switch tag {
         case .true: return true
@@ -28,8 +28,9 @@ extension WireDecoderState {
         }
     }
 
+    @inline(__always)   // specialized for the integer type at each call site
     func decodeInteger<T: FixedWidthInteger>(
-        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
     ) throws -> T {
         let tag = try tag(at: offset, end: end)
         var cursor = offset + 1
@@ -56,12 +57,12 @@ extension WireDecoderState {
     }
 
     private func overflow<V: BinaryInteger, T>(
-        _ value: V, _: T.Type, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+        _ value: V, _: T.Type, _ suffix: [any CodingKey], _ key: some CodingKey
     ) -> DecodingError {
         corrupt("The number \(value) does not fit in \(T.self).", suffix, key)
     }
 
-    func decodeDouble(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> Double {
+    func decodeDouble(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey) throws -> Double {
         let tag = try tag(at: offset, end: end)
         var cursor = offset + 1
         switch tag {
@@ -71,7 +72,7 @@ extension WireDecoderState {
         }
     }
 
-    func decodeFloat(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> Float {
+    func decodeFloat(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey) throws -> Float {
         let tag = try tag(at: offset, end: end)
         var cursor = offset + 1
         switch tag {
@@ -89,7 +90,7 @@ extension WireDecoderState {
         }
     }
 
-    func decodeString(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?) throws -> String {
+    func decodeString(at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey) throws -> String {
         let tag = try tag(at: offset, end: end)
         guard tag == .string else { throw mismatch(String.self, found: tag, suffix, key) }
         var cursor = offset + 1
@@ -118,7 +119,7 @@ extension WireDecoderState {
     /// Decodes a nested value of any type, one level deeper.
     @inline(__always)
     func decodeValue<T: Decodable>(
-        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
     ) throws -> T {
         // Only blob-like tags can take a fast path; checking the tag first keeps
         // the common path free of `Optional<T>`, whose metadata is a runtime lookup.
@@ -135,7 +136,7 @@ extension WireDecoderState {
     /// Decodes a value that may be a blob through its fast path, else through `init(from:)`.
     @inline(never)
     private func decodeBlobOrValue<T: Decodable>(
-        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
     ) throws -> T {
         if let fast = try wireDecodeFastPath(T.self, from: self, at: offset, end: end) { return fast }
         return try decodeNested(type, at: offset, end: end, suffix, key)
@@ -144,7 +145,7 @@ extension WireDecoderState {
     /// Decodes a packed array through its fast path, else through `init(from:)`.
     @inline(never)
     private func decodeScalarsOrValue<T: Decodable>(
-        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
     ) throws -> T {
         try wireDecodeScalars(T.self, from: self, at: offset, end: end) {
             try decodeNested(type, at: offset, end: end, suffix, key)
@@ -153,17 +154,17 @@ extension WireDecoderState {
 
     /// Decodes a value through its `init(from:)`, one level deeper.
     private func decodeNested<T: Decodable>(
-        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: (any CodingKey)?
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
     ) throws -> T {
-        guard keyHints.count < WireFormat.maximumDepth else {
+        guard depth < WireFormat.maximumDepth else {
             throw corrupt("Values nest more than \(WireFormat.maximumDepth) levels deep.", suffix, key)
         }
         let pathCount = codingPath.count
         if !suffix.isEmpty { codingPath.append(contentsOf: suffix) }
-        if let key { codingPath.append(key) }
-        keyHints.append((-1, 0))
+        if Swift.type(of: key) != WireNoKey.self { codingPath.append(key) }
+        depth += 1
         defer {
-            keyHints.removeLast()
+            depth -= 1
             // `removeLast()` one at a time: `removeLast(_:)` costs ~170 instructions
             // even for the usual single key (callgrind).
             while codingPath.count > pathCount { codingPath.removeLast() }

@@ -56,7 +56,7 @@ final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
 
     init(encoding job: J, mangledTypeName: String) throws {
         var payload: [UInt8] = []
-        try encodeJobs(CollectionOfOne(job), appendingTo: &payload)
+        try encodeJobs([job], appendingTo: &payload)
         super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: 1)
     }
 

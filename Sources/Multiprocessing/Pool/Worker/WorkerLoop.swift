@@ -69,7 +69,7 @@ struct WorkerLoop {
             return TaskOutcome(completed: 0, failure: .jobTypeNotFound(typeName))
         }
         return payload.withUnsafeBytes { bytes in
-            runJobs(type, payload: bytes, plainTypes: &registry.plainOutputTypes, appendingOutputsTo: &outputs)
+            runJobs(type, payload: bytes, appendingOutputsTo: &outputs)
         }
     }
 
