@@ -63,10 +63,8 @@ public struct BinaryEncoder: Sendable {
     ///
     /// - Throws: The errors of ``encode(_:)``.
     public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
-        let originalCount = buffer.count
         var state = WireStateCache.encoderState()
         if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
-        swap(&buffer, &state.buffer)
         do {
             state.buffer.append(WireFormat.header)
             try state.encodeValue(value, key: WireNoKey())
@@ -74,12 +72,10 @@ public struct BinaryEncoder: Sendable {
             try state.throwDeferredFailure()
         } catch {
             state.detachContainers()
-            state.buffer.removeLast(state.buffer.count - originalCount)
-            swap(&buffer, &state.buffer)
             throw error   // the state is dropped: only a call that succeeded leaves it clean
         }
         state.detachContainers()
-        swap(&buffer, &state.buffer)
+        buffer.append(contentsOf: state.buffer.bytes)
         WireStateCache.recycle(&state)
     }
 }

@@ -15,65 +15,68 @@
 // refers to its box: a copy that a type kept (in a local that is still
 // used, or somewhere on the heap) must go on throwing when it is used too
 // late, never write into or read from another value. The standard library
-// cannot say whether a box is shared, so `WireContainerSlot` reads the
-// container's one stored property, the reference to its box, and asks
+// cannot say whether a box is shared, so the cache holds the box itself, as
+// the container's one stored property (the reference to its box), and asks
 // `isKnownUniquelyReferenced`. That relies on a layout the standard library
-// does not promise; `WireContainerSlot.canTellSharing` probes it once per
-// process (a copy must make the box shared, dropping it unshared again) and,
-// were it to fail on some future standard library, nothing is reused: coding
-// gets slower, never wrong.
+// does not promise; a probe checks it once per process (a copy of the
+// container must make the box shared, dropping the copy unshared again)
+// and, were it to fail on some future standard library, nothing is reused:
+// coding gets slower, never wrong.
 
-/// A kept container: holds one reference to its box.
-protocol WireKeptContainer: AnyObject {
-    /// Whether nothing else refers to the container's box.
-    var isUnshared: Bool { get }
-}
+/// Makes copies of a kept container, whose box the cache owns.
+///
+/// The slot holds the container's bytes without owning them (no retain, no
+/// release): the cache's reference to the box keeps it alive. Made from a
+/// slot of the right type, a copy costs no runtime metadata lookup, which
+/// building a `KeyedEncodingContainer<Key>` in generic code would (about 250
+/// instructions, callgrind): the slot finds `Container`'s metadata in itself.
+final class WireContainerSlot<Container> {
+    private let bits: UnsafeMutableRawPointer
 
-/// Holds a `KeyedEncodingContainer` or `KeyedDecodingContainer` for reuse.
-final class WireContainerSlot<Container>: WireKeptContainer {
-    // Never accessed across a call into other code: no dynamic exclusivity
-    // checks (they cost more than the rest of a lookup, callgrind).
-    @exclusivity(unchecked) private var kept: Container
-
-    init(_ container: Container) {
-        kept = container
+    /// A slot for `container`, whose box someone else keeps alive.
+    init(viewing container: Container) {
+        bits = UnsafeMutableRawPointer.allocate(
+            byteCount: MemoryLayout<Container>.size, alignment: MemoryLayout<Container>.alignment)
+        withUnsafeBytes(of: container) { bits.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
     }
 
-    /// The container, for a coding that asks for one.
-    ///
-    /// A method rather than a stored property: called on a slot of the right
-    /// type, it finds `Container`'s metadata in the slot itself, where reading
-    /// the property from generic code would ask the runtime for it (a lookup
-    /// of about 250 instructions, callgrind).
+    deinit {
+        bits.deallocate()   // the bytes were never owned: nothing to release
+    }
+
+    /// A copy of the container (which retains its box).
     func container() -> Container {
-        kept
+        bits.assumingMemoryBound(to: Container.self).pointee
     }
-
-    var isUnshared: Bool {
-        guard MemoryLayout<Container>.size == MemoryLayout<AnyObject>.size,
-              MemoryLayout<Container>.alignment == MemoryLayout<AnyObject>.alignment else { return false }
-        return withUnsafeMutablePointer(to: &kept) { container in
-            isKnownUniquelyReferenced(&UnsafeMutableRawPointer(container).assumingMemoryBound(to: AnyObject.self).pointee)
-        }
-    }
-
-    /// Whether `isUnshared` tells a shared box from an unshared one in this
-    /// process (see the comment at the top of this file).
-    static var canTellSharing: Bool { wireContainerSharingIsVisible }
 }
 
-/// The probe behind `WireContainerSlot.canTellSharing`, run once per process.
-private let wireContainerSharingIsVisible: Bool = {
-    /// Whether the slot looks shared while a copy of its container exists
-    /// (the copy is gone when this returns).
+/// The reference to its box that `container` holds, if the container is one
+/// reference and the probe showed that reading it tells copies apart.
+private func box<Container>(of container: Container) -> AnyObject? {
+    guard MemoryLayout<Container>.size == MemoryLayout<AnyObject>.size,
+          MemoryLayout<Container>.alignment == MemoryLayout<AnyObject>.alignment else { return nil }
+    return withUnsafeBytes(of: container) { $0.load(as: AnyObject.self) }
+}
+
+/// Whether `box(of:)` sees copies of keyed containers come and go: checked
+/// once per process.
+private let keyedContainerSharingIsVisible: Bool = {
+    /// A container's box as the cache would keep it: only the slot's view and
+    /// the returned reference remain when this returns.
     @inline(never)
-    func looksSharedWhileCopied<Container>(_ slot: WireContainerSlot<Container>) -> Bool {
+    func keep<Container>(_ make: () -> Container) -> (AnyObject, WireContainerSlot<Container>)? {
+        let container = make()
+        guard let box = box(of: container) else { return nil }
+        return (box, WireContainerSlot(viewing: container))
+    }
+    @inline(never)
+    func sharedWhileCopied<Container>(_ box: inout AnyObject, _ slot: WireContainerSlot<Container>) -> Bool {
         let copy = slot.container()
-        return withExtendedLifetime(copy) { !slot.isUnshared }
+        return withExtendedLifetime(copy) { !isKnownUniquelyReferenced(&box) }
     }
     func tells<Container>(_ make: () -> Container) -> Bool {
-        let slot = WireContainerSlot(make())
-        return slot.isUnshared && looksSharedWhileCopied(slot) && slot.isUnshared
+        guard var (box, slot) = keep(make) else { return false }
+        return isKnownUniquelyReferenced(&box) && sharedWhileCopied(&box, slot) && isKnownUniquelyReferenced(&box)
     }
     // Containers with cells that belong to no coding: never written or read.
     return tells { KeyedEncodingContainer(WireKeyedEncodingContainer<WireIndexKey>(cell: WireKeyedEncodingCell())) }
@@ -84,7 +87,10 @@ private let wireContainerSharingIsVisible: Bool = {
 struct WireContainerCache<Cell: AnyObject> {
     private struct Entry {
         let keyType: ObjectIdentifier
-        let slot: any WireKeptContainer
+        /// The container's box: the cache's one reference to it.
+        var box: AnyObject
+        /// A `WireContainerSlot` of the container.
+        let slot: AnyObject
         let cell: Cell
     }
 
@@ -94,20 +100,36 @@ struct WireContainerCache<Cell: AnyObject> {
 
     private var entries: [Entry] = []
 
-    /// A kept container for keys of type `keyType` that nothing else refers
-    /// to (its slot, to downcast), and its cell.
+    /// The index of a kept container for keys of type `keyType` that nothing
+    /// else refers to, if there is one. (The entries are not copied out:
+    /// that would retain and release each, callgrind.)
     @inline(__always)
-    func unshared(for keyType: ObjectIdentifier) -> (slot: AnyObject, cell: Cell)? {
-        for entry in entries where entry.keyType == keyType && entry.slot.isUnshared {
-            return (entry.slot, entry.cell)
+    mutating func unshared(for keyType: ObjectIdentifier) -> Int? {
+        entries.withUnsafeMutableBufferPointer { entries in
+            for index in entries.indices
+            where entries[index].keyType == keyType && isKnownUniquelyReferenced(&entries[index].box) {
+                return index
+            }
+            return nil
         }
-        return nil
+    }
+
+    /// The cell of the kept container at `index`.
+    @inline(__always)
+    func cell(at index: Int) -> Cell {
+        entries[index].cell
+    }
+
+    /// A copy of the kept container at `index`, which is a `Container`.
+    @inline(__always)
+    func container<Container>(at index: Int, as _: Container.Type) -> Container {
+        unsafeDowncast(entries[index].slot, to: WireContainerSlot<Container>.self).container()
     }
 
     /// Keeps `container`, which uses `cell`, if there is room and reuse is possible.
     mutating func keep<Container>(_ container: Container, cell: Cell, for keyType: ObjectIdentifier) {
-        guard entries.count < Self.capacity, WireContainerSlot<Container>.canTellSharing else { return }
-        entries.append(Entry(keyType: keyType, slot: WireContainerSlot(container), cell: cell))
+        guard entries.count < Self.capacity, keyedContainerSharingIsVisible, let box = box(of: container) else { return }
+        entries.append(Entry(keyType: keyType, box: box, slot: WireContainerSlot(viewing: container), cell: cell))
     }
 
     /// Calls `body` with every kept container's cell.

@@ -58,11 +58,11 @@ final class WireDecoderState {
         _: Key.Type, at offset: Int, end: Int, suffix: [any CodingKey]
     ) throws -> KeyedDecodingContainer<Key> {
         let entries = try WireKeyedDecodingContainer<Key>.entries(at: offset, end: end, in: self, suffix: suffix)
-        guard let (slot, cell) = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
+        guard let index = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
             return makeKeyedContainer(Key.self, entries: entries, suffix: suffix)
         }
-        cell.bind(to: self, entries: entries, suffix: suffix)
-        return unsafeDowncast(slot, to: WireContainerSlot<KeyedDecodingContainer<Key>>.self).container()
+        keyedContainers.cell(at: index).bind(to: self, entries: entries, suffix: suffix)
+        return keyedContainers.container(at: index, as: KeyedDecodingContainer<Key>.self)
     }
 
     /// A new keyed container, kept for reuse if there is room. Out of line: only
@@ -85,9 +85,9 @@ final class WireDecoderState {
     }
 
     /// The coding path of the value under `key` in a container `suffix` below the current value.
-    func path(_ suffix: [any CodingKey], _ key: some CodingKey) -> [any CodingKey] {
+    func path<Key: CodingKey>(_ suffix: [any CodingKey], _ key: Key) -> [any CodingKey] {
         var path = codingPath + suffix
-        if Swift.type(of: key) != WireNoKey.self { path.append(key) }
+        if Key.self != WireNoKey.self { path.append(key) }
         return path
     }
 
@@ -193,6 +193,17 @@ final class WireDecoderState {
 
     /// Returns where the value at `offset` ends, checking only its framing.
     func skipValue(at offset: Int, end: Int) throws -> Int {
+        // Containers first, inline: what batches and structs are made of.
+        if offset < end, end <= bytes.count, end - offset >= 5,
+           bytes[offset] == WireTag.keyed.rawValue || bytes[offset] == WireTag.unkeyed.rawValue {
+            let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: UInt32.self)))
+            if length <= end - offset - 5 { return offset + 5 + length }
+        }
+        return try skipOtherValue(at: offset, end: end)
+    }
+
+    /// `skipValue` for everything but a well-formed container.
+    private func skipOtherValue(at offset: Int, end: Int) throws -> Int {
         var cursor = offset
         var tag = try tag(at: cursor, end: end)
         while tag == .some {   // a loop, not recursion: a run of `some` tags cannot overflow the stack

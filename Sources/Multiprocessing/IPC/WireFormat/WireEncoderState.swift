@@ -50,7 +50,7 @@ final class WireEncoderState {
     // Dynamic exclusivity checks on these two properties cost 28% of encoding time
     // (perf, 1,000 structs). No access to them spans a call into user code or
     // another access, so they are turned off.
-    @exclusivity(unchecked) var buffer: [UInt8]
+    @exclusivity(unchecked) var buffer = WireBuffer()
     @exclusivity(unchecked) private(set) var frames: [Frame] = []
     /// The keys of the frames labelled `.key`, in frame order.
     @exclusivity(unchecked) private var keys: [any CodingKey] = []
@@ -66,7 +66,6 @@ final class WireEncoderState {
 
     /// An empty state; `BinaryEncoder` gets one from `WireStateCache`.
     init() {
-        buffer = []
         frames.reserveCapacity(8)
     }
 
@@ -85,9 +84,10 @@ final class WireEncoderState {
         buffer.removeLast(buffer.count - count)
     }
 
-    /// Readies the state of a call that succeeded for another call: its buffer has
-    /// been handed back, every frame is closed and no failure is recorded.
+    /// Readies the state of a call that succeeded for another call: its bytes
+    /// have been copied out, every frame is closed and no failure is recorded.
     func reset() {
+        buffer.removeAll(keepingCapacity: 64 << 10)   // a thread keeps no huge buffer for good
         if !frames.isEmpty { frames.removeAll() }   // never after a successful call; defensive
         if !keys.isEmpty { keys.removeAll() }
         lastID = 0
@@ -196,12 +196,11 @@ final class WireEncoderState {
     /// A keyed container writing into the frame `ref`: a kept one if one is free.
     @inline(__always)
     func keyedContainer<Key: CodingKey>(_: Key.Type, ref: WireFrameRef) -> KeyedEncodingContainer<Key> {
-        guard let (slot, cell) = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
+        guard let index = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
             return makeKeyedContainer(Key.self, ref: ref)
         }
-        cell.state = self
-        cell.ref = ref
-        return unsafeDowncast(slot, to: WireContainerSlot<KeyedEncodingContainer<Key>>.self).container()
+        keyedContainers.cell(at: index).bind(to: self, ref: ref)
+        return keyedContainers.container(at: index, as: KeyedEncodingContainer<Key>.self)
     }
 
     /// A new keyed container, kept for reuse if there is room. Out of line: only

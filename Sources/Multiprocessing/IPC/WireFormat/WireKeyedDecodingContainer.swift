@@ -10,23 +10,29 @@ import Glibc
 /// What a keyed container reads: shared by every copy of the container's box,
 /// and pointed at other entries when a kept container is handed out again
 /// (see WireContainerReuse.swift).
+///
+/// No access to its properties spans a call into other code, so their dynamic
+/// exclusivity checks (about 75 instructions each, callgrind) are turned off.
 final class WireKeyedDecodingCell {
     /// The decoding read from; `nil` when the container belongs to no decoding.
-    var state: WireDecoderState?
+    @exclusivity(unchecked) var state: WireDecoderState?
     /// The range of the entries.
-    var start = 0
-    var end = 0
+    @exclusivity(unchecked) var start = 0
+    @exclusivity(unchecked) var end = 0
     /// Keys between the decoder's coding path and this container (nested containers).
-    var suffix: [any CodingKey] = []
+    @exclusivity(unchecked) var suffix: [any CodingKey] = []
     /// Where the previous key lookup ended: the next lookup starts there.
-    var next = 0
+    @exclusivity(unchecked) var next = 0
+    /// The keys containers of this key type read (see WireLearnedKey.swift).
+    @exclusivity(unchecked) var keys = WireLearnedKeys()
 
     /// Points the cell at the entries `start..<end` of `state`.
     @inline(__always)
     func bind(to state: WireDecoderState, entries: Range<Int>, suffix: [any CodingKey]) {
-        self.state = state
+        if self.state !== state { self.state = state }
         (start, end, next) = (entries.lowerBound, entries.upperBound, entries.lowerBound)
         if !suffix.isEmpty || !self.suffix.isEmpty { self.suffix = suffix }
+        keys.rewind()
     }
 }
 
@@ -86,19 +92,35 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
             throw state.corrupt("A decoding container was used after decoding finished.", suffix, key)
         }
         var name = key.stringValue
-        let integer = canonicalIntegerKey(name).map(Int64.init)
         let from = cell.next
-        return try name.withUTF8 { name in
+        // The learned key of the next entry: compare bytes, no key to read.
+        if let learned = cell.keys.next(named: name), learned.count <= end - from,
+           learned.isEncoded(at: state.bytes.baseAddress! + from) {
+            let valueStart = from + learned.count
+            let valueEnd = try state.skipValue(at: valueStart, end: end)
+            cell.next = valueEnd
+            cell.keys.advance()
+            return valueStart..<valueEnd
+        }
+        let integer = canonicalIntegerKey(name).map(Int64.init)
+        let found = try name.withUTF8 { name -> (entry: Int, value: Range<Int>)? in
             if let found = try scan(state, from: from, to: end, name, integer) { return found }
             return from > start ? try scan(state, from: start, to: from, name, integer) : nil
         }
+        guard let found else { return nil }
+        // In order (the entry the previous lookup ended at): learn its key.
+        if found.entry == from { cell.keys.learn(key.stringValue) } else { cell.keys.lose() }
+        return found.value
     }
 
+    /// The first entry in `from..<limit` with the key `name` (or `integer`):
+    /// where the entry starts, and its value's range.
     private func scan(
         _ state: WireDecoderState, from: Int, to limit: Int, _ name: UnsafeBufferPointer<UInt8>, _ integer: Int64?
-    ) throws -> Range<Int>? {
+    ) throws -> (entry: Int, value: Range<Int>)? {
         var cursor = from
         while cursor < limit {
+            let entry = cursor
             let entryKey = try state.readKey(at: &cursor, end: end)
             let valueStart = cursor
             cursor = try state.skipValue(at: valueStart, end: end)
@@ -110,7 +132,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
             }
             if matches {
                 cell.next = cursor
-                return valueStart..<cursor
+                return (entry, valueStart..<cursor)
             }
         }
         return nil

@@ -3,15 +3,28 @@
 /// Where a keyed container writes: shared by every copy of the container's
 /// box, and pointed at a new frame when a kept container is handed out again
 /// (see WireContainerReuse.swift).
+///
+/// No access to its properties spans a call into other code, so their dynamic
+/// exclusivity checks (about 75 instructions each, callgrind) are turned off.
 final class WireKeyedEncodingCell {
     /// The coding written into; `nil` when the container belongs to no coding.
-    var state: WireEncoderState?
+    @exclusivity(unchecked) var state: WireEncoderState?
     /// The container's frame in `state`.
-    var ref: WireFrameRef
+    @exclusivity(unchecked) var ref: WireFrameRef
+    /// The keys containers of this key type wrote (see WireLearnedKey.swift).
+    @exclusivity(unchecked) var keys = WireLearnedKeys()
 
     init(state: WireEncoderState? = nil, ref: WireFrameRef = WireFrameRef(index: 0, id: 0)) {
         self.state = state
         self.ref = ref
+    }
+
+    /// Points the cell at the frame `ref` of `state`.
+    @inline(__always)
+    func bind(to state: WireEncoderState, ref: WireFrameRef) {
+        if self.state !== state { self.state = state }
+        self.ref = ref
+        keys.rewind()
     }
 }
 
@@ -32,9 +45,22 @@ struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     @inline(__always)
     private func begin(_ key: Key) throws -> WireEncoderState {
         let state = try open()
-        let name = key.stringValue
-        state.buffer.wireAppendKey(name)
+        write(key, into: state)
         return state
+    }
+
+    /// Writes the key of an entry: the learned bytes if it is the key learned
+    /// for this entry, else its name (which is then learned).
+    @inline(__always)
+    private func write(_ key: some CodingKey, into state: WireEncoderState) {
+        let name = key.stringValue
+        if let learned = cell.keys.next(named: name) {
+            learned.append(to: &state.buffer)
+            cell.keys.advance()
+        } else {
+            state.buffer.wireAppendKey(name)
+            cell.keys.learn(name)
+        }
     }
 
     mutating func encodeNil(forKey key: Key) throws { try begin(key).buffer.wireAppend(.null) }
@@ -96,8 +122,7 @@ struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         guard let state = cell.state else { return (WireEncoderState(), WireFrameRef(index: 0, id: 0)) }
         do {
             try state.beginWrite(cell.ref)
-            let name = key.stringValue
-            state.buffer.wireAppendKey(name)
+            write(key, into: state)
             let nested = try state.pushSlot(key: key)
             if kind != .slot { _ = state.convertSlot(nested, to: kind) }
             return (state, nested)

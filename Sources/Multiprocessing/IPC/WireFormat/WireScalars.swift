@@ -84,7 +84,7 @@ private func mayBeArray<T>(_: T.Type) -> Bool {
 ///
 /// - Returns: `false` if `T` has no fast path; nothing was written then.
 @inline(__always)
-func wireEncodeFastPath<T>(_ value: T, into buffer: inout [UInt8]) -> Bool {
+func wireEncodeFastPath<T>(_ value: T, into buffer: inout WireBuffer) -> Bool {
     guard mayBeArray(T.self) else { return false }
     if T.self == [UInt8].self {
         let bytes = unsafeBitCast(value, to: [UInt8].self)
@@ -109,7 +109,7 @@ func wireEncodeFastPath<T>(_ value: T, into buffer: inout [UInt8]) -> Bool {
 }
 
 /// Appends a packed `scalars` value.
-private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout [UInt8]) {
+private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout WireBuffer) {
     buffer.wireAppend(.scalars)
     buffer.append(S.wireKind)
     buffer.wireAppendVarint(UInt64(elements.count))

@@ -22,10 +22,9 @@ extension BinaryEncoder {
     ) rethrows -> R {
         var state = WireStateCache.encoderState()
         if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
-        swap(&buffer, &state.buffer)
         defer {
             state.detachContainers()
-            swap(&buffer, &state.buffer)
+            buffer.append(contentsOf: state.buffer.bytes)
             WireStateCache.recycle(&state)
         }
         state.buffer.append(WireFormat.header)

@@ -51,7 +51,7 @@ struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         let start = state.buffer.count
         state.buffer.wireAppend(.byteRun)
         let lengthAt = state.buffer.wireReserveLength()
-        let copied: Void? = sequence.withContiguousStorageIfAvailable { state.buffer.append(contentsOf: $0) }
+        let copied: Void? = sequence.withContiguousStorageIfAvailable { state.buffer.append(contentsOf: UnsafeRawBufferPointer($0)) }
         // Iterating a sequence runs its code: never while the buffer is being modified.
         if copied == nil { state.buffer.append(contentsOf: Array(sequence)) }
         let length = state.buffer.count - lengthAt - 4

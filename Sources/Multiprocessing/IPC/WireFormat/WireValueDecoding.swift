@@ -153,15 +153,15 @@ extension WireDecoderState {
     }
 
     /// Decodes a value through its `init(from:)`, one level deeper.
-    private func decodeNested<T: Decodable>(
-        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
+    private func decodeNested<T: Decodable, Key: CodingKey>(
+        _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: Key
     ) throws -> T {
         guard depth < WireFormat.maximumDepth else {
             throw corrupt("Values nest more than \(WireFormat.maximumDepth) levels deep.", suffix, key)
         }
         let pathCount = codingPath.count
         if !suffix.isEmpty { codingPath.append(contentsOf: suffix) }
-        if Swift.type(of: key) != WireNoKey.self { codingPath.append(key) }
+        if Key.self != WireNoKey.self { codingPath.append(key) }   // not `type(of:)`: a runtime call
         depth += 1
         defer {
             depth -= 1

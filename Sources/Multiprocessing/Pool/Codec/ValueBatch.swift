@@ -41,10 +41,10 @@ enum ValueBatch {
     /// Appends values to a batch being written. (Not generic: a method of a
     /// generic struct would look up the struct's metadata on every call.)
     struct Writer {
-        /// The bytes form's buffer (the caller's, lent for the call).
-        fileprivate var bytes: [UInt8] = []
         /// The codable form's values.
         fileprivate let sequence: WireSequenceWriter?
+        /// The bytes form's values.
+        fileprivate let values: AlignedValues?
         /// How many values were appended.
         private(set) var count = 0
 
@@ -54,9 +54,7 @@ enum ValueBatch {
             if let sequence {
                 try sequence.append(value)
             } else {
-                withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
-                let padding = MemoryLayout<T>.stride - MemoryLayout<T>.size
-                if padding > 0 { bytes.append(contentsOf: repeatElement(0, count: padding)) }
+                values!.append(value)
             }
             count += 1
         }
@@ -74,14 +72,14 @@ enum ValueBatch {
         let (result, count): (R, Int)
         switch form {
         case .bytes:
-            var writer = Writer(sequence: nil)
-            swap(&out, &writer.bytes)
-            defer { swap(&out, &writer.bytes) }
+            let values = AlignedValues(of: T.self)
+            var writer = Writer(sequence: nil, values: values)
             result = try body(&writer)
             count = writer.count
+            out.append(contentsOf: values.bytes)
         case .codable:
             (result, count) = try BinaryEncoder().encodeSequence(appendingTo: &out) { sequence in
-                var writer = Writer(sequence: sequence)
+                var writer = Writer(sequence: sequence, values: nil)
                 return (try body(&writer), writer.count)
             }
         }
@@ -93,6 +91,12 @@ enum ValueBatch {
     ///
     /// - Throws: The first error a value's `encode(to:)` throws.
     static func append<T: Codable>(_ values: [T], to out: inout [UInt8]) throws {
+        guard Form.of(T.self) == .codable else {
+            out.append(Form.bytes.rawValue)
+            out.appendInteger(UInt32(values.count))
+            values.withUnsafeBytes { out.append(contentsOf: $0) }
+            return
+        }
         try write(T.self, to: &out) { writer in
             // By index: a generic iterator costs hundreds of instructions a value (callgrind).
             for index in values.indices { try writer.append(values[index]) }
@@ -106,9 +110,7 @@ enum ValueBatch {
         /// The codable form's values.
         fileprivate var sequence: WireSequenceReader?
         /// The bytes form's values.
-        fileprivate let bytes: UnsafeRawBufferPointer
-        /// Room for one value of the bytes form, aligned for its type.
-        fileprivate let aligned: UnsafeMutableRawPointer?
+        fileprivate let values: AlignedValues?
         /// How many values the batch holds.
         let count: Int
         /// How many values were read.
@@ -125,10 +127,7 @@ enum ValueBatch {
             precondition(!isAtEnd, "no value left in the batch")
             position += 1
             if sequence != nil { return try sequence!.next(T.self) }
-            // A frame's bytes carry no alignment: copy the value out first.
-            aligned!.copyMemory(from: bytes.baseAddress! + (position - 1) * MemoryLayout<T>.stride,
-                                byteCount: MemoryLayout<T>.size)
-            return aligned!.assumingMemoryBound(to: T.self).pointee
+            return values!.value(at: position - 1, as: T.self)
         }
     }
 
@@ -142,7 +141,7 @@ enum ValueBatch {
         var cursor = ByteCursor(bytes)
         let formByte = try cursor.integer(UInt8.self)
         let count = Int(try cursor.integer(UInt32.self))
-        let values = cursor.rest()
+        let payload = cursor.rest()
         guard let form = Form(rawValue: formByte) else {
             throw MalformedMessage(description: "unknown batch form \(formByte)")
         }
@@ -151,16 +150,14 @@ enum ValueBatch {
         }
         switch form {
         case .bytes:
-            guard _isPOD(T.self), values.count == count * MemoryLayout<T>.stride else {
-                throw MalformedMessage(description: "\(values.count) bytes cannot hold \(count) values of \(T.self)")
+            guard _isPOD(T.self), payload.count == count * MemoryLayout<T>.stride else {
+                throw MalformedMessage(description: "\(payload.count) bytes cannot hold \(count) values of \(T.self)")
             }
-            let aligned = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
-            defer { aligned.deallocate() }
-            var reader = Reader(sequence: nil, bytes: values, aligned: aligned, count: count)
+            var reader = Reader(sequence: nil, values: AlignedValues(of: T.self, copying: payload), count: count)
             return try body(&reader)
         case .codable:
-            return try BinaryDecoder().decodeSequence(count, from: values) { sequence in
-                var reader = Reader(sequence: sequence, bytes: values, aligned: nil, count: count)
+            return try BinaryDecoder().decodeSequence(count, from: payload) { sequence in
+                var reader = Reader(sequence: sequence, values: nil, count: count)
                 return try body(&reader)
             }
         }
@@ -173,6 +170,10 @@ enum ValueBatch {
     /// - Throws: The errors of ``read(_:from:_:)`` and of the values' `init(from:)`.
     static func decode<T: Codable>(_: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T]) throws {
         try read(T.self, from: bytes) { reader in
+            if let bytesForm = reader.values {   // all at once
+                values.append(contentsOf: bytesForm.buffer(of: T.self))
+                return
+            }
             values.reserveCapacity(values.count + reader.count)
             while !reader.isAtEnd { values.append(try reader.next(T.self)) }
         }
@@ -183,5 +184,69 @@ enum ValueBatch {
         var values: [T] = []
         try decode(type, from: bytes, appendingTo: &values)
         return values
+    }
+}
+
+/// Values of one trivial type a stride apart in aligned memory: the bytes
+/// form's values while a batch is written or read. (A frame's bytes carry no
+/// alignment, and appending a value's bytes to an array one by one costs
+/// hundreds of instructions a value, callgrind.)
+final class AlignedValues {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    private let stride: Int
+    private let alignment: Int
+    /// The bytes of the values, padding included (zeroed).
+    private(set) var byteCount = 0
+
+    /// Room for values of `T`, initially none.
+    init<T>(of _: T.Type) {
+        (stride, alignment) = (MemoryLayout<T>.stride, max(16, MemoryLayout<T>.alignment))
+        capacity = 0
+        base = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: alignment)
+    }
+
+    /// A copy of the values of `T` in `bytes`.
+    init<T>(of _: T.Type, copying bytes: UnsafeRawBufferPointer) {
+        (stride, alignment) = (MemoryLayout<T>.stride, max(16, MemoryLayout<T>.alignment))
+        capacity = bytes.count
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: alignment)
+        if let source = bytes.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) }
+        byteCount = bytes.count
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// The values' bytes.
+    var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base, count: byteCount)
+    }
+
+    /// The values, as `T`s.
+    func buffer<T>(of _: T.Type) -> UnsafeBufferPointer<T> {
+        UnsafeBufferPointer(start: base.assumingMemoryBound(to: T.self), count: byteCount / stride)
+    }
+
+    /// Appends `value`, a `T` of a trivial type.
+    func append<T>(_ value: T) {
+        if byteCount + stride > capacity { grow() }
+        (base + byteCount).bindMemory(to: T.self, capacity: 1).initialize(to: value)
+        byteCount += stride
+    }
+
+    /// The value at `index`, a `T` of a trivial type.
+    func value<T>(at index: Int, as _: T.Type) -> T {
+        (base + index * stride).assumingMemoryBound(to: T.self).pointee
+    }
+
+    private func grow() {
+        let newCapacity = max(capacity * 2, stride * 64)
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: alignment)
+        newBase.copyMemory(from: base, byteCount: byteCount)
+        (newBase + byteCount).initializeMemory(as: UInt8.self, repeating: 0, count: newCapacity - byteCount)
+        base.deallocate()
+        (base, capacity) = (newBase, newCapacity)
     }
 }

@@ -1,0 +1,113 @@
+// The keys a keyed container of one key type wrote or read, entry by entry,
+// kept in the container's cell (see WireContainerReuse.swift) for the next
+// value of that type.
+//
+// Codings of many values of one type write and read the same keys in the
+// same order, value after value. So a container remembers, for each entry
+// position, the key's name and its encoding: an encoder that is given the
+// same name at that position appends the remembered bytes; a decoder asked
+// for the same name at that position compares the entry's first bytes with
+// them. Anything else (another name, another order, a key that is too long)
+// takes the general path and is remembered in its turn. The format does not
+// change: every entry still carries its whole key.
+
+import Glibc
+
+/// A key's name and its encoding at the start of a keyed-container entry.
+struct WireLearnedKey {
+    /// The key's `stringValue`.
+    let name: String
+    /// The encoded key (`WireBuffer.wireAppendKey`), in the first `count` bytes.
+    private let encoded: (UInt64, UInt64)
+    /// How many bytes the encoded key has.
+    let count: Int
+
+    /// The learned form of the key named `name`, or `nil` if its encoding is
+    /// longer than 16 bytes.
+    init?(_ name: String) {
+        var encoded: (UInt64, UInt64) = (0, 0)
+        var count = 0
+        let fits = withUnsafeMutableBytes(of: &encoded) { bytes in
+            func append(_ byte: UInt8) -> Bool {
+                guard count < bytes.count else { return false }
+                bytes[count] = byte
+                count += 1
+                return true
+            }
+            func appendVarint(_ value: UInt64) -> Bool {
+                var value = value
+                while value >= 0x80 {
+                    guard append(UInt8(truncatingIfNeeded: value) | 0x80) else { return false }
+                    value >>= 7
+                }
+                return append(UInt8(truncatingIfNeeded: value))
+            }
+            // As `WireBuffer.wireAppendKey` writes it.
+            if let integer = canonicalIntegerKey(name) {
+                let zigzag = Int64(integer)
+                return append(1) && appendVarint(UInt64(bitPattern: (zigzag << 1) ^ (zigzag >> 63)))
+            }
+            var name = name
+            return name.withUTF8 { utf8 in appendVarint(UInt64(utf8.count) << 1) && utf8.allSatisfy(append) }
+        }
+        guard fits else { return nil }
+        self.name = name
+        self.encoded = encoded
+        self.count = count
+    }
+
+    /// Appends the encoded key to `buffer`.
+    @inline(__always)
+    func append(to buffer: inout WireBuffer) {
+        withUnsafeBytes(of: encoded) { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    }
+
+    /// Whether the `count` bytes at `address` are the encoded key.
+    @inline(__always)
+    func isEncoded(at address: UnsafeRawPointer) -> Bool {
+        withUnsafeBytes(of: encoded) { memcmp($0.baseAddress!, address, count) == 0 }
+    }
+}
+
+/// The learned keys of one container's key type, and where a coding is in them.
+struct WireLearnedKeys {
+    private var keys: [WireLearnedKey] = []
+    /// The index of the next entry, or -1 once the entries left the learned order.
+    private var position = 0
+
+    /// Starts over at the first entry (a container was handed out again).
+    @inline(__always)
+    mutating func rewind() {
+        position = 0
+    }
+
+    /// The learned key for the next entry, if it is named `name`.
+    @inline(__always)
+    func next(named name: String) -> WireLearnedKey? {
+        guard position >= 0, position < keys.count, keys[position].name == name else { return nil }
+        return keys[position]
+    }
+
+    /// Moves to the following entry after the learned one was used.
+    @inline(__always)
+    mutating func advance() {
+        position += 1
+    }
+
+    /// Records that the next entry has the key named `name`, and moves past it.
+    mutating func learn(_ name: String) {
+        guard position >= 0, position <= keys.count else { return }
+        // Types have a few keys; dictionaries, which have many, are not learned.
+        guard position < 32, let key = WireLearnedKey(name) else {
+            position = -1
+            return
+        }
+        if position == keys.count { keys.append(key) } else { keys[position] = key }
+        position += 1
+    }
+
+    /// Records that the entries left the learned order, until `rewind()`.
+    mutating func lose() {
+        position = -1
+    }
+}
