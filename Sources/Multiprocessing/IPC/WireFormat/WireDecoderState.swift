@@ -193,11 +193,29 @@ final class WireDecoderState {
 
     /// Returns where the value at `offset` ends, checking only its framing.
     func skipValue(at offset: Int, end: Int) throws -> Int {
-        // Containers first, inline: what batches and structs are made of.
-        if offset < end, end <= bytes.count, end - offset >= 5,
-           bytes[offset] == WireTag.keyed.rawValue || bytes[offset] == WireTag.unkeyed.rawValue {
+        // What batches and structs are made of, inline; the rest, and every
+        // error, through `skipOtherValue`.
+        guard offset < end, end <= bytes.count else { return try skipOtherValue(at: offset, end: end) }
+        switch bytes[offset] {
+        case WireTag.keyed.rawValue, WireTag.unkeyed.rawValue:
+            guard end - offset >= 5 else { break }
             let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: UInt32.self)))
             if length <= end - offset - 5 { return offset + 5 + length }
+        case WireTag.int.rawValue, WireTag.uint.rawValue:
+            // A varint of at most 9 bytes (a 10th may overflow: checked by the general path).
+            var cursor = offset + 1
+            while cursor < end, cursor - offset <= 9 {
+                if bytes[cursor] < 0x80 { return cursor + 1 }
+                cursor += 1
+            }
+        case WireTag.string.rawValue, WireTag.bytes.rawValue:
+            if offset + 1 < end, bytes[offset + 1] < 0x80, Int(bytes[offset + 1]) <= end - offset - 2 {
+                return offset + 2 + Int(bytes[offset + 1])
+            }
+        case WireTag.null.rawValue, WireTag.false.rawValue, WireTag.true.rawValue:
+            return offset + 1
+        default:
+            break
         }
         return try skipOtherValue(at: offset, end: end)
     }

@@ -85,8 +85,8 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     // MARK: Lookup
 
-    /// The byte range of the value under `key`, or `nil` if there is none.
-    func find(_ key: some CodingKey) throws -> Range<Int>? {
+    /// The value under `key`, or `nil` if there is none.
+    func find(_ key: some CodingKey) throws -> WireEntryValue? {
         let state = state
         guard end <= state.bytes.count else {
             throw state.corrupt("A decoding container was used after decoding finished.", suffix, key)
@@ -94,13 +94,12 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         var name = key.stringValue
         let from = cell.next
         // The learned key of the next entry: compare bytes, no key to read.
-        if let learned = cell.keys.next(named: name), learned.count <= end - from,
-           learned.isEncoded(at: state.bytes.baseAddress! + from) {
-            let valueStart = from + learned.count
+        if let keyCount = cell.keys.matchNext(named: name, at: state.bytes.baseAddress! + from, available: end - from) {
+            let valueStart = from + keyCount
             let valueEnd = try state.skipValue(at: valueStart, end: end)
             cell.next = valueEnd
             cell.keys.advance()
-            return valueStart..<valueEnd
+            return WireEntryValue(state: state, range: valueStart..<valueEnd)
         }
         let integer = canonicalIntegerKey(name).map(Int64.init)
         let found = try name.withUTF8 { name -> (entry: Int, value: Range<Int>)? in
@@ -110,7 +109,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         guard let found else { return nil }
         // In order (the entry the previous lookup ended at): learn its key.
         if found.entry == from { cell.keys.learn(key.stringValue) } else { cell.keys.lose() }
-        return found.value
+        return WireEntryValue(state: state, range: found.value)
     }
 
     /// The first entry in `from..<limit` with the key `name` (or `integer`):
@@ -138,50 +137,51 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         return nil
     }
 
-    /// The byte range of the value under `key`, or `keyNotFound`.
+    /// The value under `key`, or `keyNotFound`.
     @inline(__always)
-    private func require(_ key: Key) throws -> Range<Int> {
-        guard let range = try find(key) else {
+    private func require(_ key: Key) throws -> WireEntryValue {
+        guard let value = try find(key) else {
             throw DecodingError.keyNotFound(key, .init(
                 codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
-        return range
+        return value
     }
 
-    /// The byte range of the non-nil value under `key`, or `nil`.
+    /// The non-nil value under `key`, or `nil`.
     @inline(__always)
-    private func present(_ key: Key) throws -> Range<Int>? {
-        guard let range = try find(key), !state.isNil(at: range.lowerBound, end: range.upperBound) else { return nil }
-        return range
+    private func present(_ key: Key) throws -> WireEntryValue? {
+        guard let value = try find(key), !value.isNil else { return nil }
+        return value
     }
 
     // MARK: Decoding
 
     func decodeNil(forKey key: Key) throws -> Bool {
-        let range = try require(key)
-        return state.isNil(at: range.lowerBound, end: range.upperBound)
+        try require(key).isNil
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try bool(require(key), key) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try string(require(key), key) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try learned(key) { state, start, end in state.plainString(at: start, end: end) } ?? string(require(key), key)
+    }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try double(require(key), key) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try float(require(key), key) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, require(key), key) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, require(key), key) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, require(key), key) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, require(key), key) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, require(key), key) }
-    func decode(_ type: Int128.Type, forKey key: Key) throws -> Int128 { try integer(type, require(key), key) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, require(key), key) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, require(key), key) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, require(key), key) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, require(key), key) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, require(key), key) }
-    func decode(_ type: UInt128.Type, forKey key: Key) throws -> UInt128 { try integer(type, require(key), key) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, key) }
+    func decode(_ type: Int128.Type, forKey key: Key) throws -> Int128 { try integer(type, key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
+    func decode(_ type: UInt128.Type, forKey key: Key) throws -> UInt128 { try integer(type, key) }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        let range = try require(key)
-        return try state.decodeValue(type, at: range.lowerBound, end: range.upperBound, suffix, key)
+        let value = try require(key)
+        return try value.state.decodeValue(type, at: value.range.lowerBound, end: value.range.upperBound, suffix, key)
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map { try bool($0, key) } }
@@ -202,7 +202,8 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     func decodeIfPresent(_ type: UInt128.Type, forKey key: Key) throws -> UInt128? { try present(key).map { try integer(type, $0, key) } }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let range = try present(key) else { return nil }
+        guard let value = try present(key) else { return nil }
+        let (state, range) = (value.state, value.range)
         // An `Optional<Optional<X>>` value keeps its outer level through a `some` tag.
         if isOptionalType(T.self), state.bytes[range.lowerBound] == WireTag.some.rawValue {
             return try state.decodeValue(type, at: range.lowerBound + 1, end: range.upperBound, suffix, key)
@@ -215,53 +216,87 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        let range = try require(key)
-        return try state.keyedContainer(NestedKey.self, at: range.lowerBound, end: range.upperBound, suffix: suffix + [key])
+        let value = try require(key)
+        return try value.state.keyedContainer(
+            NestedKey.self, at: value.range.lowerBound, end: value.range.upperBound, suffix: suffix + [key])
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        let range = try require(key)
+        let value = try require(key)
         return try WireUnkeyedDecodingContainer(
-            state: state, offset: range.lowerBound, end: range.upperBound, suffix: suffix + [key])
+            state: value.state, offset: value.range.lowerBound, end: value.range.upperBound, suffix: suffix + [key])
     }
 
     func superDecoder() throws -> any Decoder {
-        guard let range = try find(WireIndexKey.super) else {
+        guard let value = try find(WireIndexKey.super) else {
             throw DecodingError.keyNotFound(WireIndexKey.super, .init(
                 codingPath: codingPath, debugDescription: "No value associated with key \"super\"."))
         }
-        return WireDecoder(state: state, offset: range.lowerBound, end: range.upperBound)
+        return value.decoder
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        let range = try require(key)
-        return WireDecoder(state: state, offset: range.lowerBound, end: range.upperBound)
+        try require(key).decoder
     }
 
     // MARK: Primitives
 
     @inline(__always)
-    private func bool(_ range: Range<Int>, _ key: Key) throws -> Bool {
-        try state.decodeBool(at: range.lowerBound, end: range.upperBound, suffix, key)
+    private func bool(_ value: WireEntryValue, _ key: Key) throws -> Bool {
+        try value.state.decodeBool(at: value.range.lowerBound, end: value.range.upperBound, suffix, key)
     }
 
     @inline(__always)
-    private func string(_ range: Range<Int>, _ key: Key) throws -> String {
-        try state.decodeString(at: range.lowerBound, end: range.upperBound, suffix, key)
+    private func string(_ value: WireEntryValue, _ key: Key) throws -> String {
+        try value.state.decodeString(at: value.range.lowerBound, end: value.range.upperBound, suffix, key)
     }
 
     @inline(__always)
-    private func double(_ range: Range<Int>, _ key: Key) throws -> Double {
-        try state.decodeDouble(at: range.lowerBound, end: range.upperBound, suffix, key)
+    private func double(_ value: WireEntryValue, _ key: Key) throws -> Double {
+        try value.state.decodeDouble(at: value.range.lowerBound, end: value.range.upperBound, suffix, key)
     }
 
     @inline(__always)
-    private func float(_ range: Range<Int>, _ key: Key) throws -> Float {
-        try state.decodeFloat(at: range.lowerBound, end: range.upperBound, suffix, key)
+    private func float(_ value: WireEntryValue, _ key: Key) throws -> Float {
+        try value.state.decodeFloat(at: value.range.lowerBound, end: value.range.upperBound, suffix, key)
     }
 
     @inline(__always)
-    private func integer<T: FixedWidthInteger>(_ type: T.Type, _ range: Range<Int>, _ key: Key) throws -> T {
-        try state.decodeInteger(type, at: range.lowerBound, end: range.upperBound, suffix, key)
+    private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
+        try learned(key) { state, start, end in state.plainInteger(T.self, at: start, end: end) }
+            ?? integer(type, require(key), key)
     }
+
+    /// The value of the learned next entry (see WireLearnedKey.swift), if
+    /// `key` is its key and `read`, given where the value starts and where the
+    /// entries end, finds a well-formed value there, and where it ends.
+    /// Otherwise `nil`: the general path finds the value, or says what is wrong.
+    @inline(__always)
+    private func learned<T>(_ key: Key, _ read: (WireDecoderState, Int, Int) -> (T, end: Int)?) -> T? {
+        let name = key.stringValue
+        guard let state = cell.state, end <= state.bytes.count else { return nil }
+        let from = cell.next
+        guard let keyCount = cell.keys.matchNext(named: name, at: state.bytes.baseAddress! + from, available: end - from),
+              let (value, valueEnd) = read(state, from + keyCount, end) else { return nil }
+        cell.next = valueEnd
+        cell.keys.advance()
+        return value
+    }
+
+    @inline(__always)
+    private func integer<T: FixedWidthInteger>(_ type: T.Type, _ value: WireEntryValue, _ key: Key) throws -> T {
+        try value.state.decodeInteger(type, at: value.range.lowerBound, end: value.range.upperBound, suffix, key)
+    }
+}
+
+/// A value found under a key: the decoding it belongs to, and its bytes there.
+struct WireEntryValue {
+    let state: WireDecoderState
+    let range: Range<Int>
+
+    /// Whether the value is `nil`.
+    var isNil: Bool { state.isNil(at: range.lowerBound, end: range.upperBound) }
+
+    /// A decoder for the value.
+    var decoder: WireDecoder { WireDecoder(state: state, offset: range.lowerBound, end: range.upperBound) }
 }

@@ -33,53 +33,56 @@ struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
     var codingPath: [any CodingKey] { cell.state?.codingPath(of: cell.ref) ?? [] }
 
-    /// The coding, checked open at this container's frame; call before writing.
+    /// Writes an entry: `key`, then what `value` appends to the buffer.
+    ///
+    /// The key's name is asked for first: it is user code, and the state is
+    /// then used without a call into unknown code, so it needs no retain.
     @inline(__always)
-    private func open() throws -> WireEncoderState {
+    private func entry(_ key: Key, _ value: (inout WireBuffer) -> Void) throws {
+        let name = key.stringValue
         guard let state = cell.state else { throw WireEncoderState.finishedError }
         try state.beginWrite(cell.ref)
-        return state
+        write(name, into: state)
+        value(&state.buffer)
     }
 
-    /// Checks the container is open and writes `key`; call before writing a value.
+    /// Checks the container is open and writes `key`; call before writing a
+    /// value of a type of its own.
     @inline(__always)
     private func begin(_ key: Key) throws -> WireEncoderState {
-        let state = try open()
-        write(key, into: state)
+        let name = key.stringValue
+        guard let state = cell.state else { throw WireEncoderState.finishedError }
+        try state.beginWrite(cell.ref)
+        write(name, into: state)
         return state
     }
 
-    /// Writes the key of an entry: the learned bytes if it is the key learned
-    /// for this entry, else its name (which is then learned).
+    /// Writes the key named `name`: the learned bytes if it is the key learned
+    /// for this entry, else the name (which is then learned).
     @inline(__always)
-    private func write(_ key: some CodingKey, into state: WireEncoderState) {
-        let name = key.stringValue
-        if let learned = cell.keys.next(named: name) {
-            learned.append(to: &state.buffer)
-            cell.keys.advance()
-        } else {
-            state.buffer.wireAppendKey(name)
-            cell.keys.learn(name)
-        }
+    private func write(_ name: String, into state: WireEncoderState) {
+        guard !cell.keys.appendNext(named: name, to: &state.buffer) else { return }
+        state.buffer.wireAppendKey(name)
+        cell.keys.learn(name)
     }
 
-    mutating func encodeNil(forKey key: Key) throws { try begin(key).buffer.wireAppend(.null) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { try begin(key).buffer.wireAppendBool(value) }
-    mutating func encode(_ value: String, forKey key: Key) throws { try begin(key).buffer.wireAppendString(value) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { try begin(key).buffer.wireAppendDouble(value) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { try begin(key).buffer.wireAppendFloat(value) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { try begin(key).buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { try begin(key).buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { try begin(key).buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { try begin(key).buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { try begin(key).buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int128, forKey key: Key) throws { try begin(key).buffer.wireAppendInt128(value) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { try begin(key).buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { try begin(key).buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { try begin(key).buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { try begin(key).buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { try begin(key).buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt128, forKey key: Key) throws { try begin(key).buffer.wireAppendUInt128(value) }
+    mutating func encodeNil(forKey key: Key) throws { try entry(key) { $0.wireAppend(.null) } }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { try entry(key) { $0.wireAppendBool(value) } }
+    mutating func encode(_ value: String, forKey key: Key) throws { try entry(key) { $0.wireAppendString(value) } }
+    mutating func encode(_ value: Double, forKey key: Key) throws { try entry(key) { $0.wireAppendDouble(value) } }
+    mutating func encode(_ value: Float, forKey key: Key) throws { try entry(key) { $0.wireAppendFloat(value) } }
+    mutating func encode(_ value: Int, forKey key: Key) throws { try entry(key) { $0.wireAppendInt(value) } }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { try entry(key) { $0.wireAppendInt(value) } }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { try entry(key) { $0.wireAppendInt(value) } }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { try entry(key) { $0.wireAppendInt(value) } }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { try entry(key) { $0.wireAppendInt(value) } }
+    mutating func encode(_ value: Int128, forKey key: Key) throws { try entry(key) { $0.wireAppendInt128(value) } }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { try entry(key) { $0.wireAppendUInt(value) } }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { try entry(key) { $0.wireAppendUInt(value) } }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { try entry(key) { $0.wireAppendUInt(value) } }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { try entry(key) { $0.wireAppendUInt(value) } }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { try entry(key) { $0.wireAppendUInt(value) } }
+    mutating func encode(_ value: UInt128, forKey key: Key) throws { try entry(key) { $0.wireAppendUInt128(value) } }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try begin(key).encodeValue(value, key: key)
@@ -121,8 +124,9 @@ struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         // A container of a finished coding gets a coding of its own that accepts nothing.
         guard let state = cell.state else { return (WireEncoderState(), WireFrameRef(index: 0, id: 0)) }
         do {
+            let name = key.stringValue
             try state.beginWrite(cell.ref)
-            write(key, into: state)
+            write(name, into: state)
             let nested = try state.pushSlot(key: key)
             if kind != .slot { _ = state.convertSlot(nested, to: kind) }
             return (state, nested)

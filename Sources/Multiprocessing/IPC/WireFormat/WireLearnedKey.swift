@@ -81,14 +81,28 @@ struct WireLearnedKeys {
         position = 0
     }
 
-    /// The learned key for the next entry, if it is named `name`.
+    /// Appends the learned encoding of the next entry's key to `buffer` and
+    /// moves past it, if that key is named `name`; else returns `false`.
+    /// (The learned key is used in place: a copy would retain its name.)
     @inline(__always)
-    func next(named name: String) -> WireLearnedKey? {
-        guard position >= 0, position < keys.count, keys[position].name == name else { return nil }
-        return keys[position]
+    mutating func appendNext(named name: String, to buffer: inout WireBuffer) -> Bool {
+        guard position >= 0, position < keys.count, keys[position].name == name else { return false }
+        keys[position].append(to: &buffer)
+        position += 1
+        return true
     }
 
-    /// Moves to the following entry after the learned one was used.
+    /// How many bytes at `address` (of which `available` may be read) are the
+    /// learned encoding of the next entry's key named `name` (`advance()`
+    /// then moves past it); `nil` if they are not, or the key is not named `name`.
+    @inline(__always)
+    func matchNext(named name: String, at address: UnsafeRawPointer, available: Int) -> Int? {
+        guard position >= 0, position < keys.count, keys[position].name == name,
+              keys[position].count < available, keys[position].isEncoded(at: address) else { return nil }
+        return keys[position].count
+    }
+
+    /// Moves past the entry `matchNext` matched.
     @inline(__always)
     mutating func advance() {
         position += 1

@@ -40,6 +40,7 @@ package struct WireSequenceWriter {
     /// buffer and the writer takes more values as if it had not been given.
     ///
     /// - Throws: The errors of ``BinaryEncoder/encode(_:)``.
+    @inline(__always)
     package func append<T: Encodable>(_ value: T) throws {
         let start = state.buffer.count
         do {
@@ -97,6 +98,7 @@ package struct WireSequenceReader {
     ///
     /// - Throws: The errors of ``BinaryDecoder/decode(_:from:)``; the reader
     ///   has then moved past that value.
+    @inline(__always)
     package mutating func next<T: Decodable>(_ type: T.Type) throws -> T {
         precondition(remaining > 0, "no value left in the sequence")
         let start = cursor

@@ -101,6 +101,58 @@ extension WireDecoderState {
         return string
     }
 
+    /// The integer at `offset` as a `T` and where it ends, if it is a short
+    /// well-formed one that fits; else `nil` (the general path reads it, or
+    /// says what is wrong).
+    @inline(__always)
+    func plainInteger<T: FixedWidthInteger>(_: T.Type, at offset: Int, end: Int) -> (T, end: Int)? {
+        guard offset < end, end <= bytes.count else { return nil }
+        let tag = bytes[offset]
+        guard tag == WireTag.int.rawValue || tag == WireTag.uint.rawValue else { return nil }
+        var raw: UInt64 = 0
+        var shift: UInt64 = 0
+        var cursor = offset + 1
+        while cursor < end, shift < 63 {   // at most 9 bytes: no overflow to check
+            let byte = bytes[cursor]
+            cursor += 1
+            raw |= UInt64(byte & 0x7F) << shift
+            guard byte >= 0x80 else {
+                guard tag == WireTag.int.rawValue else { return T(exactly: raw).map { ($0, cursor) } }
+                return T(exactly: Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))).map { ($0, cursor) }
+            }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// The string at `offset` and where it ends, if it is a well-formed one;
+    /// else `nil` (the general path reads it, or says what is wrong).
+    @inline(__always)
+    func plainString(at offset: Int, end: Int) -> (String, end: Int)? {
+        guard offset + 1 < end, end <= bytes.count, bytes[offset] == WireTag.string.rawValue else { return nil }
+        var cursor = offset + 1
+        guard let range = try? readVarintPrefixedRange(at: &cursor, end: end),
+              let string = validUTF8String(range) else { return nil }
+        return (string, cursor)
+    }
+
+    /// The unkeyed value at `offset` as `[String]`, or `nil` if an element is
+    /// not a valid string (the general path then says what is wrong, where).
+    private func decodeStrings(at offset: Int, end: Int) throws -> [String]? {
+        var cursor = offset + 1
+        let elements = try readU32PrefixedRange(at: &cursor, end: end)
+        var strings: [String] = []
+        cursor = elements.lowerBound
+        while cursor < elements.upperBound {
+            guard bytes[cursor] == WireTag.string.rawValue else { return nil }
+            cursor += 1
+            let range = try readVarintPrefixedRange(at: &cursor, end: elements.upperBound)
+            guard let string = validUTF8String(range) else { return nil }
+            strings.append(string)
+        }
+        return strings
+    }
+
     /// The string the bytes in `range` spell, or `nil` if they are not valid UTF-8.
     ///
     /// `String(validating:as:)` looks up generic metadata on every call; decoding
@@ -124,6 +176,14 @@ extension WireDecoderState {
         // Only blob-like tags can take a fast path; checking the tag first keeps
         // the common path free of `Optional<T>`, whose metadata is a runtime lookup.
         let tag = try rawTag(at: offset, end: end)
+        // Types whose conformance is the standard library's, read the short way
+        // to the same value (see `wireEncodeFastPath`).
+        if tag == WireTag.string.rawValue, T.self == String.self {
+            return unsafeBitCast(try decodeString(at: offset, end: end, suffix, key), to: T.self)
+        }
+        if tag == WireTag.unkeyed.rawValue, T.self == [String].self, let strings = try decodeStrings(at: offset, end: end) {
+            return unsafeBitCast(strings, to: T.self)
+        }
         if tag == WireTag.scalars.rawValue {
             return try decodeScalarsOrValue(type, at: offset, end: end, suffix, key)
         }

@@ -88,11 +88,11 @@ struct WireBuffer: ~Copyable {
         }
     }
 
-    /// Writes `byte` over the byte at `offset`, which was written before.
+    /// Writes `value`'s bytes over bytes at `offset`, which were written before.
     @inline(__always)
-    mutating func patch(_ byte: UInt8, at offset: Int) {
-        precondition(offset >= 0 && offset < count, "patching a byte that was not written")
-        base.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
+    mutating func patch<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        precondition(offset >= 0 && offset <= count - MemoryLayout<T>.size, "patching bytes that were not written")
+        (base + offset).storeBytes(of: value, as: T.self)
     }
 }
 
@@ -138,10 +138,7 @@ extension WireBuffer {
     /// Writes `length` into the placeholder at `position`.
     @inline(__always)
     mutating func wirePatchLength(_ length: UInt32, at position: Int) {
-        patch(UInt8(truncatingIfNeeded: length), at: position)
-        patch(UInt8(truncatingIfNeeded: length >> 8), at: position + 1)
-        patch(UInt8(truncatingIfNeeded: length >> 16), at: position + 2)
-        patch(UInt8(truncatingIfNeeded: length >> 24), at: position + 3)
+        patch(length.littleEndian, at: position)
     }
 
     /// Appends a string value: tag, varint byte count, UTF-8 bytes.

@@ -50,6 +50,7 @@ enum ValueBatch {
 
         /// Appends `value`, of the batch's type. If it cannot be encoded,
         /// nothing of it is written and the error is thrown.
+        @inline(__always)
         mutating func append<T: Codable>(_ value: T) throws {
             if let sequence {
                 try sequence.append(value)
@@ -123,6 +124,7 @@ enum ValueBatch {
         ///
         /// - Throws: What `T`'s `init(from:)` throws, or a `DecodingError`; the
         ///   reader has then moved past that value.
+        @inline(__always)
         mutating func next<T: Codable>(_: T.Type) throws -> T {
             precondition(!isAtEnd, "no value left in the batch")
             position += 1
