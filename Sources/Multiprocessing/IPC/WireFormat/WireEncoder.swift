@@ -22,7 +22,13 @@ struct WireEncoder: Encoder {
 
     /// Turns the slot into a container of `kind`, or records why it cannot and
     /// returns a reference every write through which throws.
+    @inline(__always)
     private func open(_ kind: WireEncoderState.Kind) -> WireFrameRef {
+        state.openTopSlot(ref, as: kind) ? ref : openInGeneral(kind)
+    }
+
+    @inline(never)
+    private func openInGeneral(_ kind: WireEncoderState.Kind) -> WireFrameRef {
         do {
             try state.beginWrite(ref)
         } catch let error as EncodingError {

@@ -160,6 +160,19 @@ final class WireEncoderState {
         frames[Int(ref.index)].kind
     }
 
+    /// Turns the slot `ref` into a container of `kind` if it is the open top
+    /// frame and holds nothing yet (what almost every `container(keyedBy:)`
+    /// finds); `false` otherwise, and the general path decides.
+    @inline(__always)
+    func openTopSlot(_ ref: WireFrameRef, as kind: Kind) -> Bool {
+        let index = Int(ref.index)
+        guard index == frames.count - 1, frames[index].id == ref.id, case .slot = frames[index].kind else { return false }
+        buffer.wireAppend(kind == .keyed ? .keyed : .unkeyed)
+        frames[index].start = buffer.wireReserveLength()
+        frames[index].kind = kind
+        return true
+    }
+
     /// Turns the slot `ref` into `kind`; `false` if it already holds something else.
     func convertSlot(_ ref: WireFrameRef, to kind: Kind) -> Bool {
         let index = Int(ref.index)

@@ -47,7 +47,18 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     private var suffix: [any CodingKey] { cell.suffix }
 
     /// The range of the entries of the keyed container value at `offset..<end`.
+    @inline(__always)
     static func entries(
+        at offset: Int, end: Int, in state: WireDecoderState, suffix: [any CodingKey]
+    ) throws -> Range<Int> {
+        if offset < end, end <= state.bytes.count, end - offset >= 5, state.bytes[offset] == WireTag.keyed.rawValue {
+            let length = Int(UInt32(littleEndian: state.bytes.loadUnaligned(fromByteOffset: offset + 1, as: UInt32.self)))
+            if length <= end - offset - 5 { return (offset + 5)..<(offset + 5 + length) }
+        }
+        return try entriesInGeneral(at: offset, end: end, in: state, suffix: suffix)
+    }
+
+    private static func entriesInGeneral(
         at offset: Int, end: Int, in state: WireDecoderState, suffix: [any CodingKey]
     ) throws -> Range<Int> {
         let tag = try state.tag(at: offset, end: end)

@@ -56,16 +56,24 @@ struct WireLearnedKey {
         self.count = count
     }
 
-    /// Appends the encoded key to `buffer`.
+    /// Appends the encoded key to `buffer` (two stores, not a `memcpy` call).
     @inline(__always)
     func append(to buffer: inout WireBuffer) {
-        withUnsafeBytes(of: encoded) { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        buffer.append(encoded, count: count)
     }
 
-    /// Whether the `count` bytes at `address` are the encoded key.
+    /// Whether the `count` bytes at `address`, of which `available` may be
+    /// read, are the encoded key.
     @inline(__always)
-    func isEncoded(at address: UnsafeRawPointer) -> Bool {
-        withUnsafeBytes(of: encoded) { memcmp($0.baseAddress!, address, count) == 0 }
+    func isEncoded(at address: UnsafeRawPointer, available: Int) -> Bool {
+        guard available >= 16 else { return withUnsafeBytes(of: encoded) { memcmp($0.baseAddress!, address, count) == 0 } }
+        // Two loads and masks, not a `memcmp` call: bytes past `count` are ignored.
+        let first = UInt64(littleEndian: address.loadUnaligned(as: UInt64.self))
+        let second = UInt64(littleEndian: address.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let firstMask: UInt64 = count >= 8 ? ~0 : (1 << (8 * UInt64(count))) &- 1
+        let secondMask: UInt64 = count <= 8 ? 0 : count >= 16 ? ~0 : (1 << (8 * UInt64(count - 8))) &- 1
+        return first & firstMask == UInt64(littleEndian: encoded.0) & firstMask
+            && second & secondMask == UInt64(littleEndian: encoded.1) & secondMask
     }
 }
 
@@ -98,7 +106,7 @@ struct WireLearnedKeys {
     @inline(__always)
     func matchNext(named name: String, at address: UnsafeRawPointer, available: Int) -> Int? {
         guard position >= 0, position < keys.count, keys[position].name == name,
-              keys[position].count < available, keys[position].isEncoded(at: address) else { return nil }
+              keys[position].count < available, keys[position].isEncoded(at: address, available: available) else { return nil }
         return keys[position].count
     }
 

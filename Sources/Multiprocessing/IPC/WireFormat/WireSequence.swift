@@ -44,8 +44,7 @@ package struct WireSequenceWriter {
     package func append<T: Encodable>(_ value: T) throws {
         let start = state.buffer.count
         do {
-            try state.encodeValue(value, key: WireNoKey())
-            try state.closeFrames(above: -1)
+            try state.encodeValue(value, key: WireNoKey())   // closes every frame it opens
             try state.throwDeferredFailure()
         } catch {
             state.rollBack(to: start)

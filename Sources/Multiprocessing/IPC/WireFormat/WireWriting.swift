@@ -72,6 +72,15 @@ struct WireBuffer: ~Copyable {
         bytes.withUnsafeBytes { append(contentsOf: $0) }
     }
 
+    /// Appends the first `count` (at most 16) bytes of `bytes`, as they lie in memory.
+    @inline(__always)
+    mutating func append(_ bytes: (UInt64, UInt64), count appended: Int) {
+        reserve(16)
+        (base + count).storeBytes(of: bytes.0, as: UInt64.self)
+        (base + count + 8).storeBytes(of: bytes.1, as: UInt64.self)
+        count += appended
+    }
+
     /// Removes the last `k` bytes.
     mutating func removeLast(_ k: Int) {
         precondition(k >= 0 && k <= count, "removing more bytes than were written")

@@ -52,10 +52,11 @@ enum ValueBatch {
         /// nothing of it is written and the error is thrown.
         @inline(__always)
         mutating func append<T: Codable>(_ value: T) throws {
-            if let sequence {
-                try sequence.append(value)
+            // Optional chaining, not `if let`: the forms' values are used in place, not copied.
+            if sequence != nil {
+                try sequence?.append(value)
             } else {
-                values!.append(value)
+                values?.append(value)
             }
             count += 1
         }
