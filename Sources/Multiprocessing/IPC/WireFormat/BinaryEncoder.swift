@@ -38,19 +38,19 @@
 /// tags is at the top of `WireFormat.swift`.
 ///
 /// An encoder has no mutable state; one instance may be used from many threads.
-public struct BinaryEncoder: Sendable {
+package struct BinaryEncoder: Sendable {
     /// Values handed to `encode(to:)` implementations as `Encoder.userInfo`.
-    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
+    package var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
     /// Creates an encoder.
-    public init() {}
+    package init() {}
 
     /// Returns the encoding of `value`.
     ///
     /// - Throws: `EncodingError.invalidValue` when values nest more than 512 levels
     ///   deep, a container exceeds 4 GiB or an `encode(to:)` misuses its containers;
     ///   any error the value's own `encode(to:)` throws.
-    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    package func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
         try encode(value, appendingTo: &bytes)
@@ -62,7 +62,7 @@ public struct BinaryEncoder: Sendable {
     /// On error `buffer` is left as it was.
     ///
     /// - Throws: The errors of ``encode(_:)``.
-    public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
+    package func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
         var state = WireStateCache.encoderState()
         if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
         do {
