@@ -47,7 +47,7 @@ final class WireDecoderState {
     /// Ends a decoding: detaches the kept containers, so that one a type kept
     /// throws when used, and so that they do not keep this state alive.
     func detachContainers() {
-        keyedContainers.forEachCell { $0.state = nil }
+        keyedContainers.forEachCell { $0.detach() }
     }
 
     // MARK: Containers

@@ -25,11 +25,21 @@ final class WireKeyedDecodingCell {
     @exclusivity(unchecked) var next = 0
     /// The keys containers of this key type read (see WireLearnedKey.swift).
     @exclusivity(unchecked) var keys = WireLearnedKeys()
+    /// `state.bytes` while attached, empty when not: what the fast paths read,
+    /// without retaining the state.
+    @exclusivity(unchecked) private(set) var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+
+    /// Detaches the cell from its decoding, which is over.
+    func detach() {
+        state = nil
+        bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    }
 
     /// Points the cell at the entries `start..<end` of `state`.
     @inline(__always)
     func bind(to state: WireDecoderState, entries: Range<Int>, suffix: [any CodingKey]) {
         if self.state !== state { self.state = state }
+        bytes = state.bytes
         (start, end, next) = (entries.lowerBound, entries.upperBound, entries.lowerBound)
         if !suffix.isEmpty || !self.suffix.isEmpty { self.suffix = suffix }
         keys.rewind()
@@ -173,7 +183,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try bool(require(key), key) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
-        try learned(key) { state, start, end in state.plainString(at: start, end: end) } ?? string(require(key), key)
+        try learned(key) { bytes, start, end in bytes.wirePlainString(at: start, end: end) } ?? string(require(key), key)
     }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try double(require(key), key) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try float(require(key), key) }
@@ -274,7 +284,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     @inline(__always)
     private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
-        try learned(key) { state, start, end in state.plainInteger(T.self, at: start, end: end) }
+        try learned(key) { bytes, start, end in bytes.wirePlainInteger(T.self, at: start, end: end) }
             ?? integer(type, require(key), key)
     }
 
@@ -283,12 +293,13 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     /// entries end, finds a well-formed value there, and where it ends.
     /// Otherwise `nil`: the general path finds the value, or says what is wrong.
     @inline(__always)
-    private func learned<T>(_ key: Key, _ read: (WireDecoderState, Int, Int) -> (T, end: Int)?) -> T? {
+    private func learned<T>(_ key: Key, _ read: (UnsafeRawBufferPointer, Int, Int) -> (T, end: Int)?) -> T? {
         let name = key.stringValue
-        guard let state = cell.state, end <= state.bytes.count else { return nil }
+        let bytes = cell.bytes   // empty once the decoding is over
+        guard end <= bytes.count else { return nil }
         let from = cell.next
-        guard let keyCount = cell.keys.matchNext(named: name, at: state.bytes.baseAddress! + from, available: end - from),
-              let (value, valueEnd) = read(state, from + keyCount, end) else { return nil }
+        guard let keyCount = cell.keys.matchNext(named: name, at: bytes.baseAddress! + from, available: end - from),
+              let (value, valueEnd) = read(bytes, from + keyCount, end) else { return nil }
         cell.next = valueEnd
         cell.keys.advance()
         return value

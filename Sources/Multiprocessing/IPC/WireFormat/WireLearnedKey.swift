@@ -15,8 +15,14 @@ import Glibc
 
 /// A key's name and its encoding at the start of a keyed-container entry.
 struct WireLearnedKey {
-    /// The key's `stringValue`.
+    /// The key's `stringValue`, kept so that the string `nameBits` describes
+    /// lives as long as this key.
     let name: String
+    /// The bits of `name`'s representation. A name whose bits are the same is
+    /// the same string (the same small string, or the same storage, which
+    /// `name` keeps alive); comparing bits costs no retain, release or call.
+    /// A name with other bits may still be equal: the general path finds it.
+    private let nameBits: (UInt64, UInt64)
     /// The encoded key (`WireBuffer.wireAppendKey`), in the first `count` bytes.
     private let encoded: (UInt64, UInt64)
     /// How many bytes the encoded key has.
@@ -50,10 +56,18 @@ struct WireLearnedKey {
             var name = name
             return name.withUTF8 { utf8 in appendVarint(UInt64(utf8.count) << 1) && utf8.allSatisfy(append) }
         }
-        guard fits else { return nil }
+        guard fits, MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size else { return nil }
         self.name = name
+        self.nameBits = unsafeBitCast(name, to: (UInt64, UInt64).self)
         self.encoded = encoded
         self.count = count
+    }
+
+    /// Whether `name` is this key's name, by its bits (see `nameBits`).
+    @inline(__always)
+    func isNamed(_ name: String) -> Bool {
+        let bits = unsafeBitCast(name, to: (UInt64, UInt64).self)
+        return bits.0 == nameBits.0 && bits.1 == nameBits.1
     }
 
     /// Appends the encoded key to `buffer` (two stores, not a `memcpy` call).
@@ -66,7 +80,15 @@ struct WireLearnedKey {
     /// read, are the encoded key.
     @inline(__always)
     func isEncoded(at address: UnsafeRawPointer, available: Int) -> Bool {
-        guard available >= 16 else { return withUnsafeBytes(of: encoded) { memcmp($0.baseAddress!, address, count) == 0 } }
+        guard available >= 16 else {
+            // Byte by byte, not a `memcmp` call: keys are a few bytes.
+            return withUnsafeBytes(of: encoded) { encoded in
+                for index in 0..<count where encoded[index] != address.load(fromByteOffset: index, as: UInt8.self) {
+                    return false
+                }
+                return true
+            }
+        }
         // Two loads and masks, not a `memcmp` call: bytes past `count` are ignored.
         let first = UInt64(littleEndian: address.loadUnaligned(as: UInt64.self))
         let second = UInt64(littleEndian: address.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
@@ -94,7 +116,7 @@ struct WireLearnedKeys {
     /// (The learned key is used in place: a copy would retain its name.)
     @inline(__always)
     mutating func appendNext(named name: String, to buffer: inout WireBuffer) -> Bool {
-        guard position >= 0, position < keys.count, keys[position].name == name else { return false }
+        guard position >= 0, position < keys.count, keys[position].isNamed(name) else { return false }
         keys[position].append(to: &buffer)
         position += 1
         return true
@@ -103,9 +125,11 @@ struct WireLearnedKeys {
     /// How many bytes at `address` (of which `available` may be read) are the
     /// learned encoding of the next entry's key named `name` (`advance()`
     /// then moves past it); `nil` if they are not, or the key is not named `name`.
+    /// (`mutating` though it changes nothing: called on a cell's property, a
+    /// non-mutating call would copy the keys, retaining their array.)
     @inline(__always)
-    func matchNext(named name: String, at address: UnsafeRawPointer, available: Int) -> Int? {
-        guard position >= 0, position < keys.count, keys[position].name == name,
+    mutating func matchNext(named name: String, at address: UnsafeRawPointer, available: Int) -> Int? {
+        guard position >= 0, position < keys.count, keys[position].isNamed(name),
               keys[position].count < available, keys[position].isEncoded(at: address, available: available) else { return nil }
         return keys[position].count
     }

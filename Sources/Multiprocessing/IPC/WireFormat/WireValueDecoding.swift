@@ -101,41 +101,6 @@ extension WireDecoderState {
         return string
     }
 
-    /// The integer at `offset` as a `T` and where it ends, if it is a short
-    /// well-formed one that fits; else `nil` (the general path reads it, or
-    /// says what is wrong).
-    @inline(__always)
-    func plainInteger<T: FixedWidthInteger>(_: T.Type, at offset: Int, end: Int) -> (T, end: Int)? {
-        guard offset < end, end <= bytes.count else { return nil }
-        let tag = bytes[offset]
-        guard tag == WireTag.int.rawValue || tag == WireTag.uint.rawValue else { return nil }
-        var raw: UInt64 = 0
-        var shift: UInt64 = 0
-        var cursor = offset + 1
-        while cursor < end, shift < 63 {   // at most 9 bytes: no overflow to check
-            let byte = bytes[cursor]
-            cursor += 1
-            raw |= UInt64(byte & 0x7F) << shift
-            guard byte >= 0x80 else {
-                guard tag == WireTag.int.rawValue else { return T(exactly: raw).map { ($0, cursor) } }
-                return T(exactly: Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))).map { ($0, cursor) }
-            }
-            shift += 7
-        }
-        return nil
-    }
-
-    /// The string at `offset` and where it ends, if it is a well-formed one;
-    /// else `nil` (the general path reads it, or says what is wrong).
-    @inline(__always)
-    func plainString(at offset: Int, end: Int) -> (String, end: Int)? {
-        guard offset + 1 < end, end <= bytes.count, bytes[offset] == WireTag.string.rawValue else { return nil }
-        var cursor = offset + 1
-        guard let range = try? readVarintPrefixedRange(at: &cursor, end: end),
-              let string = validUTF8String(range) else { return nil }
-        return (string, cursor)
-    }
-
     /// The unkeyed value at `offset` as `[String]`, or `nil` if an element is
     /// not a valid string (the general path then says what is wrong, where).
     private func decodeStrings(at offset: Int, end: Int) throws -> [String]? {
@@ -154,18 +119,8 @@ extension WireDecoderState {
     }
 
     /// The string the bytes in `range` spell, or `nil` if they are not valid UTF-8.
-    ///
-    /// `String(validating:as:)` looks up generic metadata on every call; decoding
-    /// with repair and checking that nothing was repaired is several times cheaper
-    /// and exactly as strict (a repaired string never equals its input bytes).
     func validUTF8String(_ range: Range<Int>) -> String? {
-        let utf8 = UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self)
-        var string = String(decoding: utf8, as: UTF8.self)
-        let unchanged = string.withUTF8 { decoded in
-            decoded.count == utf8.count
-                && (utf8.isEmpty || memcmp(decoded.baseAddress!, utf8.baseAddress!, utf8.count) == 0)
-        }
-        return unchanged ? string : nil
+        bytes.wireValidUTF8String(range)
     }
 
     /// Decodes a nested value of any type, one level deeper.
@@ -230,5 +185,66 @@ extension WireDecoderState {
             while codingPath.count > pathCount { codingPath.removeLast() }
         }
         return try T(from: WireDecoder(state: self, offset: offset, end: end))
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    // Reading values straight from a message's bytes, for the fast paths that
+    // hold no decoder state.
+
+    /// The integer at `offset` as a `T` and where it ends, if it is a short
+    /// well-formed one that fits; else `nil` (the general path reads it, or
+    /// says what is wrong).
+    @inline(__always)
+    func wirePlainInteger<T: FixedWidthInteger>(_: T.Type, at offset: Int, end: Int) -> (T, end: Int)? {
+        guard offset < end, end <= count else { return nil }
+        let tag = self[offset]
+        guard tag == WireTag.int.rawValue || tag == WireTag.uint.rawValue,
+              let (raw, valueEnd) = wirePlainVarint(at: offset + 1, end: end) else { return nil }
+        let value = tag == WireTag.uint.rawValue ? T(exactly: raw)
+            : T(exactly: Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))))
+        return value.map { ($0, valueEnd) }
+    }
+
+    /// The string at `offset` and where it ends, if it is a well-formed one;
+    /// else `nil` (the general path reads it, or says what is wrong).
+    @inline(__always)
+    func wirePlainString(at offset: Int, end: Int) -> (String, end: Int)? {
+        guard offset < end, end <= count, self[offset] == WireTag.string.rawValue,
+              let (length, start) = wirePlainVarint(at: offset + 1, end: end), length <= UInt64(end - start),
+              let string = wireValidUTF8String(start..<(start + Int(length))) else { return nil }
+        return (string, start + Int(length))
+    }
+
+    /// The varint at `offset` and where it ends, if it has at most 9 bytes
+    /// (so cannot overflow) and ends before `end`; else `nil`.
+    @inline(__always)
+    func wirePlainVarint(at offset: Int, end: Int) -> (UInt64, end: Int)? {
+        var raw: UInt64 = 0
+        var shift: UInt64 = 0
+        var cursor = offset
+        while cursor < end, shift < 63 {
+            let byte = self[cursor]
+            cursor += 1
+            raw |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return (raw, cursor) }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// The string the bytes in `range` spell, or `nil` if they are not valid UTF-8.
+    ///
+    /// `String(validating:as:)` looks up generic metadata on every call; decoding
+    /// with repair and checking that nothing was repaired is several times cheaper
+    /// and exactly as strict (a repaired string never equals its input bytes).
+    func wireValidUTF8String(_ range: Range<Int>) -> String? {
+        let utf8 = UnsafeRawBufferPointer(rebasing: self[range]).assumingMemoryBound(to: UInt8.self)
+        var string = String(decoding: utf8, as: UTF8.self)
+        let unchanged = string.withUTF8 { decoded in
+            decoded.count == utf8.count
+                && (utf8.isEmpty || memcmp(decoded.baseAddress!, utf8.baseAddress!, utf8.count) == 0)
+        }
+        return unchanged ? string : nil
     }
 }
