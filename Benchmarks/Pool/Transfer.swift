@@ -13,8 +13,9 @@ struct TransferRow: Sendable {
     var peer: String
     /// At least this many times Python's rate is the target.
     var target: Double
-    /// `map` rate of `count` jobs on a fresh pool of 2 workers, in jobs per second.
-    var mapRate: @Sendable (_ count: Int) async throws -> Double
+    /// `map` of `count` jobs on a fresh pool of 2 workers: jobs per second,
+    /// and CPU nanoseconds per job (this process and the workers).
+    var map: @Sendable (_ count: Int) async throws -> MapFigures
     /// Makes `count` jobs and returns the pool's codec work for them (parent
     /// and worker side, in this process), to run as often as wanted.
     var prepareRoundTrip: @Sendable (_ count: Int) -> () throws -> Int
@@ -25,7 +26,7 @@ struct TransferRow: Sendable {
         self.pythonKey = pythonKey
         self.peer = peer
         self.target = target
-        mapRate = { count in try await measureMap(count: count, make) }
+        map = { count in try await measureMap(count: count, make) }
         prepareRoundTrip = { count in
             let jobs = (0 ..< count).map(make)
             return { try TransferProbe.roundTrip(jobs).count }
@@ -50,19 +51,29 @@ let transferRows = [
                 target: 2, record),
 ]
 
+/// What one `map` measured.
+struct MapFigures: Sendable {
+    var jobsPerSecond: Double
+    /// CPU time of the parent and both workers during the map, per job.
+    var cpuNanosecondsPerJob: Double
+}
+
 /// `map` of `count` jobs made by `make` on a fresh pool of 2 workers (after a
-/// warm-up map), in jobs per second; checks every output.
-func measureMap<J: Job>(count: Int, _ make: (Int) -> J) async throws -> Double where J.Output == Int {
+/// warm-up map); checks every output.
+func measureMap<J: Job>(count: Int, _ make: (Int) -> J) async throws -> MapFigures where J.Output == Int {
     let pool = try ProcessPool(workers: 2)
     _ = try await pool.map((0 ..< 8).map(make))
     let jobs = (0 ..< count).map(make)
+    let processes = [getpid()] + pool.workerPIDs
+    let cpuBefore = cpuNanoseconds(of: processes)
     let start = ContinuousClock.now
     let outputs = try await pool.map(jobs)
     let elapsed = ContinuousClock.now - start
+    let cpu = cpuNanoseconds(of: processes) - cpuBefore
     let expected = try jobs.map { try $0.run() }
     precondition(outputs == expected, "a job came back wrong")
     await pool.shutdown()
-    return Double(count) / seconds(elapsed)
+    return MapFigures(jobsPerSecond: Double(count) / seconds(elapsed), cpuNanosecondsPerJob: cpu / Double(count))
 }
 
 /// Nanoseconds of codec work per job of each row: `TransferProbe.roundTrip`

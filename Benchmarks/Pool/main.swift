@@ -13,7 +13,8 @@
 // `{name, x, tags}` record against a dataclass -- on the same data; f is
 // x + 1, `len`, and x + len(tags). `--codec-cost` prints the codec work per
 // job of each row in this process; `--profile ROW COUNT REPEATS` runs only
-// that work, for callgrind (see Transfer.swift).
+// that work, for callgrind (see Transfer.swift); `--map-row ROW COUNT` runs
+// one map of a row, for `perf stat` (CPU time of the parent and its workers).
 
 import Foundation
 import Multiprocessing
@@ -161,6 +162,13 @@ if let index = arguments.firstIndex(of: "--profile"), index + 3 < arguments.coun
     exit(0)
 }
 
+if let index = arguments.firstIndex(of: "--map-row"), index + 2 < arguments.count,
+   let row = Int(arguments[index + 1]), let count = Int(arguments[index + 2]) {
+    // One map of one transfer row, for `perf stat` (CPU time of all processes).
+    print(try await transferRows[row].map(count))
+    exit(0)
+}
+
 if arguments.contains("--only-submit") {
     for _ in 0 ..< runs { print(String(format: "submit: %.0f jobs/s", try submitRate())) }
     exit(0)
@@ -183,9 +191,12 @@ if !onlyTransfer {
     startSpawn = try await measure { try startToFirstResult(.spawn) }
     submitPerSecond = try await measure { try submitRate() }
 }
-var transferRates: [Double] = []
+var transferRates: [Double] = [], transferCPU: [Double] = []
 for transfer in transferRows {
-    transferRates.append(try await measure { try await transfer.mapRate(maps) })
+    var figures: [MapFigures] = []
+    for _ in 0 ..< runs { figures.append(try await transfer.map(maps)) }
+    transferRates.append(median(figures.map(\.jobsPerSecond)))
+    transferCPU.append(median(figures.map(\.cpuNanosecondsPerJob)))
 }
 if !onlyTransfer {
     let iterations = calibrateBusy(seconds: 0.1)
@@ -217,6 +228,11 @@ for (transfer, rate) in zip(transferRows, transferRates) {
     row(transfer.name, rate, python[transfer.pythonKey], unit: "jobs/s", higherIsBetter: true,
         target: String(format: ">= %gx", transfer.target), peer: transfer.peer)
 }
+// CPU time per job of all three processes: steadier than rates on a busy machine.
+for (transfer, cpu) in zip(transferRows, transferCPU) {
+    row("\(transfer.name), CPU", cpu, python[transfer.pythonKey.replacingOccurrences(of: "_per_s", with: "_cpu_ns")],
+        unit: "CPU ns", higherIsBetter: false, target: "(info)", peer: transfer.peer)
+}
 if !onlyTransfer {
     row("start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false, target: "<= 2 ms", peer: "Python Pool, fork")
     row("start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false, target: "<= 10 ms", peer: "Python Pool, spawn")
@@ -235,6 +251,7 @@ if arguments.contains("--json") {
         "start_spawn_ms": startSpawn, "death_to_error_ms": death, "busy_speedup": speedup,
     ]
     for (transfer, rate) in zip(transferRows, transferRates) { swift[transfer.name] = rate }
+    for (transfer, cpu) in zip(transferRows, transferCPU) { swift[transfer.name + ", CPU ns per job"] = cpu }
     let json = try JSONSerialization.data(withJSONObject: ["swift": swift, "python": python], options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
 }

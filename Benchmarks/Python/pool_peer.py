@@ -11,6 +11,8 @@ Workloads (2 workers, f(x) = x + 1 unless said; each timed RUNS times, median):
   map_strings_per_s        Pool(2).map(len, file_names(MAPS)): the same strings as the Swift side
   map_records_per_s        Pool(2).map(g, records(MAPS)): dataclasses with the Swift records'
                            fields and values, g(r) = r.x + len(r.tags)
+  map_*_cpu_ns             for each map: CPU nanoseconds per item of the parent and its workers
+                           (scheduler statistics: steadier than rates on a busy machine)
   busy_serial_s            8 CPU-bound jobs of ~BUSY seconds, one after another in this process
   busy_pool_s              the same 8 jobs through Pool(2).map (chunksize 1)
   start_fork_ms            Pool(2) with the fork context: creation to first result
@@ -76,15 +78,39 @@ def submit_rate(n):
     return n / elapsed
 
 
-def map_rate(function, data):
-    """Pool(2).map of `function` over `data` with its default chunking, in items per second."""
+def cpu_ns(pids):
+    """Nanoseconds the threads of the processes `pids` have run on a CPU
+    (/proc/PID/task/TID/schedstat, first field)."""
+    total = 0
+    for pid in pids:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat") as stat:
+                    total += int(stat.read().split()[0])
+            except OSError:
+                pass
+    return total
+
+
+def map_figures(function, data):
+    """Pool(2).map of `function` over `data` with its default chunking: items
+    per second, and CPU nanoseconds per item of this process and the workers."""
     with mp.get_context("fork").Pool(2) as pool:
         pool.map(function, data[:8])
+        processes = [os.getpid()] + [process.pid for process in pool._pool]
+        cpu_before = cpu_ns(processes)
         start = time.perf_counter()
         outputs = pool.map(function, data)
         elapsed = time.perf_counter() - start
+        cpu = cpu_ns(processes) - cpu_before
     assert outputs == [function(item) for item in data]
-    return len(data) / elapsed
+    return len(data) / elapsed, cpu / len(data)
+
+
+def median_map(runs, function, data):
+    """Medians of `map_figures` over `runs` runs."""
+    figures = [map_figures(function, data) for _ in range(runs)]
+    return statistics.median(rate for rate, _ in figures), statistics.median(cpu for _, cpu in figures)
 
 
 def calibrate(seconds):
@@ -155,11 +181,9 @@ def main():
     parser.add_argument("--only-transfer", action="store_true")
     args = parser.parse_args()
     ints, strings, dataclasses = list(range(args.maps)), file_names(args.maps), records(args.maps)
-    result = {
-        "map_ints_per_s": median(args.runs, lambda: map_rate(add_one, ints)),
-        "map_strings_per_s": median(args.runs, lambda: map_rate(len, strings)),
-        "map_records_per_s": median(args.runs, lambda: map_rate(record_size, dataclasses)),
-    }
+    result = {}
+    for name, function, data in (("ints", add_one, ints), ("strings", len, strings), ("records", record_size, dataclasses)):
+        result[f"map_{name}_per_s"], result[f"map_{name}_cpu_ns"] = median_map(args.runs, function, data)
     if args.only_transfer:
         print(json.dumps(result))
         return

@@ -58,7 +58,7 @@ package struct BinaryDecoder: Sendable {
                 (which ends at byte \(end) of \(bytes.count)).
                 """))
         }
-        let value = try state.decodeValue(type, at: 1, end: end, [], WireNoKey())
+        let value = try state.decodeTopLevel(type, at: 1, end: end)
         succeeded = true
         return value
     }

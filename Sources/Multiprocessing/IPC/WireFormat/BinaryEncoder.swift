@@ -67,8 +67,7 @@ package struct BinaryEncoder: Sendable {
         if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
         do {
             state.buffer.append(WireFormat.header)
-            try state.encodeValue(value, key: WireNoKey())
-            try state.closeFrames(above: -1)
+            try state.encodeTopLevel(value)
             try state.throwDeferredFailure()
         } catch {
             state.detachContainers()

@@ -243,6 +243,22 @@ final class WireEncoderState {
         try closeFrames(above: Int(ref.index) - 1)
     }
 
+    /// Writes a value of its own (a message's, or one of a sequence's): what
+    /// `encodeValue` does, without what only nested values need.
+    @inline(__always)
+    func encodeTopLevel<T: Encodable>(_ value: T) throws {
+        precondition(frames.isEmpty, "a top-level value inside another")
+        let type = ObjectIdentifier(T.self)
+        if type != typeWithoutFastPath {
+            if wireEncodeFastPath(value, into: &buffer) { return }
+            typeWithoutFastPath = type
+        }
+        lastID &+= 1
+        frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: .none))
+        try value.encode(to: WireEncoder(state: self, ref: WireFrameRef(index: 0, id: lastID)))
+        try closeFrames(above: -1)
+    }
+
     // MARK: Errors
 
     /// The coding path of frame `index`: the keys of the frames up to it.

@@ -44,7 +44,7 @@ package struct WireSequenceWriter {
     package func append<T: Encodable>(_ value: T) throws {
         let start = state.buffer.count
         do {
-            try state.encodeValue(value, key: WireNoKey())   // closes every frame it opens
+            try state.encodeTopLevel(value)
             try state.throwDeferredFailure()
         } catch {
             state.rollBack(to: start)
@@ -103,7 +103,7 @@ package struct WireSequenceReader {
         let start = cursor
         let end = try state.skipValue(at: start, end: state.bytes.count)
         (cursor, remaining) = (end, remaining - 1)
-        return try state.decodeValue(type, at: start, end: end, [], WireNoKey())
+        return try state.decodeTopLevel(type, at: start, end: end)
     }
 }
 

@@ -123,6 +123,19 @@ extension WireDecoderState {
         bytes.wireValidUTF8String(range)
     }
 
+    /// Decodes a value of its own (a message's, or one of a sequence's): what
+    /// `decodeValue` does, without the coding path a nested value keeps.
+    @inline(__always)
+    func decodeTopLevel<T: Decodable>(_ type: T.Type, at offset: Int, end: Int) throws -> T {
+        // A struct (a keyed value) has no fast path: straight to its `init(from:)`.
+        guard depth == 0, codingPath.isEmpty, try rawTag(at: offset, end: end) == WireTag.keyed.rawValue else {
+            return try decodeValue(type, at: offset, end: end, [], WireNoKey())
+        }
+        depth = 1
+        defer { depth = 0 }
+        return try T(from: WireDecoder(state: self, offset: offset, end: end))
+    }
+
     /// Decodes a nested value of any type, one level deeper.
     @inline(__always)
     func decodeValue<T: Decodable>(
