@@ -56,6 +56,8 @@ struct MapFigures: Sendable {
     var jobsPerSecond: Double
     /// CPU time of the parent and both workers during the map, per job.
     var cpuNanosecondsPerJob: Double
+    /// The parent's share of it.
+    var parentCPUNanosecondsPerJob: Double
 }
 
 /// `map` of `count` jobs made by `make` on a fresh pool of 2 workers (after a
@@ -65,15 +67,16 @@ func measureMap<J: Job>(count: Int, _ make: (Int) -> J) async throws -> MapFigur
     _ = try await pool.map((0 ..< 8).map(make))
     let jobs = (0 ..< count).map(make)
     let processes = [getpid()] + pool.workerPIDs
-    let cpuBefore = cpuNanoseconds(of: processes)
+    let (cpuBefore, parentBefore) = (cpuNanoseconds(of: processes), cpuNanoseconds(of: [getpid()]))
     let start = ContinuousClock.now
     let outputs = try await pool.map(jobs)
     let elapsed = ContinuousClock.now - start
-    let cpu = cpuNanoseconds(of: processes) - cpuBefore
+    let (cpu, parent) = (cpuNanoseconds(of: processes) - cpuBefore, cpuNanoseconds(of: [getpid()]) - parentBefore)
     let expected = try jobs.map { try $0.run() }
     precondition(outputs == expected, "a job came back wrong")
     await pool.shutdown()
-    return MapFigures(jobsPerSecond: Double(count) / seconds(elapsed), cpuNanosecondsPerJob: cpu / Double(count))
+    return MapFigures(jobsPerSecond: Double(count) / seconds(elapsed), cpuNanosecondsPerJob: cpu / Double(count),
+                      parentCPUNanosecondsPerJob: parent / Double(count))
 }
 
 /// Nanoseconds of codec work per job of each row: `TransferProbe.roundTrip`

@@ -19,7 +19,7 @@ extension ProcessPool {
         guard let mangled = MangledNames.of(J.self) else { throw Self.unnamed(J.self) }
         var planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
                                    singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
-        var iterator = jobs.makeIterator()
+        var source = ChunkSource(jobs)
         var window = Deque<ChunkTask>()
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
@@ -27,7 +27,7 @@ extension ProcessPool {
         do {
             while true {
                 while !exhausted && window.count < planner.window {
-                    let chunk = planner.nextChunk(from: &iterator)
+                    let chunk = planner.nextChunk(from: &source)
                     exhausted = chunk.count < planner.lastSize
                     if chunk.isEmpty { break }
                     let task = try Self.makeChunk(chunk, mangledTypeName: mangled)
@@ -87,8 +87,7 @@ extension ProcessPool {
         }
         let planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
                                    singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
-        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled,
-                                         iterator: AnyIterator(jobs.makeIterator()), planner: planner)
+        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled, source: ChunkSource(jobs), planner: planner)
         return AsyncThrowingStream(unfolding: { try await driver.next() })
     }
 }
