@@ -298,6 +298,28 @@ extension ProcessPoolSuites {
             await pool.shutdown()
         }
 
+        @Test func arraysAndOtherSequencesAreChunkedAlike() {
+            // An array is copied a chunk at a time; any other sequence is read
+            // element by element, lazily: the chunks are the same.
+            let numbers = Array(0 ..< 1_000)
+            for known in [true, false] {
+                var fromArray = ChunkSource(numbers), fromSequence = ChunkSource(numbers.lazy.map { $0 })
+                var arrayPlanner = ChunkPlanner(workers: 2, knownCount: known ? numbers.count : 0, singleJobs: false)
+                var sequencePlanner = arrayPlanner
+                var chunks: [[Int]] = []
+                while true {
+                    let chunk = arrayPlanner.nextChunk(from: &fromArray)
+                    #expect(chunk == sequencePlanner.nextChunk(from: &fromSequence))
+                    if chunk.isEmpty { break }
+                    chunks.append(chunk)
+                }
+                #expect(chunks.joined().elementsEqual(numbers))
+            }
+            var endless = ChunkSource(1...)
+            var planner = ChunkPlanner(workers: 1, knownCount: 0, singleJobs: false)
+            #expect(planner.nextChunk(from: &endless) == [1] && planner.nextChunk(from: &endless) == [2, 3])
+        }
+
         private func form(of type: any Any.Type) -> Form {
             func form<T>(_: T.Type) -> Form { Form.of(T.self) }
             return _openExistential(type, do: form)

@@ -20,8 +20,18 @@ struct ChunkPlanner {
         }
     }
 
+    /// The next chunk read from `iterator`: full unless the input ends.
+    mutating func nextChunk<I: IteratorProtocol>(from iterator: inout I) -> [I.Element] {
+        Self.read(nextSize(), from: &iterator)
+    }
+
     /// The next chunk read from `source`: full unless the input ends.
     mutating func nextChunk<Element>(from source: inout ChunkSource<Element>) -> [Element] {
+        source.next(nextSize())
+    }
+
+    /// The size of the next chunk.
+    private mutating func nextSize() -> Int {
         let size: Int
         if let fixedSize {
             size = fixedSize
@@ -30,7 +40,15 @@ struct ChunkPlanner {
             growingSize = min(growingSize * 2, Self.largestGrowingChunk)
         }
         lastSize = size
-        return source.next(size)
+        return size
+    }
+
+    /// Up to `count` elements read from `iterator`: fewer only at its end.
+    static func read<I: IteratorProtocol>(_ count: Int, from iterator: inout I) -> [I.Element] {
+        var chunk: [I.Element] = []
+        chunk.reserveCapacity(count)
+        while chunk.count < count, let element = iterator.next() { chunk.append(element) }
+        return chunk
     }
 }
 
@@ -61,9 +79,6 @@ struct ChunkSource<Element> {
             defer { offset = end }
             return Array(array[offset ..< end])
         }
-        var chunk: [Element] = []
-        chunk.reserveCapacity(count)
-        while chunk.count < count, let element = iterator?.next() { chunk.append(element) }
-        return chunk
+        return ChunkPlanner.read(count, from: &iterator!)
     }
 }
