@@ -325,7 +325,7 @@ extension ProcessPoolSuites {
             // The worker's side of a task, in this process: job 3 of 5 has a
             // value of another type where `value` should be.
             var payload: [UInt8] = []
-            try ValueBatch.append((0 ..< 5).map { NormalizedName(name: "j\($0)", value: $0) }, to: &payload)
+            try ValueBatch.append((0 ..< 5).map { NormalizedName(name: "j\($0)", value: $0) }[...], to: &payload)
             let third = try #require(payload.indices.first { index in
                 // The entry `value` of job 3: the key "value", then the int tag and 3 zigzagged (6).
                 Array(payload[index ..< min(index + 8, payload.count)]) == [10] + Array("value".utf8) + [WireTag.int.rawValue, 6]

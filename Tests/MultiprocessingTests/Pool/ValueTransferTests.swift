@@ -194,7 +194,7 @@ extension ProcessPoolSuites {
             // A value that survives its round trip and one that does not: same form.
             #expect(Form.of(Clamped.self) == .codable)
             var out: [UInt8] = []
-            try ValueBatch.append([Clamped(x: 1), Clamped(x: 11)], to: &out)
+            try ValueBatch.append([Clamped(x: 1), Clamped(x: 11)][...], to: &out)
             let decoded = try out.withUnsafeBytes { try ValueBatch.decode(Clamped.self, from: $0) }
             #expect(decoded.map(\.x) == [1, 10], "init(from:) ran for every value")
         }
@@ -203,15 +203,15 @@ extension ProcessPoolSuites {
             let codable = (0 ..< 100).map { TrailingPadding(wide: Int64($0) << 33, narrow: UInt8($0)) }
             let bitwise = codable.map { BitwiseTrailingPadding(wide: $0.wide, narrow: $0.narrow) }
             var codableBatch: [UInt8] = []
-            try ValueBatch.append(codable, to: &codableBatch)
+            try ValueBatch.append(codable[...], to: &codableBatch)
             #expect(try codableBatch.withUnsafeBytes { try ValueBatch.decode(TrailingPadding.self, from: $0) } == codable)
             var bytesBatch: [UInt8] = []
-            try ValueBatch.append(bitwise, to: &bytesBatch)
+            try ValueBatch.append(bitwise[...], to: &bytesBatch)
             #expect(try bytesBatch.withUnsafeBytes { try ValueBatch.decode(BitwiseTrailingPadding.self, from: $0) } == bitwise)
             #expect(bytesBatch.count == 1 + 4 + 100 * MemoryLayout<BitwiseTrailingPadding>.stride)
             // A batch appends after what the buffer holds; an empty one decodes to nothing.
             var empty: [UInt8] = [7, 7]
-            try ValueBatch.append([BitwiseTrailingPadding](), to: &empty)
+            try ValueBatch.append([BitwiseTrailingPadding]()[...], to: &empty)
             var decoded = [BitwiseTrailingPadding(wide: 7, narrow: 7)]
             try empty.withUnsafeBytes {
                 try ValueBatch.decode(BitwiseTrailingPadding.self, from: UnsafeRawBufferPointer(rebasing: $0[2...]), appendingTo: &decoded)
@@ -234,7 +234,7 @@ extension ProcessPoolSuites {
 
         @Test func malformedBatchesAreRejected() throws {
             var out: [UInt8] = []
-            try ValueBatch.append([BitwiseScale(value: 1, factor: 2, negate: false)], to: &out)
+            try ValueBatch.append([BitwiseScale(value: 1, factor: 2, negate: false)][...], to: &out)
             let cut = Array(out.dropLast())
             #expect(throws: MalformedMessage.self) {
                 try cut.withUnsafeBytes { bytes in try ValueBatch.decode(BitwiseScale.self, from: bytes) }
@@ -254,7 +254,7 @@ extension ProcessPoolSuites {
             }
             // A codable batch claimed for a type that travels as bytes.
             var codable: [UInt8] = []
-            try ValueBatch.append([AddOne(x: 1)], to: &codable)
+            try ValueBatch.append([AddOne(x: 1)][...], to: &codable)
             #expect(throws: MalformedMessage.self) {
                 try codable.withUnsafeBytes { bytes in try ValueBatch.decode(Int.self, from: bytes) }
             }
@@ -311,7 +311,7 @@ extension ProcessPoolSuites {
                     let chunk = arrayPlanner.nextChunk(from: &fromArray)
                     #expect(chunk == sequencePlanner.nextChunk(from: &fromSequence))
                     if chunk.isEmpty { break }
-                    chunks.append(chunk)
+                    chunks.append(Array(chunk))
                 }
                 #expect(chunks.joined().elementsEqual(numbers))
             }

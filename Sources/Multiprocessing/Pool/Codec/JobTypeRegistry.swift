@@ -75,7 +75,7 @@ private func run<J: Job>(_: J.Type, _ jobs: inout ValueBatch.Reader, appendingOu
 }
 
 /// Appends `jobs` as the batch of a task.
-func encodeJobs<J: Job>(_ jobs: [J], appendingTo out: inout [UInt8]) throws {
+func encodeJobs<J: Job>(_ jobs: ArraySlice<J>, appendingTo out: inout [UInt8]) throws {
     try ValueBatch.append(jobs, to: &out)
 }
 
@@ -83,7 +83,7 @@ func encodeJobs<J: Job>(_ jobs: [J], appendingTo out: inout [UInt8]) throws {
 func encodeAnyJob(_ job: any Job) throws -> [UInt8] {
     func encode<J: Job>(_ job: J) throws -> [UInt8] {
         var out: [UInt8] = []
-        try encodeJobs([job], appendingTo: &out)
+        try encodeJobs([job][...], appendingTo: &out)
         return out
     }
     return try encode(job)

@@ -6,7 +6,7 @@ package enum TransferProbe {
     /// Runs `jobs` through the pool's codec path and returns their outputs.
     package static func roundTrip<J: Job>(_ jobs: [J]) throws -> [J.Output] {
         var payload: [UInt8] = []
-        try encodeJobs(jobs, appendingTo: &payload)
+        try encodeJobs(jobs[...], appendingTo: &payload)
         var encodedOutputs: [UInt8] = []
         let outcome = payload.withUnsafeBytes { runJobs(J.self, payload: $0, appendingOutputsTo: &encodedOutputs) }
         precondition(outcome.failure == nil && outcome.completed == jobs.count)

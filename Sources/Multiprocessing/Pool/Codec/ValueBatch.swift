@@ -92,7 +92,7 @@ enum ValueBatch {
     /// Appends a batch of `values` to `out`.
     ///
     /// - Throws: The first error a value's `encode(to:)` throws.
-    static func append<T: Codable>(_ values: [T], to out: inout [UInt8]) throws {
+    static func append<T: Codable>(_ values: ArraySlice<T>, to out: inout [UInt8]) throws {
         guard Form.of(T.self) == .codable else {
             out.append(Form.bytes.rawValue)
             out.appendInteger(UInt32(values.count))

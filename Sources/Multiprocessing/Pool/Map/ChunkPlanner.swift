@@ -26,7 +26,7 @@ struct ChunkPlanner {
     }
 
     /// The next chunk read from `source`: full unless the input ends.
-    mutating func nextChunk<Element>(from source: inout ChunkSource<Element>) -> [Element] {
+    mutating func nextChunk<Element>(from source: inout ChunkSource<Element>) -> ArraySlice<Element> {
         source.next(nextSize())
     }
 
@@ -52,8 +52,8 @@ struct ChunkPlanner {
     }
 }
 
-/// Where the jobs of a map come from: an array, copied a chunk at a time; or
-/// any other sequence, read lazily, one element at a time.
+/// Where the jobs of a map come from: an array, a slice at a time (no copy);
+/// or any other sequence, read lazily, one element at a time.
 ///
 /// Arrays, what `map` is given almost always, skip the element-by-element
 /// iteration: a generic iterator costs about as much per job as encoding a
@@ -73,12 +73,12 @@ struct ChunkSource<Element> {
     }
 
     /// Up to `count` next elements: fewer only at the end of the input.
-    mutating func next(_ count: Int) -> [Element] {
+    mutating func next(_ count: Int) -> ArraySlice<Element> {
         guard iterator != nil else {
             let end = offset + min(count, array.count - offset)
             defer { offset = end }
-            return Array(array[offset ..< end])
+            return array[offset ..< end]
         }
-        return ChunkPlanner.read(count, from: &iterator!)
+        return ChunkPlanner.read(count, from: &iterator!)[...]
     }
 }

@@ -46,7 +46,7 @@ extension ProcessPool {
         return outputs
     }
 
-    static func makeChunk<J: Job>(_ jobs: [J], mangledTypeName: String) throws -> ChunkTask {
+    static func makeChunk<J: Job>(_ jobs: ArraySlice<J>, mangledTypeName: String) throws -> ChunkTask {
         do {
             return try ChunkTask(encoding: jobs, mangledTypeName: mangledTypeName)
         } catch {

@@ -56,7 +56,7 @@ final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
 
     init(encoding job: J, mangledTypeName: String) throws {
         var payload: [UInt8] = []
-        try encodeJobs([job], appendingTo: &payload)
+        try encodeJobs([job][...], appendingTo: &payload)
         super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: 1)
     }
 
@@ -102,7 +102,7 @@ struct ChunkResult: Sendable {
 final class ChunkTask: TaskRecord, @unchecked Sendable {
     let future = JobFuture<ChunkResult>()
 
-    init<J: Job>(encoding jobs: [J], mangledTypeName: String) throws {
+    init<J: Job>(encoding jobs: ArraySlice<J>, mangledTypeName: String) throws {
         var payload: [UInt8] = []
         try encodeJobs(jobs, appendingTo: &payload)
         super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: jobs.count)
