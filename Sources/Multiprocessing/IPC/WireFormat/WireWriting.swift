@@ -162,8 +162,14 @@ extension WireBuffer {
     mutating func wireAppendUTF8(_ string: String) {
         // `append(contentsOf: string.utf8)` goes through the generic sequence path
         // (about 180 instructions for a short key, callgrind); the contiguous bytes
-        // of a native or small string copy in one go.
-        var string = string
+        // of a native string copy in one go, without copying the string itself
+        // (which `withUTF8`, a mutating call, would: a retain and a release).
+        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            wireAppendVarint(UInt64(utf8.count))
+            append(contentsOf: utf8)
+        }
+        guard copied == nil else { return }
+        var string = string   // small or bridged: `withUTF8` makes the bytes contiguous
         string.withUTF8 { utf8 in
             wireAppendVarint(UInt64(utf8.count))
             append(contentsOf: utf8)
