@@ -220,7 +220,7 @@ final class WireDecoderState {
         return try skipOtherValue(at: offset, end: end)
     }
 
-    /// `skipValue` for everything but a well-formed container.
+    /// `skipValue`'s general path: every tag, and every error.
     private func skipOtherValue(at offset: Int, end: Int) throws -> Int {
         var cursor = offset
         var tag = try tag(at: cursor, end: end)

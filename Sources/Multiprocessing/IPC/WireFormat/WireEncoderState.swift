@@ -154,12 +154,6 @@ final class WireEncoderState {
         guard index < frames.count, frames[index].id == ref.id else { throw closedFrameError(ref) }
     }
 
-    /// The kind of the open frame `ref`.
-    @inline(__always)
-    func kind(of ref: WireFrameRef) -> Kind {
-        frames[Int(ref.index)].kind
-    }
-
     /// Turns the slot `ref` into a container of `kind` if it is the open top
     /// frame and holds nothing yet (what almost every `container(keyedBy:)`
     /// finds); `false` otherwise, and the general path decides.

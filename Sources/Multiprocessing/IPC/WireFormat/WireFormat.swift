@@ -3,8 +3,11 @@
 // # Binary wire format, version 1
 //
 // A message is one header byte followed by exactly one value; nothing may follow it.
+// A sequence (a process pool's batch of jobs or outputs, WireSequence.swift) is
+// the header byte followed by any number of values.
 //
 //     message  = 0xB1 value              ; 0xB1: magic and format version 1 in one byte
+//     sequence = 0xB1 value*
 //     value    = tag payload
 //
 // | tag  | name     | payload                                                         |
