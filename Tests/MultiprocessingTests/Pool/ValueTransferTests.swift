@@ -220,9 +220,27 @@ extension ProcessPoolSuites {
             #expect(empty.prefix(2) == [7, 7])
         }
 
+        @Test func aSingleValueTravelsAsABatchOfOne() throws {
+            let value = Scaled(value: 1.5, wide: -3, narrow: 7)
+            var out: [UInt8] = []
+            try ValueBatch.append(only: value, to: &out)
+            #expect(try out.withUnsafeBytes { try ValueBatch.decode(only: Scaled.self, from: $0) } == value)
+            #expect(try out.withUnsafeBytes { try ValueBatch.decode(Scaled.self, from: $0) } == [value])
+            var bytes: [UInt8] = []
+            try ValueBatch.append(only: BitwiseScale(value: 2, factor: 3, negate: false), to: &bytes)
+            #expect(bytes.count == 1 + 4 + MemoryLayout<BitwiseScale>.stride)
+            #expect(try bytes.withUnsafeBytes { try ValueBatch.decode(only: BitwiseScale.self, from: $0) }.run().value == 6)
+            // Not exactly one: refused.
+            for count in [0, 2] {
+                var batch: [UInt8] = []
+                try ValueBatch.append(Array(repeating: value, count: count)[...], to: &batch)
+                #expect(throws: MalformedMessage.self) { try batch.withUnsafeBytes { try ValueBatch.decode(only: Scaled.self, from: $0) } }
+            }
+        }
+
         @Test func aValueThatFailsToEncodeLeavesTheOnesBeforeIt() throws {
             var out: [UInt8] = []
-            let written = ValueBatch.write(FragileOutput.self, to: &out) { writer in
+            let written = ValueBatch.write(FragileOutput.self, maximumCount: 6, to: &out) { writer in
                 for n in 0 ..< 6 {
                     do { try writer.append(FragileOutput(n: n)) } catch { break }
                 }

@@ -34,7 +34,7 @@ func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingO
     var failure: WorkerFailure?
     do {
         let completed = try ValueBatch.read(J.self, from: payload) { jobs in
-            ValueBatch.write(J.Output.self, to: &out) { outputs in
+            ValueBatch.write(J.Output.self, maximumCount: jobs.count, to: &out) { outputs in
                 failure = run(J.self, &jobs, appendingOutputsTo: &outputs)
                 return outputs.count
             }
@@ -79,11 +79,16 @@ func encodeJobs<J: Job>(_ jobs: ArraySlice<J>, appendingTo out: inout [UInt8]) t
     try ValueBatch.append(jobs, to: &out)
 }
 
+/// Appends `job` as the batch of a task of its own.
+func encodeJob<J: Job>(_ job: J, appendingTo out: inout [UInt8]) throws {
+    try ValueBatch.append(only: job, to: &out)
+}
+
 /// Encodes one job of a type known only at run time as a one-job task batch.
 func encodeAnyJob(_ job: any Job) throws -> [UInt8] {
     func encode<J: Job>(_ job: J) throws -> [UInt8] {
         var out: [UInt8] = []
-        try encodeJobs([job][...], appendingTo: &out)
+        try encodeJob(job, appendingTo: &out)
         return out
     }
     return try encode(job)

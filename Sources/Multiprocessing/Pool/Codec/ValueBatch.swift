@@ -12,6 +12,8 @@
 // of failure: one that cannot be encoded or decoded fails, and the values
 // before it stand.
 
+import Synchronization
+
 /// Writes and reads batches of values of one type in pool messages.
 enum ValueBatch {
     /// How the values of a batch travel.
@@ -32,8 +34,19 @@ enum ValueBatch {
                 || T.self == Int8.self {
                 return .bytes
             }
-            return T.self is any BitwiseTransferable.Type ? .bytes : .codable
+            // The conformance check is a runtime lookup (about 200 instructions):
+            // the answer for the last type asked about is kept, as its metadata
+            // address with the low bit set for "bytes".
+            let type = UInt(bitPattern: ObjectIdentifier(T.self))
+            let last = lastAnswer.load(ordering: .relaxed)
+            if last & ~1 == type { return last & 1 == 1 ? .bytes : .codable }
+            let form: Form = T.self is any BitwiseTransferable.Type ? .bytes : .codable
+            lastAnswer.store(type | (form == .bytes ? 1 : 0), ordering: .relaxed)
+            return form
         }
+
+        /// See `of(_:)`: metadata is aligned, so the low bit is free.
+        private static let lastAnswer = Atomic<UInt>(0)
     }
 
     // MARK: Writing
@@ -43,8 +56,9 @@ enum ValueBatch {
     struct Writer {
         /// The codable form's values.
         fileprivate let sequence: WireSequenceWriter?
-        /// The bytes form's values.
-        fileprivate let values: AlignedValues?
+        /// The bytes form's values: room for `capacity` of them, aligned.
+        fileprivate let values: UnsafeMutableRawPointer?
+        fileprivate let capacity: Int
         /// How many values were appended.
         private(set) var count = 0
 
@@ -52,38 +66,48 @@ enum ValueBatch {
         /// nothing of it is written and the error is thrown.
         @inline(__always)
         mutating func append<T: Codable>(_ value: T) throws {
-            // Optional chaining, not `if let`: the forms' values are used in place, not copied.
+            // Optional chaining, not `if let`: the writer is used in place, not copied.
             if sequence != nil {
                 try sequence?.append(value)
             } else {
-                values?.append(value)
+                precondition(count < capacity, "more values than the batch has room for")
+                (values! + count * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 1).initialize(to: value)
             }
             count += 1
         }
     }
 
-    /// Appends a batch of `T` to `out`, holding the values `body` appends to
-    /// the writer it is given (values of type `T` only).
+    /// Appends a batch of at most `maximumCount` values of `T` to `out`, holding
+    /// the values `body` appends to the writer it is given.
     ///
     /// - Throws: What `body` throws; `out` then holds an unfinished batch.
-    static func write<T: Codable, R>(_: T.Type, to out: inout [UInt8], _ body: (inout Writer) throws -> R) rethrows -> R {
+    static func write<T: Codable, R>(
+        _: T.Type, maximumCount: Int, to out: inout [UInt8], _ body: (inout Writer) throws -> R
+    ) rethrows -> R {
         let form = Form.of(T.self)
         out.append(form.rawValue)
         let countAt = out.count
         out.appendInteger(UInt32(0))
-        let (result, count): (R, Int)
+        let result: R
+        let count: Int
         switch form {
         case .bytes:
-            let values = AlignedValues(of: T.self)
-            var writer = Writer(sequence: nil, values: values)
+            let byteCount = maximumCount * MemoryLayout<T>.stride
+            let values = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: MemoryLayout<T>.alignment)
+            defer { values.deallocate() }
+            values.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)   // padding travels as zeros
+            var writer = Writer(sequence: nil, values: values, capacity: maximumCount)
             result = try body(&writer)
             count = writer.count
-            out.append(contentsOf: values.bytes)
+            out.append(contentsOf: UnsafeRawBufferPointer(start: values, count: count * MemoryLayout<T>.stride))
         case .codable:
-            (result, count) = try BinaryEncoder().encodeSequence(appendingTo: &out) { sequence in
-                var writer = Writer(sequence: sequence, values: nil)
-                return (try body(&writer), writer.count)
+            var written = 0
+            result = try BinaryEncoder().encodeSequence(appendingTo: &out) { sequence in
+                var writer = Writer(sequence: sequence, values: nil, capacity: maximumCount)
+                defer { written = writer.count }
+                return try body(&writer)
             }
+            count = written
         }
         out.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(count).littleEndian, toByteOffset: countAt, as: UInt32.self) }
         return result
@@ -99,10 +123,17 @@ enum ValueBatch {
             values.withUnsafeBytes { out.append(contentsOf: $0) }
             return
         }
-        try write(T.self, to: &out) { writer in
+        try write(T.self, maximumCount: values.count, to: &out) { writer in
             // By index: a generic iterator costs hundreds of instructions a value (callgrind).
             for index in values.indices { try writer.append(values[index]) }
         }
+    }
+
+    /// Appends a batch of the one value `value` to `out` (a single job's task).
+    ///
+    /// - Throws: What the value's `encode(to:)` throws.
+    static func append<T: Codable>(only value: T, to out: inout [UInt8]) throws {
+        try write(T.self, maximumCount: 1, to: &out) { writer in try writer.append(value) }
     }
 
     // MARK: Reading
@@ -111,8 +142,8 @@ enum ValueBatch {
     struct Reader {
         /// The codable form's values.
         fileprivate var sequence: WireSequenceReader?
-        /// The bytes form's values.
-        fileprivate let values: AlignedValues?
+        /// The bytes form's values, aligned.
+        fileprivate let values: UnsafeRawPointer?
         /// How many values the batch holds.
         let count: Int
         /// How many values were read.
@@ -130,7 +161,7 @@ enum ValueBatch {
             precondition(!isAtEnd, "no value left in the batch")
             position += 1
             if sequence != nil { return try sequence!.next(T.self) }
-            return values!.value(at: position - 1, as: T.self)
+            return (values! + (position - 1) * MemoryLayout<T>.stride).assumingMemoryBound(to: T.self).pointee
         }
     }
 
@@ -156,7 +187,11 @@ enum ValueBatch {
             guard _isPOD(T.self), payload.count == count * MemoryLayout<T>.stride else {
                 throw MalformedMessage(description: "\(payload.count) bytes cannot hold \(count) values of \(T.self)")
             }
-            var reader = Reader(sequence: nil, values: AlignedValues(of: T.self, copying: payload), count: count)
+            // A frame's bytes carry no alignment: the values are copied out first.
+            let values = UnsafeMutableRawPointer.allocate(byteCount: payload.count, alignment: MemoryLayout<T>.alignment)
+            defer { values.deallocate() }
+            if let source = payload.baseAddress { values.copyMemory(from: source, byteCount: payload.count) }
+            var reader = Reader(sequence: nil, values: values, count: count)
             return try body(&reader)
         case .codable:
             return try BinaryDecoder().decodeSequence(count, from: payload) { sequence in
@@ -174,11 +209,22 @@ enum ValueBatch {
     static func decode<T: Codable>(_: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T]) throws {
         try read(T.self, from: bytes) { reader in
             if let bytesForm = reader.values {   // all at once
-                values.append(contentsOf: bytesForm.buffer(of: T.self))
+                values.append(contentsOf: UnsafeBufferPointer(start: bytesForm.assumingMemoryBound(to: T.self), count: reader.count))
                 return
             }
             values.reserveCapacity(values.count + reader.count)
             while !reader.isAtEnd { values.append(try reader.next(T.self)) }
+        }
+    }
+
+    /// Reads the batch of exactly one `T` in `bytes` (a single job's output).
+    ///
+    /// - Throws: `MalformedMessage` if the batch holds another count of values;
+    ///   the errors of ``read(_:from:_:)`` and of the value's `init(from:)`.
+    static func decode<T: Codable>(only _: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+        try read(T.self, from: bytes) { reader in
+            guard reader.count == 1 else { throw MalformedMessage(description: "expected one value, got \(reader.count)") }
+            return try reader.next(T.self)
         }
     }
 

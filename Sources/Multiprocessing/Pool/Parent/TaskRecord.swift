@@ -56,7 +56,7 @@ final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
 
     init(encoding job: J, mangledTypeName: String) throws {
         var payload: [UInt8] = []
-        try encodeJobs([job][...], appendingTo: &payload)
+        try encodeJob(job, appendingTo: &payload)
         super.init(mangledTypeName: mangledTypeName, jobType: J.self, payload: payload, jobCount: 1)
     }
 
@@ -74,11 +74,7 @@ final class SingleJobTask<J: Job>: TaskRecord, @unchecked Sendable {
             return
         }
         do {
-            let values = try ValueBatch.decode(J.Output.self, from: outputs)
-            guard let value = values.first, values.count == 1 else {
-                throw MalformedMessage(description: "expected one output, got \(values.count)")
-            }
-            future.complete(with: .success(value))
+            future.complete(with: .success(try ValueBatch.decode(only: J.Output.self, from: outputs)))
         } catch {
             future.complete(with: .failure(ProcessPoolError.outputDecodingFailed(
                 typeName: String(reflecting: J.Output.self), description: String(describing: error))))
