@@ -109,7 +109,7 @@ enum ValueBatch {
             }
             count = written
         }
-        out.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(count).littleEndian, toByteOffset: countAt, as: UInt32.self) }
+        out.withUnsafeMutableBytes { $0.baseAddress!.storeBigEndian(UInt32(count), toByteOffset: countAt) }
         return result
     }
 
