@@ -110,7 +110,7 @@ struct UnopenedDescriptor: Codable, Sendable {
 }
 
 /// A job that cannot reach a worker: its descriptor cannot be sent.
-struct UnsendableJob: Job, RequiresCodableTransfer {
+struct UnsendableJob: Job {
     var descriptor = UnopenedDescriptor()
     func run() -> Int { 0 }
 }

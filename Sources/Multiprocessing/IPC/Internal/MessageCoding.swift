@@ -16,9 +16,7 @@ enum MessageCoding {
     static func encode<T: Encodable>(
         _ value: T, appendingTo buffer: inout [UInt8], descriptors: OutgoingDescriptors? = nil
     ) throws {
-        var encoder = BinaryEncoder()
-        if let descriptors { encoder.userInfo = [DescriptorTransfer.outgoingKey: descriptors] }
-        try encoder.encode(value, appendingTo: &buffer)
+        try BinaryEncoder(collectingInto: descriptors).encode(value, appendingTo: &buffer)
     }
 
     /// Decodes a `T` from exactly `bytes`; the shared objects in it take
@@ -26,9 +24,25 @@ enum MessageCoding {
     static func decode<T: Decodable>(
         _ type: T.Type, from bytes: UnsafeRawBufferPointer, descriptors: IncomingDescriptors? = nil
     ) throws -> T {
-        var decoder = BinaryDecoder()
-        if let descriptors { decoder.userInfo = [DescriptorTransfer.incomingKey: descriptors] }
-        return try decoder.decode(type, from: bytes)
+        try BinaryDecoder(takingFrom: descriptors).decode(type, from: bytes)
+    }
+}
+
+extension BinaryEncoder {
+    /// An encoder whose values attach their descriptors to `descriptors`
+    /// (through `userInfo`); a plain one for `nil`.
+    init(collectingInto descriptors: OutgoingDescriptors?) {
+        self.init()
+        if let descriptors { userInfo = [DescriptorTransfer.outgoingKey: descriptors] }
+    }
+}
+
+extension BinaryDecoder {
+    /// A decoder whose values take their descriptors from `descriptors`
+    /// (through `userInfo`); a plain one for `nil`.
+    init(takingFrom descriptors: IncomingDescriptors?) {
+        self.init()
+        if let descriptors { userInfo = [DescriptorTransfer.incomingKey: descriptors] }
     }
 }
 

@@ -9,8 +9,6 @@ internal import MultiprocessingPlatform
 /// A worker's cache of job types resolved from their mangled names.
 struct JobTypeRegistry {
     private var cache: [String: any Job.Type] = [:]
-    /// Which output types travel as bytes, judged in this worker.
-    var plainOutputTypes = PlainValueTypes()
 
     /// The job type named `name`, or `nil` if this executable has none.
     mutating func type(named name: String) -> (any Job.Type)? {
@@ -29,56 +27,76 @@ struct TaskOutcome {
     var failure: WorkerFailure?
 }
 
-/// Decodes the batch of jobs `[J]` in `payload`, runs them in order until
-/// one throws, and appends the batch of outputs `[J.Output]` of those that
-/// completed to `out` (as bytes if `plainTypes` accepts the output type).
-/// The jobs' shared objects take their descriptors from `coding`, and those
-/// of the outputs and of a thrown error go to it.
-func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, plainTypes: inout PlainValueTypes,
-                     appendingOutputsTo out: inout [UInt8], coding: TaskCoding = TaskCoding()) -> TaskOutcome {
-    let jobs: [J]
-    do {
-        jobs = try ValueBatch.decode(J.self, from: payload, descriptors: coding.incoming)
-    } catch {
-        let name = String(reflecting: J.self)
-        return TaskOutcome(completed: 0, failure: .jobDecodingFailed(typeName: name, description: String(describing: error)))
-    }
-    var outputs: [J.Output] = []
-    outputs.reserveCapacity(jobs.count)
-    var failure: WorkerFailure?
-    for job in jobs {
-        do {
-            outputs.append(try job.run())
-        } catch {
-            failure = ErrorTransport.capture(error, descriptors: coding.outgoing)
-            break
-        }
-    }
+/// Reads the batch of jobs `[J]` in `payload` and runs them in order, each as
+/// soon as it is decoded, until one fails to decode, throws, or gives an
+/// output that fails to encode; appends the batch of the outputs of those
+/// that completed to `out`. The jobs' shared objects take their descriptors
+/// from `coding`, and those of the outputs and of a thrown error go to it.
+func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingOutputsTo out: inout [UInt8],
+                     coding: TaskCoding = TaskCoding()) -> TaskOutcome {
     let mark = out.count
+    var failure: WorkerFailure?
     do {
-        let asBytes = outputs.first.map { plainTypes.qualify($0) } ?? false
-        try ValueBatch.append(outputs, asBytes: asBytes, to: &out, descriptors: coding.outgoing)
+        let completed = try ValueBatch.read(J.self, from: payload, descriptors: coding.incoming) { jobs in
+            ValueBatch.write(J.Output.self, maximumCount: jobs.count, to: &out, descriptors: coding.outgoing) { outputs in
+                failure = run(J.self, &jobs, appendingOutputsTo: &outputs, errorDescriptors: coding.outgoing)
+                return outputs.count
+            }
+        }
+        return TaskOutcome(completed: completed, failure: failure)
     } catch {
+        // The batch as a whole is malformed: no job could be read.
         out.removeSubrange(mark...)
-        let name = String(reflecting: J.Output.self)
-        return TaskOutcome(completed: 0, failure: .outputEncodingFailed(typeName: name, description: String(describing: error)))
+        return TaskOutcome(completed: 0, failure: .jobDecodingFailed(
+            typeName: String(reflecting: J.self), description: String(describing: error)))
     }
-    return TaskOutcome(completed: outputs.count, failure: failure)
 }
 
-/// Appends `jobs` as the batch of a task (as bytes if they are plain values;
-/// else their shared objects attach their descriptors to `descriptors`).
-func encodeJobs<J: Job>(_ jobs: some Collection<J>, appendingTo out: inout [UInt8],
-                        descriptors: OutgoingDescriptors? = nil) throws {
-    let asBytes = jobs.first.map { PlainValueTypes.qualifyShared($0) } ?? false
-    try ValueBatch.append(jobs, asBytes: asBytes, to: &out, descriptors: descriptors)
+/// Runs the jobs `jobs` reads, appending their outputs, until one fails;
+/// returns why (a thrown error's shared objects attach their descriptors to
+/// `errorDescriptors`).
+private func run<J: Job>(_: J.Type, _ jobs: inout ValueBatch.Reader, appendingOutputsTo outputs: inout ValueBatch.Writer,
+                         errorDescriptors: OutgoingDescriptors?) -> WorkerFailure?
+{
+    while !jobs.isAtEnd {
+        let job: J
+        do {
+            job = try jobs.next(J.self)
+        } catch {
+            return .jobDecodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
+        }
+        let output: J.Output
+        do {
+            output = try job.run()
+        } catch {
+            return ErrorTransport.capture(error, descriptors: errorDescriptors)
+        }
+        do {
+            try outputs.append(output)
+        } catch {
+            return .outputEncodingFailed(typeName: String(reflecting: J.Output.self), description: String(describing: error))
+        }
+    }
+    return nil
+}
+
+/// Appends `jobs` as the batch of a task (their shared objects attach their
+/// descriptors to `descriptors`).
+func encodeJobs<J: Job>(_ jobs: ArraySlice<J>, appendingTo out: inout [UInt8], descriptors: OutgoingDescriptors? = nil) throws {
+    try ValueBatch.append(jobs, to: &out, descriptors: descriptors)
+}
+
+/// Appends `job` as the batch of a task of its own (its shared objects
+/// attach their descriptors to `descriptors`).
+func encodeJob<J: Job>(_ job: J, appendingTo out: inout [UInt8], descriptors: OutgoingDescriptors? = nil) throws {
+    try ValueBatch.append(only: job, to: &out, descriptors: descriptors)
 }
 
 /// Encodes one job of a type known only at run time as a one-job task batch.
 func encodeAnyJob(_ job: any Job, descriptors: OutgoingDescriptors? = nil) throws -> [UInt8] {
     func encode<J: Job>(_ job: J) throws -> [UInt8] {
         var out: [UInt8] = []
-        try encodeJobs(CollectionOfOne(job), appendingTo: &out, descriptors: descriptors)
+        try encodeJob(job, appendingTo: &out, descriptors: descriptors)
         return out
     }
     return try encode(job)

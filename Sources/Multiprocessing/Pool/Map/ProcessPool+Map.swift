@@ -19,7 +19,7 @@ extension ProcessPool {
         guard let mangled = MangledNames.of(J.self) else { throw Self.unnamed(J.self) }
         var planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
                                    singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
-        var iterator = jobs.makeIterator()
+        var source = ChunkSource(jobs)
         var window = Deque<JobFuture<ChunkResult>>()
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
@@ -27,7 +27,7 @@ extension ProcessPool {
         do {
             while true {
                 while !exhausted && window.count < planner.window {
-                    let chunk = planner.nextChunk(from: &iterator)
+                    let chunk = planner.nextChunk(from: &source)
                     exhausted = chunk.count < planner.lastSize
                     if chunk.isEmpty { break }
                     let (task, future) = try Self.makeChunk(chunk, mangledTypeName: mangled)
@@ -47,7 +47,7 @@ extension ProcessPool {
     }
 
     /// A chunk's task, and the future its outputs arrive in.
-    static func makeChunk<J: Job>(_ jobs: [J], mangledTypeName: String) throws -> (TaskRecord, JobFuture<ChunkResult>) {
+    static func makeChunk<J: Job>(_ jobs: ArraySlice<J>, mangledTypeName: String) throws -> (TaskRecord, JobFuture<ChunkResult>) {
         let waiter = ChunkWaiter()
         do {
             return (try TaskRecord(encoding: jobs, mangledTypeName: mangledTypeName, waiter: waiter), waiter.future)
@@ -94,8 +94,7 @@ extension ProcessPool {
         }
         let planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
                                    singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
-        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled,
-                                         iterator: AnyIterator(jobs.makeIterator()), planner: planner)
+        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled, source: ChunkSource(jobs), planner: planner)
         return AsyncThrowingStream(unfolding: { try await driver.next() })
     }
 }

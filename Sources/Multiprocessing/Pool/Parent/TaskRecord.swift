@@ -27,21 +27,42 @@ final class TaskRecord: @unchecked Sendable {
     /// task is sent again after its worker was lost).
     var hasBegun = false
 
-    /// Encodes `jobs` (as the codec's batch) for `waiter`.
-    init<J: Job>(encoding jobs: some Collection<J>, mangledTypeName: String, waiter: any TaskWaiter) throws {
+    /// Encodes `jobs`, a chunk from `map`, as the codec's batch for `waiter`.
+    convenience init<J: Job>(encoding jobs: ArraySlice<J>, mangledTypeName: String, waiter: any TaskWaiter) throws {
         var payload: [UInt8] = []
-        let descriptors = OutgoingDescriptors()
+        let descriptors = Self.descriptorCollector(for: J.self)
         try encodeJobs(jobs, appendingTo: &payload, descriptors: descriptors)
-        self.descriptors = descriptors.count > 0 ? descriptors : nil
+        self.init(mangledTypeName: mangledTypeName, payload: payload, descriptors: descriptors, jobType: J.self,
+                  jobCount: jobs.count, waiter: waiter)
+    }
+
+    /// Encodes `job`, from `submit`, as a batch of its own for `waiter`.
+    convenience init<J: Job>(encoding job: J, mangledTypeName: String, waiter: any TaskWaiter) throws {
+        var payload: [UInt8] = []
+        let descriptors = Self.descriptorCollector(for: J.self)
+        try encodeJob(job, appendingTo: &payload, descriptors: descriptors)
+        self.init(mangledTypeName: mangledTypeName, payload: payload, descriptors: descriptors, jobType: J.self,
+                  jobCount: 1, waiter: waiter)
+    }
+
+    private init(mangledTypeName: String, payload: [UInt8], descriptors: OutgoingDescriptors?, jobType: any Any.Type,
+                 jobCount: Int, waiter: any TaskWaiter) {
+        self.descriptors = descriptors.flatMap { $0.count > 0 ? $0 : nil }
         self.jobs = EncodedJobs(mangledTypeName: mangledTypeName, payload: payload)
-        self.jobType = J.self
-        self.jobCount = jobs.count
+        self.jobType = jobType
+        self.jobCount = jobCount
         self.waiter = waiter
     }
 
     var typeName: String { String(reflecting: jobType) }
 
     var job: JobDescription { JobDescription(typeName: typeName, sequenceNumber: sequence) }
+
+    /// A collector for the descriptors of jobs of type `J`, or `nil` if they
+    /// travel as their bytes (which hold no shared object).
+    private static func descriptorCollector<J>(for _: J.Type) -> OutgoingDescriptors? {
+        ValueBatch.Form.of(J.self) == .codable ? OutgoingDescriptors() : nil
+    }
 
     /// The worker's answer: the batch of the first `completed` outputs, why
     /// the next job failed, if one did, and the descriptors of the shared
@@ -95,11 +116,7 @@ struct SingleJobWaiter<Output: Codable & Sendable>: TaskWaiter {
             return
         }
         do {
-            let values = try ValueBatch.decode(Output.self, from: outputs, descriptors: descriptors)
-            guard let value = values.first, values.count == 1 else {
-                throw MalformedMessage(description: "expected one output, got \(values.count)")
-            }
-            future.complete(with: .success(value))
+            future.complete(with: .success(try ValueBatch.decode(only: Output.self, from: outputs, descriptors: descriptors)))
         } catch {
             future.complete(with: .failure(ProcessPoolError.outputDecodingFailed(
                 typeName: String(reflecting: Output.self), description: String(describing: error))))

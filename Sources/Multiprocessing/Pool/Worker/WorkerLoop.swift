@@ -78,8 +78,7 @@ struct WorkerLoop {
         }
         let coding = TaskCoding(incoming: descriptors.incoming, outgoing: resultDescriptors)
         let outcome = jobs.payload.withUnsafeBytes { bytes in
-            runJobs(type, payload: bytes, plainTypes: &registry.plainOutputTypes, appendingOutputsTo: &outputs,
-                    coding: coding)
+            runJobs(type, payload: bytes, appendingOutputsTo: &outputs, coding: coding)
         }
         // What the jobs printed is written before their result is sent: nothing
         // is lost if the pool kills this worker later, and it precedes the result.
