@@ -54,6 +54,9 @@ package final class OutgoingDescriptors: Sendable {
     }
 
     private let attached = Mutex(Attached())
+    /// How many are attached: read without the lock, so that a message that
+    /// carries none (nearly every one) costs no locking.
+    private let attachedCount = Atomic(0)
 
     package init() {}
 
@@ -66,22 +69,29 @@ package final class OutgoingDescriptors: Sendable {
             list.descriptors.append(descriptor)
             list.owners.append(owner)
             list.index[descriptor] = list.descriptors.count - 1
+            attachedCount.store(list.descriptors.count, ordering: .releasing)
             return list.descriptors.count - 1
         }
     }
 
     /// How many descriptors the message carries.
-    package var count: Int { attached.withLock { $0.descriptors.count } }
+    package var count: Int { attachedCount.load(ordering: .acquiring) }
 
     /// The descriptors to send, index 0 first; open while this instance holds them.
-    package var descriptors: [Int32] { attached.withLock { $0.descriptors } }
+    package var descriptors: [Int32] {
+        count == 0 ? [] : attached.withLock { $0.descriptors }
+    }
 
     /// Forgets every descriptor and releases their owners, so the instance
     /// can collect the next message's; call it once the message was sent (or
     /// given up).
     package func removeAll() {
+        guard count > 0 else { return }
         let owners = attached.withLock { list in
-            defer { list = Attached() }
+            defer {
+                list = Attached()
+                attachedCount.store(0, ordering: .releasing)
+            }
             return list.owners
         }
         _ = owners // released here, outside the lock (a deinit may run)
