@@ -64,11 +64,11 @@ public final class Connection: Sendable {
 
     let descriptor: SharedDescriptor
     private let receiveSide: ReceiveSide
-    private let sendSide = SendSide()
+    let sendSide = SendSide()
     private let limit: Atomic<Int>
     private let forkTracker: ForkTracker
     /// What kind of socket this is, learned at the first operation that needs it.
-    private let socketKind = Atomic<SocketKind>(.unknown)
+    let socketKind = Atomic<SocketKind>(.unknown)
 
     init(descriptor: SharedDescriptor, readable: Bool, writable: Bool, maximumMessageSize: Int, link: ForkLink?) {
         self.descriptor = descriptor
@@ -201,26 +201,6 @@ public final class Connection: Sendable {
         }
     }
 
-    /// Sends an open descriptor — a file, a socket, a pipe, a memfd, of any
-    /// kind — as one message, received with ``receiveFileDescriptor()``. The
-    /// receiver gets its own descriptor for the same open file (as `dup`
-    /// would make); the sender keeps `fileDescriptor` and still closes it
-    /// when done with it.
-    ///
-    /// - Throws: ``ConnectionError/descriptorPassingUnsupported`` on a
-    ///   connection that is not a Unix-domain socket (TCP);
-    ///   ``ConnectionError/system(operation:errno:)`` with `EBADF` if
-    ///   `fileDescriptor` is not open, or `ETOOMANYREFS` if too many
-    ///   descriptors are in flight to processes that have not received them
-    ///   yet; otherwise as ``sendBytes(_:)``.
-    ///   The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
-    public func send(fileDescriptor: Int32) throws(ConnectionError) {
-        try withWritableDescriptor { fd throws(ConnectionError) in
-            guard try passesDescriptors(fd) else { throw .descriptorPassingUnsupported }
-            try sendSide.send(to: fd, descriptor: fileDescriptor)
-        }
-    }
-
     // MARK: Receiving
 
     /// Receives the next message as a `T`, blocking until it has arrived.
@@ -273,70 +253,9 @@ public final class Connection: Sendable {
         return try result.get()
     }
 
-    /// Receives a descriptor sent with ``send(fileDescriptor:)``, blocking
-    /// until the message has arrived. The descriptor is close-on-exec and
-    /// the caller's to close.
-    ///
-    /// - Throws: ``ConnectionError/noDescriptor`` when the next message
-    ///   carries none, ``ConnectionError/unexpectedDescriptors(count:)`` when
-    ///   it is another message that carries descriptors (a value with shared
-    ///   objects): either way the message is consumed and what came with it
-    ///   closed. ``ConnectionError/descriptorPassingUnsupported`` on a
-    ///   connection that is not a Unix-domain socket (nothing is read);
-    ///   otherwise as ``receiveBytes()``.
-    ///   The corresponding C function is `recvmsg` (with `MSG_CMSG_CLOEXEC`).
-    public func receiveFileDescriptor() throws(ConnectionError) -> Int32 {
-        guard isReadable else { throw .notReadable }
-        try requireDescriptorPassing()
-        var result: Result<Int32, ConnectionError> = .failure(.noDescriptor)
-        try receiveFrame { frame in
-            switch frame.descriptors {
-            case .none:
-                result = .failure(.noDescriptor)
-            case let .failed(error):
-                result = .failure(ConnectionError(error))
-            case let .received(incoming):
-                defer { incoming.closeUnclaimed() }
-                let alone = frame.payload.withBytes { $0.isEmpty } && incoming.count == 1
-                if alone, let received = incoming.take(0) {
-                    result = .success(received)
-                } else {
-                    result = .failure(.unexpectedDescriptors(count: incoming.count))
-                }
-            }
-        }
-        return try result.get()
-    }
-
     // MARK: Internals
 
-    /// Decodes a `T` from a frame and the descriptors that came with it; see
-    /// ``receive(_:)`` for the rules.
-    @usableFromInline
-    static func decode<T: Decodable>(_ type: T.Type, from frame: ReceivedFrame) throws(ConnectionError) -> T {
-        let payload = frame.payload
-        switch frame.descriptors {
-        case .none:
-            return try decode(type, from: payload, descriptors: nil)
-        case let .failed(error):
-            throw ConnectionError(error)
-        case let .received(incoming):
-            defer { incoming.closeUnclaimed() }
-            let value: T
-            do {
-                value = try decode(type, from: payload, descriptors: incoming)
-            } catch {
-                // Nothing took a descriptor: the message was not meant for a `T` at all.
-                if incoming.unclaimedCount == incoming.count { throw .unexpectedDescriptors(count: incoming.count) }
-                throw error
-            }
-            let unclaimed = incoming.unclaimedCount
-            if unclaimed > 0 { throw .unexpectedDescriptors(count: unclaimed) }
-            return value
-        }
-    }
-
-    private static func decode<T: Decodable>(
+    static func decode<T: Decodable>(
         _ type: T.Type, from payload: FrameReader.Payload, descriptors: IncomingDescriptors?
     ) throws(ConnectionError) -> T {
         do {
@@ -345,46 +264,6 @@ public final class Connection: Sendable {
             }
         } catch {
             throw .decodingFailed(type: String(reflecting: T.self), description: String(describing: error))
-        }
-    }
-
-    /// The error for descriptors that came with a message whose receive takes
-    /// none (they are closed), or `nil` if none came.
-    private static func refuse(_ descriptors: FrameDescriptors) -> ConnectionError? {
-        switch descriptors {
-        case .none:
-            return nil
-        case let .failed(error):
-            return ConnectionError(error)
-        case let .received(incoming):
-            incoming.closeUnclaimed()
-            return .unexpectedDescriptors(count: incoming.count)
-        }
-    }
-
-    /// Throws ``ConnectionError/descriptorPassingUnsupported`` unless
-    /// descriptors can travel over this connection.
-    private func requireDescriptorPassing() throws(ConnectionError) {
-        let fd = try leaseDescriptor()
-        defer { descriptor.release() }
-        guard try passesDescriptors(fd) else { throw .descriptorPassingUnsupported }
-    }
-
-    /// Whether descriptors can travel over this connection: it is a
-    /// Unix-domain socket (asked of the kernel once, with `getsockname`).
-    private func passesDescriptors(_ fd: Int32) throws(ConnectionError) -> Bool {
-        switch socketKind.load(ordering: .relaxed) {
-        case .unixDomain: return true
-        case .other: return false
-        case .unknown:
-            let isUnix: Bool
-            do {
-                isUnix = try isUnixDomainSocket(fd)
-            } catch {
-                throw .system(operation: "getsockname", errno: error)
-            }
-            socketKind.store(isUnix ? .unixDomain : .other, ordering: .relaxed)
-            return isUnix
         }
     }
 
@@ -402,7 +281,7 @@ public final class Connection: Sendable {
         }
     }
 
-    private func withWritableDescriptor(_ body: (Int32) throws(ConnectionError) -> Void) throws(ConnectionError) {
+    func withWritableDescriptor(_ body: (Int32) throws(ConnectionError) -> Void) throws(ConnectionError) {
         guard isWritable else { throw .notWritable }
         let fd = try leaseDescriptor()
         defer { descriptor.release() }
@@ -421,11 +300,6 @@ public final class Connection: Sendable {
 
     /// Whether a receive would find bytes without reading the descriptor.
     var hasBufferedData: Bool { receiveSide.hasBufferedData }
-}
-
-/// Whether a connection's socket carries descriptors.
-private enum SocketKind: UInt8, AtomicRepresentable {
-    case unknown, unixDomain, other
 }
 
 extension Collection {
