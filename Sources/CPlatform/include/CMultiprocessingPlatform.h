@@ -89,6 +89,12 @@ int cmpp_open_unnamed_file(const char *directory);
 /// name. Returns 0 or -1 with errno.
 int cmpp_link_unnamed_file(int fd, const char *path);
 
+// MARK: sockets
+
+/// accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC (declared only under
+/// _GNU_SOURCE). Returns the connection's descriptor, or -1 with errno.
+int cmpp_accept_nonblocking(int listener);
+
 // MARK: pthread
 
 /// pthread_mutex_clocklock(3) on CLOCK_MONOTONIC; returns 0 or an error number.
