@@ -1,6 +1,5 @@
 internal import MultiprocessingPlatform
 internal import Threading
-internal import CMultiprocessing
 import Synchronization
 public import SystemPackage
 #if canImport(Glibc)
@@ -128,7 +127,7 @@ public final class ChildProcess: Sendable {
         let start = { () throws(Errno) -> pid_t in
             let pid = try forkProcess()
             if pid == 0 {
-                if diesWithParent && cmp_arm_parent_death_signal(parent) != 0 { _exit(ParentDeathLauncher.orphanedExitCode) }
+                if diesWithParent { ParentDeathLauncher.armInChild(parent: parent) }
                 runInChild(name: name, systemName: systemName, body)
             }
             return pid

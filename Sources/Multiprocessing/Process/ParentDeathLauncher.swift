@@ -2,6 +2,9 @@ internal import CMultiprocessing
 internal import Threading
 import Synchronization
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The thread that starts every child that must die with its parent
 /// (``ChildProcess/fork(name:diesWithParent:_:)`` and
@@ -30,6 +33,13 @@ final class ParentDeathLauncher: @unchecked Sendable {
     private let thread = Mutex<PosixThread?>(nil)
     /// The fork generation the launcher belongs to.
     private let generation = cmp_fork_generation()
+
+    /// In a child just forked from `parent`: arms the parent-death signal, or
+    /// exits with ``orphanedExitCode`` if the parent died before it was armed.
+    /// Async-signal-safe. The corresponding C function is `prctl(PR_SET_PDEATHSIG)`.
+    static func armInChild(parent: Int32) {
+        if cmp_arm_parent_death_signal(parent) != 0 { _exit(orphanedExitCode) }
+    }
 
     /// Runs `body` (which starts a child) on the launcher thread and returns its result.
     func perform<R>(_ body: () throws(Errno) -> R) throws(Errno) -> R {

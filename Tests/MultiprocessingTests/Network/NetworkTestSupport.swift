@@ -107,3 +107,21 @@ func drive(_ listener: Listener, within timeout: Duration = .seconds(10), until 
     }
     return true
 }
+
+/// Reads a test's helper process's output until its `PIDS` line.
+func readPIDLine(from fd: Int32) throws -> [pid_t] {
+    var text = ""
+    var buffer = [UInt8](repeating: 0, count: 1024)
+    let deadline = Deadline.after(.seconds(30))
+    while !text.contains("PIDS ") || !text[text.range(of: "PIDS ")!.upperBound...].contains("\n") {
+        guard try !pollReadable([fd], until: deadline).isEmpty else { break }
+        let count = try valueOrErrno { read(fd, &buffer, buffer.count) }
+        if count == 0 { break }
+        text += String(decoding: buffer[..<count], as: UTF8.self)
+    }
+    guard let range = text.range(of: "PIDS ") else {
+        Issue.record("no PIDS line in:\n\(text)")
+        return []
+    }
+    return text[range.upperBound...].prefix { $0 != "\n" }.split(separator: " ").compactMap { pid_t($0) }
+}

@@ -175,27 +175,4 @@ struct SpawnedJobTests {
         #expect(!isGone(pids[2]), "the untied child goes on: \(String(describing: processState(pids[2]))) \((try? readTextFile("/proc/\(pids[2])/status")) ?? "no status")")
         kill(pids[2], SIGKILL)
     }
-
-    /// Reads the parent's output until its `PIDS` line.
-    private func readPIDLine(from fd: Int32) throws -> [pid_t] {
-        var text = ""
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let deadline = Deadline.after(.seconds(30))
-        while !text.contains("PIDS ") || !text[text.range(of: "PIDS ")!.upperBound...].contains("\n") {
-            guard try !pollReadable([fd], until: deadline).isEmpty else { break }
-            let count = try valueOrErrno { read(fd, &buffer, buffer.count) }
-            if count == 0 { break }
-            text += String(decoding: buffer[..<count], as: UTF8.self)
-        }
-        guard let range = text.range(of: "PIDS ") else {
-            Issue.record("no PIDS line in:\n\(text)")
-            return []
-        }
-        return text[range.upperBound...].prefix { $0 != "\n" }.split(separator: " ").compactMap { pid_t($0) }
-    }
-
-    /// Whether the process is gone (or a zombie waiting for its new parent to reap it).
-    private func isGone(_ pid: pid_t) -> Bool {
-        processState(pid).map { $0 == "Z" || $0 == "X" } ?? true
-    }
 }

@@ -81,11 +81,36 @@ public final class Listener: Sendable {
     ///   ``ListenerError/invalidAddress(_:)``, ``ListenerError/system(operation:errno:)``.
     ///   Nothing is removed or left open after a failure.
     ///   The corresponding C functions are `socket`, `bind` and `listen`.
-    public init(
+    public convenience init(
         address: ConnectionAddress, authKey: [UInt8]? = nil, backlog: Int = 128,
         handshakeTimeout: Duration = Connection.defaultHandshakeTimeout
     ) throws(ListenerError) {
-        let bound = try ListeningSocket.bind(address, backlog: backlog)
+        try self.init(bound: try ListeningSocket.bind(address, backlog: backlog), authKey: authKey, handshakeTimeout: handshakeTimeout)
+    }
+
+    /// Takes over a socket another process bound and made listen (a
+    /// manager's server, given its owner's socket), with the socket file at
+    /// a Unix path, which it removes on ``close()``.
+    convenience init(
+        adoptingListeningSocket socket: Int32, address: ConnectionAddress, authKey: [UInt8]?, handshakeTimeout: Duration
+    ) throws(ListenerError) {
+        do {
+            try setCloseOnExec(socket)
+            try setNonBlocking(socket, true)
+        } catch {
+            closeDescriptor(socket)
+            throw .system(operation: "fcntl", errno: error)
+        }
+        var adopted = ListeningSocket(socket: socket, address: address, socketFile: nil)
+        if case let .unix(path) = address, case let .socket(identity)? = try? socketFileStatus(atPath: path) {
+            adopted.socketFile = (path, identity)
+        }
+        try self.init(bound: adopted, authKey: authKey, handshakeTimeout: handshakeTimeout)
+    }
+
+    /// A listener on a bound, listening, non-blocking socket; on failure the
+    /// socket is closed (and its file removed).
+    private init(bound: ListeningSocket, authKey: [UInt8]?, handshakeTimeout: Duration) throws(ListenerError) {
         do throws(Errno) {
             epoll = try Epoll()
             do {
