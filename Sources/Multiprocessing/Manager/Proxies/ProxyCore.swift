@@ -40,15 +40,19 @@ struct ProxyCore: Sendable, Codable {
         try call(operation) { reply -> Void? in if case .done = reply { () } else { nil } }
     }
 
-    /// The encoding of a key, value or element.
+    /// The encoding of a key, value or element (at most 4 GiB: the
+    /// protocol's byte runs have 32-bit counts).
     func encoded<T: Encodable>(_ value: T) throws(ManagerError) -> [UInt8] {
+        var out: [UInt8] = []
         do {
-            var out: [UInt8] = []
             try MessageCoding.encode(value, appendingTo: &out)
-            return out
         } catch {
             throw .encodingFailed(type: String(reflecting: T.self), description: String(describing: error))
         }
+        guard out.count <= Int(UInt32.max) else {
+            throw .encodingFailed(type: String(reflecting: T.self), description: "\(out.count) bytes; a manager holds values of at most 4 GiB")
+        }
+        return out
     }
 
     /// Decodes a key, value or element the server returned.
