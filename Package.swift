@@ -154,6 +154,7 @@ let package = Package(
         .executableTarget(name: "worker-death-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/WorkerDeath", swiftSettings: strictSettings),
         .executableTarget(name: "huge-message-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/HugeMessages", swiftSettings: strictSettings),
         .executableTarget(name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared", swiftSettings: strictSettings),
+        .executableTarget(name: "connection-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Connections", swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-benchmark",
             dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies,

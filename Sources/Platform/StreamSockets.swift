@@ -67,6 +67,11 @@ private let skippedAcceptErrors: Set<Errno> = [
 /// The corresponding C functions are `connect`, `poll` and `getsockopt(SO_ERROR)`.
 package func connectSocket(_ socket: Int32, to address: SocketAddress, until deadline: Deadline) throws(Errno) {
     if address.family == AF_UNIX {
+        guard deadline != .distantFuture else {
+            return try address.withSockaddr { pointer, length throws(Errno) in
+                try nothingOrErrno { connect(socket, pointer, length) }
+            }
+        }
         defer { setSendTimeout(socket, nil) }
         do throws(Errno) {
             try address.withSockaddr { pointer, length throws(Errno) in

@@ -91,6 +91,10 @@ int cmpp_link_unnamed_file(int fd, const char *path);
 
 // MARK: sockets
 
+/// getrandom(2) with no flags (sys/random.h is not in Swift's Glibc
+/// module). Returns how many bytes it wrote, or -1 with errno.
+long cmpp_getrandom(void *buffer, unsigned long length);
+
 /// accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC (declared only under
 /// _GNU_SOURCE). Returns the connection's descriptor, or -1 with errno.
 int cmpp_accept_nonblocking(int listener);

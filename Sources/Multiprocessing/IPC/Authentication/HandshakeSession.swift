@@ -23,7 +23,7 @@ struct HandshakeSession {
     private var handshake: Handshake
     private var outgoing: [UInt8] = []
 
-    init(socket: Int32, role: Handshake.Role, key: [UInt8]) {
+    init(socket: Int32, role: Handshake.Role, key: AuthenticationKey) {
         self.socket = socket
         self.handshake = Handshake(role: role, key: key)
     }
@@ -33,29 +33,33 @@ struct HandshakeSession {
         send(handshake.start()) ?? .pending
     }
 
-    /// Handles every whole message the socket has now, without waiting for more.
+    /// Handles every whole message the socket has now, without waiting for
+    /// more; the replies to all of them leave in one write.
     mutating func advance() -> Progress {
+        var replies: [[UInt8]] = []
         while true {
             var message: [UInt8] = []
             let outcome: FrameReader.Outcome
             do {
                 outcome = try reader.next(from: socket, nonBlocking: true) { message = $0.withBytes { Array($0) } }
             } catch {
-                return .failed(Self.failure(error))
+                return send(replies) ?? .failed(Self.failure(error))
             }
             switch outcome {
-            case .wouldBlock: return .pending
-            case .endOfStream: return .failed(.authenticationFailed(.peerClosed))
+            case .wouldBlock: return send(replies) ?? .pending
+            case .endOfStream: return send(replies) ?? .failed(.authenticationFailed(.peerClosed))
             case .frame: break
             }
-            let (replies, result) = handshake.receive(message)
-            if let failed = send(replies) { return failed }
+            let (answers, result) = handshake.receive(message)
+            replies += answers
             switch result {
-            case .needsMore: continue
+            case .needsMore:
+                continue
             case .authenticated:
                 reader.maximumMessageSize = Connection.defaultMaximumMessageSize
-                return .authenticated
-            case let .failed(failure): return .failed(.authenticationFailed(failure))
+                return send(replies) ?? .authenticated
+            case let .failed(failure):
+                return send(replies) ?? .failed(.authenticationFailed(failure))
             }
         }
     }

@@ -9,79 +9,97 @@
 // cryptography: nothing outside the handshake uses them.
 
 /// A Merkle–Damgård hash function with 64-byte blocks, as HMAC needs it.
-protocol HashFunction {
+protocol HashFunction: Sendable {
     /// The digest's size in bytes.
     static var digestCount: Int { get }
     /// The algorithm's name in Python's handshake (`{sha256}`, `md5`).
     static var pythonName: String { get }
+    /// Whether the padding's bit count is big-endian (SHA-2) or little-endian (MD5).
+    static var lengthIsBigEndian: Bool { get }
 
+    /// The initial state.
     init()
     /// Absorbs one 64-byte block.
     mutating func compress(_ block: UnsafeRawBufferPointer)
-    /// The digest of what was absorbed, given the message's total length in bits.
-    func digest(messageBitCount: UInt64, lastBlock: UnsafeRawBufferPointer) -> [UInt8]
+    /// Appends the state as the digest's bytes.
+    func appendDigest(to out: inout [UInt8])
 }
 
 extension HashFunction {
     static var blockCount: Int { 64 }
 
-    /// The digest of the concatenation of `parts`.
-    static func hash(_ parts: [UInt8]...) -> [UInt8] {
+    /// The digest of `message`.
+    static func hash(_ message: [UInt8]) -> [UInt8] {
         var state = Self()
-        var pending: [UInt8] = []
-        pending.reserveCapacity(blockCount)
-        var total: UInt64 = 0
-        for part in parts {
-            total &+= UInt64(part.count)
-            var index = 0
-            // Fill a partial block first, then take whole blocks in place.
-            if !pending.isEmpty {
-                let taken = min(blockCount - pending.count, part.count)
-                pending.append(contentsOf: part[..<taken])
-                index = taken
-                if pending.count == blockCount {
-                    pending.withUnsafeBytes { state.compress($0) }
-                    pending.removeAll(keepingCapacity: true)
-                }
-            }
-            part.withUnsafeBytes { bytes in
-                while bytes.count - index >= blockCount {
-                    state.compress(UnsafeRawBufferPointer(rebasing: bytes[index ..< index + blockCount]))
-                    index += blockCount
-                }
-            }
-            pending.append(contentsOf: part[index...])
-        }
-        return pending.withUnsafeBytes { state.digest(messageBitCount: total &* 8, lastBlock: $0) }
+        return message.withUnsafeBytes { state.finish($0, absorbedBefore: 0) }
     }
 
-    /// The final blocks of Merkle–Damgård padding: the message's last bytes,
-    /// 0x80, zeros, and the 64-bit bit count (big-endian for SHA-2,
-    /// little-endian for MD5), absorbed into a copy of `self`.
-    func padded(_ last: UnsafeRawBufferPointer, bitCount: UInt64, bigEndianLength: Bool) -> Self {
-        var state = self
-        var tail = [UInt8](last)
-        tail.append(0x80)
-        while tail.count % Self.blockCount != Self.blockCount - 8 { tail.append(0) }
-        let length = bigEndianLength ? bitCount.bigEndian : bitCount.littleEndian
-        withUnsafeBytes(of: length) { tail.append(contentsOf: $0) }
-        tail.withUnsafeBytes { bytes in
-            for start in stride(from: 0, to: bytes.count, by: Self.blockCount) {
-                state.compress(UnsafeRawBufferPointer(rebasing: bytes[start ..< start + Self.blockCount]))
+    /// Absorbs `message`, pads, and returns the digest; `absorbedBefore`
+    /// bytes (whole blocks) went into the state already.
+    mutating func finish(_ message: UnsafeRawBufferPointer, absorbedBefore: Int) -> [UInt8] {
+        var offset = 0
+        while message.count - offset >= Self.blockCount {
+            compress(UnsafeRawBufferPointer(rebasing: message[offset ..< offset + Self.blockCount]))
+            offset += Self.blockCount
+        }
+        // The tail, 0x80, zeros, and the bit count fill one or two blocks.
+        let tailCount = message.count - offset
+        let bitCount = UInt64(absorbedBefore + message.count) &* 8
+        withUnsafeTemporaryAllocation(byteCount: 2 * Self.blockCount, alignment: 8) { tail in
+            tail.initializeMemory(as: UInt8.self, repeating: 0)
+            tail.copyMemory(from: UnsafeRawBufferPointer(rebasing: message[offset...]))
+            tail[tailCount] = 0x80
+            let total = tailCount + 9 <= Self.blockCount ? Self.blockCount : 2 * Self.blockCount
+            let length = Self.lengthIsBigEndian ? bitCount.bigEndian : bitCount.littleEndian
+            tail.storeBytes(of: length, toByteOffset: total - 8, as: UInt64.self)
+            for start in stride(from: 0, to: total, by: Self.blockCount) {
+                compress(UnsafeRawBufferPointer(rebasing: tail[start ..< start + Self.blockCount]))
             }
         }
-        return state
+        var digest: [UInt8] = []
+        digest.reserveCapacity(Self.digestCount)
+        appendDigest(to: &digest)
+        return digest
     }
 }
 
-/// HMAC (RFC 2104) over a ``HashFunction``.
-enum HMAC<Hash: HashFunction> {
-    /// The message authentication code of `message` under `key`.
-    static func authenticationCode(for message: [UInt8], key: [UInt8]) -> [UInt8] {
+/// HMAC (RFC 2104) over a ``HashFunction``, with the key's two padded
+/// blocks absorbed once: each code then costs the message's blocks and one
+/// more, not two more.
+struct HMAC<Hash: HashFunction>: Sendable {
+    private var inner = Hash()
+    private var outer = Hash()
+
+    init(key: [UInt8]) {
         var block = key.count > Hash.blockCount ? Hash.hash(key) : key
         block += [UInt8](repeating: 0, count: Hash.blockCount - block.count)
-        let inner = Hash.hash(block.map { $0 ^ 0x36 }, message)
-        return Hash.hash(block.map { $0 ^ 0x5C }, inner)
+        (block.map { $0 ^ 0x36 }).withUnsafeBytes { inner.compress($0) }
+        (block.map { $0 ^ 0x5C }).withUnsafeBytes { outer.compress($0) }
+    }
+
+    /// The message authentication code of `message`.
+    func authenticationCode(for message: [UInt8]) -> [UInt8] {
+        var inner = self.inner
+        let innerDigest = message.withUnsafeBytes { inner.finish($0, absorbedBefore: Hash.blockCount) }
+        var outer = self.outer
+        return innerDigest.withUnsafeBytes { outer.finish($0, absorbedBefore: Hash.blockCount) }
+    }
+
+    /// The code of `message` under `key`, for a single use of the key.
+    static func authenticationCode(for message: [UInt8], key: [UInt8]) -> [UInt8] {
+        HMAC(key: key).authenticationCode(for: message)
+    }
+}
+
+/// A handshake key, prepared once for both digests (a listener prepares it
+/// once for every client).
+struct AuthenticationKey: Sendable {
+    let sha256: HMAC<SHA256>
+    let md5: HMAC<MD5>
+
+    init(_ key: [UInt8]) {
+        sha256 = HMAC(key: key)
+        md5 = HMAC(key: key)
     }
 }
 

@@ -5,6 +5,7 @@
 struct MD5: HashFunction {
     static let digestCount = 16
     static let pythonName = "md5"
+    static let lengthIsBigEndian = false
 
     private var h: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476)
 
@@ -29,31 +30,28 @@ struct MD5: HashFunction {
     ]
 
     mutating func compress(_ block: UnsafeRawBufferPointer) {
-        var m = [UInt32](repeating: 0, count: 16)
-        for i in 0 ..< 16 { m[i] = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
         var (a, b, c, d) = h
-        for i in 0 ..< 64 {
-            let f: UInt32
-            let g: Int
-            switch i {
-            case 0 ..< 16: (f, g) = ((b & c) | (~b & d), i)
-            case 16 ..< 32: (f, g) = ((d & b) | (~d & c), (5 * i + 1) % 16)
-            case 32 ..< 48: (f, g) = (b ^ c ^ d, (3 * i + 5) % 16)
-            default: (f, g) = (c ^ (b | ~d), (7 * i) % 16)
+        Self.k.withUnsafeBufferPointer { k in
+            Self.shifts.withUnsafeBufferPointer { shifts in
+                for i in 0 ..< 64 {
+                    let f: UInt32
+                    let g: Int
+                    switch i {
+                    case 0 ..< 16: (f, g) = ((b & c) | (~b & d), i)
+                    case 16 ..< 32: (f, g) = ((d & b) | (~d & c), (5 * i + 1) % 16)
+                    case 32 ..< 48: (f, g) = (b ^ c ^ d, (3 * i + 5) % 16)
+                    default: (f, g) = (c ^ (b | ~d), (7 * i) % 16)
+                    }
+                    let word = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: g * 4, as: UInt32.self))
+                    let rotated = (a &+ f &+ k[i] &+ word).rotatedLeft(shifts[i])
+                    (a, b, c, d) = (d, b &+ rotated, b, c)
+                }
             }
-            let rotated = (a &+ f &+ Self.k[i] &+ m[g]).rotatedLeft(Self.shifts[i])
-            (a, b, c, d) = (d, b &+ rotated, b, c)
         }
         h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d)
     }
 
-    func digest(messageBitCount: UInt64, lastBlock: UnsafeRawBufferPointer) -> [UInt8] {
-        let final = padded(lastBlock, bitCount: messageBitCount, bigEndianLength: false).h
-        var out: [UInt8] = []
-        out.reserveCapacity(Self.digestCount)
-        for word in [final.0, final.1, final.2, final.3] {
-            withUnsafeBytes(of: word.littleEndian) { out.append(contentsOf: $0) }
-        }
-        return out
+    func appendDigest(to out: inout [UInt8]) {
+        for word in [h.0, h.1, h.2, h.3] { withUnsafeBytes(of: word.littleEndian) { out.append(contentsOf: $0) } }
     }
 }

@@ -55,7 +55,7 @@ extension Connection {
         guard let authKey else {
             return Connection(socket: socket, reader: nil, firstMessageCheck: FirstMessageCheck())
         }
-        var session = HandshakeSession(socket: socket, role: .client, key: authKey)
+        var session = HandshakeSession(socket: socket, role: .client, key: AuthenticationKey(authKey))
         let handshakeDeadline = timeout == nil ? Deadline.after(defaultHandshakeTimeout) : deadline
         switch session.runToCompletion(until: handshakeDeadline) {
         case .authenticated:

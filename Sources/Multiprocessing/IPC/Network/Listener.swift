@@ -53,7 +53,8 @@ public final class Listener: Sendable {
     /// How long a client has to finish the handshake after connecting.
     public let handshakeTimeout: Duration
 
-    private let authKey: [UInt8]?
+    /// The key, prepared once for every handshake.
+    private let authKey: AuthenticationKey?
     private let socket: SharedDescriptor
     /// The socket file this listener made, removed by ``close()`` if still there.
     private let socketFile: (path: String, identity: FileIdentity)?
@@ -134,7 +135,7 @@ public final class Listener: Sendable {
         self.address = bound.address
         self.socket = SharedDescriptor(fd: bound.socket)
         self.socketFile = bound.socketFile
-        self.authKey = authKey
+        self.authKey = authKey.map(AuthenticationKey.init)
         self.handshakeTimeout = handshakeTimeout
     }
 

@@ -24,7 +24,7 @@ struct PendingHandshakes: ~Copyable {
 
     /// Starts the handshake of a newly accepted socket, or queues it as
     /// ready when the listener has no key.
-    mutating func admit(_ socket: Int32, key: [UInt8]?, deadline: Deadline, epoll: Epoll) {
+    mutating func admit(_ socket: Int32, key: AuthenticationKey?, deadline: Deadline, epoll: Epoll) {
         guard let key else { return finish(socket, reader: nil) }
         var session = HandshakeSession(socket: socket, role: .listener, key: key)
         guard session.start() == .pending else { return fail(socket) }
@@ -42,16 +42,16 @@ struct PendingHandshakes: ~Copyable {
     /// Reads what the session tagged `tag` received; an unknown tag (a
     /// session that has ended) is ignored.
     mutating func advance(_ tag: UInt64, epoll: Epoll) {
-        guard var session = sessions[tag] else { return }
+        // Taken out while it reads: a copy left in the table would make its
+        // reader's buffer shared, and the first read would copy it whole.
+        guard var session = sessions.removeValue(forKey: tag) else { return }
         switch session.advance() {
         case .pending:
             sessions[tag] = session
         case .authenticated:
-            sessions[tag] = nil
             epoll.remove(session.socket)
             finish(session.socket, reader: session.reader)
         case .failed:
-            sessions[tag] = nil
             epoll.remove(session.socket)
             fail(session.socket)
         }
@@ -102,7 +102,15 @@ struct PendingHandshakes: ~Copyable {
         ready.append(Connection(socket: socket, reader: reader, firstMessageCheck: nil))
     }
 
+    /// Closes a socket whose handshake failed. What the client already sent
+    /// (a client sends its challenge behind its answer) is read first: on
+    /// TCP, closing with unread data resets the connection, and the client
+    /// could lose the `#FAILURE#` that says why.
     private mutating func fail(_ socket: Int32) {
+        withUnsafeTemporaryAllocation(byteCount: Handshake.maximumMessageCount, alignment: 1) { scratch in
+            var reads = 0
+            while reads < 4, ((try? SocketIO.readSome(socket, into: scratch, nonBlocking: true)) ?? 0) > 0 { reads += 1 }
+        }
         closeDescriptor(socket)
         failures += 1
     }

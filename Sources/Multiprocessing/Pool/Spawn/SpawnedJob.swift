@@ -31,7 +31,7 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     private var state: State
 
     /// The process's ID.
-    public var pid: pid_t { process.pid }
+    public var pid: Glibc.pid_t { process.pid }
 
     init<J: Job>(_ job: J, name: String, diesWithParent: Bool, inheritedDescriptor: Int32?) throws where J.Output == Output {
         jobTypeName = String(reflecting: J.self)
