@@ -135,6 +135,9 @@ let package = Package(
         .executableTarget(name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event", swiftSettings: strictSettings),
         .executableTarget(name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter", swiftSettings: strictSettings),
         .executableTarget(name: "lock-owner-died", dependencies: ["Multiprocessing"], path: "Examples/lock-owner-died", swiftSettings: strictSettings),
+        .executableTarget(name: "connection-service", dependencies: ["Multiprocessing"], path: "Examples/connection-service", swiftSettings: strictSettings),
+        .executableTarget(name: "python-client", dependencies: ["Multiprocessing"], path: "Examples/python-client", exclude: ["client.py"], swiftSettings: strictSettings),
+        .executableTarget(name: "manager-dictionary", dependencies: ["Multiprocessing"], path: "Examples/manager-dictionary", swiftSettings: strictSettings),
         .executableTarget(name: "distributed-map", dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies, path: "Examples/distributed-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
@@ -153,6 +156,7 @@ let package = Package(
         .executableTarget(name: "worker-death-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/WorkerDeath", swiftSettings: strictSettings),
         .executableTarget(name: "huge-message-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/HugeMessages", swiftSettings: strictSettings),
         .executableTarget(name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared", swiftSettings: strictSettings),
+        .executableTarget(name: "connection-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Connections", swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-benchmark",
             dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies,

@@ -47,14 +47,17 @@ static void cmp_enter_worker_if_spawned(void) {
         cmp_parse_int(getenv(CMP_PARENT_PID_VARIABLE), &parent) != 0) {
         return; // Not our marker (or a mangled one): behave as a normal program.
     }
+    const char *name = getenv(CMP_PROCESS_NAME_VARIABLE);
+    if (name != NULL) prctl(PR_SET_NAME, name, 0, 0, 0);
     // A job that itself starts processes must not make them workers.
     unsetenv(CMP_WORKER_FD_VARIABLE);
     unsetenv(CMP_PARENT_PID_VARIABLE);
+    unsetenv(CMP_PROCESS_NAME_VARIABLE);
     swift_multiprocessing_worker_main((int)fd, (pid_t)parent);
 }
 
 int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
-                     int child_fd, pid_t *pid) {
+                     int child_fd, int inherited_fd, pid_t *pid) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     int rc = posix_spawn_file_actions_init(&actions);
@@ -70,11 +73,14 @@ int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
     sigdelset(&defaults, SIGKILL);
     sigdelset(&defaults, SIGSTOP);
     // dup2 onto a different descriptor clears close-on-exec on the copy; the
-    // caller guarantees child_fd != CMP_WORKER_FD. stdin becomes /dev/null so
-    // workers never compete with the parent for terminal input.
+    // caller guarantees that neither descriptor is a target. stdin becomes
+    // /dev/null so workers never compete with the parent for terminal input.
+    int first_closed = inherited_fd >= 0 ? CMP_INHERITED_FD + 1 : CMP_WORKER_FD + 1;
     if ((rc = posix_spawn_file_actions_adddup2(&actions, child_fd, CMP_WORKER_FD)) == 0 &&
+        (inherited_fd < 0 ||
+         (rc = posix_spawn_file_actions_adddup2(&actions, inherited_fd, CMP_INHERITED_FD)) == 0) &&
         (rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)) == 0 &&
-        (rc = posix_spawn_file_actions_addclosefrom_np(&actions, CMP_WORKER_FD + 1)) == 0 &&
+        (rc = posix_spawn_file_actions_addclosefrom_np(&actions, first_closed)) == 0 &&
         (rc = posix_spawnattr_setsigmask(&attributes, &empty)) == 0 &&
         (rc = posix_spawnattr_setsigdefault(&attributes, &defaults)) == 0 &&
         (rc = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) == 0) {

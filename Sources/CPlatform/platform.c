@@ -6,6 +6,8 @@
 #include <linux/futex.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -97,4 +99,12 @@ int cmpp_link_unnamed_file(int fd, const char *path) {
 
 int cmpp_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline) {
     return pthread_mutex_clocklock(mutex, CLOCK_MONOTONIC, deadline);
+}
+
+int cmpp_accept_nonblocking(int listener) {
+    return accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+long cmpp_getrandom(void *buffer, unsigned long length) {
+    return (long)getrandom(buffer, length, 0);
 }

@@ -44,9 +44,19 @@ unsigned long cmp_fork_generation(void);
 /// The descriptor a worker's socket to its parent has in every worker.
 #define CMP_WORKER_FD 3
 
-/// The environment variables a spawned worker finds its socket and parent by.
+/// The environment variables a spawned worker finds its socket and parent
+/// by. A parent pid of 0 means the worker does not die with its parent (a
+/// one-off job spawned without `diesWithParent`); pool workers always do.
 #define CMP_WORKER_FD_VARIABLE "SWIFT_MULTIPROCESSING_WORKER_FD"
 #define CMP_PARENT_PID_VARIABLE "SWIFT_MULTIPROCESSING_PARENT_PID"
+
+/// The environment variable that names a spawned process (its thread name,
+/// at most 15 bytes, as `ps -o comm` shows it); optional.
+#define CMP_PROCESS_NAME_VARIABLE "SWIFT_MULTIPROCESSING_PROCESS_NAME"
+
+/// Where a spawned process finds the one extra descriptor its parent may
+/// give it (a Manager's listening socket).
+#define CMP_INHERITED_FD 4
 
 /// Returns CMP_WORKER_FD. Swift calls it so the linker keeps worker_entry.c,
 /// whose constructor turns a spawned copy of the executable into a worker
@@ -54,11 +64,12 @@ unsigned long cmp_fork_generation(void);
 int cmp_worker_entry_anchor(void);
 
 /// posix_spawn(3) of `path` as a pool worker: `child_fd` becomes descriptor
-/// CMP_WORKER_FD, stdin /dev/null, every other descriptor above 2 is closed,
-/// the signal mask is empty and every signal has its default action.
-/// `child_fd` must not be CMP_WORKER_FD. Returns 0 or an error number.
+/// CMP_WORKER_FD, `inherited_fd` (unless -1) becomes CMP_INHERITED_FD, stdin
+/// /dev/null, every other descriptor above 2 is closed, the signal mask is
+/// empty and every signal has its default action. Neither descriptor may be
+/// CMP_WORKER_FD or CMP_INHERITED_FD. Returns 0 or an error number.
 int cmp_spawn_worker(const char *path, char *const argv[], char *const envp[],
-                     int child_fd, pid_t *pid);
+                     int child_fd, int inherited_fd, pid_t *pid);
 
 /// In the child of cmp_fork(): what cmp_spawn_worker does for a spawned
 /// worker. Moves `fd` to CMP_WORKER_FD, closes every other descriptor above

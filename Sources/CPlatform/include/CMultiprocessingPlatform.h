@@ -111,6 +111,15 @@ ssize_t cmpp_send_with_descriptors(int socket, const void *bytes, size_t count,
 /// received (0 at end of stream), or -1 with errno.
 ssize_t cmpp_receive_with_descriptors(int socket, void *buffer, size_t count, int flags,
                                       int *descriptors, int *descriptorCount, int *truncated);
+// MARK: sockets
+
+/// getrandom(2) with no flags (sys/random.h is not in Swift's Glibc
+/// module). Returns how many bytes it wrote, or -1 with errno.
+long cmpp_getrandom(void *buffer, unsigned long length);
+
+/// accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC (declared only under
+/// _GNU_SOURCE). Returns the connection's descriptor, or -1 with errno.
+int cmpp_accept_nonblocking(int listener);
 
 // MARK: pthread
 

@@ -69,14 +69,21 @@ public final class Connection: Sendable {
     private let forkTracker: ForkTracker
     /// What kind of socket this is, learned at the first operation that needs it.
     let socketKind = Atomic<SocketKind>(.unknown)
+    /// For a connection made without a key: its first message must not be a challenge.
+    private let firstMessageCheck: FirstMessageCheck?
 
-    init(descriptor: SharedDescriptor, readable: Bool, writable: Bool, maximumMessageSize: Int, link: ForkLink?) {
+    /// `reader` holds what a handshake read beyond its own messages, if any.
+    init(
+        descriptor: SharedDescriptor, readable: Bool, writable: Bool, maximumMessageSize: Int, link: ForkLink?,
+        reader: FrameReader? = nil, firstMessageCheck: FirstMessageCheck? = nil
+    ) {
         self.descriptor = descriptor
         self.isReadable = readable
         self.isWritable = writable
-        self.receiveSide = ReceiveSide(maximumMessageSize: maximumMessageSize)
+        self.receiveSide = ReceiveSide(reader: reader ?? FrameReader(maximumMessageSize: maximumMessageSize))
         self.limit = Atomic(maximumMessageSize)
         self.forkTracker = ForkTracker(link: link)
+        self.firstMessageCheck = firstMessageCheck
     }
 
     /// Takes ownership of an open stream socket (one end of a socket pair, an
@@ -274,6 +281,15 @@ public final class Connection: Sendable {
         guard isReadable else { throw .notReadable }
         let fd = try leaseDescriptor()
         defer { descriptor.release() }
+        if let firstMessageCheck, firstMessageCheck.isPending {
+            return try firstMessageCheck.screen(consume) { screened throws(ConnectionError) in
+                try receiveSide.receive(
+                    from: fd, maximumMessageSize: maximumMessageSize, wasClosed: { descriptor.isClosed }
+                ) { payload, descriptors in
+                    screened(ReceivedFrame(payload: payload, descriptors: descriptors))
+                }
+            }
+        }
         try receiveSide.receive(
             from: fd, maximumMessageSize: maximumMessageSize, wasClosed: { descriptor.isClosed }
         ) { payload, descriptors in

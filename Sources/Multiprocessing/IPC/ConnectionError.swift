@@ -18,6 +18,7 @@ public import SystemPackage
 /// | ``notReadable``, ``notWritable`` | usable in its own direction |
 /// | ``closed`` | closed by ``Connection/close()`` in this process |
 /// | ``system(operation:errno:)`` | depends on the error |
+/// | ``authenticationFailed(_:)``, ``timedOut(operation:)``, ``invalidAddress(_:)`` | never made: ``Connection/connect(to:authKey:timeout:)`` failed (or, for a connection made without a key, the peer asked for one: unusable) |
 ///
 /// It is an enum, not an evolvable struct with a `code`, for the reasons
 /// ``ProcessPoolError`` gives: the package is not built with library
@@ -109,6 +110,21 @@ public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible
     /// A system call failed for a reason not covered above.
     case system(operation: String, errno: Errno)
 
+    /// The authentication handshake of ``Connection/connect(to:authKey:timeout:)``
+    /// failed (the keys differ, one side has none, the peer is not a
+    /// `multiprocessing.connection` peer), or a connection made without a
+    /// key received an authentication challenge as its first message.
+    case authenticationFailed(AuthenticationFailure)
+
+    /// ``Connection/connect(to:authKey:timeout:)`` did not connect and
+    /// authenticate in time; `operation` says which step was waiting
+    /// (`connect`, `handshake`).
+    case timedOut(operation: String)
+
+    /// ``Connection/connect(to:authKey:timeout:)`` was given an address it
+    /// cannot use: a path or name too long, a host that does not resolve.
+    case invalidAddress(String)
+
     public var description: String {
         switch self {
         case .endOfStream:
@@ -145,6 +161,12 @@ public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible
             "the connection is closed"
         case let .system(operation, errno):
             "\(operation) failed: \(errno)"
+        case let .authenticationFailed(failure):
+            "authentication failed: \(failure)"
+        case let .timedOut(operation):
+            "\(operation) timed out"
+        case let .invalidAddress(reason):
+            "invalid address: \(reason)"
         }
     }
 }

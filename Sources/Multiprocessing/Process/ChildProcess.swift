@@ -75,13 +75,17 @@ public final class ChildProcess: Sendable {
 
     private static let counter = Atomic<Int>(0)
 
-    private init(pid: pid_t, name: String, descriptor: PIDDescriptor) {
+    /// A child this process has just started (forked or spawned), from now on
+    /// among ``activeChildren``.
+    init(pid: pid_t, name: String, descriptor: PIDDescriptor) {
         self.pid = pid
         self.name = name
         self.descriptor = descriptor
+        ChildRegistry.register(self)
     }
 
     deinit {
+        ChildRegistry.unregister(self)
         if case .running = state.withLock({ $0 }), (try? reapIfExited()) == nil {
             OrphanReaper.shared.adopt(descriptor)
         } else {
@@ -99,20 +103,61 @@ public final class ChildProcess: Sendable {
     ///
     /// - Parameters:
     ///   - name: The child's name; `ChildProcess-N` if `nil`.
+    ///   - diesWithParent: Python's `daemon`: the child is killed (`SIGKILL`)
+    ///     when this process ends, however it ends (even by `SIGKILL`). The
+    ///     kernel does it (`PR_SET_PDEATHSIG`), armed in the child before
+    ///     `body` runs; a parent that died before that makes the child exit
+    ///     at once with code 70. The child is forked by a thread that lives
+    ///     as long as the process, since the kernel ties the signal to the
+    ///     thread that forked. `false` (the default): the child outlives this
+    ///     process if it runs longer.
     ///   - body: The code to run in the child.
     /// - Throws: `Errno` if `fork` fails (for instance `.resourceTemporarilyUnavailable`
     ///   when the process limit is reached) or the kernel lacks pidfds; no
     ///   child is left behind. What `body` throws is not an error of `fork`:
     ///   it ends the child with exit code 1.
     ///
-    /// The corresponding C function is `fork`.
-    public static func fork(name: String? = nil, _ body: @escaping () throws -> Int32) throws(Errno) -> ChildProcess {
-        let name = name ?? "ChildProcess-\(counter.add(1, ordering: .relaxed).newValue)"
+    /// The corresponding C functions are `fork` and `prctl(PR_SET_PDEATHSIG)`.
+    public static func fork(
+        name: String? = nil, diesWithParent: Bool = false, _ body: @escaping () throws -> Int32
+    ) throws(Errno) -> ChildProcess {
+        let name = name ?? nextName()
         let systemName = PosixThread.systemName(name)  // no string work in the child
-        let pid = try forkProcess()
-        if pid == 0 { runInChild(name: name, systemName: systemName, body) }
+        let parent = getpid()
+        let start = { () throws(Errno) -> pid_t in
+            let pid = try forkProcess()
+            if pid == 0 {
+                if diesWithParent { ParentDeathLauncher.armInChild(parent: parent) }
+                runInChild(name: name, systemName: systemName, body)
+            }
+            return pid
+        }
+        let pid = diesWithParent ? try ParentDeathLauncher.shared.perform(start) : try start()
         return ChildProcess(pid: pid, name: name, descriptor: try PIDDescriptor.adoptChild(pid))
     }
+
+    /// `ChildProcess-N`, the default name of a child.
+    static func nextName() -> String {
+        "ChildProcess-\(counter.add(1, ordering: .relaxed).newValue)"
+    }
+
+    // MARK: Processes
+
+    /// The children started by ``fork(name:diesWithParent:_:)`` and
+    /// ``spawn(_:name:diesWithParent:)`` that are still running and whose
+    /// objects still exist, in no particular order: Python's
+    /// `multiprocessing.active_children()`. As in Python, children that have
+    /// ended are reaped on the way. Pool workers are not listed.
+    public static var activeChildren: [ChildProcess] {
+        ChildRegistry.children.filter(\.isAlive)
+    }
+
+    /// This process's ID. The corresponding C function is `getpid`.
+    public static var currentPID: pid_t { getpid() }
+
+    /// The parent process's ID: 1 (or a subreaper's) once the parent has
+    /// died. The corresponding C function is `getppid`.
+    public static var parentPID: pid_t { getppid() }
 
     private static func runInChild(name: String, systemName: [CChar], _ body: () throws -> Int32) -> Never {
         PosixThread.setCurrentName(systemName)

@@ -11,8 +11,10 @@ final class ReceiveSide: @unchecked Sendable {
     /// Whether a whole frame is buffered; read without the lock by `poll`.
     private let hasBufferedFrame = Atomic<Bool>(false)
 
-    init(maximumMessageSize: Int) {
-        reader = FrameReader(maximumMessageSize: maximumMessageSize)
+    /// `reader` may hold bytes already read (what a handshake read beyond its messages).
+    init(reader: FrameReader) {
+        self.reader = reader
+        hasBufferedFrame.store(reader.hasBufferedFrame, ordering: .relaxed)
     }
 
     /// Whether a message already read from the descriptor waits to be received.

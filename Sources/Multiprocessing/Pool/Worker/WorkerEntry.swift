@@ -11,8 +11,10 @@ import Glibc
 /// Not API: public only so that the C side can call it.
 @_cdecl("swift_multiprocessing_worker_main")
 public func _swiftMultiprocessingWorkerMain(_ fd: Int32, _ parent: Int32) -> Never {
-    // Dies with the pool's I/O thread, which created it (PR_SET_PDEATHSIG).
-    if cmp_arm_parent_death_signal(parent) != 0 { WorkerExit.orphaned.exit() }
+    // Dies with the thread that created it (PR_SET_PDEATHSIG): the pool's
+    // I/O thread, or the launcher thread of a job spawned with
+    // `diesWithParent`; a parent of 0 is a job that outlives its parent.
+    if parent != 0 && cmp_arm_parent_death_signal(parent) != 0 { WorkerExit.orphaned.exit() }
     // The socket is the worker's alone: a program a job executes must not inherit it.
     _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     var loop = WorkerLoop(fd: fd)

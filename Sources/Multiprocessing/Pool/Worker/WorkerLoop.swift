@@ -13,6 +13,12 @@ import SystemPackage
 /// A task's frame may carry the descriptors of its jobs' shared objects; they
 /// wait with the task and are handed to the jobs' decoding. A result's frame
 /// carries those of the shared objects in its outputs and error.
+///
+/// A pool's worker always receives ``ParentMessage/start(initializer:)``
+/// first. A process that never does is a one-off job
+/// (``ChildProcess/spawn(_:name:diesWithParent:)``): it runs the tasks it
+/// received even when its parent closed the socket (or died) meanwhile, then
+/// exits, as Python's processes finish their work without their parent.
 struct WorkerLoop {
     private let fd: Int32
     private var reader = FrameReader(maximumMessageSize: MemoryLimits.physicalMemory)
@@ -24,6 +30,10 @@ struct WorkerLoop {
     private var lastPoll = Deadline.now
     /// Collects the descriptors of a result (result after result).
     private let resultDescriptors = OutgoingDescriptors()
+    /// Whether a pool started this worker (it received `start`).
+    private var isPoolWorker = false
+    /// Whether the parent closed the socket (a one-off job's tasks still run).
+    private var inputEnded = false
 
     init(fd: Int32) {
         self.fd = fd
@@ -32,12 +42,13 @@ struct WorkerLoop {
     mutating func run() -> Never {
         while true {
             if pending.isEmpty {
+                if inputEnded { WorkerExit.finished.exit() }
                 receive(blocking: true)
                 continue
             }
             // Look for cancellations (and more tasks) when the local queue runs
             // low, and at least every millisecond, not before every task.
-            if pending.count <= 1 || lastPoll.advanced(by: .milliseconds(1)) <= .now {
+            if !inputEnded && (pending.count <= 1 || lastPoll.advanced(by: .milliseconds(1)) <= .now) {
                 receive(blocking: false)
                 lastPoll = .now
             }
@@ -154,16 +165,26 @@ struct WorkerLoop {
             switch outcome {
             case .frame: nonBlocking = true // take whatever else has arrived, without waiting
             case .wouldBlock: return
-            case .endOfStream: WorkerExit.finished.exit()
+            case .endOfStream:
+                // A pool worker stops at once; a one-off job first runs what it received.
+                if isPoolWorker || pending.isEmpty {
+                    WorkerExit.finished.exit()
+                }
+                inputEnded = true
+                return
             }
         }
     }
 
     private mutating func queue(_ message: (ParentMessage, FrameDescriptors)) {
-        if case let .cancel(sequence) = message.0 {
+        switch message.0 {
+        case let .cancel(sequence):
             message.1.discard()
             cancelled.insert(sequence)
-        } else {
+        case .start:
+            isPoolWorker = true
+            pending.append(message)
+        case .task:
             pending.append(message)
         }
     }
