@@ -7,6 +7,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// For programs that load job libraries (`JobLibrary`): the executable offers
+/// its symbols to the libraries it loads, which use its copy of the package.
+let exportSymbolsToJobLibraries: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
+
 /// What the Postgres trait's services use (a worker is a swift-service-lifecycle
 /// `Service`); only with the trait, so that nobody else fetches them.
 let postgresServiceDependencies: [Target.Dependency] = [
@@ -133,6 +137,11 @@ let package = Package(
         .executableTarget(name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event", swiftSettings: strictSettings),
         .executableTarget(name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter", swiftSettings: strictSettings),
         .executableTarget(name: "lock-owner-died", dependencies: ["Multiprocessing"], path: "Examples/lock-owner-died", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "job-plugin", dependencies: ["Multiprocessing"], path: "Examples/job-plugin",
+            exclude: ["Plugin"],  // the job library's source, built apart by the example
+            swiftSettings: strictSettings, linkerSettings: exportSymbolsToJobLibraries
+        ),
         .executableTarget(name: "distributed-map", dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies, path: "Examples/distributed-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
@@ -172,7 +181,8 @@ let package = Package(
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: ["Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: exportSymbolsToJobLibraries  // the JobLibrary tests load libraries
         ),
         .testTarget(
             name: "ProcessVsThreadTests",

@@ -215,6 +215,7 @@ final class PoolIOLoop {
             task.worker = id
             scheduler.assign(task, jobCount: task.jobCount, to: id, now: now)
             guard let handle = workers[id] else { preconditionFailure("\(id) has no handle") }
+            sendNewLibraries(to: handle)
             ParentMessage.task(sequence: task.sequence, jobs: task.jobs).write(to: &handle.outgoing)
         }
     }
