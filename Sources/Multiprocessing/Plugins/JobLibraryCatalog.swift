@@ -41,6 +41,9 @@ final class JobLibraryCatalog: Sendable {
     }
 
     func load(_ path: String) throws(JobLibraryError) -> JobLibrary {
+        // A pool worker is told canonical paths, and a forked one already has
+        // them loaded: found here even if the file has gone since.
+        if let known = state.withLock({ state in state.indexByPath[path].map { state.libraries[$0] } }) { return known }
         let canonical: String
         do {
             canonical = try canonicalPath(path)
