@@ -137,11 +137,9 @@ let package = Package(
         .executableTarget(name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event", swiftSettings: strictSettings),
         .executableTarget(name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter", swiftSettings: strictSettings),
         .executableTarget(name: "lock-owner-died", dependencies: ["Multiprocessing"], path: "Examples/lock-owner-died", swiftSettings: strictSettings),
-        .executableTarget(
-            name: "job-plugin", dependencies: ["Multiprocessing"], path: "Examples/job-plugin",
-            exclude: ["Plugin"],  // the job library's source, built apart by the example
-            swiftSettings: strictSettings, linkerSettings: exportSymbolsToJobLibraries
-        ),
+        // Examples/job-plugin/Plugin is the job library's source, which the example builds apart.
+        .executableTarget(name: "job-plugin", dependencies: ["Multiprocessing"], path: "Examples/job-plugin", exclude: ["Plugin"],
+                          swiftSettings: strictSettings, linkerSettings: exportSymbolsToJobLibraries),
         .executableTarget(name: "distributed-map", dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies, path: "Examples/distributed-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
