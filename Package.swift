@@ -133,6 +133,8 @@ let package = Package(
         .executableTarget(name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore", swiftSettings: strictSettings),
         .executableTarget(name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue", swiftSettings: strictSettings),
         .executableTarget(name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor", swiftSettings: strictSettings),
+        .executableTarget(name: "futures-toolkit", dependencies: ["Threading"], path: "Examples/futures-toolkit", swiftSettings: strictSettings),
+        .executableTarget(name: "thread-housekeeping", dependencies: ["Threading"], path: "Examples/thread-housekeeping", swiftSettings: strictSettings),
         .executableTarget(name: "process-queue", dependencies: ["Multiprocessing"], path: "Examples/process-queue", swiftSettings: strictSettings),
         .executableTarget(name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event", swiftSettings: strictSettings),
         .executableTarget(name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter", swiftSettings: strictSettings),

@@ -1,15 +1,20 @@
-// codec-benchmark: the package's binary Codable wire format against Foundation's
-// JSONEncoder/JSONDecoder, side by side in one run.
+// codec-benchmark: the package's binary Codable wire format against the
+// serialisers a Swift user would pick instead -- Foundation's JSONEncoder /
+// JSONDecoder and PropertyListEncoder / PropertyListDecoder (binary) -- and
+// against Python's pickle on the same values, side by side in one run.
 //
 //     swift run -c release codec-benchmark [--quick]
 //
-// For each payload it prints the encoded size and the median time per operation
-// of encode, decode and encode+decode, and how many times faster binary is.
+// For each payload it prints the encoded sizes and the median time per
+// operation (encode, decode, encode + decode) of each serialiser, then
+// Benchmarks/Python/codec_peer.py runs as a child process and gives pickle's
+// medians for the same values. `BENCH` lines (ours against each peer) go to
+// Benchmarks/run-all.
 
 import Foundation
 import Multiprocessing
 
-// MARK: Payloads
+// MARK: Payloads (the same values as codec_peer.py's PAYLOADS)
 
 struct Message: Codable, Equatable {
     var id: Int
@@ -43,11 +48,12 @@ struct AddOne: Codable, Equatable {
     var x: Int
 }
 
+let message = Message(id: 42, name: "job-42", values: (0..<8).map { Double($0) * 1.5 }, flag: true)
 let addOne = AddOne(x: 12_345)
 let addOnes = (0..<10_000).map { AddOne(x: $0) }
-let message = Message(id: 42, name: "job-42", values: (0..<8).map { Double($0) * 1.5 }, flag: true)
 let bytes4K = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }
 let data4K = Data(bytes4K)
+let names = (0..<10_000).map { "dir\($0 % 100)/file_\($0).txt" }
 let records = (0..<1000).map { index in
     Record(id: index, name: "record \(index)", tags: ["a", "tag-\(index % 7)"],
            position: Point(x: Double(index) * 0.5, y: -Double(index)),
@@ -94,85 +100,127 @@ func medianNanoseconds(samples: Int = quick ? 7 : 31, targetBatch: Duration = .m
 
 func format(_ nanoseconds: Double) -> String {
     switch nanoseconds {
-    case ..<1_000: String(format: "%7.0f ns", nanoseconds)
-    case ..<1_000_000: String(format: "%7.2f µs", nanoseconds / 1_000)
-    default: String(format: "%7.2f ms", nanoseconds / 1_000_000)
+    case ..<1_000: String(format: "%8.0f ns", nanoseconds)
+    case ..<1_000_000: String(format: "%8.2f µs", nanoseconds / 1_000)
+    default: String(format: "%8.2f ms", nanoseconds / 1_000_000)
     }
 }
 
-func compare<T: Codable & Equatable>(_ name: String, _ value: T) throws {
-    let binaryEncoder = BinaryEncoder()
-    let binaryDecoder = BinaryDecoder()
-    let jsonEncoder = JSONEncoder()
-    let jsonDecoder = JSONDecoder()
+/// A serialiser under test: its name in reports and its three operations on one value.
+struct Contender {
+    var name: String
+    var size: Int
+    var encode: () throws -> Int
+    var decode: () throws -> Int
+    var roundTrip: () throws -> Int
+}
+
+func contenders<T: Codable & Equatable>(_ value: T) throws -> [Contender] {
+    let binaryEncoder = BinaryEncoder(), binaryDecoder = BinaryDecoder()
+    let jsonEncoder = JSONEncoder(), jsonDecoder = JSONDecoder()
+    let plistEncoder = PropertyListEncoder(), plistDecoder = PropertyListDecoder()
+    plistEncoder.outputFormat = .binary
     let binary = try binaryEncoder.encode(value)
     let json = try jsonEncoder.encode(value)
-    let binaryCopy = try binaryDecoder.decode(T.self, from: binary)
-    let jsonCopy = try jsonDecoder.decode(T.self, from: json)
-    precondition(binaryCopy == value && jsonCopy == value, "a round trip changed the value")
-
-    print("\n\(name): binary \(binary.count) B, JSON \(json.count) B (JSON/binary size \(String(format: "%.2f", Double(json.count) / Double(binary.count))))")
-    print("  operation       binary         JSON   binary faster by")
-    let rows: [(String, () throws -> Int, () throws -> Int)] = [
-        ("encode", { try binaryEncoder.encode(value).count }, { try jsonEncoder.encode(value).count }),
-        ("decode", { blackHole(try binaryDecoder.decode(T.self, from: binary)) },
-                   { blackHole(try jsonDecoder.decode(T.self, from: json)) }),
-        ("round trip", { blackHole(try binaryDecoder.decode(T.self, from: binaryEncoder.encode(value))) },
-                       { blackHole(try jsonDecoder.decode(T.self, from: jsonEncoder.encode(value))) }),
+    let plist = try plistEncoder.encode(value)
+    let copies = (try binaryDecoder.decode(T.self, from: binary), try jsonDecoder.decode(T.self, from: json),
+                  try plistDecoder.decode(T.self, from: plist))
+    precondition(copies.0 == value && copies.1 == value && copies.2 == value, "a round trip changed the value")
+    return [
+        Contender(name: "binary", size: binary.count,
+                  encode: { try binaryEncoder.encode(value).count },
+                  decode: { blackHole(try binaryDecoder.decode(T.self, from: binary)) },
+                  roundTrip: { blackHole(try binaryDecoder.decode(T.self, from: binaryEncoder.encode(value))) }),
+        Contender(name: "JSONEncoder/JSONDecoder", size: json.count,
+                  encode: { try jsonEncoder.encode(value).count },
+                  decode: { blackHole(try jsonDecoder.decode(T.self, from: json)) },
+                  roundTrip: { blackHole(try jsonDecoder.decode(T.self, from: jsonEncoder.encode(value))) }),
+        Contender(name: "PropertyListEncoder (binary)", size: plist.count,
+                  encode: { try plistEncoder.encode(value).count },
+                  decode: { blackHole(try plistDecoder.decode(T.self, from: plist)) },
+                  roundTrip: { blackHole(try plistDecoder.decode(T.self, from: plistEncoder.encode(value))) }),
     ]
-    for (operation, binaryBody, jsonBody) in rows {
-        let binaryTime = try medianNanoseconds(binaryBody)
-        let jsonTime = try medianNanoseconds(jsonBody)
-        print("  \(operation.padding(toLength: 12, withPad: " ", startingAt: 0)) \(format(binaryTime))   \(format(jsonTime))   \(String(format: "%6.1fx", jsonTime / binaryTime))")
-        // The line Benchmarks/run-all collects into its summary table.
-        print("BENCH\tcodec\t\(name) \(operation)\tns\tlower\t\(binaryTime)\tJSONEncoder/JSONDecoder\t\(jsonTime)")
-    }
 }
 
-if let profile = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
-    // Runs one operation for a few seconds, for `perf record`: "encode" or "decode"
-    // of the records, "data" decodes of 4 KiB Data, "message-encode"/"message-decode"
-    // of the small message, "addone-encode"/"addone-decode"
-    // of one `{x: Int}`, "addones-encode"/"addones-decode" of 10,000 of them,
-    // anything else round trips of the small message.
-    let binary = try BinaryEncoder().encode(records)
-    let deadline = ContinuousClock.now + .seconds(3)
-    var sink = 0
-    while ContinuousClock.now < deadline {
-        for _ in 0..<10 {
-            switch profile {
-            case "encode": sink &+= try BinaryEncoder().encode(records).count
-            case "decode": sink &+= try BinaryDecoder().decode([Record].self, from: binary).count
-            case "message-encode": for _ in 0..<1000 { sink &+= try BinaryEncoder().encode(message).count }
-            case "message-decode":
-                let encoded = try BinaryEncoder().encode(message)
-                for _ in 0..<1000 { sink &+= try BinaryDecoder().decode(Message.self, from: encoded).id }
-            case "addone-encode": for _ in 0..<1000 { sink &+= try BinaryEncoder().encode(addOne).count }
-            case "addone-decode":
-                let encoded = try BinaryEncoder().encode(addOne)
-                for _ in 0..<1000 { sink &+= try BinaryDecoder().decode(AddOne.self, from: encoded).x }
-            case "addones-encode": sink &+= try BinaryEncoder().encode(addOnes).count
-            case "addones-decode":
-                let encoded = try BinaryEncoder().encode(addOnes)
-                sink &+= try BinaryDecoder().decode([AddOne].self, from: encoded).count
-            case "data":
-                let encoded = try BinaryEncoder().encode(data4K)
-                for _ in 0..<1000 { sink &+= try BinaryDecoder().decode(Data.self, from: encoded).count }
-            default:
-                for _ in 0..<1000 {
-                    sink &+= try BinaryDecoder().decode(Message.self, from: BinaryEncoder().encode(message)).id
-                }
-            }
+/// One payload's figures: operation -> contender -> median nanoseconds.
+struct PayloadFigures {
+    var name: String
+    var pythonKey: String
+    var sizes: [String: Int] = [:]
+    var times: [String: [String: Double]] = [:]
+}
+
+let operations = ["encode", "decode", "round trip"]
+
+func measure<T: Codable & Equatable>(_ name: String, python pythonKey: String, _ value: T) throws -> PayloadFigures {
+    var figures = PayloadFigures(name: name, pythonKey: pythonKey)
+    for contender in try contenders(value) {
+        figures.sizes[contender.name] = contender.size
+        for (operation, body) in zip(operations, [contender.encode, contender.decode, contender.roundTrip]) {
+            figures.times[operation, default: [:]][contender.name] = try medianNanoseconds(body)
         }
     }
-    print(sink)
-    exit(0)
+    return figures
 }
 
-print("codec-benchmark: BinaryEncoder/BinaryDecoder vs JSONEncoder/JSONDecoder (medians per operation)")
-try compare("small struct (Message, 8 doubles)", message)
-try compare("one {x: Int} struct (AddOne)", addOne)
-try compare("10,000 {x: Int} structs ([AddOne])", addOnes)
-try compare("4 KiB [UInt8]", bytes4K)
-try compare("4 KiB Data", data4K)
-try compare("1,000 nested structs ([Record])", records)
+// MARK: Python
+
+/// pickle's medians for the same values: payload -> operation -> nanoseconds (and "bytes").
+func runPythonPeer() -> [String: [String: Double]] {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Python/codec_peer.py").path
+    let process = Foundation.Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script] + (quick ? ["--quick"] : [])
+    let output = Foundation.Pipe()
+    process.standardOutput = output
+    do {
+        try process.run()
+    } catch {
+        print("(python3 not available: \(error))")
+        return [:]
+    }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (try? JSONSerialization.jsonObject(with: data)) as? [String: [String: Double]] ?? [:]
+}
+
+// MARK: Main
+
+print("codec-benchmark: the binary wire format against JSON, binary property lists and Python's pickle (medians per operation)")
+let payloads = [
+    try measure("small struct (Message, 8 doubles)", python: "message", message),
+    try measure("one {x: Int} struct (AddOne)", python: "addone", addOne),
+    try measure("10,000 {x: Int} structs ([AddOne])", python: "addones", addOnes),
+    try measure("4 KiB [UInt8]", python: "bytes4k", bytes4K),
+    try measure("4 KiB Data", python: "bytes4k", data4K),
+    try measure("10,000 file names ([String])", python: "names", names),
+    try measure("1,000 nested structs ([Record])", python: "records", records),
+]
+print("Swift measured; running Python 3's pickle on the same values...")
+let python = runPythonPeer()
+
+let pythonOperation = ["encode": "encode", "decode": "decode", "round trip": "roundtrip"]
+let peers = ["JSONEncoder/JSONDecoder", "PropertyListEncoder (binary)", "Python pickle"]
+var bench: [String] = []
+for payload in payloads {
+    let pickleSize = python[payload.pythonKey]?["bytes"].map { Int($0) }
+    let sizes = ["binary", "JSONEncoder/JSONDecoder", "PropertyListEncoder (binary)"].map { "\($0) \(payload.sizes[$0]!) B" }
+        + (pickleSize.map { ["pickle \($0) B"] } ?? [])
+    print("\n\(payload.name): \(sizes.joined(separator: ", "))")
+    print("  operation          binary          JSON   plist (bin)        pickle   faster than JSON / plist / pickle")
+    for operation in operations {
+        let ours = payload.times[operation]!["binary"]!
+        var peerTimes = [payload.times[operation]!["JSONEncoder/JSONDecoder"]!, payload.times[operation]!["PropertyListEncoder (binary)"]!]
+        let pickle = python[payload.pythonKey]?[pythonOperation[operation]!]
+        peerTimes.append(pickle ?? .nan)
+        let times = ([ours] + peerTimes).map { $0.isNaN ? "         n/a" : format($0) }.joined(separator: "   ")
+        let ratios = peerTimes.map { $0.isNaN ? "n/a" : String(format: "%.1fx", $0 / ours) }.joined(separator: " / ")
+        print("  \(operation.padding(toLength: 12, withPad: " ", startingAt: 0)) \(times)   \(ratios)")
+        for (peer, time) in zip(peers, peerTimes) where !time.isNaN {
+            bench.append("BENCH\tcodec\t\(payload.name) \(operation)\tns\tlower\t\(ours)\t\(peer)\t\(time)")
+        }
+    }
+}
+print("")
+bench.forEach { print($0) }

@@ -1,49 +1,23 @@
 // pool-benchmark: ProcessPool against Python's ProcessPoolExecutor and
-// multiprocessing.Pool, side by side in one run (2 workers, f(x) = x + 1).
+// multiprocessing.Pool, side by side in one run (2 workers).
 //
-//     swift run -c release pool-benchmark [--runs 5] [--quick] [--json]
+//     swift run -c release pool-benchmark [--runs 5] [--quick] [--json] [--only-transfer]
 //
 // Swift is measured first (the fork start method before anything else has
 // started a thread), then Benchmarks/Python/pool_peer.py runs as a child
 // process and prints its medians as JSON. Every figure is a median of RUNS runs.
 //
-// `map` is measured twice: with `AddOne`, a plain value that travels as its
-// bytes (what a user's `struct { var x: Int }` job does), and with the same
-// job forced through its Codable conformance (`RequiresCodableTransfer`).
+// Transfer rows (issue 10): `map` of MAPS jobs (default 200,000) of four
+// shapes -- `{x: Int}` as bytes (`BitwiseTransferable`) and through Codable
+// against `Pool.map` of ints, `{s: String}` file names against strings, a
+// `{name, x, tags}` record against a dataclass -- on the same data; f is
+// x + 1, `len`, and x + len(tags). `--codec-cost` prints the codec work per
+// job of each row in this process; `--profile ROW COUNT REPEATS` runs only
+// that work, for callgrind (see Transfer.swift); `--map-row ROW COUNT` runs
+// one map of a row, for `perf stat` (CPU time of the parent and its workers).
 
 import Foundation
 import Multiprocessing
-
-// MARK: Jobs (found by the workers, copies of this executable, by mangled name)
-
-struct AddOne: Job {
-    var x: Int
-    func run() -> Int { x + 1 }
-}
-
-/// The same job made to travel through its (synthesized) Codable conformance
-/// rather than as its bytes, to show what Codable costs per job.
-struct AddOneViaCodable: Job, RequiresCodableTransfer {
-    var x: Int
-    func run() -> Int { x + 1 }
-}
-
-/// CPU-bound work: `iterations` rounds of integer arithmetic.
-struct Busy: Job {
-    var iterations: Int
-    @inline(never)
-    func run() -> Int {
-        var total = 0
-        for i in 0 ..< iterations { total = (total &+ i &* i) % 1_000_003 }
-        return total
-    }
-}
-
-struct SleepForever: Job {
-    func run() -> Int {
-        while true { sleep(3600) }
-    }
-}
 
 // MARK: Options
 
@@ -58,7 +32,7 @@ let quick = arguments.contains("--quick")
 let runs = option("--runs", quick ? 3 : 5)
 let submits = option("--submits", quick ? 20_000 : 100_000)
 let pythonSubmits = option("--python-submits", quick ? 2_000 : 5_000)
-let maps = option("--maps", quick ? 200_000 : 1_000_000)
+let maps = option("--maps", quick ? 50_000 : 200_000)
 
 // MARK: Measuring
 
@@ -98,22 +72,6 @@ func submitRate() throws -> Double {
     let elapsed = clock.now - start
     pool.shutdown(wait: true)
     return Double(submits) / seconds(elapsed)
-}
-
-func mapRate() async throws -> Double {
-    try await mapRate(AddOne.init)
-}
-
-func mapRate<J: Job>(_ make: (Int) -> J) async throws -> Double where J.Output == Int {
-    let pool = try ProcessPool(workers: 2)
-    _ = try await pool.map((0 ..< 4).map(make))
-    let jobs = (0 ..< maps).map(make)
-    let start = clock.now
-    let outputs = try await pool.map(jobs)
-    let elapsed = clock.now - start
-    precondition(outputs.count == maps && outputs.last == maps)
-    await pool.shutdown()
-    return Double(maps) / seconds(elapsed)
 }
 
 /// Keeps the optimizer from dropping work whose result is otherwise unused.
@@ -169,12 +127,13 @@ func deathToError() async throws -> Double {
 
 // MARK: Python
 
-func runPythonPeer() -> [String: Double]? {
+func runPythonPeer(onlyTransfer: Bool) -> [String: Double]? {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Python/pool_peer.py").path
     let process = Foundation.Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", script, "--runs", "\(runs)", "--submits", "\(pythonSubmits)", "--maps", "\(maps)"]
+        + (onlyTransfer ? ["--only-transfer"] : [])
     let output = Foundation.Pipe()
     process.standardOutput = output
     do {
@@ -191,35 +150,25 @@ func runPythonPeer() -> [String: Double]? {
 // MARK: Main
 
 if arguments.contains("--codec-cost") {
-    let jobs = (0 ..< 4096).map { AddOne(x: $0) }
-    let outputs = Array(1 ... 4096)
-    var sink = 0
-    for _ in 0 ..< 3 {
-        var start = clock.now
-        for _ in 0 ..< 50 { sink &+= try BinaryEncoder().encode(jobs).count }
-        let encodeJobs = seconds(clock.now - start) / 50 / 4096 * 1e9
-        let encodedJobs = try BinaryEncoder().encode(jobs)
-        start = clock.now
-        for _ in 0 ..< 50 { sink &+= try BinaryDecoder().decode([AddOne].self, from: encodedJobs).count }
-        let decodeJobs = seconds(clock.now - start) / 50 / 4096 * 1e9
-        start = clock.now
-        for _ in 0 ..< 50 { sink &+= try BinaryEncoder().encode(outputs).count }
-        let encodeOutputs = seconds(clock.now - start) / 50 / 4096 * 1e9
-        let encodedOutputs = try BinaryEncoder().encode(outputs)
-        start = clock.now
-        for _ in 0 ..< 50 { sink &+= try BinaryDecoder().decode([Int].self, from: encodedOutputs).count }
-        let decodeOutputs = seconds(clock.now - start) / 50 / 4096 * 1e9
-        print(String(format: "ns per job: encode job %.1f, decode job %.1f, encode output %.1f, decode output %.1f (job %d B, output %d B per 4096)",
-                     encodeJobs, decodeJobs, encodeOutputs, decodeOutputs, encodedJobs.count, encodedOutputs.count))
+    for (row, nanoseconds) in try codecCost(runs: runs) {
+        print("\(row.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(String(format: "%7.1f", nanoseconds)) ns of codec work per job")
     }
-    keep(sink)
     exit(0)
 }
 
-if arguments.contains("--only-map") {
-    for _ in 0 ..< runs { print(String(format: "map: %.0f jobs/s", try await mapRate())) }
+if let index = arguments.firstIndex(of: "--profile"), index + 3 < arguments.count,
+   let row = Int(arguments[index + 1]), let count = Int(arguments[index + 2]), let repeats = Int(arguments[index + 3]) {
+    try profile(row: row, count: count, repeats: repeats)
     exit(0)
 }
+
+if let index = arguments.firstIndex(of: "--map-row"), index + 2 < arguments.count,
+   let row = Int(arguments[index + 1]), let count = Int(arguments[index + 2]) {
+    // One map of one transfer row, for `perf stat` (CPU time of all processes).
+    print(try await transferRows[row].map(count))
+    exit(0)
+}
+
 if arguments.contains("--only-submit") {
     for _ in 0 ..< runs { print(String(format: "submit: %.0f jobs/s", try submitRate())) }
     exit(0)
@@ -234,18 +183,29 @@ if arguments.contains("--trace-busy") {
     exit(0)
 }
 
+let onlyTransfer = arguments.contains("--only-transfer")
 print("pool-benchmark: \(runs) runs per figure, medians; 2 workers unless said\n")
-let startFork = try await measure { try startToFirstResult(.fork) }
-let startSpawn = try await measure { try startToFirstResult(.spawn) }
-let submitPerSecond = try await measure { try submitRate() }
-let mapPerSecond = try await measure { try await mapRate() }
-let codableMapPerSecond = try await measure { try await mapRate(AddOneViaCodable.init) }
-let iterations = calibrateBusy(seconds: 0.1)
-let speedup = try await measure { try await busySpeedup(iterations: iterations) }
-let death = try await measure { try await deathToError() }
+var startFork = 0.0, startSpawn = 0.0, submitPerSecond = 0.0, speedup = 0.0, death = 0.0
+if !onlyTransfer {
+    startFork = try await measure { try startToFirstResult(.fork) }
+    startSpawn = try await measure { try startToFirstResult(.spawn) }
+    submitPerSecond = try await measure { try submitRate() }
+}
+var transferRates: [Double] = [], transferCPU: [Double] = []
+for transfer in transferRows {
+    var figures: [MapFigures] = []
+    for _ in 0 ..< runs { figures.append(try await transfer.map(maps)) }
+    transferRates.append(median(figures.map(\.jobsPerSecond)))
+    transferCPU.append(median(figures.map(\.cpuNanosecondsPerJob)))
+}
+if !onlyTransfer {
+    let iterations = calibrateBusy(seconds: 0.1)
+    speedup = try await measure { try await busySpeedup(iterations: iterations) }
+    death = try await measure { try await deathToError() }
+}
 
 print("Swift measured; running Python 3's peer (this takes a while)...")
-let python = runPythonPeer() ?? [:]
+let python = runPythonPeer(onlyTransfer: onlyTransfer) ?? [:]
 
 @MainActor
 func row(_ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, higherIsBetter: Bool, target: String,
@@ -261,39 +221,37 @@ func row(_ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, 
 
 var bench: [String] = []
 print("\nworkload                                            Swift       Python   better   unit     target")
-row("submit, one job each (vs ProcessPoolExecutor)", submitPerSecond, python["submit_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 10x", peer: "Python ProcessPoolExecutor.submit")
-row("map, automatic chunking (vs Pool.map)", mapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 1x", peer: "Python Pool.map")
-row("map, jobs forced through Codable", codableMapPerSecond, python["map_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: "(info)", peer: "Python Pool.map")
-row("start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false, target: "<= 2 ms", peer: "Python Pool, fork")
-row("start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false, target: "<= 10 ms", peer: "Python Pool, spawn")
-row("start to first result, spawn (vs forkserver)", startSpawn, python["start_forkserver_ms"], unit: "ms", higherIsBetter: false, target: "", peer: "Python Pool, forkserver")
-row("worker death to caller's error", death, python["death_to_error_ms"], unit: "ms", higherIsBetter: false, target: "<= 5 ms", peer: "Python ProcessPoolExecutor")
-let pythonSpeedup = python["busy_serial_s"].flatMap { serial in python["busy_pool_s"].map { serial / $0 } }
-row("8 CPU-bound jobs of 0.1 s, speedup", speedup, pythonSpeedup, unit: "x serial", higherIsBetter: true, target: ">= 1.9x", peer: "Python Pool.map")
+if !onlyTransfer {
+    row("submit, one job each (vs ProcessPoolExecutor)", submitPerSecond, python["submit_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 10x", peer: "Python ProcessPoolExecutor.submit")
+}
+for (transfer, rate) in zip(transferRows, transferRates) {
+    row(transfer.name, rate, python[transfer.pythonKey], unit: "jobs/s", higherIsBetter: true,
+        target: String(format: ">= %gx", transfer.target), peer: transfer.peer)
+}
+// CPU time per job of all three processes: steadier than rates on a busy machine.
+for (transfer, cpu) in zip(transferRows, transferCPU) {
+    row("\(transfer.name), CPU", cpu, python[transfer.pythonKey.replacingOccurrences(of: "_per_s", with: "_cpu_ns")],
+        unit: "CPU ns", higherIsBetter: false, target: "(info)", peer: transfer.peer)
+}
+if !onlyTransfer {
+    row("start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false, target: "<= 2 ms", peer: "Python Pool, fork")
+    row("start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false, target: "<= 10 ms", peer: "Python Pool, spawn")
+    row("start to first result, spawn (vs forkserver)", startSpawn, python["start_forkserver_ms"], unit: "ms", higherIsBetter: false, target: "", peer: "Python Pool, forkserver")
+    row("worker death to caller's error", death, python["death_to_error_ms"], unit: "ms", higherIsBetter: false, target: "<= 5 ms", peer: "Python ProcessPoolExecutor")
+    let pythonSpeedup = python["busy_serial_s"].flatMap { serial in python["busy_pool_s"].map { serial / $0 } }
+    row("8 CPU-bound jobs of 0.1 s, speedup", speedup, pythonSpeedup, unit: "x serial", higherIsBetter: true, target: ">= 1.9x", peer: "Python Pool.map")
+}
 
 print("")
 bench.forEach { print($0) }
 
 if arguments.contains("--json") {
-    let swift: [String: Double] = [
-        "submit_jobs_per_s": submitPerSecond, "map_jobs_per_s": mapPerSecond, "map_codable_jobs_per_s": codableMapPerSecond, "start_fork_ms": startFork,
+    var swift: [String: Double] = [
+        "submit_jobs_per_s": submitPerSecond, "start_fork_ms": startFork,
         "start_spawn_ms": startSpawn, "death_to_error_ms": death, "busy_speedup": speedup,
     ]
+    for (transfer, rate) in zip(transferRows, transferRates) { swift[transfer.name] = rate }
+    for (transfer, cpu) in zip(transferRows, transferCPU) { swift[transfer.name + ", CPU ns per job"] = cpu }
     let json = try JSONSerialization.data(withJSONObject: ["swift": swift, "python": python], options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
-}
-
-// MARK: Diagnostics
-
-/// `--trace-busy`: where and when each CPU-bound job ran.
-struct TracedBusy: Job {
-    var iterations: Int
-    func run() -> [Int] {
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
-        let value = Busy(iterations: iterations).run()
-        var end = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &end)
-        return [Int(getpid()), start.tv_sec * 1000 + start.tv_nsec / 1_000_000, end.tv_sec * 1000 + end.tv_nsec / 1_000_000, value]
-    }
 }

@@ -48,7 +48,7 @@ print("map, awaited: \(try await executor.map([Square(x: 5), Square(x: 6)]))")
 let future = try executor.submit(Divide(a: 1, b: 0))
 print("future done at once: \(future.isDone)")
 do {
-    _ = try future.wait()
+    _ = try await future.value
 } catch {
     print("the job threw: \(error)")
 }

@@ -130,7 +130,7 @@ func apiRequireSendable<T: Sendable>(_ value: T) -> T { value }
 /// What API.md promises of every `JobExecutor`, so one generic function serves all three.
 func apiExercise(_ executor: some JobExecutor) async throws {
     let future: JobFuture<Int> = try executor.submit(APISquare(x: 3))
-    let nine: Int = try future.wait(timeout: .seconds(30))
+    let nine: Int = try blockingWait(future, timeout: .seconds(30))
     #expect(nine == 9)
     let sixteen: Int = try await executor.run(APISquare(x: 4))
     #expect(sixteen == 16)
@@ -186,7 +186,7 @@ struct APIConformanceTests {
         #expect(queued.isDone)
 
         gate.set()
-        let one: Int = try blocker.wait(timeout: .seconds(10))
+        let one: Int = try blockingWait(blocker, timeout: .seconds(10))
         #expect(one == 1)
         #expect(throws: JobError.cancelled) { try queued.wait(timeout: .seconds(10)) }
         await #expect(throws: (any Error).self) { try await queued.value }
@@ -194,7 +194,7 @@ struct APIConformanceTests {
         let later: JobFuture<Int> = pool.submit { 3 }
         let three: Int = try await later.value
         #expect(three == 3)
-        #expect(try later.wait() == 3)  // finished: returns at once
+        #expect(try blockingWait(later) == 3)  // finished: returns at once
         #expect(!ran.isSet)             // one FIFO thread: the cancelled job would have run before `later`
         await pool.shutdown()
     }
@@ -579,7 +579,7 @@ struct APIConformanceTests {
     @Test func threadPool() async throws {
         let pool = ThreadPool(threads: 2)
         let closure: JobFuture<Int> = pool.submit { 6 * 7 }
-        #expect(try closure.wait(timeout: .seconds(10)) == 42)
+        #expect(try blockingWait(closure, timeout: .seconds(10)) == 42)
         let throwing: JobFuture<Int> = pool.submit { () throws -> Int in throw APICodableError.bad(3) }
         #expect(throws: APICodableError.bad(3)) { try throwing.wait(timeout: .seconds(10)) }
 
@@ -600,7 +600,7 @@ struct APIConformanceTests {
         let inline = InlineExecutor()
         let future: JobFuture<UInt> = try inline.submit(APIThreadID())
         #expect(future.isDone)  // ran during submit
-        #expect(try future.wait() == UInt(bitPattern: Int(bitPattern: pthread_self())))
+        #expect(try blockingWait(future) == UInt(bitPattern: Int(bitPattern: pthread_self())))
         let ordered: [Int] = try await inline.map([3, 1, 2].map { APISquare(x: $0) })
         #expect(ordered == [9, 1, 4])
         try await apiExercise(InlineExecutor())

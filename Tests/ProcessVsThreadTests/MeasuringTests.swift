@@ -1,12 +1,13 @@
 import Foundation
 import Multiprocessing
+import MultiprocessingTestSupport
 import Testing
 @testable import process_vs_thread
 
 /// Every suite of the demo's tests, one test at a time: each starts pools and
 /// processes, and running them together with other suites' descriptor and
 /// child counting would only add noise there.
-@Suite("process-vs-thread", .serialized, .timeLimit(.minutes(1)))
+@Suite("process-vs-thread", .serialized, .onItsOwnThread, .timeLimit(.minutes(1)))
 struct DemoTests {}
 
 // Pools here use the ProcessPool's default start method, spawn, which is

@@ -1,5 +1,5 @@
 import Synchronization
-import Threading
+package import Threading
 
 // Bounded waits for conditions a test cannot be told about directly (a
 // process state in /proc, a descriptor count): each polls with a short pause
@@ -72,4 +72,12 @@ package final class AdvCounter: Sendable {
     package init() {}
     @discardableResult package func add(_ n: Int = 1) -> Int { count.add(n, ordering: .relaxed).newValue }
     package var value: Int { count.load(ordering: .relaxed) }
+}
+
+/// `future.wait()` / `future.wait(timeout:)` for async tests that check the
+/// blocking API itself (`wait` is unavailable from async code, where
+/// `await future.value` is the way to wait).
+package func blockingWait<Value>(_ future: JobFuture<Value>, timeout: Duration? = nil) throws -> Value {
+    if let timeout { return try future.wait(timeout: timeout) }
+    return try future.wait()
 }

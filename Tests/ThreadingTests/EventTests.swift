@@ -11,7 +11,7 @@ struct EventTests {
             started.increment()
         }
         #expect(!start.isSet)
-        usleepMilliseconds(20)
+        #expect(eventually { start.waitingCount == 6 })
         #expect(started.value == 0, "nobody passes before set()")
         start.set()
         for thread in threads { thread.join() }
@@ -34,5 +34,27 @@ struct EventTests {
         event.clear()
         #expect(!event.isSet)
         #expect(!event.wait(timeout: .milliseconds(5)))
+    }
+}
+
+@Suite("Event regressions", .timeLimit(.minutes(1)))
+struct EventRegressionTests {
+    /// CPython's lock_tests `test_set_and_clear` (issue #13502): a `set()`
+    /// at once followed by `clear()` still releases every thread that was
+    /// waiting, and their waits return `true`.
+    @Test func setImmediatelyFollowedByClearReleasesEveryWaiter() throws {
+        let event = Event()
+        let results = Recorder<Bool>()
+        let waiters = try startThreads(5, name: "waiter") { _ in
+            results.append(event.wait(timeout: .seconds(20)))
+        }
+        #expect(eventually { event.waitingCount == 5 })
+        let took = measure {
+            event.set()
+            event.clear()
+            for waiter in waiters { waiter.join() }
+        }
+        #expect(results.elements == Array(repeating: true, count: 5))
+        #expect(took < prompt, "the waiters slept on after the set() they were woken by")
     }
 }

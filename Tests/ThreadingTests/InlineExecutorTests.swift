@@ -13,7 +13,7 @@ struct InlineExecutorTests {
         }
         let future = try executor.submit(Noting(x: 1))
         #expect(future.isDone, "submit runs the job before returning")
-        #expect(try future.wait() == caller)
+        #expect(try blockingWait(future) == caller)
         for i in 0..<5 { _ = executor.submit { order.append(i) } }
         #expect(order.elements == [0, 1, 2, 3, 4])
     }

@@ -9,7 +9,7 @@ struct JobFutureTests {
         #expect(future.markRunning())
         #expect(future.complete(with: .success(42)))
         #expect(future.isDone)
-        #expect(try future.wait() == 42)
+        #expect(try blockingWait(future) == 42)
         #expect(try await future.value == 42)
         #expect(!future.complete(with: .success(7)), "a future completes once")
     }
@@ -45,5 +45,19 @@ struct JobFutureTests {
         task.cancel()
         await #expect(throws: JobError.cancelled) { try await task.value }
         #expect(future.isCancelled)
+    }
+}
+
+@Suite("JobFuture regressions", .timeLimit(.minutes(1)))
+struct JobFutureRegressionTests {
+    /// `cancel()` documents `true` when the future is (now) finished as
+    /// cancelled, as Python's `Future.cancel()` returns `True` again.
+    @Test func cancellingACancelledFutureReturnsTrue() {
+        let future = JobFuture<Int>()
+        #expect(future.cancel())
+        #expect(future.cancel())
+        #expect(future.isCancelled)
+        let finished = JobFuture<Int>(finished: .success(1))
+        #expect(!finished.cancel())
     }
 }

@@ -110,3 +110,19 @@ struct LockTests {
         }
     }
 }
+
+@Suite("Lock regressions", .timeLimit(.minutes(1)))
+struct LockRegressionTests {
+    /// Python's `Lock.acquire(timeout=)` by the thread that holds the lock
+    /// waits out the timeout and returns `False`; `lock(timeout:)` promised the same.
+    @Test func timedLockByTheOwnerWaitsOutTheTimeoutAndReturnsFalse() {
+        let lock = Lock()
+        lock.lock()
+        let took = measure { #expect(!lock.lock(timeout: .milliseconds(50))) }
+        #expect(took >= .milliseconds(45) && took < prompt)
+        #expect(!lock.lock(timeout: .zero))
+        lock.unlock()
+        #expect(lock.lock(timeout: .zero), "the lock is still usable")
+        lock.unlock()
+    }
+}

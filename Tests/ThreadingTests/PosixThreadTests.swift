@@ -118,3 +118,27 @@ struct PosixThreadTests {
         }
     }
 }
+
+@Suite("PosixThread regressions", .timeLimit(.minutes(1)))
+struct PosixThreadRegressionTests {
+    /// An object that owns its thread, whose body captures the object.
+    final class Owner: @unchecked Sendable {
+        var thread: PosixThread?
+        let ran = Counter()
+    }
+
+    /// Python drops a thread's target when `run()` returns; so must we, or an
+    /// object that owns its thread and is captured by the body is never freed.
+    @Test func aFinishedThreadReleasesItsBody() throws {
+        weak var weakOwner: Owner?
+        do {
+            let owner = Owner()
+            owner.thread = PosixThread(name: "owned") { owner.ran.increment() }
+            try owner.thread?.start()
+            owner.thread?.join()
+            #expect(owner.ran.value == 1)
+            weakOwner = owner
+        }
+        #expect(weakOwner == nil, "the finished thread still holds its body, and with it its owner")
+    }
+}

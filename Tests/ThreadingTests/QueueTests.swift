@@ -43,7 +43,7 @@ struct QueueTests {
         let got = Recorder<Int>()
         let getter = PosixThread { got.append(try! queue.get()) }
         try getter.start()
-        usleepMilliseconds(10)
+        #expect(eventually { queue.waitingCounts.getters == 1 })
         try queue.put(5)
         getter.join()
         #expect(got.elements == [5])
@@ -51,6 +51,7 @@ struct QueueTests {
         try queue.put(6)
         let putter = PosixThread { try! queue.put(7) }
         try putter.start()
+        #expect(eventually { queue.waitingCounts.putters == 1 })
         #expect(try queue.get() == 6)
         putter.join()
         #expect(try queue.get() == 7)
@@ -101,7 +102,7 @@ struct QueueTests {
         let putters = try startThreads(2, name: "putter") { _ in
             do { try full.put(1) } catch { errors.append(error as! QueueError) }
         }
-        usleepMilliseconds(20)
+        #expect(eventually { empty.waitingCounts.getters == 3 && full.waitingCounts.putters == 2 })
         empty.shutdown()
         full.shutdown()
         for thread in getters + putters { thread.join() }

@@ -12,12 +12,35 @@ struct Failing: Job {
     func run() throws -> Int { throw Failure(x: x) }
 }
 
-/// Sleeps `milliseconds`, then returns `x`: completion order differs from input order.
+/// Sleeps `milliseconds`, then returns `x`: the first jobs of a map finish last.
 struct Sleepy: Job {
     var x: Int
     var milliseconds: Int
     func run() -> Int {
         usleepMilliseconds(milliseconds)
+        return x
+    }
+}
+
+
+/// Counts the runs of ``Gated`` jobs.
+let gatedRuns = Counter()
+
+/// Returns `x` once the gate named `gate` opens (at once without one), so a
+/// test decides the order in which jobs finish; opens the gate `gate-started`
+/// when it begins waiting.
+struct Gated: Job {
+    var x: Int
+    var gate: String?
+    /// Also counts the run in the counter of this name.
+    var counter: String? = nil
+    func run() -> Int {
+        if let gate {
+            jobGate(gate + "-started").set()
+            jobGate(gate).wait()
+        }
+        gatedRuns.increment()
+        if let counter { ThreadingTests.counter(named: counter).increment() }
         return x
     }
 }
@@ -39,7 +62,7 @@ struct ThreadPoolTests {
         #expect(pool.threadCount == 2)
         let job = try pool.submit(Square(x: 7))
         let closure = pool.submit { "not codable: \(3 + 4)" }
-        #expect(try job.wait() == 49)
+        #expect(try blockingWait(job) == 49)
         #expect(try await closure.value == "not codable: 7")
         #expect(try await pool.run(Square(x: 3)) == 9)
         #expect(try await pool.run { 5 } == 5)
@@ -108,11 +131,13 @@ struct ThreadPoolTests {
 
     @Test func mapUnorderedYieldsInCompletionOrder() async throws {
         let pool = ThreadPool(threads: 3)
-        let jobs = [Sleepy(x: 0, milliseconds: 900), Sleepy(x: 1, milliseconds: 450), Sleepy(x: 2, milliseconds: 0)]
+        // Job 2 finishes at once; each output received opens the gate of the job before it.
+        let jobs = [Gated(x: 0, gate: "completion-order-0"), Gated(x: 1, gate: "completion-order-1"), Gated(x: 2, gate: nil)]
         var order: [Int] = []
         for try await (index, output) in pool.mapUnordered(jobs) {
             #expect(index == output)
             order.append(index)
+            if index > 0 { jobGate("completion-order-\(index - 1)").set() }
         }
         #expect(order == [2, 1, 0])
         await pool.shutdown()
@@ -131,7 +156,7 @@ struct ThreadPoolTests {
 
     @Test func mapUnorderedFinishesWithTheFirstFailure() async throws {
         let pool = ThreadPool(threads: 2)
-        let jobs: [Sleepy] = (0..<10).map { Sleepy(x: $0, milliseconds: 0) }
+        let jobs = (0..<10).map { Square(x: $0) }
         var count = 0
         await #expect(throws: Failing.Failure(x: 1)) {
             for try await _ in pool.mapUnordered([Failing(x: 1)] + []) { count += 1 }
@@ -174,10 +199,11 @@ struct ThreadPoolTests {
         _ work: @escaping @Sendable (ThreadPool) async throws -> T
     ) async throws {
         let pool = ThreadPool(threads: 1)
-        let gate = Event()
-        let blocker = pool.submit { gate.wait() }
+        let started = Event(), gate = Event()
+        let blocker = pool.submit { started.set(); gate.wait() }
+        started.wait()
         let task = Task { try await work(pool) }
-        usleepMilliseconds(20)
+        #expect(await eventually { pool.queue.queuedItemCount > 0 }, "the work is queued behind the blocked thread")
         task.cancel()
         await #expect(throws: JobError.cancelled) { try await task.value }
         gate.set()
@@ -188,7 +214,7 @@ struct ThreadPoolTests {
     @Test func shutdownFinishesQueuedWorkThenRefusesMore() async throws {
         let pool = ThreadPool(threads: 2)
         let done = Counter()
-        let futures = (0..<200).map { _ in pool.submit { usleepMilliseconds(0); done.increment() } }
+        let futures = (0..<200).map { _ in pool.submit { done.increment() } }
         await pool.shutdown()
         #expect(done.value == 200)
         #expect(futures.allSatisfy { $0.isDone })

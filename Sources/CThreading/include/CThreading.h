@@ -1,6 +1,8 @@
 // pthread functions that glibc declares only under _GNU_SOURCE, which Swift's
 // Glibc module does not define: timed waits on CLOCK_MONOTONIC (so a wall-clock
-// jump never shortens or stretches a timeout) and the affinity CPU count.
+// jump never shortens or stretches a timeout), the affinity CPU count, thread
+// names and ids; and the main thread's handle, which only C can record before
+// `main` runs.
 #ifndef C_THREADING_H
 #define C_THREADING_H
 
@@ -10,6 +12,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <time.h>
+#include <unistd.h>
 
 /// pthread_mutex_clocklock(3) on CLOCK_MONOTONIC; returns 0, ETIMEDOUT or an error number.
 static inline int cth_mutex_lock_until(pthread_mutex_t *mutex, const struct timespec *deadline) {
@@ -48,5 +51,13 @@ static inline int cth_set_current_thread_name(const char *name) {
 static inline int cth_get_current_thread_name(char *buffer, size_t length) {
     return pthread_getname_np(pthread_self(), buffer, length);
 }
+
+/// The thread's id in the kernel (what `ps -L` and `top -H` show): gettid(2).
+static inline pid_t cth_gettid(void) {
+    return gettid();
+}
+
+/// The main thread's `pthread_t`, recorded by a constructor before `main` runs.
+pthread_t cth_main_thread(void);
 
 #endif // C_THREADING_H

@@ -19,10 +19,10 @@ public import Glibc
 /// ```
 ///
 /// Jobs and their outputs are `Codable` values: each job is encoded, sent to a
-/// worker, decoded and run there, and its output comes back the same way.
-/// Plain values (structs of numbers and `Bool`s) are copied as their bytes
-/// instead, without calling their `Codable` conformance; see
-/// ``RequiresCodableTransfer``.
+/// worker, decoded and run there, and its output comes back the same way,
+/// always through its own `Codable` code (a hand-written `init(from:)` runs in
+/// the worker). Types that opt in with ``BitwiseTransferable`` are copied as
+/// their bytes instead.
 /// Jobs of different types go through the same pool. A worker finds each job's
 /// type by itself in the executable: nothing to register, no change to `main`.
 ///
@@ -180,7 +180,7 @@ public final class ProcessPool: JobExecutor {
         let waiter = SingleJobWaiter<J.Output>()
         let task: TaskRecord
         do {
-            task = try TaskRecord(encoding: CollectionOfOne(job), mangledTypeName: mangled, waiter: waiter)
+            task = try TaskRecord(encoding: job, mangledTypeName: mangled, waiter: waiter)
         } catch {
             return JobFuture(finished: .failure(ProcessPoolError.jobEncodingFailed(
                 typeName: String(reflecting: J.self), description: String(describing: error))))

@@ -1,20 +1,5 @@
-/// A type whose values always travel to and from worker processes through its
-/// `Codable` conformance.
-///
-/// ``ProcessPool`` copies *plain values* -- structs and tuples made only of
-/// integers, floating-point numbers and `Bool`s -- as their bytes instead of
-/// encoding them: a worker runs the same executable, so it receives exactly
-/// the value that was sent, as a ``ThreadPool`` thread would. Such a type's
-/// `encode(to:)` and `init(from:)` are then not called (when both always
-/// succeed and give back the value they were given, nothing else differs).
-/// Conform a plain type to this protocol when its coding must run anyway:
-/// because it validates, normalizes, or fails for some values.
-///
-/// ```swift
-/// struct Percentage: Job, RequiresCodableTransfer {
-///     var value: Double
-///     init(from decoder: any Decoder) throws { ... } // rejects values above 100
-///     func run() -> Double { value / 100 }
-/// }
-/// ```
+/// A marker that once kept a type of numbers and `Bool`s travelling through
+/// its `Codable` conformance. It has no effect now: every type travels
+/// through its conformance unless it conforms to ``BitwiseTransferable``.
+@available(*, deprecated, message: "Every type now travels through its Codable conformance unless it conforms to BitwiseTransferable; remove this conformance.")
 public protocol RequiresCodableTransfer {}

@@ -61,19 +61,20 @@ public enum AvailableProcessors {
         return max(1, (quota + period - 1) / period)
     }
 
-    /// Reads a small text file (procfs, sysfs) whole, or `nil` on any error.
+    /// Reads a small text file (procfs, sysfs) whole, at most 1 MiB, or `nil`
+    /// on any error. The corresponding C functions are `open` and `read`.
     static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let fd = try? valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) else { return nil }
+        defer { closeDescriptor(fd) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while bytes.count < 1 << 20 {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[..<n])
+            let count = buffer.withUnsafeMutableBytes { raw in
+                try? valueOrErrno { read(fd, raw.baseAddress, raw.count) }
+            }
+            guard let count else { return nil }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[..<count])
         }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -1,7 +1,9 @@
 import Synchronization
 
 /// An executor that runs every job on the calling thread, at once and in
-/// order: Python's `multiprocessing.dummy` / `dummy_threading`, for debugging.
+/// order, for debugging: what Python's `dummy_threading` module did for
+/// `threading` (Python's `multiprocessing.dummy` is different: it runs a
+/// pool of real threads, like ``ThreadPool``).
 ///
 /// It has the same API as ``ThreadPool`` and a `ProcessPool`, so swapping it
 /// in takes one line, and then breakpoints, stack traces and print output
@@ -29,6 +31,12 @@ public final class InlineExecutor: JobExecutor {
         return JobFuture(finished: Result(catching: job.run))
     }
 
+    /// Runs `job` now and returns its output or throws its error.
+    func run<J: Job>(now job: J) throws -> J.Output {
+        guard !isShutDown.load(ordering: .acquiring) else { throw JobError.shutDown }
+        return try job.run()
+    }
+
     /// Runs `body` now and returns its finished future; after ``shutdown()``
     /// the future is already failed with ``JobError/shutDown`` and `body` never runs.
     public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> JobFuture<T> {
@@ -37,11 +45,11 @@ public final class InlineExecutor: JobExecutor {
     }
 
     /// Runs every job in input order on the caller, stopping at the first failure.
-    public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
         var outputs: [J.Output] = []
         for job in jobs {
-            try Task.checkCancellation()
-            outputs.append(try submit(job).wait())
+            if Task.isCancelled { throw JobError.cancelled }
+            outputs.append(try run(now: job))
         }
         return outputs
     }
@@ -54,6 +62,9 @@ public final class InlineExecutor: JobExecutor {
         let source = InlineSource(executor: self, iterator: AnyIterator(jobs.makeIterator()))
         return AsyncThrowingStream(unfolding: { try source.next() })
     }
+
+    /// One: jobs run one at a time, on the caller.
+    public var workerCount: Int { 1 }
 
     /// Refuses later jobs. Nothing is ever queued, so nothing is left to finish.
     public func shutdown() async {
@@ -77,7 +88,7 @@ private final class InlineSource<J: Job>: @unchecked Sendable {
         guard let job = iterator?.next() else { return nil }
         defer { index += 1 }
         do {
-            return (index, try executor.submit(job).wait())
+            return (index, try executor.run(now: job))
         } catch {
             iterator = nil
             throw error

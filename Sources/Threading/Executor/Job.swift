@@ -16,12 +16,32 @@
 /// An error thrown by ``run()`` reaches whoever waits for the job. In a
 /// process pool it is re-created as its own type when that type is `Codable`;
 /// otherwise it arrives as a remote error carrying the type name and description.
+///
+/// A job that produces nothing returns ``NoOutput`` (Swift's `Void` cannot
+/// be `Codable`).
+///
+/// ## `run()` is synchronous
+/// ``run()`` is a plain function, not `async`: a job is the unit of work a
+/// pool thread or a worker process runs from start to end, and that is where
+/// blocking is fine (reading a file, waiting on a socket, a long
+/// computation). Calling it from async code is the executor's business:
+/// ``JobFuture/value`` and ``JobExecutor/map(_:)`` suspend, they never block
+/// a cooperative thread. Written as `func run() async -> Int`, a job does not
+/// match the requirement, and the compiler says only "type does not conform
+/// to protocol 'Job'" and "protocol requires nested type 'Output'": drop the
+/// `async`, and do the async work outside the job (or block on it inside,
+/// since the job has a thread of its own).
 public protocol Job: Codable, Sendable {
     /// The job's result type.
     associatedtype Output: Codable & Sendable
 
-    /// Computes the job's output. Runs on a pool thread or in a worker process,
-    /// never on Swift's cooperative thread pool, so it may block.
+    /// Computes the job's output.
+    ///
+    /// Where it runs depends on the executor: on a ``ThreadPool`` thread or
+    /// in a `ProcessPool` worker process, where it may block as long as it
+    /// likes; on an ``InlineExecutor``, on the thread that submits it (in
+    /// async code, a thread of Swift's cooperative pool, which a long
+    /// blocking job then holds up, as any blocking call there would).
     func run() throws -> Output
 }
 

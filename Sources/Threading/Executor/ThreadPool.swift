@@ -40,13 +40,27 @@ public final class ThreadPool: JobExecutor {
     ///
     /// Failing to create a thread (the system's thread limit) traps: a pool
     /// with fewer threads than asked for would silently change the program.
-    public init(threads: Int = ThreadPool.defaultThreadCount) {
+    ///
+    /// - Parameters:
+    ///   - threads: how many threads run jobs.
+    ///   - namePrefix: the threads are named `namePrefix-1`, `namePrefix-2`…
+    ///     (Python's `thread_name_prefix`), as the system shows them.
+    ///   - initializer: runs once on each thread before its first job
+    ///     (Python's `initializer`), to set up per-thread state such as a
+    ///     ``ThreadLocal``. It cannot throw: a thread that cannot be prepared
+    ///     should trap, which ends the process, as any trap does.
+    public init(threads: Int = ThreadPool.defaultThreadCount, namePrefix: String = "ThreadPool",
+                initializer: (@Sendable () -> Void)? = nil)
+    {
         precondition(threads >= 1, "a ThreadPool needs at least one thread, got \(threads)")
         let queue = WorkQueue(workers: threads)
         self.threadCount = threads
         self.queue = queue
         self.threads = (1...threads).map { index in
-            PosixThread(name: "ThreadPool-\(index)") { queue.runWorker() }
+            PosixThread(name: "\(namePrefix)-\(index)") {
+                initializer?()
+                queue.runWorker()
+            }
         }
         for thread in self.threads {
             do {
@@ -60,6 +74,9 @@ public final class ThreadPool: JobExecutor {
     deinit {
         queue.beginShutdown()
     }
+
+    /// The number of worker threads: ``threadCount``.
+    public var workerCount: Int { threadCount }
 
     // MARK: Submitting
 
@@ -87,8 +104,8 @@ public final class ThreadPool: JobExecutor {
     @inlinable
     func enqueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> JobFuture<T>? {
         let future = JobFuture<T>(work: body)
-        // Capturing only the future, this closure needs no allocation.
-        return queue.enqueue({ future.runWork() }) ? future : nil
+        let item = WorkItem(run: { future.runWork() }, cancel: { future.cancel() })
+        return queue.enqueue(item) ? future : nil
     }
 
     /// A future already failed with ``JobError/shutDown``.
@@ -111,17 +128,33 @@ public final class ThreadPool: JobExecutor {
     /// Stops accepting work, finishes every queued job, and returns once every
     /// thread has exited. Suspends without blocking a cooperative thread.
     /// Calling it again is not an error.
+    ///
+    /// A program that returns from `main` without it does not wait: the
+    /// process ends, and with it the pool's threads and whatever they had
+    /// queued (Python's executors finish their work at exit). Await
+    /// `shutdown()` before returning when the work must be done.
     public func shutdown() async {
-        queue.beginShutdown()
+        await shutdown(cancelQueued: false)
+    }
+
+    /// Stops accepting work and returns once every thread has exited.
+    ///
+    /// - Parameter cancelQueued: cancel every job still queued (each fails
+    ///   with ``JobError/cancelled`` and never runs) and only let running
+    ///   jobs finish, Python's `shutdown(cancel_futures=True)`; `false`
+    ///   finishes them all, as ``shutdown()``.
+    public func shutdown(cancelQueued: Bool) async {
+        queue.beginShutdown(cancelQueued: cancelQueued)
         await queue.workersFinished()
     }
 
-    /// Stops accepting work and lets queued jobs finish; with `wait`, blocks
-    /// until they have and every thread is joined. Calling it from a job on
-    /// this pool with `wait: true` would deadlock and is a programmer error.
+    /// Stops accepting work and lets queued jobs finish (or cancels them, with
+    /// `cancelQueued`); with `wait`, blocks until they have and every thread
+    /// is joined. Calling it from a job on this pool with `wait: true` would
+    /// deadlock and is a programmer error.
     @available(*, noasync, message: "use 'await shutdown()' from async code")
-    public func shutdown(wait: Bool) {
-        queue.beginShutdown()
+    public func shutdown(wait: Bool, cancelQueued: Bool = false) {
+        queue.beginShutdown(cancelQueued: cancelQueued)
         guard wait else { return }
         queue.waitForWorkers()
         for thread in threads { thread.join() }

@@ -4,8 +4,28 @@ import Synchronization
 import Glibc
 #endif
 
+/// What a ``ThreadPool``'s queue holds: work for a pool thread to run, and
+/// how to cancel it instead when a shutdown cancels what is queued.
+///
+/// Two closures, each capturing only the future (or chunk) it drives, need
+/// no allocation of their own; made where the pool is called, they are
+/// specialized for the job's output type. (A bare closure stored in a
+/// generic container would be reabstracted through a thunk, which costs an
+/// allocation per job: hence the struct.)
+@usableFromInline
+struct WorkItem: Sendable {
+    @usableFromInline let run: @Sendable () -> Void
+    @usableFromInline let cancel: @Sendable () -> Void
+
+    @inlinable
+    init(run: @escaping @Sendable () -> Void, cancel: @escaping @Sendable () -> Void) {
+        self.run = run
+        self.cancel = cancel
+    }
+}
+
 /// The queue and worker loop behind ``ThreadPool``: one mutex, one condition
-/// that idle workers wait on, and a `Deque` of type-erased work items.
+/// that idle workers wait on, and a `Deque` of queued futures.
 ///
 /// Kept apart from `ThreadPool` so the workers never keep the pool object
 /// alive: a pool dropped without `shutdown` still finishes its queued work,
@@ -13,7 +33,7 @@ import Glibc
 @usableFromInline
 final class WorkQueue: @unchecked Sendable {
     @usableFromInline
-    typealias Item = @Sendable () -> Void
+    typealias Item = WorkItem
 
     private enum State {
         case accepting
@@ -27,13 +47,7 @@ final class WorkQueue: @unchecked Sendable {
     /// Broadcast when the last worker exits.
     private let workersExited = PThreadCondition()
     // Guarded by `mutex`:
-    /// Closures wrapped in a struct: a bare closure stored in a generic
-    /// container is reabstracted through a thunk, which costs an allocation
-    /// per job.
-    private struct Entry {
-        let run: Item
-    }
-    private var items = Deque<Entry>()
+    private var items = Deque<Item>()
     /// `items.count`, also readable without the mutex, for idle workers that
     /// look for work a little while before going to sleep.
     private let queuedCount = Atomic<Int>(0)
@@ -49,15 +63,18 @@ final class WorkQueue: @unchecked Sendable {
         liveWorkers = workers
     }
 
+    /// Items queued and not yet taken by a worker: a snapshot (for tests).
+    var queuedItemCount: Int { queuedCount.load(ordering: .relaxed) }
+
     /// Queues `item`; `false` if the queue no longer accepts work.
     @usableFromInline
-    func enqueue(_ item: @escaping Item) -> Bool {
+    func enqueue(_ item: Item) -> Bool {
         mutex.lock()
         guard case .accepting = state else {
             mutex.unlock()
             return false
         }
-        items.append(Entry(run: item))
+        items.append(item)
         queuedCount.store(items.count, ordering: .relaxed)
         let wake = idleWorkers > pendingWakeups
         if wake { pendingWakeups += 1 }
@@ -69,7 +86,7 @@ final class WorkQueue: @unchecked Sendable {
     /// Runs on each worker thread until the queue is drained after shutdown.
     func runWorker() {
         while let item = nextItem() {
-            item()
+            item.run()
         }
         workerExited()
     }
@@ -114,9 +131,9 @@ final class WorkQueue: @unchecked Sendable {
 
     /// Called holding the mutex.
     private func popLocked() -> Item? {
-        guard let entry = items.popFirst() else { return nil }
+        guard let item = items.popFirst() else { return nil }
         queuedCount.store(items.count, ordering: .relaxed)
-        return entry.run
+        return item
     }
 
     private static var spinsBeforeSleeping: Int { 50 }
@@ -133,11 +150,22 @@ final class WorkQueue: @unchecked Sendable {
     }
 
     /// Stops accepting work and lets workers exit once the queue is empty.
-    func beginShutdown() {
-        mutex.withLock {
+    ///
+    /// - Parameter cancelQueued: also take every queued item out and cancel
+    ///   it, so only running jobs finish (Python's `cancel_futures=True`).
+    func beginShutdown(cancelQueued: Bool = false) {
+        let dropped: Deque<Item> = mutex.withLock {
             state = .draining
             workAvailable.broadcast()
+            guard cancelQueued else { return [] }
+            defer {
+                items.removeAll()
+                queuedCount.store(0, ordering: .relaxed)
+            }
+            return items
         }
+        // Outside the lock: cancelling runs the futures' callbacks.
+        for item in dropped { item.cancel() }
     }
 
     /// Blocks until every worker has exited.

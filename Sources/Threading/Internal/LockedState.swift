@@ -1,19 +1,20 @@
-/// A value guarded by a ``PThreadMutex``: the package's stand-in for
+/// A value guarded by a pthread mutex: the package's stand-in for
 /// `Synchronization.Mutex`, whose futex-based lock ThreadSanitizer cannot
 /// see (it reports every access under such a lock as a race), and which
 /// caches the owner's thread id, so that after `fork()` a contended `Mutex`
 /// traps in the child (the child's thread keeps the parent's cached id).
-package final class LockedState<State>: @unchecked Sendable {
-    private let mutex = PThreadMutex()
-    private var state: State  // guarded by `mutex`
+///
+/// Copies share the value and the lock.
+package struct LockedState<State>: @unchecked Sendable {
+    private let storage: MutexStorage<State>
 
     package init(_ state: State) {
-        self.state = state
+        storage = .create(state, kind: .normal)
     }
 
+    /// Runs `body` holding the lock, with the state to read and change.
+    /// `body` must not take this lock again (it is not recursive).
     package func withLock<R, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
-        mutex.lock()
-        defer { mutex.unlock() }
-        return try body(&state)
+        try storage.withLock(body)
     }
 }

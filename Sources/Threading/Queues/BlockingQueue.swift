@@ -39,6 +39,7 @@ public final class BlockingQueue<Storage: QueueStorage>: @unchecked Sendable {
     private var storage = Storage()
     private var waitingGetters = 0
     private var waitingPutters = 0
+    private var waitingJoiners = 0
     private var unfinishedTasks = 0
     private var isShutDown = false
 
@@ -61,6 +62,11 @@ public final class BlockingQueue<Storage: QueueStorage>: @unchecked Sendable {
     public var isShutdown: Bool { mutex.withLock { isShutDown } }
 
     private var isFullLocked: Bool { maxSize > 0 && storage.count >= maxSize }
+
+    /// The threads blocked in a get, a put and a join now (for tests).
+    var waitingCounts: (getters: Int, putters: Int, joiners: Int) {
+        mutex.withLock { (waitingGetters, waitingPutters, waitingJoiners) }
+    }
 
     // MARK: Putting
 
@@ -182,6 +188,8 @@ public final class BlockingQueue<Storage: QueueStorage>: @unchecked Sendable {
 
     private func join(until deadline: Deadline) -> Bool {
         mutex.withLock {
+            waitingJoiners += 1
+            defer { waitingJoiners -= 1 }
             while unfinishedTasks > 0 {
                 if !allTasksDone.wait(on: mutex, until: deadline) { return unfinishedTasks == 0 }
             }

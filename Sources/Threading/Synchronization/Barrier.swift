@@ -29,6 +29,8 @@ public final class Barrier: @unchecked Sendable {
 
     /// How many threads must call ``wait(timeout:)`` to pass.
     public let parties: Int
+    /// How long ``wait(timeout:)`` waits when given no timeout; `nil`: forever.
+    public let defaultTimeout: Duration?
     private let action: (@Sendable () -> Void)?
     private let lock = Lock()
     private let condition: Condition
@@ -37,11 +39,16 @@ public final class Barrier: @unchecked Sendable {
 
     /// Creates a barrier for `parties` threads (at least 1; fewer traps).
     ///
-    /// - Parameter action: runs once per round on the last thread to arrive,
-    ///   before any thread is released.
-    public init(parties: Int, action: (@Sendable () -> Void)? = nil) {
+    /// - Parameters:
+    ///   - timeout: how long a ``wait(timeout:)`` given no timeout of its own
+    ///     waits before it breaks the barrier (Python's `timeout=`); `nil`:
+    ///     forever.
+    ///   - action: runs once per round on the last thread to arrive, before
+    ///     any thread is released.
+    public init(parties: Int, timeout: Duration? = nil, action: (@Sendable () -> Void)? = nil) {
         precondition(parties >= 1, "a barrier needs at least one party, got \(parties)")
         self.parties = parties
+        self.defaultTimeout = timeout
         self.action = action
         self.condition = Condition(lock: lock)
     }
@@ -59,7 +66,8 @@ public final class Barrier: @unchecked Sendable {
     /// Blocks until all ``parties`` threads have called `wait`.
     ///
     /// - Parameter timeout: how long to wait on the monotonic clock; `nil`
-    ///   waits forever. When it passes, the barrier breaks for everyone.
+    ///   waits for the barrier's ``defaultTimeout`` (by default forever). When
+    ///   it passes, the barrier breaks for everyone.
     /// - Returns: this thread's arrival index, from 0 (first) to `parties - 1` (last).
     /// - Throws: ``BarrierError/broken`` if the barrier is or becomes broken.
     @discardableResult
@@ -79,7 +87,7 @@ public final class Barrier: @unchecked Sendable {
                 phase = .draining
                 condition.notifyAll()
             } else {
-                let passed = condition.wait(timeout: timeout) { phase != .filling }
+                let passed = condition.wait(timeout: timeout ?? defaultTimeout) { phase != .filling }
                 if !passed { breakBarrier() }
                 guard phase == .draining else { throw .broken }
             }

@@ -1,7 +1,4 @@
 internal import MultiprocessingPlatform
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A condition variable bound to a ``Lock`` or a ``RecursiveLock``, Python's
 /// `threading.Condition`.
@@ -36,39 +33,32 @@ import Glibc
 ///
 /// Waiting without holding the lock is a programmer error and traps with a
 /// message (Python raises `RuntimeError`).
+///
+/// ## Differences from Python
+/// - `Condition()` binds a new ``Lock`` here, the faster choice; Python's
+///   binds an `RLock`. Pass a ``RecursiveLock`` for Python's behaviour.
+/// - Python raises `RuntimeError` when `notify` is called without the lock
+///   held; here it is allowed (and fragile: hold the lock).
 public final class Condition: @unchecked Sendable {
-    private enum Binding {
-        case plain(Lock)
-        case recursive(RecursiveLock)
-    }
-
-    private let binding: Binding
+    private let waitable: any WaitableLock
     private let condition = PThreadCondition()
 
     /// Creates a condition on `lock`, or on a new ``Lock``.
     public init(lock: Lock = Lock()) {
-        binding = .plain(lock)
+        waitable = lock
     }
 
     /// Creates a condition on a recursive lock, as Python's `Condition()` does.
     public init(lock: RecursiveLock) {
-        binding = .recursive(lock)
+        waitable = lock
     }
 
     /// The lock that guards the state this condition is about.
-    public var lock: any ConditionLock {
-        switch binding {
-        case .plain(let lock): lock
-        case .recursive(let lock): lock
-        }
-    }
+    public var lock: any ConditionLock { waitable }
 
     /// Runs `body` holding the condition's lock.
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        switch binding {
-        case .plain(let lock): try lock.withLock(body)
-        case .recursive(let lock): try lock.withLock(body)
-        }
+        try waitable.withLock(body)
     }
 
     /// Releases the lock (every level of a recursive one), blocks until
@@ -109,15 +99,19 @@ public final class Condition: @unchecked Sendable {
     }
 
     /// Wakes up to `count` threads waiting on this condition. Notifying when
-    /// nobody waits is not an error: it does nothing. The caller should hold
-    /// the lock, so no waiter misses the change.
+    /// nobody waits is not an error: it does nothing.
+    ///
+    /// The caller should hold the lock, so that no waiter misses the change;
+    /// unlike Python, which raises `RuntimeError`, notifying without it is
+    /// not checked.
     ///
     /// The corresponding C function is `pthread_cond_signal`.
     public func notify(count: Int = 1) {
         for _ in 0..<max(count, 0) { condition.signal() }
     }
 
-    /// Wakes every thread waiting on this condition.
+    /// Wakes every thread waiting on this condition. Like ``notify(count:)``,
+    /// it should be called holding the lock.
     ///
     /// The corresponding C function is `pthread_cond_broadcast`.
     public func notifyAll() {
@@ -125,24 +119,10 @@ public final class Condition: @unchecked Sendable {
     }
 
     private func wait(until deadline: Deadline) -> Bool {
-        let rc: Int32
-        switch binding {
-        case .plain(let lock):
-            rc = condition.waitReportingError(on: lock.mutex, until: deadline)
-        case .recursive(let lock):
-            guard let levels = lock.releaseAllButOneLevel() else { waitedWithoutTheLock() }
-            rc = condition.waitReportingError(on: lock.mutex, until: deadline)
-            lock.reacquireLevels(levels)
+        guard let levels = waitable.suspendOwnership() else {
+            preconditionFailure("Condition.wait: the calling thread does not hold the condition's lock")
         }
-        switch rc {
-        case 0: return true
-        case ETIMEDOUT: return false
-        case EPERM: waitedWithoutTheLock()
-        default: preconditionFailure("Condition.wait failed with error \(rc)")
-        }
-    }
-
-    private func waitedWithoutTheLock() -> Never {
-        preconditionFailure("Condition.wait: the calling thread does not hold the condition's lock")
+        defer { waitable.resumeOwnership(levels: levels) }
+        return condition.wait(on: waitable.mutex, until: deadline)
     }
 }

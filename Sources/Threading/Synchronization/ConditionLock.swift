@@ -15,5 +15,15 @@ public protocol ConditionLock: AnyObject, Sendable {
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T
 }
 
-extension Lock: ConditionLock {}
-extension RecursiveLock: ConditionLock {}
+/// What ``Condition`` needs of its lock to wait: the mutex the wait
+/// releases, and the owner record to set aside meanwhile.
+protocol WaitableLock: ConditionLock {
+    var mutex: PThreadMutex { get }
+    /// Gives up ownership before a wait; the levels held, `nil` if not held.
+    func suspendOwnership() -> Int?
+    /// Takes ownership back after a wait.
+    func resumeOwnership(levels: Int)
+}
+
+extension Lock: WaitableLock {}
+extension RecursiveLock: WaitableLock {}

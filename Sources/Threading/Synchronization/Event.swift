@@ -14,7 +14,13 @@ internal import MultiprocessingPlatform
 public final class Event: @unchecked Sendable {
     private let mutex = PThreadMutex()
     private let changed = PThreadCondition()
-    private var flag = false  // guarded by `mutex`
+    // Guarded by `mutex`:
+    private var flag = false
+    /// Counts the calls of ``set()``, so that a waiter woken by one returns
+    /// `true` even if ``clear()`` lowered the flag before it ran again
+    /// (Python's semantics, CPython issue #13502).
+    private var generation: UInt64 = 0
+    private var waiters = 0
 
     /// Creates an event whose flag is down.
     public init() {}
@@ -26,6 +32,7 @@ public final class Event: @unchecked Sendable {
     public func set() {
         mutex.withLock {
             flag = true
+            generation &+= 1
             changed.broadcast()
         }
     }
@@ -36,22 +43,34 @@ public final class Event: @unchecked Sendable {
     }
 
     /// Blocks until the flag is up; returns at once if it already is.
+    ///
+    /// A ``set()`` while the thread waits releases it, even if ``clear()``
+    /// follows at once.
     public func wait() {
         _ = wait(until: .distantFuture)
     }
 
     /// Blocks until the flag is up or `timeout` has passed.
     ///
-    /// - Returns: whether the flag is up: `false` means the timeout passed (not an error).
+    /// - Returns: `true` if the flag was up or a ``set()`` came while waiting
+    ///   (even if a ``clear()`` followed); `false` means the timeout passed
+    ///   (not an error).
     @discardableResult
     public func wait(timeout: Duration) -> Bool {
         wait(until: .after(timeout))
     }
 
+    /// How many threads are blocked in a wait now (for tests).
+    var waitingCount: Int { mutex.withLock { waiters } }
+
     private func wait(until deadline: Deadline) -> Bool {
         mutex.withLock {
-            while !flag {
-                if !changed.wait(on: mutex, until: deadline) { return flag }
+            if flag { return true }
+            let start = generation
+            waiters += 1
+            defer { waiters -= 1 }
+            while generation == start {
+                if !changed.wait(on: mutex, until: deadline) { return generation != start }
             }
             return true
         }

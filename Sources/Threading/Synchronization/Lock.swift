@@ -1,7 +1,4 @@
 internal import MultiprocessingPlatform
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A mutual-exclusion lock, Python's `threading.Lock`.
 ///
@@ -10,19 +7,25 @@ import Glibc
 /// lock.withLock { counter += 1 }
 /// ```
 ///
-/// Built on an error-checking `pthread_mutex_t`, so misuse is reported
-/// instead of being undefined behaviour. These are programmer errors and trap
-/// with a message saying what happened (Python raises `RuntimeError`):
-/// - ``unlock()`` by a thread that does not hold the lock (Python's `Lock`
-///   allows that; here the owner must unlock, like Python's `RLock`);
+/// The lock knows which thread holds it, so misuse is reported instead of
+/// being undefined behaviour. These are programmer errors and trap with a
+/// message saying what happened:
+/// - ``unlock()`` by a thread that does not hold the lock. **Python differs
+///   here:** its `Lock` may be released by any thread (and raises
+///   `RuntimeError` only when it is not locked at all); here the holder must
+///   unlock, as with Python's `RLock`. To signal another thread, use a
+///   ``Semaphore`` or an ``Event``.
 /// - ``lock()`` again by the thread that holds it, which would deadlock
-///   (use ``RecursiveLock`` for re-entry).
+///   forever in Python (use ``RecursiveLock`` to re-enter).
 ///
-/// Uncontended, a lock and an unlock cost one atomic operation each.
-/// Timeouts are measured on the monotonic clock; a negative timeout does not
-/// wait. Releasing the last reference to a lock that is held is not an error.
+/// ``tryLock()`` and ``lock(timeout:)`` by the holder are not errors: they
+/// return `false`, `lock(timeout:)` after waiting out the timeout, as
+/// Python's `acquire(timeout=)` does. Timeouts are measured on the monotonic
+/// clock; a negative timeout does not wait. Releasing the last reference to
+/// a lock that is held is not an error.
 public final class Lock: @unchecked Sendable {
-    let mutex = PThreadMutex(.errorChecking)
+    let mutex = PThreadMutex()
+    let owner = LockOwner()
 
     /// Creates an unlocked lock.
     public init() {}
@@ -31,28 +34,39 @@ public final class Lock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_lock`.
     public func lock() {
-        let rc = mutex.lockReportingError()
-        if rc != 0 { misuse(rc, "lock()") }
+        if owner.isCurrentThread { lockMisuse("Lock", "lock()", .relocked) }
+        mutex.lock()
+        owner.claim()
     }
 
     /// Takes the lock if it is free.
     ///
-    /// - Returns: `false` if another thread holds it (not an error).
+    /// - Returns: `false` if a thread, the caller included, holds it (not an error).
     ///
     /// The corresponding C function is `pthread_mutex_trylock`.
     public func tryLock() -> Bool {
-        mutex.tryLock()
+        guard mutex.tryLock() else { return false }
+        owner.claim()
+        return true
     }
 
     /// Blocks until the calling thread holds the lock or `timeout` has passed.
+    ///
+    /// If the calling thread already holds the lock, it can never get it
+    /// again: the call waits out the timeout and returns `false`, as Python's
+    /// `acquire(timeout=)` does.
     ///
     /// - Returns: `false` if the timeout passed first (not an error).
     ///
     /// The corresponding C function is `pthread_mutex_clocklock` on `CLOCK_MONOTONIC`.
     public func lock(timeout: Duration) -> Bool {
-        let rc = mutex.lockReportingError(until: .after(timeout))
-        if rc == ETIMEDOUT { return false }
-        if rc != 0 { misuse(rc, "lock(timeout:)") }
+        let deadline = Deadline.after(timeout)
+        if owner.isCurrentThread {
+            sleep(until: deadline)
+            return false
+        }
+        guard mutex.lock(until: deadline) else { return false }
+        owner.claim()
         return true
     }
 
@@ -60,9 +74,17 @@ public final class Lock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_unlock`.
     public func unlock() {
-        let rc = mutex.unlockReportingError()
-        if rc != 0 { misuse(rc, "unlock()") }
+        guard owner.isCurrentThread else { lockMisuse("Lock", "unlock()", .notHeld) }
+        owner.clear()
+        mutex.unlock()
     }
+
+    /// Whether some thread holds the lock now, Python's `locked()`: a snapshot
+    /// that other threads may change at once.
+    public var isLocked: Bool { owner.isHeld }
+
+    /// Whether the calling thread holds the lock.
+    public var isHeldByCurrentThread: Bool { owner.isCurrentThread }
 
     /// Runs `body` holding the lock and releases it however `body` exits.
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
@@ -71,21 +93,19 @@ public final class Lock: @unchecked Sendable {
         return try body()
     }
 
-    private func misuse(_ rc: Int32, _ function: String) -> Never {
-        lockMisuse(rc, type: "Lock", function: function)
-    }
-}
+    // MARK: Condition support
 
-/// Traps with a message naming the misuse behind a pthread error number.
-func lockMisuse(_ rc: Int32, type: String, function: String) -> Never {
-    switch rc {
-    case EPERM:
-        preconditionFailure("\(type).\(function): the calling thread does not hold this lock")
-    case EDEADLK:
-        preconditionFailure("\(type).\(function): the calling thread already holds this lock; use RecursiveLock to re-enter")
-    case EAGAIN:
-        preconditionFailure("\(type).\(function): the lock was taken recursively too many times")
-    default:
-        preconditionFailure("\(type).\(function) failed with error \(rc)")
+    /// Before a condition wait, which releases the mutex: gives up ownership.
+    /// Returns 1 (the levels held), or `nil` if the calling thread does not
+    /// hold the lock (then nothing changes).
+    func suspendOwnership() -> Int? {
+        guard owner.isCurrentThread else { return nil }
+        owner.clear()
+        return 1
+    }
+
+    /// After a condition wait, which took the mutex back.
+    func resumeOwnership(levels _: Int) {
+        owner.claim()
     }
 }

@@ -1,7 +1,4 @@
 internal import MultiprocessingPlatform
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A lock its owner may take again, Python's `threading.RLock`.
 ///
@@ -15,13 +12,14 @@ import Glibc
 ///
 /// ``unlock()`` by a thread that does not hold the lock is a programmer error
 /// and traps with a message (Python raises `RuntimeError`); it is never
-/// undefined behaviour. Timeouts are measured on the monotonic clock; a
-/// negative timeout does not wait. Releasing the last reference to a lock
-/// that is held is not an error.
+/// undefined behaviour, and it changes nothing before it traps. Timeouts are
+/// measured on the monotonic clock; a negative timeout does not wait.
+/// Releasing the last reference to a lock that is held is not an error.
 public final class RecursiveLock: @unchecked Sendable {
-    let mutex = PThreadMutex(.recursive)
-    /// How many levels the owner holds: read and written only with `mutex`
-    /// held, so that a ``Condition`` can release them all while it waits.
+    /// Taken once by the owner, however deep it holds the lock.
+    let mutex = PThreadMutex()
+    private let owner = LockOwner()
+    /// How many levels the owner holds; read and written only by the owner.
     private var depth = 0
 
     /// Creates an unlocked lock.
@@ -32,9 +30,9 @@ public final class RecursiveLock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_lock`.
     public func lock() {
-        let rc = mutex.lockReportingError()
-        if rc != 0 { lockMisuse(rc, type: "RecursiveLock", function: "lock()") }
-        depth += 1
+        if enterAgain() { return }
+        mutex.lock()
+        becomeOwner(levels: 1)
     }
 
     /// Takes the lock if it is free or already held by the calling thread.
@@ -43,8 +41,9 @@ public final class RecursiveLock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_trylock`.
     public func tryLock() -> Bool {
+        if enterAgain() { return true }
         guard mutex.tryLock() else { return false }
-        depth += 1
+        becomeOwner(levels: 1)
         return true
     }
 
@@ -54,10 +53,9 @@ public final class RecursiveLock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_clocklock` on `CLOCK_MONOTONIC`.
     public func lock(timeout: Duration) -> Bool {
-        let rc = mutex.lockReportingError(until: .after(timeout))
-        if rc == ETIMEDOUT { return false }
-        if rc != 0 { lockMisuse(rc, type: "RecursiveLock", function: "lock(timeout:)") }
-        depth += 1
+        if enterAgain() { return true }
+        guard mutex.lock(until: .after(timeout)) else { return false }
+        becomeOwner(levels: 1)
         return true
     }
 
@@ -65,10 +63,20 @@ public final class RecursiveLock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_unlock`.
     public func unlock() {
+        guard owner.isCurrentThread else { lockMisuse("RecursiveLock", "unlock()", .notHeld) }
         depth -= 1
-        let rc = mutex.unlockReportingError()
-        if rc != 0 { lockMisuse(rc, type: "RecursiveLock", function: "unlock()") }
+        if depth == 0 {
+            owner.clear()
+            mutex.unlock()
+        }
     }
+
+    /// Whether some thread holds the lock now: a snapshot that other threads
+    /// may change at once.
+    public var isLocked: Bool { owner.isHeld }
+
+    /// Whether the calling thread holds the lock, Python's `_is_owned()`.
+    public var isHeldByCurrentThread: Bool { owner.isCurrentThread }
 
     /// Runs `body` holding the lock and releases that level however `body` exits.
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
@@ -77,30 +85,37 @@ public final class RecursiveLock: @unchecked Sendable {
         return try body()
     }
 
+    /// One more level for the owner; `false` if the calling thread is not the owner.
+    private func enterAgain() -> Bool {
+        guard owner.isCurrentThread else { return false }
+        let (deeper, overflow) = depth.addingReportingOverflow(1)
+        if overflow { lockMisuse("RecursiveLock", "lock()", .tooDeep) }
+        depth = deeper
+        return true
+    }
+
+    /// Called right after taking the mutex.
+    private func becomeOwner(levels: Int) {
+        owner.claim()
+        depth = levels
+    }
+
     // MARK: Condition support
 
-    /// Before a condition wait, which releases one level: releases every other
-    /// level the calling thread holds. Returns how many it held, or `nil` if
+    /// Before a condition wait, which releases the mutex: gives up ownership
+    /// of every level. Returns how many the calling thread held, or `nil` if
     /// it holds none (then nothing changes).
-    func releaseAllButOneLevel() -> Int? {
-        // Holding the mutex makes `depth` safe to read; a thread that held no
-        // level got it just now, with `depth` still 0.
-        guard mutex.tryLock() else { return nil }
-        mutex.unlock()
+    func suspendOwnership() -> Int? {
+        guard owner.isCurrentThread else { return nil }
         let levels = depth
-        guard levels > 0 else {
-            mutex.unlock()
-            return nil
-        }
-        for _ in 1 ..< levels { mutex.unlock() }
         depth = 0
+        owner.clear()
         return levels
     }
 
-    /// After a condition wait, which took one level back: takes the others
-    /// that ``releaseAllButOneLevel()`` released.
-    func reacquireLevels(_ levels: Int) {
-        for _ in 1 ..< levels { mutex.lock() }
-        depth = levels
+    /// After a condition wait, which took the mutex back: takes back the
+    /// levels ``suspendOwnership()`` gave up.
+    func resumeOwnership(levels: Int) {
+        becomeOwner(levels: levels)
     }
 }

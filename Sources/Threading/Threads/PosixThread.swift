@@ -26,6 +26,28 @@ import Glibc
 /// for ``run()`` to return; ``join(timeout:)`` waits at most that long on the
 /// monotonic clock, without polling. A thread that is never joined is not a
 /// leak: its resources are released when it ends and the object goes away.
+/// ``PosixThread/current``, ``PosixThread/main`` and ``PosixThread/all`` find
+/// threads, as Python's `current_thread()`, `main_thread()` and `enumerate()`.
+///
+/// ## Errors and traps
+/// An error thrown by ``run()`` (or by the body) ends the thread: it is kept
+/// in ``error`` and handed to ``PosixThread/uncaughtErrorHandler``, which by
+/// default prints it to standard error, as Python's `threading.excepthook`
+/// does; other threads go on. A trap (a failed precondition, a forced unwrap
+/// of `nil`, an out-of-bounds index) is different: it ends the whole process,
+/// whichever thread it happens on, as in any Swift program. Code that may
+/// trap and must not take the program with it belongs in another process
+/// (a `ProcessPool` job).
+///
+/// ## Daemon threads
+/// A thread is a daemon thread by default (``isDaemon``): the process does
+/// not wait for it when `main` returns or `exit` is called, and it simply
+/// stops with the process. **Python differs**: its threads are not daemons
+/// unless asked. Set `isDaemon = false` before ``start()`` for Python's
+/// behaviour: the process then joins the thread at exit (in an `atexit`
+/// handler, before other handlers registered earlier run), so it can finish
+/// its work; a non-daemon thread that never ends keeps the process from
+/// exiting, as in Python.
 ///
 /// A subclass restates `@unchecked Sendable` (Swift asks every subclass of an
 /// `@unchecked Sendable` class to, as with Foundation's `Thread`).
@@ -36,17 +58,38 @@ import Glibc
 open class PosixThread: @unchecked Sendable {
     private enum State {
         case created
-        case running(pthread_t)
-        /// `run()` returned; `pthread_join` not yet called (nil once it was).
-        case finished(pthread_t?)
+        case running
+        /// `run()` returned; `pthread_join` not yet called.
+        case finished
+        /// `pthread_join` was called (or is not ours to call: the main thread,
+        /// a thread the package did not start).
+        case joined
+    }
+
+    /// Where the thread comes from.
+    enum Origin {
+        /// Started by ``start()``.
+        case started
+        /// The process's main thread: ``PosixThread/main``.
+        case main
+        /// Started by other code; this object stands for it (Python's `_DummyThread`).
+        case foreign
     }
 
     /// The thread's name, as given or `Thread-N` (numbered like Python's).
     public let name: String
-    private let body: (@Sendable () -> Void)?
+    let origin: Origin
     private let mutex = PThreadMutex()
-    private let finished = PThreadCondition()
-    private var state = State.created  // guarded by `mutex`
+    private let stateChanged = PThreadCondition()
+    // Guarded by `mutex`:
+    private var state: State
+    private var handle: pthread_t?
+    /// Dropped once ``run()`` returns, as Python drops a thread's target, so
+    /// that whatever it captured (an object owning this thread, say) is freed.
+    private var body: (@Sendable () throws -> Void)?
+    private var daemon = true
+    private var kernelThreadID: pid_t?
+    private var thrown: (any Error)?
 
     private static let counter = Atomic<Int>(0)
 
@@ -54,16 +97,31 @@ open class PosixThread: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - name: the thread's name; `nil` gives `Thread-N`.
-    ///   - body: the code the thread runs.
-    public init(name: String? = nil, body: @escaping @Sendable () -> Void) {
+    ///   - body: the code the thread runs. An error it throws ends the thread
+    ///     and goes to ``error`` and ``PosixThread/uncaughtErrorHandler``.
+    public init(name: String? = nil, body: @escaping @Sendable () throws -> Void) {
         self.name = name ?? Self.defaultName()
         self.body = body
+        self.origin = .started
+        self.state = .created
     }
 
     /// Creates a thread for a subclass that overrides ``run()``.
     public init(name: String? = nil) {
         self.name = name ?? Self.defaultName()
         self.body = nil
+        self.origin = .started
+        self.state = .created
+    }
+
+    /// An object for a thread that is already running: the main thread, or
+    /// one the package did not start.
+    init(standingFor origin: Origin, handle: pthread_t, kernelThreadID: pid_t, name: String) {
+        self.name = name
+        self.origin = origin
+        self.state = .running
+        self.handle = handle
+        self.kernelThreadID = kernelThreadID
     }
 
     private static func defaultName() -> String {
@@ -72,40 +130,52 @@ open class PosixThread: @unchecked Sendable {
 
     deinit {
         // Never joined: let the system reclaim the thread when it ends.
+        guard case .started = origin, let handle else { return }
         switch state {
-        case .running(let handle), .finished(let handle?): pthread_detach(handle)
-        case .created, .finished(nil): break
+        case .running, .finished: pthread_detach(handle)
+        case .created, .joined: break
         }
     }
 
     /// The code the thread runs: the `body` given to ``init(name:body:)``, or
     /// a subclass's override. Calling it directly runs it on the caller.
-    open func run() {
-        body?()
+    ///
+    /// - Throws: what the body throws; on the thread, the error ends it (see
+    ///   ``error``).
+    open func run() throws {
+        try mutex.withLock { body }?()
     }
 
     /// Starts the thread, which then calls ``run()``.
     ///
     /// - Throws: ``ThreadError/alreadyStarted(name:)`` if this thread was
-    ///   started before, ``ThreadError/creationFailed(name:errno:)`` if the
-    ///   system could not create a thread.
+    ///   started before (also for ``PosixThread/main`` and the stand-ins
+    ///   ``PosixThread/current`` makes, which are running already),
+    ///   ``ThreadError/creationFailed(name:errno:)`` if the system could not
+    ///   create a thread.
     ///
     /// The corresponding C function is `pthread_create`.
     public func start() throws(ThreadError) {
         try mutex.withLock { () throws(ThreadError) in
             guard case .created = state else { throw .alreadyStarted(name: name) }
+            ThreadRegistry.shared.add(self)
             let retained = Unmanaged.passRetained(self).toOpaque()
             var handle = pthread_t()
             let rc = pthread_create(&handle, nil, posixThreadEntry, retained)
             guard rc == 0 else {
                 Unmanaged<PosixThread>.fromOpaque(retained).release()
+                ThreadRegistry.shared.remove(self)
                 throw .creationFailed(name: name, errno: rc)
             }
-            state = .running(handle)
+            self.handle = handle
+            state = .running
+            if !daemon { ThreadRegistry.joinNonDaemonThreadsAtExit }
         }
     }
 
     /// Whether the thread has started and ``run()`` has not yet returned.
+    /// ``PosixThread/main`` is always alive; a stand-in for a thread the
+    /// package did not start is alive until that thread exits.
     public var isAlive: Bool {
         mutex.withLock {
             if case .running = state { return true }
@@ -113,10 +183,57 @@ open class PosixThread: @unchecked Sendable {
         }
     }
 
+    /// Whether the process may end without waiting for this thread (`true`
+    /// by default, unlike Python; see "Daemon threads" above).
+    ///
+    /// Set it before ``start()``; changing it on a started thread is a
+    /// programmer error and traps (Python raises `RuntimeError`).
+    public var isDaemon: Bool {
+        get { mutex.withLock { daemon } }
+        set {
+            mutex.withLock {
+                guard case .created = state else {
+                    preconditionFailure("PosixThread.isDaemon: thread '\(name)' has already started")
+                }
+                daemon = newValue
+            }
+        }
+    }
+
+    /// The thread's `pthread_t` (on Linux a `UInt`, the address of the
+    /// thread's control block), Python's `ident`; `nil` until it is started.
+    /// It stays after the thread ends, but the system may then give the same
+    /// value to a new thread. The corresponding C function is `pthread_self`.
+    public var ident: UInt? {
+        mutex.withLock { handle }
+    }
+
+    /// The thread's id in the kernel (a `pid_t`: what `ps -L`, `top -H` and
+    /// `/proc/self/task` show), Python's `native_id`; `nil` until it is
+    /// started. Right after ``start()`` it waits, briefly, for the new thread
+    /// to tell it. The corresponding C function is `gettid`.
+    public var nativeID: Int32? {
+        mutex.withLock {
+            while kernelThreadID == nil, case .running = state {
+                stateChanged.wait(on: mutex)
+            }
+            return kernelThreadID
+        }
+    }
+
+    /// The error ``run()`` threw, once the thread has ended because of it;
+    /// `nil` while it runs, and if it returned normally.
+    public var error: (any Error)? {
+        mutex.withLock { thrown }
+    }
+
     /// Blocks until ``run()`` has returned. Joining a finished thread returns at once.
     ///
     /// Joining a thread that was never started, or the calling thread itself,
     /// is a programmer error and traps (Python raises `RuntimeError`).
+    /// Joining ``PosixThread/main`` waits for as long as the process lives;
+    /// joining a stand-in for a thread the package did not start waits until
+    /// that thread exits.
     ///
     /// The corresponding C function is `pthread_join`.
     public func join() {
@@ -132,77 +249,78 @@ open class PosixThread: @unchecked Sendable {
     }
 
     private func join(until deadline: Deadline) -> Bool {
-        let handle: pthread_t? = mutex.withLock {
+        let outcome: (handle: pthread_t?, joined: Bool) = mutex.withLock {
             while true {
                 switch state {
                 case .created:
                     preconditionFailure("PosixThread.join(): thread '\(name)' was never started")
-                case .running(let handle):
-                    precondition(pthread_equal(handle, pthread_self()) == 0,
+                case .running:
+                    precondition(pthread_equal(handle!, pthread_self()) == 0,
                                  "PosixThread.join(): thread '\(name)' cannot join itself")
-                    if !finished.wait(on: mutex, until: deadline) {
-                        if case .finished = state { continue }
-                        return nil
+                    if !stateChanged.wait(on: mutex, until: deadline) {
+                        if case .running = state { return (nil, false) }
                     }
-                case .finished(let handle):
-                    state = .finished(nil)
-                    return handle ?? pthread_self()
+                case .finished:
+                    state = .joined
+                    return (handle, true)
+                case .joined:
+                    return (nil, true)
                 }
             }
         }
-        guard let handle else { return false }
-        if pthread_equal(handle, pthread_self()) == 0 {
-            // run() has returned: this only waits for the thread's last instructions.
+        if let handle = outcome.handle, pthread_equal(handle, pthread_self()) == 0 {
+            // run() has returned: this only waits for the thread's last
+            // instructions (and its thread-local destructors).
             check(pthread_join(handle, nil), "pthread_join")
         }
-        return true
+        return outcome.joined
     }
 
     /// Called on the new thread.
     fileprivate func main() {
-        Self.setCurrentName(name)
-        run()
+        ThreadRecord.current.thread = self
         mutex.withLock {
-            guard case .running(let handle) = state else {
+            kernelThreadID = cth_gettid()
+            stateChanged.broadcast()
+        }
+        Self.setCurrentName(name)
+        var failure: (any Error)?
+        do {
+            try run()
+        } catch {
+            failure = error
+        }
+        // Released here, before the thread counts as finished (a join that
+        // returns sees it gone), and outside the lock: whatever the body
+        // captured may have a deinit that reads this thread's state.
+        let body = mutex.withLock { () -> (@Sendable () throws -> Void)? in
+            defer { self.body = nil }
+            return self.body
+        }
+        _ = consume body
+        if let failure {
+            mutex.withLock { thrown = failure }
+            Self.uncaughtErrorHandler(self, failure)
+        }
+        ThreadRegistry.shared.remove(self)
+        finish(as: .finished)
+    }
+
+    /// Called when a thread the package did not start exits.
+    func foreignThreadExited() {
+        guard case .foreign = origin else { return }
+        ThreadRegistry.shared.remove(self)
+        finish(as: .joined)  // not ours to pthread_join
+    }
+
+    private func finish(as ending: State) {
+        mutex.withLock {
+            guard case .running = state else {
                 preconditionFailure("PosixThread '\(name)' finished without running")
             }
-            state = .finished(handle)
-            finished.broadcast()
+            state = ending
+            stateChanged.broadcast()
         }
-    }
-
-    /// Sets the calling thread's name as the system sees it, cut to the
-    /// kernel's 15 bytes on a character boundary.
-    /// The corresponding C function is `pthread_setname_np`.
-    package static func setCurrentName(_ name: String) {
-        setCurrentName(systemName(name))
-    }
-
-    /// `name` as the kernel keeps it: at most 15 bytes of UTF-8, cut on a
-    /// character boundary, NUL-terminated. Prepared ahead of time by code
-    /// that must do as little as possible when it sets the name (a forked child).
-    package static func systemName(_ name: String) -> [CChar] {
-        var bytes = Array(name.utf8.prefix(15))
-        while !bytes.isEmpty, String(validating: bytes, as: UTF8.self) == nil {
-            bytes.removeLast()
-        }
-        bytes.append(0)
-        return bytes.map { CChar(bitPattern: $0) }
-    }
-
-    /// Sets the calling thread's name from ``systemName(_:)``'s result; no
-    /// allocation, no lock. The corresponding C function is `pthread_setname_np`.
-    package static func setCurrentName(_ systemName: [CChar]) {
-        systemName.withUnsafeBufferPointer { _ = cth_set_current_thread_name($0.baseAddress!) }
-    }
-
-    /// The calling thread's name as the system sees it.
-    /// The corresponding C function is `pthread_getname_np`.
-    public static var currentSystemName: String {
-        var buffer = [CChar](repeating: 0, count: 16)
-        let rc = cth_get_current_thread_name(&buffer, buffer.count)
-        guard rc == 0 else { return "" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

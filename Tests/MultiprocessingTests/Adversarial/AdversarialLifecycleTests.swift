@@ -33,7 +33,7 @@ extension AdversarialSuites {
             }
             guard case .value = outcome else { Issue.record("concurrent shutdown/terminate: \(outcome)"); return }
             for future in futures {
-                do { _ = try future.wait(timeout: .seconds(5)) } catch JobError.shutDown {} catch {
+                do { _ = try blockingWait(future, timeout: .seconds(5)) } catch JobError.shutDown {} catch {
                     Issue.record("unexpected \(error)")
                 }
             }

@@ -95,8 +95,9 @@ struct AdvEchoCustom: Job {
     func run() -> AdvCustomCoded { value }
 }
 
-/// A plain-looking struct whose decoding validates: it opts out of byte copies.
-struct AdvValidated: Job, RequiresCodableTransfer {
+/// A plain-looking struct whose decoding validates (which runs in the worker:
+/// only `BitwiseTransferable` types skip their Codable code).
+struct AdvValidated: Job {
     var value: Int
     init(value: Int) { self.value = value }
     init(from decoder: any Decoder) throws {

@@ -39,7 +39,7 @@ extension AdversarialSuites {
             #expect(await eventually { pids.allSatisfy { processState($0) == "T" } }, "the worker stopped itself")
             #expect(!future.isDone, "a stopped worker is not a finished job")
             for pid in pids { kill(pid, SIGCONT) }
-            #expect(try future.wait(timeout: .seconds(10)) == pids.first)
+            #expect(try blockingWait(future, timeout: .seconds(10)) == pids.first)
             await pool.shutdown()
         }
 

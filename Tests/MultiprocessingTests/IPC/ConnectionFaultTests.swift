@@ -7,7 +7,7 @@ import Glibc
 
 /// Every fault of a peer or of the caller is a typed error, with nothing lost
 /// and no hang. Bad input is written as raw bytes to the peer's descriptor.
-@Suite("Connection: faults and bad input", .timeLimit(.minutes(1)))
+@Suite("Connection: faults and bad input", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ConnectionFaultTests {
     // Tests whose outcome depends on the peer's close run alone in a fresh
     // test runner (see `runIsolated`): a child forked by a test running in

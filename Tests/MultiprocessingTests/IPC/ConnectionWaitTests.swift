@@ -5,7 +5,7 @@ import MultiprocessingTestSupport
 import Glibc
 #endif
 
-@Suite("Connection.wait", .timeLimit(.minutes(1)))
+@Suite("Connection.wait", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ConnectionWaitTests {
     @Test func returnsTheReadySubsetInOrder() throws {
         try runIsolated(in: Self.self) { // the closed end must not be copied by other tests' children

@@ -11,7 +11,7 @@ import Glibc
 ///
 /// Each test runs alone in a fresh test runner (`runIsolated`), so that no
 /// child forked by a test running in parallel holds a copy of the ends.
-@Suite("Pipe across fork", .timeLimit(.minutes(1)))
+@Suite("Pipe across fork", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ForkIdiomTests {
     /// Joins `child`, killing it if it is still running after 20 s (a hang).
     private static func join(_ child: ChildProcess) throws -> Multiprocessing.ExitStatus? {

@@ -6,7 +6,7 @@ import Testing
 
 /// Every JobLibrary suite, one at a time: libraries are built on first use
 /// (a second each) and loading is process-wide.
-@Suite("JobLibrary", .serialized, .timeLimit(.minutes(3)))
+@Suite("JobLibrary", .serialized, .onItsOwnThread, .timeLimit(.minutes(3)))
 enum JobLibrarySuites {}
 
 extension JobLibrarySuites {

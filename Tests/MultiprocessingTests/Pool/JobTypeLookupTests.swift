@@ -91,9 +91,31 @@ extension ProcessPoolSuites {
                 #expect(name.flatMap(PortableTypeName.type(named:)).map(ObjectIdentifier.init) == ObjectIdentifier(type))
             }
             #expect(PortableTypeName.of(PrivateDouble.self)?.contains("$") == false, "no address travels")
-            for garbage in ["\u{1}", "\u{1}zz\u{0}", "\u{1}10\u{0}/no/such/object", "\u{1}ffffffffffff\u{0}", "\u{1}0\u{0}"] {
+            for garbage in ["\u{1}", "\u{1}zz\u{0}", "\u{1}10\u{0}/no/such/object", "\u{1}ffffffffffff\u{0}", "\u{1}0\u{0}",
+                            "\u{1}10\u{0}/no/such/object\u{0}x", "\u{1}ffffffffffff\u{0}\u{0}x", "\u{1}0\u{0}\u{0}"] {
                 #expect(PortableTypeName.type(named: garbage) == nil, "\(Array(garbage.utf8))")
             }
+        }
+
+        @Test func aDescriptorPlaceIsAcceptedOnlyWithTheNameItMustHave() throws {
+            // A place names a type only together with that type's
+            // place-independent name: a place that leads elsewhere (another
+            // layout, another executable) is "not found", never another type.
+            let double = try #require(PortableTypeName.of(PrivateDouble.self))
+            let shape = try #require(PortableTypeName.of(PrivateShape.self))
+            func fields(_ name: String) -> [Substring] { name.split(separator: "\0", omittingEmptySubsequences: false) }
+            #expect(fields(double).count == 3 && fields(shape).count == 3)
+            let doublePlaceShapeName = fields(double)[0 ..< 2].joined(separator: "\0") + "\0" + fields(shape)[2]
+            #expect(PortableTypeName.type(named: doublePlaceShapeName) == nil)
+            let tampered = double + "x"
+            #expect(PortableTypeName.type(named: tampered) == nil)
+            #expect(PortableTypeName.type(named: double).map(ObjectIdentifier.init) == ObjectIdentifier(PrivateDouble.self))
+
+            // The verification name names the type without an address, the same way each time.
+            let name = try #require(PortableTypeName.placeIndependentName(of: PrivateDouble.self))
+            #expect(!name.contains("$") && name.contains("@"))
+            #expect(PortableTypeName.placeIndependentName(of: PrivateDouble.self) == name)
+            #expect(PortableTypeName.placeIndependentName(of: AddOne.self) == _mangledTypeName(AddOne.self))
         }
     }
 }

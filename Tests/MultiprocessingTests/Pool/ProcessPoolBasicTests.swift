@@ -1,5 +1,6 @@
 import Testing
 @testable import Multiprocessing
+import MultiprocessingTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,7 @@ extension ProcessPoolSuites {
             let c = try pool.submit(Parse(text: "123"))
             #expect(try await a.value == 2)
             #expect(try await b.value == "hello, pool")
-            #expect(try c.wait(timeout: .seconds(60)) == 123)
+            #expect(try blockingWait(c, timeout: .seconds(60)) == 123)
             await pool.shutdown()
         }
     }

@@ -1,3 +1,4 @@
+import MultiprocessingTestSupport
 import Synchronization
 import Testing
 @testable import Multiprocessing
@@ -7,7 +8,7 @@ import Glibc
 
 extension ProcessPoolSuites {
     /// `map(_:chunkSize:)` and the blocking maps, shaped as ThreadPool's.
-    @Suite("ProcessPool chunk size and blocking map", .timeLimit(.minutes(1)))
+    @Suite("ProcessPool chunk size and blocking map", .onItsOwnThread, .timeLimit(.minutes(1)))
     struct ProcessPoolChunkSizeTests {
         @Test(arguments: [1, 7, 50, 10_000])
         func mapWithAChunkSizeKeepsInputOrder(_ chunkSize: Int) async throws {

@@ -170,7 +170,7 @@ extension ProcessPoolSuites {
             await pool.shutdown()
             for (index, future) in futures.enumerated() {
                 #expect(future.isDone)
-                #expect(try future.wait(timeout: .seconds(60)) == index % 5)
+                #expect(try blockingWait(future, timeout: .seconds(60)) == index % 5)
             }
             for pid in pids { #expect(processState(pid) == nil, "worker \(pid) was reaped") }
         }

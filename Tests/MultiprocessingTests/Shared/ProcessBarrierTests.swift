@@ -6,7 +6,7 @@ import MultiprocessingPlatform
 import Glibc
 #endif
 
-@Suite("ProcessBarrier", .timeLimit(.minutes(1)))
+@Suite("ProcessBarrier", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ProcessBarrierTests {
     @Test func partiesPassTogetherRoundAfterRoundWithDistinctIndices() throws {
         let barrier = try ProcessBarrier(parties: 3)

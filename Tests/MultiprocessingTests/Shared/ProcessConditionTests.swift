@@ -6,7 +6,7 @@ import MultiprocessingPlatform
 import Glibc
 #endif
 
-@Suite("ProcessCondition", .timeLimit(.minutes(1)))
+@Suite("ProcessCondition", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ProcessConditionTests {
     @Test func waitTimesOutHoldingTheLock() throws {
         let condition = try ProcessCondition()

@@ -6,7 +6,7 @@ import MultiprocessingPlatform
 import Glibc
 #endif
 
-@Suite("ProcessLock and ProcessRecursiveLock", .timeLimit(.minutes(1)))
+@Suite("ProcessLock and ProcessRecursiveLock", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ProcessLockTests {
     @Test func lockTryLockAndTimeoutInOneProcess() throws {
         let lock = try ProcessLock()

@@ -6,7 +6,7 @@ import MultiprocessingPlatform
 import Glibc
 #endif
 
-@Suite("ProcessQueue and JoinableProcessQueue", .timeLimit(.minutes(2)))
+@Suite("ProcessQueue and JoinableProcessQueue", .onItsOwnThread, .timeLimit(.minutes(2)))
 struct ProcessQueueTests {
     @Test func firstInFirstOutWithCodableElements() throws {
         let queue = try ProcessQueue<Sample>()

@@ -6,7 +6,7 @@ import MultiprocessingPlatform
 import Glibc
 #endif
 
-@Suite("ProcessSemaphore, ProcessBoundedSemaphore, ProcessEvent", .timeLimit(.minutes(1)))
+@Suite("ProcessSemaphore, ProcessBoundedSemaphore, ProcessEvent", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ProcessSignalingTests {
     @Test func semaphoreCountsPermits() throws {
         let semaphore = try ProcessSemaphore(value: 2)

@@ -20,7 +20,7 @@ struct SharedJob: Job {
     }
 }
 
-@Suite("Shared objects between threads", .timeLimit(.minutes(1)))
+@Suite("Shared objects between threads", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct SharedBetweenThreadsTests {
     @Test func lockAndValuesBetweenThreads() throws {
         let lock = try ProcessLock()

@@ -11,7 +11,7 @@ struct Wide: Equatable, Sendable {
     var a: Int, b: Int, c: Int
 }
 
-@Suite("SharedValue and SharedArray", .timeLimit(.minutes(1)))
+@Suite("SharedValue and SharedArray", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct SharedValueTests {
     @Test func valuesOfEverySizeLoadStoreAndUpdate() throws {
         let small = try SharedValue<UInt8>(250)

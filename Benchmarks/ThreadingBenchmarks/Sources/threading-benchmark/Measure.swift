@@ -34,6 +34,7 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 /// The Python peer's medians, from `Benchmarks/Python/threading_peer.py`.
 struct PythonFigures: Decodable {
     var pool_submit_jobs_per_s: Double
+    var pool_map_jobs_per_s: Double
     var lock_uncontended_ns: Double
     var lock_contended_ns: Double
     var queue_handoff_ns: Double

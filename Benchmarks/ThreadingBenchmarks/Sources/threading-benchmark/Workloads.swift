@@ -78,6 +78,36 @@ func taskGroupThroughput(jobs: Int) async -> PoolSample {
     return sample
 }
 
+// MARK: Map: many tiny jobs, outputs in input order
+
+struct Square: Job {
+    var x: Int
+    func run() -> Int { x &* x }
+}
+
+/// `ThreadPool.map`, which hands the jobs to the threads in chunks.
+func threadPoolMapThroughput(pool: ThreadPool, jobs: [Square]) async throws -> PoolSample {
+    var outputs: [Int] = []
+    let sample = try await poolSample(jobs: jobs.count) { outputs = try await pool.map(jobs) }
+    precondition(outputs.count == jobs.count && outputs.last == jobs.last.map { $0.x &* $0.x })
+    return sample
+}
+
+/// What `ThreadPool.map` did before it batched: `JobExecutor`'s default map,
+/// one `submit` per job with 1024 jobs in flight. Through an executor that
+/// only forwards `submit`, so the default map runs.
+func perJobMapThroughput(pool: ThreadPool, jobs: [Square]) async throws -> PoolSample {
+    struct SubmitOnly: JobExecutor {
+        let pool: ThreadPool
+        func submit<J: Job>(_ job: J) throws -> JobFuture<J.Output> { try pool.submit(job) }
+        func shutdown() async {}
+    }
+    var outputs: [Int] = []
+    let sample = try await poolSample(jobs: jobs.count) { outputs = try await SubmitOnly(pool: pool).map(jobs) }
+    precondition(outputs.count == jobs.count)
+    return sample
+}
+
 // MARK: Locks
 
 /// A raw `pthread_mutex_t` (PTHREAD_MUTEX_NORMAL), the floor.

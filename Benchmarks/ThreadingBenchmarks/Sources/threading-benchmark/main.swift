@@ -7,12 +7,13 @@ import Threading
 
 // Side-by-side throughput of the thread toolkit against the peers a user
 // would pick instead. Every figure is a median over `runs` runs.
-// Usage: threading-benchmark [runs] [jobs] [ours|nio]   (only that pool, for profiling)
+// Usage: threading-benchmark [runs] [jobs] [ours|nio|map]   (only that workload, for profiling)
 
 let arguments = CommandLine.arguments
 let runs = arguments.count > 1 ? Int(arguments[1]) ?? 7 : 7
 let jobs = arguments.count > 2 ? Int(arguments[2]) ?? 200_000 : 200_000
 let lockIterations = 2_000_000
+let mapJobs = 300_000
 let handoffItems = 200_000
 
 print("threading-benchmark: \(runs) runs each, median; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, AvailableProcessors.count = \(AvailableProcessors.count)")
@@ -33,6 +34,12 @@ if arguments.count > 3, arguments[3] == "ours" {
         let t2 = seconds { for f in futures { _ = try! f.wait() } }
         print("  submit phase \(t1 * 1e3) ms, wait phase \(t2 * 1e3) ms, done when submitting ended: \(doneAtEnd)")
     }
+    exit(0)
+}
+let mapInput = (0..<mapJobs).map { Square(x: $0) }
+if arguments.count > 3, arguments[3] == "map" {
+    let figure = try await median(runs: runs) { try await threadPoolMapThroughput(pool: pool, jobs: mapInput).jobsPerSecond }
+    print("ThreadPool.map                  \(format(figure, "jobs/s"))")
     exit(0)
 }
 let nio = NIOThreadPool(numberOfThreads: 2)
@@ -56,10 +63,16 @@ for _ in 0..<runs {
     // A tenth of the jobs: this one is ~30x slower.
     samples["nioFuture", default: []].append(try nioRunIfActiveThroughput(pool: nio, eventLoop: eventLoop, jobs: jobs / 10))
 }
+// Map of many tiny jobs: batched ThreadPool.map against one submit per job.
+for _ in 0..<runs {
+    samples["map", default: []].append(try await threadPoolMapThroughput(pool: pool, jobs: mapInput))
+    samples["mapPerJob", default: []].append(try await perJobMapThroughput(pool: pool, jobs: mapInput))
+}
 let medians = samples.mapValues { $0.map(\.jobsPerSecond).sorted()[$0.count / 2] }
 let cpuMedians = samples.mapValues { $0.map(\.cpuNanosecondsPerJob).sorted()[$0.count / 2] }
 let ours = medians["ours"]!, oursJob = medians["oursJob"]!, nioFigure = medians["nio"]!, group = medians["group"]!
 let nioFuture = medians["nioFuture"]!
+let mapFigure = medians["map"]!, mapPerJob = medians["mapPerJob"]!
 func cpu(_ key: String) -> String { String(format: "%6.0f ns CPU/job", cpuMedians[key]!) }
 let python = runPythonPeer(runs: runs)
 await pool.shutdown()
@@ -74,6 +87,13 @@ print("  NIOThreadPool.runIfActive      \(format(nioFuture, "jobs/s"))   \(cpu("
 print("  TaskGroup.addTask               \(format(group, "jobs/s"))   \(cpu("group"))   ThreadPool ÷ TaskGroup = \(String(format: "%.2f", ours / group))×")
 if let python {
     print("  Python ThreadPoolExecutor(2)    \(format(python.pool_submit_jobs_per_s, "jobs/s"))   ThreadPool ÷ Python = \(String(format: "%.1f", ours / python.pool_submit_jobs_per_s))×")
+}
+print("")
+print("Map: \(mapJobs) tiny jobs, outputs in input order (2 threads)")
+print("  ThreadPool.map (in chunks)      \(format(mapFigure, "jobs/s"))   \(cpu("map"))")
+print("  one submit per job (before)     \(format(mapPerJob, "jobs/s"))   \(cpu("mapPerJob"))   chunks ÷ per job = \(String(format: "%.1f", mapFigure / mapPerJob))×")
+if let python {
+    print("  Python ThreadPoolExecutor(2).map \(format(python.pool_map_jobs_per_s, "jobs/s"))   ThreadPool.map ÷ Python = \(String(format: "%.0f", mapFigure / python.pool_map_jobs_per_s))×")
 }
 print("")
 
@@ -93,6 +113,10 @@ bench("submit, one tiny job each (2 threads)", "jobs/s", "higher", ours, "NIOThr
 bench("submit, one tiny job each (2 threads)", "jobs/s", "higher", ours, "TaskGroup.addTask", group)
 if let python {
     bench("submit, one tiny job each (2 threads)", "jobs/s", "higher", ours, "Python ThreadPoolExecutor(2)", python.pool_submit_jobs_per_s)
+}
+bench("map, \(mapJobs) tiny jobs (2 threads)", "jobs/s", "higher", mapFigure, "one submit per job (ThreadPool.map before batching)", mapPerJob)
+if let python {
+    bench("map, \(mapJobs) tiny jobs (2 threads)", "jobs/s", "higher", mapFigure, "Python ThreadPoolExecutor(2).map", python.pool_map_jobs_per_s)
 }
 
 print("Lock, uncontended: lock + unlock on one thread")

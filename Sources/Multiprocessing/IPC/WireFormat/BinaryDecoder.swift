@@ -14,12 +14,12 @@
 /// `[UInt8]` read as `Data` or the other way round.
 ///
 /// A decoder has no mutable state; one instance may be used from many threads.
-public struct BinaryDecoder: Sendable {
+package struct BinaryDecoder: Sendable {
     /// Values handed to `init(from:)` implementations as `Decoder.userInfo`.
-    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
+    package var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
     /// Creates a decoder.
-    public init() {}
+    package init() {}
 
     /// Decodes a value of `type` from `bytes`, which must hold exactly one encoded value.
     ///
@@ -30,7 +30,7 @@ public struct BinaryDecoder: Sendable {
     ///   another type than the one asked for; `valueNotFound` for `nil` where a value
     ///   is needed; `keyNotFound` for a missing key; any error the type's own
     ///   `init(from:)` throws.
-    public func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
         guard let header = bytes.first else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The input is empty."))
         }
@@ -43,8 +43,9 @@ public struct BinaryDecoder: Sendable {
         var state = WireStateCache.decoderState()
         var succeeded = false
         defer {
-            // A decoder a type kept past its `init(from:)` must read nothing from now on.
+            // A decoder or container a type kept past its `init(from:)` must read nothing from now on.
             state.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            state.detachContainers()
             // Only a call that succeeded leaves the state clean for the next one.
             if succeeded { WireStateCache.recycle(&state) }
         }
@@ -57,7 +58,7 @@ public struct BinaryDecoder: Sendable {
                 (which ends at byte \(end) of \(bytes.count)).
                 """))
         }
-        let value = try state.decodeValue(type, at: 1, end: end, [], nil)
+        let value = try state.decodeTopLevel(type, at: 1, end: end)
         succeeded = true
         return value
     }
@@ -65,7 +66,7 @@ public struct BinaryDecoder: Sendable {
     /// Decodes a value of `type` from `bytes`, which must hold exactly one encoded value.
     ///
     /// - Throws: The errors of the `UnsafeRawBufferPointer` variant of this method.
-    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try bytes.withUnsafeBytes { try decode(type, from: $0) }
     }
 }

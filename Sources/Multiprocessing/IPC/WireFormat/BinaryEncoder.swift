@@ -38,19 +38,19 @@
 /// tags is at the top of `WireFormat.swift`.
 ///
 /// An encoder has no mutable state; one instance may be used from many threads.
-public struct BinaryEncoder: Sendable {
+package struct BinaryEncoder: Sendable {
     /// Values handed to `encode(to:)` implementations as `Encoder.userInfo`.
-    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
+    package var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
     /// Creates an encoder.
-    public init() {}
+    package init() {}
 
     /// Returns the encoding of `value`.
     ///
     /// - Throws: `EncodingError.invalidValue` when values nest more than 512 levels
     ///   deep, a container exceeds 4 GiB or an `encode(to:)` misuses its containers;
     ///   any error the value's own `encode(to:)` throws.
-    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    package func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
         try encode(value, appendingTo: &bytes)
@@ -62,22 +62,19 @@ public struct BinaryEncoder: Sendable {
     /// On error `buffer` is left as it was.
     ///
     /// - Throws: The errors of ``encode(_:)``.
-    public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
-        let originalCount = buffer.count
+    package func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
         var state = WireStateCache.encoderState()
         if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
-        swap(&buffer, &state.buffer)
         do {
             state.buffer.append(WireFormat.header)
-            try state.encodeValue(value, key: nil)
-            try state.closeFrames(above: -1)
-            if let failure = state.deferredFailure { throw failure }
+            try state.encodeTopLevel(value)
+            try state.throwDeferredFailure()
         } catch {
-            state.buffer.removeLast(state.buffer.count - originalCount)
-            swap(&buffer, &state.buffer)
+            state.detachContainers()
             throw error   // the state is dropped: only a call that succeeded leaves it clean
         }
-        swap(&buffer, &state.buffer)
+        state.detachContainers()
+        buffer.append(contentsOf: state.buffer.bytes)
         WireStateCache.recycle(&state)
     }
 }

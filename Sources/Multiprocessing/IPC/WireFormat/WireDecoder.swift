@@ -10,7 +10,7 @@ struct WireDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(try WireKeyedDecodingContainer<Key>(state: state, offset: offset, end: end, suffix: []))
+        try state.keyedContainer(Key.self, at: offset, end: end, suffix: [])
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -31,22 +31,22 @@ struct WireSingleValueDecodingContainer: WireSingleValueIntegerDecoding {
     var codingPath: [any CodingKey] { state.codingPath }
 
     func decodeNil() -> Bool { state.isNil(at: offset, end: end) }
-    func decode(_ type: Bool.Type) throws -> Bool { try state.decodeBool(at: offset, end: end, [], nil) }
-    func decode(_ type: String.Type) throws -> String { try state.decodeString(at: offset, end: end, [], nil) }
-    func decode(_ type: Double.Type) throws -> Double { try state.decodeDouble(at: offset, end: end, [], nil) }
-    func decode(_ type: Float.Type) throws -> Float { try state.decodeFloat(at: offset, end: end, [], nil) }
+    func decode(_ type: Bool.Type) throws -> Bool { try state.decodeBool(at: offset, end: end, [], WireNoKey()) }
+    func decode(_ type: String.Type) throws -> String { try state.decodeString(at: offset, end: end, [], WireNoKey()) }
+    func decode(_ type: Double.Type) throws -> Double { try state.decodeDouble(at: offset, end: end, [], WireNoKey()) }
+    func decode(_ type: Float.Type) throws -> Float { try state.decodeFloat(at: offset, end: end, [], WireNoKey()) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         // `Optional.init(from:)` lands here for its wrapped value: unwrap one `some` level.
         if isOptionalType(T.self), try state.rawTag(at: offset, end: end) == WireTag.some.rawValue {
-            return try state.decodeValue(T.self, at: offset + 1, end: end, [], nil)
+            return try state.decodeValue(T.self, at: offset + 1, end: end, [], WireNoKey())
         }
-        return try state.decodeValue(T.self, at: offset, end: end, [], nil)
+        return try state.decodeValue(T.self, at: offset, end: end, [], WireNoKey())
     }
 
     @inline(__always)
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        try state.decodeInteger(type, at: offset, end: end, [], nil)
+        try state.decodeInteger(type, at: offset, end: end, [], WireNoKey())
     }
 }
 

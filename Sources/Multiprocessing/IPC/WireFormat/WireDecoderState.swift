@@ -17,14 +17,15 @@ final class WireDecoderState {
     @exclusivity(unchecked) var bytes: UnsafeRawBufferPointer
     /// The keys of the values being decoded, outermost first.
     @exclusivity(unchecked) var codingPath: [any CodingKey] = []
-    /// Where the last key lookup of the keyed container at each depth ended.
-    @exclusivity(unchecked) var keyHints: [(container: Int, next: Int)] = []
+    /// How many values are being decoded, one inside the other.
+    @exclusivity(unchecked) var depth = 0
     var userInfo: [CodingUserInfoKey: Any] = [:]
+    /// Keyed containers made by this state, for reuse (see WireContainerReuse.swift).
+    @exclusivity(unchecked) private var keyedContainers = WireContainerCache<WireKeyedDecodingCell>()
 
     /// A state with no input; `BinaryDecoder` gets one from `WireStateCache`.
     init() {
         bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-        keyHints.reserveCapacity(4)
     }
 
     /// A state reading `bytes`.
@@ -39,22 +40,54 @@ final class WireDecoderState {
     func reset() {
         bytes = UnsafeRawBufferPointer(start: nil, count: 0)
         if !codingPath.isEmpty { codingPath.removeAll() }   // never after a successful call; defensive
-        if !keyHints.isEmpty { keyHints.removeAll() }
+        depth = 0
         if !userInfo.isEmpty { userInfo = [:] }
     }
 
-    /// How deeply the value being decoded nests.
-    var depth: Int { keyHints.count }
+    /// Ends a decoding: detaches the kept containers, so that one a type kept
+    /// throws when used, and so that they do not keep this state alive.
+    func detachContainers() {
+        keyedContainers.forEachCell { $0.detach() }
+    }
+
+    // MARK: Containers
+
+    /// A keyed container reading the keyed value at `offset..<end`: a kept one if one is free.
+    @inline(__always)
+    func keyedContainer<Key: CodingKey>(
+        _: Key.Type, at offset: Int, end: Int, suffix: [any CodingKey]
+    ) throws -> KeyedDecodingContainer<Key> {
+        let entries = try WireKeyedDecodingContainer<Key>.entries(at: offset, end: end, in: self, suffix: suffix)
+        guard let index = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
+            return makeKeyedContainer(Key.self, entries: entries, suffix: suffix)
+        }
+        keyedContainers.cell(at: index).bind(to: self, entries: entries, suffix: suffix)
+        return keyedContainers.container(at: index, as: KeyedDecodingContainer<Key>.self)
+    }
+
+    /// A new keyed container, kept for reuse if there is room. Out of line: only
+    /// here is the container's type metadata needed (see `WireContainerSlot`).
+    @inline(never)
+    private func makeKeyedContainer<Key: CodingKey>(
+        _: Key.Type, entries: Range<Int>, suffix: [any CodingKey]
+    ) -> KeyedDecodingContainer<Key> {
+        let cell = WireKeyedDecodingCell()
+        cell.bind(to: self, entries: entries, suffix: suffix)
+        let container = KeyedDecodingContainer(WireKeyedDecodingContainer<Key>(cell: cell))
+        keyedContainers.keep(container, cell: cell, for: ObjectIdentifier(Key.self))
+        return container
+    }
 
     // MARK: Errors
 
-    func corrupt(_ message: String, _ suffix: [any CodingKey] = [], _ key: (any CodingKey)? = nil) -> DecodingError {
+    func corrupt(_ message: String, _ suffix: [any CodingKey] = [], _ key: some CodingKey = WireNoKey()) -> DecodingError {
         DecodingError.dataCorrupted(.init(codingPath: path(suffix, key), debugDescription: message))
     }
 
-    func path(_ suffix: [any CodingKey], _ key: (any CodingKey)?) -> [any CodingKey] {
+    /// The coding path of the value under `key` in a container `suffix` below the current value.
+    func path<Key: CodingKey>(_ suffix: [any CodingKey], _ key: Key) -> [any CodingKey] {
         var path = codingPath + suffix
-        if let key { path.append(key) }
+        if Key.self != WireNoKey.self { path.append(key) }
         return path
     }
 
@@ -160,6 +193,35 @@ final class WireDecoderState {
 
     /// Returns where the value at `offset` ends, checking only its framing.
     func skipValue(at offset: Int, end: Int) throws -> Int {
+        // What batches and structs are made of, inline; the rest, and every
+        // error, through `skipOtherValue`.
+        guard offset < end, end <= bytes.count else { return try skipOtherValue(at: offset, end: end) }
+        switch bytes[offset] {
+        case WireTag.keyed.rawValue, WireTag.unkeyed.rawValue:
+            guard end - offset >= 5 else { break }
+            let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: UInt32.self)))
+            if length <= end - offset - 5 { return offset + 5 + length }
+        case WireTag.int.rawValue, WireTag.uint.rawValue:
+            // A varint of at most 9 bytes (a 10th may overflow: checked by the general path).
+            var cursor = offset + 1
+            while cursor < end, cursor - offset <= 9 {
+                if bytes[cursor] < 0x80 { return cursor + 1 }
+                cursor += 1
+            }
+        case WireTag.string.rawValue, WireTag.bytes.rawValue:
+            if offset + 1 < end, bytes[offset + 1] < 0x80, Int(bytes[offset + 1]) <= end - offset - 2 {
+                return offset + 2 + Int(bytes[offset + 1])
+            }
+        case WireTag.null.rawValue, WireTag.false.rawValue, WireTag.true.rawValue:
+            return offset + 1
+        default:
+            break
+        }
+        return try skipOtherValue(at: offset, end: end)
+    }
+
+    /// `skipValue`'s general path: every tag, and every error.
+    private func skipOtherValue(at offset: Int, end: Int) throws -> Int {
         var cursor = offset
         var tag = try tag(at: cursor, end: end)
         while tag == .some {   // a loop, not recursion: a run of `some` tags cannot overflow the stack

@@ -15,7 +15,7 @@ extension BinaryDecoder {
     /// print(BinaryDecoder.describe(try BinaryEncoder().encode(message)))
     /// // {"id": 42, "name": "job-42", "values": [0.0, 1.5], "flag": true}
     /// ```
-    public static func describe(_ bytes: [UInt8]) -> String {
+    package static func describe(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { buffer in
             guard buffer.first == WireFormat.header else {
                 return "<malformed: not a binary wire format message (no header byte 0xb1)>"

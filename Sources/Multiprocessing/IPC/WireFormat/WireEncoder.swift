@@ -9,7 +9,7 @@ struct WireEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(WireKeyedEncodingContainer<Key>(state: state, ref: open(.keyed)))
+        state.keyedContainer(Key.self, ref: open(.keyed))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -22,19 +22,25 @@ struct WireEncoder: Encoder {
 
     /// Turns the slot into a container of `kind`, or records why it cannot and
     /// returns a reference every write through which throws.
+    @inline(__always)
     private func open(_ kind: WireEncoderState.Kind) -> WireFrameRef {
+        state.openTopSlot(ref, as: kind) ? ref : openInGeneral(kind)
+    }
+
+    @inline(never)
+    private func openInGeneral(_ kind: WireEncoderState.Kind) -> WireFrameRef {
         do {
             try state.beginWrite(ref)
         } catch let error as EncodingError {
-            state.deferredFailure = state.deferredFailure ?? error
+            state.deferFailure(error)
             return WireFrameRef(index: ref.index, id: 0)
         } catch {
             return WireFrameRef(index: ref.index, id: 0)
         }
         guard state.convertSlot(ref, to: kind) else {
-            state.deferredFailure = state.deferredFailure ?? state.misuseError(
+            state.deferFailure(state.misuseError(
                 ref, "A \(kind == .keyed ? "keyed" : "unkeyed") container was requested from an encoder "
-                    + "that already holds another kind of value.")
+                    + "that already holds another kind of value."))
             return WireFrameRef(index: ref.index, id: 0)
         }
         return ref
@@ -81,6 +87,6 @@ struct WireSingleValueEncodingContainer: SingleValueEncodingContainer {
         // `Optional.encode(to:)` lands here with its wrapped value: mark a wrapped
         // optional so that `.some(nil)` does not read back as `nil`.
         if isOptionalType(T.self) { state.buffer.wireAppend(.some) }
-        try state.encodeValue(value, key: nil)
+        try state.encodeValue(value, key: WireNoKey())
     }
 }

@@ -80,36 +80,71 @@ private func mayBeArray<T>(_: T.Type) -> Bool {
 
 // MARK: - Encoding
 
-/// Appends `value` as one blob if it is a `[UInt8]` or an array of numbers.
+/// The array types `wireEncodeFastPath` writes as one blob or one run, in
+/// the order of its `switch`. Looked up by identity: comparing `T.self` with
+/// each of them would ask the runtime for each array type's metadata on every
+/// value (callgrind: more than the rest of the check).
+private let wireFastPathArrayTypes: [ObjectIdentifier] = ([
+    [UInt8].self, [String].self, [Double].self, [Int].self, [Float].self, [Int64].self, [Int32].self,
+    [UInt64].self, [UInt32].self, [UInt].self, [Int16].self, [UInt16].self, [Int8].self,
+] as [any Any.Type]).map { ObjectIdentifier($0) }
+
+/// Appends `value` as the value its own `Codable` conformance would write
+/// through this coder, when `T` is a type whose conformance is the standard
+/// library's and the coder has a shorter way to the same bytes: a `String`,
+/// a `[String]`, a `[UInt8]` as one blob, an array of numbers as one run.
 ///
 /// - Returns: `false` if `T` has no fast path; nothing was written then.
 @inline(__always)
-func wireEncodeFastPath<T>(_ value: T, into buffer: inout [UInt8]) -> Bool {
-    guard mayBeArray(T.self) else { return false }
-    if T.self == [UInt8].self {
+func wireEncodeFastPath<T>(_ value: T, into buffer: inout WireBuffer) -> Bool {
+    if T.self == String.self {
+        buffer.wireAppendString(unsafeBitCast(value, to: String.self))
+        return true
+    }
+    guard mayBeArray(T.self), let index = wireFastPathArrayTypes.firstIndex(of: ObjectIdentifier(T.self)) else {
+        return false
+    }
+    switch index {
+    case 0:
         let bytes = unsafeBitCast(value, to: [UInt8].self)
         buffer.wireAppend(.bytes)
         buffer.wireAppendVarint(UInt64(bytes.count))
         buffer.append(contentsOf: bytes)
-        return true
+    case 1: return appendStrings(unsafeBitCast(value, to: [String].self), to: &buffer)
+    case 2: appendScalars(unsafeBitCast(value, to: [Double].self), to: &buffer)
+    case 3: appendScalars(unsafeBitCast(value, to: [Int].self), to: &buffer)
+    case 4: appendScalars(unsafeBitCast(value, to: [Float].self), to: &buffer)
+    case 5: appendScalars(unsafeBitCast(value, to: [Int64].self), to: &buffer)
+    case 6: appendScalars(unsafeBitCast(value, to: [Int32].self), to: &buffer)
+    case 7: appendScalars(unsafeBitCast(value, to: [UInt64].self), to: &buffer)
+    case 8: appendScalars(unsafeBitCast(value, to: [UInt32].self), to: &buffer)
+    case 9: appendScalars(unsafeBitCast(value, to: [UInt].self), to: &buffer)
+    case 10: appendScalars(unsafeBitCast(value, to: [Int16].self), to: &buffer)
+    case 11: appendScalars(unsafeBitCast(value, to: [UInt16].self), to: &buffer)
+    default: appendScalars(unsafeBitCast(value, to: [Int8].self), to: &buffer)
     }
-    if T.self == [Double].self { appendScalars(unsafeBitCast(value, to: [Double].self), to: &buffer) }
-    else if T.self == [Int].self { appendScalars(unsafeBitCast(value, to: [Int].self), to: &buffer) }
-    else if T.self == [Float].self { appendScalars(unsafeBitCast(value, to: [Float].self), to: &buffer) }
-    else if T.self == [Int64].self { appendScalars(unsafeBitCast(value, to: [Int64].self), to: &buffer) }
-    else if T.self == [Int32].self { appendScalars(unsafeBitCast(value, to: [Int32].self), to: &buffer) }
-    else if T.self == [UInt64].self { appendScalars(unsafeBitCast(value, to: [UInt64].self), to: &buffer) }
-    else if T.self == [UInt32].self { appendScalars(unsafeBitCast(value, to: [UInt32].self), to: &buffer) }
-    else if T.self == [UInt].self { appendScalars(unsafeBitCast(value, to: [UInt].self), to: &buffer) }
-    else if T.self == [Int16].self { appendScalars(unsafeBitCast(value, to: [Int16].self), to: &buffer) }
-    else if T.self == [UInt16].self { appendScalars(unsafeBitCast(value, to: [UInt16].self), to: &buffer) }
-    else if T.self == [Int8].self { appendScalars(unsafeBitCast(value, to: [Int8].self), to: &buffer) }
-    else { return false }
+    return true
+}
+
+/// Appends `strings` as `[String].encode(to:)` writes them here: an unkeyed
+/// container of string values; `false` (nothing written) if the container
+/// would exceed 4 GiB, which the general path then reports.
+private func appendStrings(_ strings: [String], to buffer: inout WireBuffer) -> Bool {
+    let start = buffer.count
+    buffer.wireAppend(.unkeyed)
+    let lengthAt = buffer.wireReserveLength()
+    for string in strings { buffer.wireAppendString(string) }
+    let length = buffer.count - lengthAt - 4
+    guard length <= WireFormat.maximumContainerBytes else {
+        buffer.removeLast(buffer.count - start)
+        return false
+    }
+    buffer.wirePatchLength(UInt32(length), at: lengthAt)
     return true
 }
 
 /// Appends a packed `scalars` value.
-private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout [UInt8]) {
+private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout WireBuffer) {
     buffer.wireAppend(.scalars)
     buffer.append(S.wireKind)
     buffer.wireAppendVarint(UInt64(elements.count))
@@ -152,6 +187,11 @@ func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: 
 /// `ArraySlice<UInt8>` or Foundation's `Data` (recognized by name, so that this
 /// module need not link Foundation: +1 ms per process start for
 /// FoundationEssentials, +4 ms for Foundation, measured).
+///
+/// Skipping their `init(from:)` gives the same value: each of them (the
+/// standard library's and Foundation's own, which no program can replace)
+/// reads its unkeyed container one `UInt8` at a time into a new collection,
+/// which is what building the collection from the same bytes does.
 private func byteCollection<T>(_: T.Type, _ bytes: UnsafeRawBufferPointer) -> T? {
     if T.self == [UInt8].self { return unsafeBitCast([UInt8](bytes), to: T.self) }
     // Identity checks first: a cast to `any RangeReplaceableCollection<UInt8>.Type`

@@ -36,7 +36,7 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
             elements = start..<(start + count * WireDecoderState.scalarWidth(kind))
             (runRemaining, runKind) = (count, kind)
         default:
-            throw state.mismatch([Any].self, found: tag, suffix, nil)
+            throw state.mismatch([Any].self, found: tag, suffix, WireNoKey())
         }
         self.state = state
         self.cursor = elements.lowerBound
@@ -149,10 +149,10 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         keyedBy type: NestedKey.Type
     ) throws -> KeyedDecodingContainer<NestedKey> {
         let range = try next(KeyedDecodingContainer<NestedKey>.self)
-        let container = try WireKeyedDecodingContainer<NestedKey>(
-            state: state, offset: range.lowerBound, end: range.upperBound, suffix: suffix + [indexKey])
+        let container = try state.keyedContainer(
+            NestedKey.self, at: range.lowerBound, end: range.upperBound, suffix: suffix + [indexKey])
         advance(to: range.upperBound)
-        return KeyedDecodingContainer(container)
+        return container
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {

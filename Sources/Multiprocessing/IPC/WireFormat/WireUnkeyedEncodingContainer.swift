@@ -51,7 +51,7 @@ struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         let start = state.buffer.count
         state.buffer.wireAppend(.byteRun)
         let lengthAt = state.buffer.wireReserveLength()
-        let copied: Void? = sequence.withContiguousStorageIfAvailable { state.buffer.append(contentsOf: $0) }
+        let copied: Void? = sequence.withContiguousStorageIfAvailable { state.buffer.append(contentsOf: UnsafeRawBufferPointer($0)) }
         // Iterating a sequence runs its code: never while the buffer is being modified.
         if copied == nil { state.buffer.append(contentsOf: Array(sequence)) }
         let length = state.buffer.count - lengthAt - 4
@@ -69,7 +69,7 @@ struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type
     ) -> KeyedEncodingContainer<NestedKey> {
-        KeyedEncodingContainer(WireKeyedEncodingContainer<NestedKey>(state: state, ref: nested(.keyed)))
+        state.keyedContainer(NestedKey.self, ref: nested(.keyed))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -89,7 +89,7 @@ struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
             if kind != .slot { _ = state.convertSlot(nested, to: kind) }
             return nested
         } catch {
-            if let error = error as? EncodingError { state.deferredFailure = state.deferredFailure ?? error }
+            if let error = error as? EncodingError { state.deferFailure(error) }
             return WireFrameRef(index: ref.index + 1, id: 0)
         }
     }

@@ -7,8 +7,6 @@
 /// A worker's cache of job types resolved from their mangled names.
 struct JobTypeRegistry {
     private var cache: [String: any Job.Type] = [:]
-    /// Which output types travel as bytes, judged in this worker.
-    var plainOutputTypes = PlainValueTypes()
 
     /// The job type named `name`, or `nil` if this executable has none.
     mutating func type(named name: String) -> (any Job.Type)? {
@@ -27,52 +25,70 @@ struct TaskOutcome {
     var failure: WorkerFailure?
 }
 
-/// Decodes the batch of jobs `[J]` in `payload`, runs them in order until
-/// one throws, and appends the batch of outputs `[J.Output]` of those that
-/// completed to `out` (as bytes if `plainTypes` accepts the output type).
-func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, plainTypes: inout PlainValueTypes,
-                     appendingOutputsTo out: inout [UInt8]) -> TaskOutcome {
-    let jobs: [J]
-    do {
-        jobs = try ValueBatch.decode(J.self, from: payload)
-    } catch {
-        let name = String(reflecting: J.self)
-        return TaskOutcome(completed: 0, failure: .jobDecodingFailed(typeName: name, description: String(describing: error)))
-    }
-    var outputs: [J.Output] = []
-    outputs.reserveCapacity(jobs.count)
-    var failure: WorkerFailure?
-    for job in jobs {
-        do {
-            outputs.append(try job.run())
-        } catch {
-            failure = ErrorTransport.capture(error)
-            break
-        }
-    }
+/// Reads the batch of jobs `[J]` in `payload` and runs them in order, each as
+/// soon as it is decoded, until one fails to decode, throws, or gives an
+/// output that fails to encode; appends the batch of the outputs of those
+/// that completed to `out`.
+func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingOutputsTo out: inout [UInt8]) -> TaskOutcome {
     let mark = out.count
+    var failure: WorkerFailure?
     do {
-        let asBytes = outputs.first.map { plainTypes.qualify($0) } ?? false
-        try ValueBatch.append(outputs, asBytes: asBytes, to: &out)
+        let completed = try ValueBatch.read(J.self, from: payload) { jobs in
+            ValueBatch.write(J.Output.self, maximumCount: jobs.count, to: &out) { outputs in
+                failure = run(J.self, &jobs, appendingOutputsTo: &outputs)
+                return outputs.count
+            }
+        }
+        return TaskOutcome(completed: completed, failure: failure)
     } catch {
+        // The batch as a whole is malformed: no job could be read.
         out.removeSubrange(mark...)
-        let name = String(reflecting: J.Output.self)
-        return TaskOutcome(completed: 0, failure: .outputEncodingFailed(typeName: name, description: String(describing: error)))
+        return TaskOutcome(completed: 0, failure: .jobDecodingFailed(
+            typeName: String(reflecting: J.self), description: String(describing: error)))
     }
-    return TaskOutcome(completed: outputs.count, failure: failure)
 }
 
-/// Appends `jobs` as the batch of a task (as bytes if they are plain values).
-func encodeJobs<J: Job>(_ jobs: some Collection<J>, appendingTo out: inout [UInt8]) throws {
-    let asBytes = jobs.first.map { PlainValueTypes.qualifyShared($0) } ?? false
-    try ValueBatch.append(jobs, asBytes: asBytes, to: &out)
+/// Runs the jobs `jobs` reads, appending their outputs, until one fails; returns why.
+private func run<J: Job>(_: J.Type, _ jobs: inout ValueBatch.Reader, appendingOutputsTo outputs: inout ValueBatch.Writer)
+    -> WorkerFailure?
+{
+    while !jobs.isAtEnd {
+        let job: J
+        do {
+            job = try jobs.next(J.self)
+        } catch {
+            return .jobDecodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
+        }
+        let output: J.Output
+        do {
+            output = try job.run()
+        } catch {
+            return ErrorTransport.capture(error)
+        }
+        do {
+            try outputs.append(output)
+        } catch {
+            return .outputEncodingFailed(typeName: String(reflecting: J.Output.self), description: String(describing: error))
+        }
+    }
+    return nil
+}
+
+/// Appends `jobs` as the batch of a task.
+func encodeJobs<J: Job>(_ jobs: ArraySlice<J>, appendingTo out: inout [UInt8]) throws {
+    try ValueBatch.append(jobs, to: &out)
+}
+
+/// Appends `job` as the batch of a task of its own.
+func encodeJob<J: Job>(_ job: J, appendingTo out: inout [UInt8]) throws {
+    try ValueBatch.append(only: job, to: &out)
 }
 
 /// Encodes one job of a type known only at run time as a one-job task batch.
 func encodeAnyJob(_ job: any Job) throws -> [UInt8] {
     func encode<J: Job>(_ job: J) throws -> [UInt8] {
         var out: [UInt8] = []
-        try encodeJobs(CollectionOfOne(job), appendingTo: &out)
+        try encodeJob(job, appendingTo: &out)
         return out
     }
     return try encode(job)

@@ -1,61 +1,230 @@
-// A batch of values of one type -- a task's jobs `[J]`, a result's outputs
-// `[J.Output]` -- as it travels in a pool message: a form byte, then
+// A batch of values of one type -- a task's jobs, a result's outputs -- as it
+// travels in a pool message:
 //
-//   0 codable   the batch encoded as `[T]` by the Codable wire format
-//   1 bytes     count:u32, then `count` values as their bytes, a stride apart
+//   form:u8 count:u32, then
+//   form 0 codable   a sequence of `count` values of the Codable wire format
+//   form 1 bytes     the `count` values' bytes, a stride apart
 //
-// The sender picks `bytes` for plain values (see PlainValues.swift).
+// The form follows from the type alone (see `ValueBatch.Form.of`): both sides
+// run the same executable, and the receiver checks the form it finds against
+// the type it expects, so no batch makes a type skip its `Codable` code
+// unless the type allows it. Every value of a codable batch is its own unit
+// of failure: one that cannot be encoded or decoded fails, and the values
+// before it stand.
+
+import Synchronization
 
 /// Writes and reads batches of values of one type in pool messages.
 enum ValueBatch {
-    private enum Form: UInt8 {
-        case codable = 0, bytes = 1
+    /// How the values of a batch travel.
+    enum Form: UInt8 {
+        /// Through the values' `Codable` conformance.
+        case codable = 0
+        /// As the values' bytes.
+        case bytes = 1
+
+        /// How values of `T` travel: as bytes if `T` is ``BitwiseTransferable``
+        /// or one of the standard library's numbers or `Bool` (see its
+        /// documentation for why that gives the same result), otherwise codable.
+        static func of<T>(_: T.Type) -> Form {
+            guard _isPOD(T.self) else { return .codable }
+            if T.self == Int.self || T.self == Double.self || T.self == Bool.self || T.self == UInt8.self
+                || T.self == Int64.self || T.self == UInt64.self || T.self == Int32.self || T.self == UInt32.self
+                || T.self == Float.self || T.self == UInt.self || T.self == Int16.self || T.self == UInt16.self
+                || T.self == Int8.self {
+                return .bytes
+            }
+            // The conformance check is a runtime lookup (about 200 instructions):
+            // the answer for the last type asked about is kept, as its metadata
+            // address with the low bit set for "bytes".
+            let type = UInt(bitPattern: ObjectIdentifier(T.self))
+            let last = lastAnswer.load(ordering: .relaxed)
+            if last & ~1 == type { return last & 1 == 1 ? .bytes : .codable }
+            let form: Form = T.self is any BitwiseTransferable.Type ? .bytes : .codable
+            lastAnswer.store(type | (form == .bytes ? 1 : 0), ordering: .relaxed)
+            return form
+        }
+
+        /// See `of(_:)`: metadata is aligned, so the low bit is free.
+        private static let lastAnswer = Atomic<UInt>(0)
     }
 
-    /// Appends `values`, as their bytes if `asBytes` (only for a type that
-    /// ``PlainValues/qualify(_:)`` accepted), otherwise through `Codable`.
+    // MARK: Writing
+
+    /// Appends values to a batch being written. (Not generic: a method of a
+    /// generic struct would look up the struct's metadata on every call.)
+    struct Writer {
+        /// The codable form's values.
+        fileprivate let sequence: WireSequenceWriter?
+        /// The bytes form's values: room for `capacity` of them, aligned.
+        fileprivate let values: UnsafeMutableRawPointer?
+        fileprivate let capacity: Int
+        /// How many values were appended.
+        private(set) var count = 0
+
+        /// Appends `value`, of the batch's type. If it cannot be encoded,
+        /// nothing of it is written and the error is thrown.
+        @inline(__always)
+        mutating func append<T: Codable>(_ value: T) throws {
+            // Optional chaining, not `if let`: the writer is used in place, not copied.
+            if sequence != nil {
+                try sequence?.append(value)
+            } else {
+                precondition(count < capacity, "more values than the batch has room for")
+                (values! + count * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 1).initialize(to: value)
+            }
+            count += 1
+        }
+    }
+
+    /// Appends a batch of at most `maximumCount` values of `T` to `out`, holding
+    /// the values `body` appends to the writer it is given.
     ///
-    /// - Throws: what the values' `encode(to:)` throws.
-    static func append<T: Codable>(_ values: some Collection<T>, asBytes: Bool, to out: inout [UInt8]) throws {
-        guard asBytes else {
-            out.append(Form.codable.rawValue)
-            try MessageCoding.encode(Array(values), appendingTo: &out)
+    /// - Throws: What `body` throws; `out` then holds an unfinished batch.
+    static func write<T: Codable, R>(
+        _: T.Type, maximumCount: Int, to out: inout [UInt8], _ body: (inout Writer) throws -> R
+    ) rethrows -> R {
+        let form = Form.of(T.self)
+        out.append(form.rawValue)
+        let countAt = out.count
+        out.appendInteger(UInt32(0))
+        let result: R
+        let count: Int
+        switch form {
+        case .bytes:
+            let byteCount = maximumCount * MemoryLayout<T>.stride
+            let values = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: MemoryLayout<T>.alignment)
+            defer { values.deallocate() }
+            values.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)   // padding travels as zeros
+            var writer = Writer(sequence: nil, values: values, capacity: maximumCount)
+            result = try body(&writer)
+            count = writer.count
+            out.append(contentsOf: UnsafeRawBufferPointer(start: values, count: count * MemoryLayout<T>.stride))
+        case .codable:
+            var written = 0
+            result = try BinaryEncoder().encodeSequence(appendingTo: &out) { sequence in
+                var writer = Writer(sequence: sequence, values: nil, capacity: maximumCount)
+                defer { written = writer.count }
+                return try body(&writer)
+            }
+            count = written
+        }
+        out.withUnsafeMutableBytes { $0.baseAddress!.storeBigEndian(UInt32(count), toByteOffset: countAt) }
+        return result
+    }
+
+    /// Appends a batch of `values` to `out`.
+    ///
+    /// - Throws: The first error a value's `encode(to:)` throws.
+    static func append<T: Codable>(_ values: ArraySlice<T>, to out: inout [UInt8]) throws {
+        guard Form.of(T.self) == .codable else {
+            out.append(Form.bytes.rawValue)
+            out.appendInteger(UInt32(values.count))
+            values.withUnsafeBytes { out.append(contentsOf: $0) }
             return
         }
-        out.append(Form.bytes.rawValue)
-        out.appendInteger(UInt32(values.count))
-        let copied: Void? = values.withContiguousStorageIfAvailable { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
-        if copied == nil {
-            let padding = MemoryLayout<T>.stride - MemoryLayout<T>.size
-            for value in values {
-                withUnsafeBytes(of: value) { out.append(contentsOf: $0) }
-                out.append(contentsOf: repeatElement(0, count: padding))
+        try write(T.self, maximumCount: values.count, to: &out) { writer in
+            // By index: a generic iterator costs hundreds of instructions a value (callgrind).
+            for index in values.indices { try writer.append(values[index]) }
+        }
+    }
+
+    /// Appends a batch of the one value `value` to `out` (a single job's task).
+    ///
+    /// - Throws: What the value's `encode(to:)` throws.
+    static func append<T: Codable>(only value: T, to out: inout [UInt8]) throws {
+        try write(T.self, maximumCount: 1, to: &out) { writer in try writer.append(value) }
+    }
+
+    // MARK: Reading
+
+    /// Reads the values of a batch in order. (Not generic, as `Writer`.)
+    struct Reader {
+        /// The codable form's values.
+        fileprivate var sequence: WireSequenceReader?
+        /// The bytes form's values, aligned.
+        fileprivate let values: UnsafeRawPointer?
+        /// How many values the batch holds.
+        let count: Int
+        /// How many values were read.
+        private(set) var position = 0
+
+        /// Whether every value was read.
+        var isAtEnd: Bool { position == count }
+
+        /// Reads the next value, of the batch's type; there must be one.
+        ///
+        /// - Throws: What `T`'s `init(from:)` throws, or a `DecodingError`; the
+        ///   reader has then moved past that value.
+        @inline(__always)
+        mutating func next<T: Codable>(_: T.Type) throws -> T {
+            precondition(!isAtEnd, "no value left in the batch")
+            position += 1
+            if sequence != nil { return try sequence!.next(T.self) }
+            return (values! + (position - 1) * MemoryLayout<T>.stride).assumingMemoryBound(to: T.self).pointee
+        }
+    }
+
+    /// Reads the batch of `T` that fills `bytes` exactly, through the reader
+    /// `body` is given.
+    ///
+    /// - Throws: `MalformedMessage` if the batch is cut short, has another
+    ///   form than `T` travels in, or does not hold its count of values; what
+    ///   `body` throws.
+    static func read<T: Codable, R>(_: T.Type, from bytes: UnsafeRawBufferPointer, _ body: (inout Reader) throws -> R) throws -> R {
+        var cursor = ByteCursor(bytes)
+        let formByte = try cursor.integer(UInt8.self)
+        let count = Int(try cursor.integer(UInt32.self))
+        let payload = cursor.rest()
+        guard let form = Form(rawValue: formByte) else {
+            throw MalformedMessage(description: "unknown batch form \(formByte)")
+        }
+        guard form == Form.of(T.self) else {
+            throw MalformedMessage(description: "a batch of \(T.self) in the \(form) form, which is not how \(T.self) travels")
+        }
+        switch form {
+        case .bytes:
+            guard _isPOD(T.self), payload.count == count * MemoryLayout<T>.stride else {
+                throw MalformedMessage(description: "\(payload.count) bytes cannot hold \(count) values of \(T.self)")
+            }
+            // A frame's bytes carry no alignment: the values are copied out first.
+            let values = UnsafeMutableRawPointer.allocate(byteCount: payload.count, alignment: MemoryLayout<T>.alignment)
+            defer { values.deallocate() }
+            if let source = payload.baseAddress { values.copyMemory(from: source, byteCount: payload.count) }
+            var reader = Reader(sequence: nil, values: values, count: count)
+            return try body(&reader)
+        case .codable:
+            return try BinaryDecoder().decodeSequence(count, from: payload) { sequence in
+                var reader = Reader(sequence: sequence, values: nil, count: count)
+                return try body(&reader)
             }
         }
     }
 
-    /// Reads a batch of `T` written by ``append(_:asBytes:to:)`` from exactly
-    /// `bytes` and appends its values to `values`.
+    /// Reads the batch of `T` in `bytes` and appends its values to `values`;
+    /// if one cannot be decoded, those before it are appended, then the error
+    /// is thrown.
     ///
-    /// - Throws: `MalformedMessage` if the batch is cut short or claims bytes
-    ///   for a type that cannot travel as bytes; what `T`'s `init(from:)` throws.
+    /// - Throws: The errors of ``read(_:from:_:)`` and of the values' `init(from:)`.
     static func decode<T: Codable>(_: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T]) throws {
-        var cursor = ByteCursor(bytes)
-        switch Form(rawValue: try cursor.integer(UInt8.self)) {
-        case .codable?:
-            values.append(contentsOf: try MessageCoding.decode([T].self, from: cursor.rest()))
-        case .bytes?:
-            let count = Int(try cursor.integer(UInt32.self))
-            let run = cursor.rest()
-            guard _isPOD(T.self), run.count == count * MemoryLayout<T>.stride else {
-                throw MalformedMessage(description: "\(run.count) bytes cannot hold \(count) values of \(T.self)")
+        try read(T.self, from: bytes) { reader in
+            if let bytesForm = reader.values {   // all at once
+                values.append(contentsOf: UnsafeBufferPointer(start: bytesForm.assumingMemoryBound(to: T.self), count: reader.count))
+                return
             }
-            values.append(contentsOf: [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: run)
-                initialized = count
-            })
-        case nil:
-            throw MalformedMessage(description: "unknown batch form")
+            values.reserveCapacity(values.count + reader.count)
+            while !reader.isAtEnd { values.append(try reader.next(T.self)) }
+        }
+    }
+
+    /// Reads the batch of exactly one `T` in `bytes` (a single job's output).
+    ///
+    /// - Throws: `MalformedMessage` if the batch holds another count of values;
+    ///   the errors of ``read(_:from:_:)`` and of the value's `init(from:)`.
+    static func decode<T: Codable>(only _: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+        try read(T.self, from: bytes) { reader in
+            guard reader.count == 1 else { throw MalformedMessage(description: "expected one value, got \(reader.count)") }
+            return try reader.next(T.self)
         }
     }
 

@@ -13,7 +13,7 @@ import DequeModule
 struct ChunkWindow<J: Job> {
     private let pool: ProcessPool
     private let mangledTypeName: String
-    private var iterator: AnyIterator<J>?
+    private var source: ChunkSource<J>?
     private var planner: ChunkPlanner
     private var window = Deque<JobFuture<ChunkResult>>()
 
@@ -23,7 +23,7 @@ struct ChunkWindow<J: Job> {
         guard let mangled = MangledNames.of(J.self) else { throw ProcessPool.unnamed(J.self) }
         self.pool = pool
         self.mangledTypeName = mangled
-        self.iterator = AnyIterator(jobs.makeIterator())
+        self.source = ChunkSource(jobs)
         self.planner = pool.chunkPlanner(knownCount: jobs.underestimatedCount, chunkSize: chunkSize)
     }
 
@@ -32,9 +32,9 @@ struct ChunkWindow<J: Job> {
     /// - Throws: what submitting throws (``JobError/shutDown``, a broken
     ///   pool's error, a chunk that cannot be encoded).
     mutating func nextFuture() throws -> JobFuture<ChunkResult>? {
-        while window.count < planner.window, iterator != nil {
-            let chunk = planner.nextChunk(from: &iterator!)
-            if chunk.count < planner.lastSize { iterator = nil }  // the input ended
+        while window.count < planner.window, source != nil {
+            let chunk = planner.nextChunk(from: &source!)
+            if chunk.count < planner.lastSize { source = nil }  // the input ended
             if chunk.isEmpty { break }
             let (task, future) = try ProcessPool.makeChunk(chunk, mangledTypeName: mangledTypeName)
             try pool.core.submit(task)
@@ -45,7 +45,7 @@ struct ChunkWindow<J: Job> {
 
     /// Cancels every chunk not yet handed out, and reads no more input.
     mutating func cancelAll() {
-        iterator = nil
+        source = nil
         for future in window { future.cancel() }
         window.removeAll()
     }

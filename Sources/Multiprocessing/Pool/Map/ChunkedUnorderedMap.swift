@@ -14,7 +14,7 @@ final class ChunkedUnorderedMap<J: Job>: @unchecked Sendable {
     private let pool: ProcessPool
     private let mangledTypeName: String
     // Consumer-only:
-    private var iterator: AnyIterator<J>?
+    private var source: ChunkSource<J>?
     private var planner: ChunkPlanner
     private var nextIndex = 0
     private var ready = Deque<(index: Int, output: Output)>()
@@ -22,10 +22,10 @@ final class ChunkedUnorderedMap<J: Job>: @unchecked Sendable {
     /// Chunks in flight, by the index of their first job.
     private let inFlight = CompletionQueue<ChunkResult>()
 
-    init(pool: ProcessPool, mangledTypeName: String, iterator: AnyIterator<J>, planner: ChunkPlanner) {
+    init(pool: ProcessPool, mangledTypeName: String, source: ChunkSource<J>, planner: ChunkPlanner) {
         self.pool = pool
         self.mangledTypeName = mangledTypeName
-        self.iterator = iterator
+        self.source = source
         self.planner = planner
     }
 
@@ -38,7 +38,7 @@ final class ChunkedUnorderedMap<J: Job>: @unchecked Sendable {
             if let output = ready.popFirst() { return output }
             if let failure {
                 self.failure = nil
-                iterator = nil
+                source = nil
                 inFlight.cancelAll()
                 throw failure
             }
@@ -70,9 +70,9 @@ final class ChunkedUnorderedMap<J: Job>: @unchecked Sendable {
     }
 
     private func refill() throws {
-        while iterator != nil, inFlight.count < planner.window {
-            let chunk = planner.nextChunk(from: &iterator!)
-            if chunk.count < planner.lastSize { iterator = nil }
+        while source != nil, inFlight.count < planner.window {
+            let chunk = planner.nextChunk(from: &source!)
+            if chunk.count < planner.lastSize { source = nil }
             if chunk.isEmpty { break }
             let firstIndex = nextIndex
             nextIndex += chunk.count

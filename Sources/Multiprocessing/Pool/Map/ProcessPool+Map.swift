@@ -65,7 +65,7 @@ extension ProcessPool {
     }
 
     /// A chunk's task, and the future its outputs arrive in.
-    static func makeChunk<J: Job>(_ jobs: [J], mangledTypeName: String) throws -> (TaskRecord, JobFuture<ChunkResult>) {
+    static func makeChunk<J: Job>(_ jobs: ArraySlice<J>, mangledTypeName: String) throws -> (TaskRecord, JobFuture<ChunkResult>) {
         let waiter = ChunkWaiter()
         do {
             return (try TaskRecord(encoding: jobs, mangledTypeName: mangledTypeName, waiter: waiter), waiter.future)
@@ -106,8 +106,7 @@ extension ProcessPool {
             return AsyncThrowingStream { $0.finish(throwing: Self.unnamed(J.self)) }
         }
         let planner = chunkPlanner(knownCount: jobs.underestimatedCount, chunkSize: nil)
-        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled,
-                                         iterator: AnyIterator(jobs.makeIterator()), planner: planner)
+        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled, source: ChunkSource(jobs), planner: planner)
         return AsyncThrowingStream(unfolding: { try await driver.next() })
     }
 }

@@ -22,13 +22,24 @@ final class TaskRecord: @unchecked Sendable {
     /// task is sent again after its worker was lost).
     var hasBegun = false
 
-    /// Encodes `jobs` (as the codec's batch) for `waiter`.
-    init<J: Job>(encoding jobs: some Collection<J>, mangledTypeName: String, waiter: any TaskWaiter) throws {
+    /// Encodes `jobs`, a chunk from `map`, as the codec's batch for `waiter`.
+    convenience init<J: Job>(encoding jobs: ArraySlice<J>, mangledTypeName: String, waiter: any TaskWaiter) throws {
         var payload: [UInt8] = []
         try encodeJobs(jobs, appendingTo: &payload)
+        self.init(mangledTypeName: mangledTypeName, payload: payload, jobType: J.self, jobCount: jobs.count, waiter: waiter)
+    }
+
+    /// Encodes `job`, from `submit`, as a batch of its own for `waiter`.
+    convenience init<J: Job>(encoding job: J, mangledTypeName: String, waiter: any TaskWaiter) throws {
+        var payload: [UInt8] = []
+        try encodeJob(job, appendingTo: &payload)
+        self.init(mangledTypeName: mangledTypeName, payload: payload, jobType: J.self, jobCount: 1, waiter: waiter)
+    }
+
+    private init(mangledTypeName: String, payload: [UInt8], jobType: any Any.Type, jobCount: Int, waiter: any TaskWaiter) {
         self.jobs = EncodedJobs(mangledTypeName: mangledTypeName, payload: payload)
-        self.jobType = J.self
-        self.jobCount = jobs.count
+        self.jobType = jobType
+        self.jobCount = jobCount
         self.waiter = waiter
     }
 
@@ -79,11 +90,7 @@ struct SingleJobWaiter<Output: Codable & Sendable>: TaskWaiter {
             return
         }
         do {
-            let values = try ValueBatch.decode(Output.self, from: outputs)
-            guard let value = values.first, values.count == 1 else {
-                throw MalformedMessage(description: "expected one output, got \(values.count)")
-            }
-            future.complete(with: .success(value))
+            future.complete(with: .success(try ValueBatch.decode(only: Output.self, from: outputs)))
         } catch {
             future.complete(with: .failure(ProcessPoolError.outputDecodingFailed(
                 typeName: String(reflecting: Output.self), description: String(describing: error))))

@@ -66,7 +66,7 @@ struct WorkerLoop {
             return TaskOutcome(completed: 0, failure: .jobTypeNotFound(jobs.mangledTypeName))
         }
         let outcome = jobs.payload.withUnsafeBytes { bytes in
-            runJobs(type, payload: bytes, plainTypes: &registry.plainOutputTypes, appendingOutputsTo: &outputs)
+            runJobs(type, payload: bytes, appendingOutputsTo: &outputs)
         }
         // What the jobs printed is written before their result is sent: nothing
         // is lost if the pool kills this worker later, and it precedes the result.

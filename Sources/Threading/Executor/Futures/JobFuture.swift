@@ -27,6 +27,8 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
         case task(CheckedContinuation<Value, any Error>)
         case thread(ThreadParker)
         case callback(@Sendable (Result<Value, any Error>) -> Void)
+        /// A watcher of many futures (``JobFutures``), told this future's index.
+        case observer(any JobFutureObserver, index: Int)
     }
 
     @usableFromInline
@@ -109,6 +111,7 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// threads stalls other tasks.
     ///
     /// - Throws: the error the job threw, or a ``JobError``.
+    @available(*, noasync, message: "use 'try await future.value' from async code")
     @inlinable
     public func wait() throws -> Value {
         if let result { return try result.get() }
@@ -121,6 +124,7 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// ``JobError/waitTimedOut(_:)`` and the future can be waited on again.
     ///
     /// - Throws: ``JobError/waitTimedOut(_:)``, the error the job threw, or another ``JobError``.
+    @available(*, noasync, message: "use 'try await future.value' from async code")
     @inlinable
     public func wait(timeout: Duration) throws -> Value {
         try blockingWait(timeout: timeout)
@@ -129,6 +133,18 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     /// Whether the job has finished, successfully or not (cancelled included).
     @inlinable
     public var isDone: Bool { result != nil }
+
+    /// Whether the job is running now: started, and not finished. Python's `running()`.
+    ///
+    /// A job an executor has taken but not yet started (or that runs at once,
+    /// on an ``InlineExecutor``) is never seen running.
+    @inlinable
+    public var isRunning: Bool {
+        withState { state in
+            if case .running = state { return true }
+            return false
+        }
+    }
 
     /// Whether the future finished with ``JobError/cancelled``.
     @inlinable
@@ -146,13 +162,30 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with the outcome once the future finishes, Python's
+    /// `add_done_callback`: at once, on the calling thread, if it has already
+    /// finished; otherwise on the thread that finishes it (a pool thread, or
+    /// the thread that cancels it).
+    ///
+    /// Every callback runs exactly once, in the order they were added, also
+    /// when the job fails or is cancelled. Keep `body` short and
+    /// non-blocking: it runs in the way of the thread that finishes the job
+    /// (a `ProcessPool`'s I/O thread, for one). Hand longer work to an
+    /// executor.
+    @inlinable
+    public func onComplete(_ body: @escaping @Sendable (Result<Value, any Error>) -> Void) {
+        add(.callback(body))
+    }
+
     // MARK: Cancelling
 
     /// Cancels the job: a queued job never runs; a running one is stopped if
     /// its executor can stop it. Waiters then see ``JobError/cancelled``.
     ///
     /// Cancelling a finished job, or a running job that cannot be stopped,
-    /// is not an error: it changes nothing and returns `false`.
+    /// is not an error: it changes nothing and returns `false`. Cancelling a
+    /// cancelled future changes nothing either and returns `true`, as
+    /// Python's `Future.cancel()` does.
     ///
     /// - Returns: `true` if the future is now finished as cancelled.
     @discardableResult
@@ -166,6 +199,8 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
             case .running(let waiters, let stop?):
                 state = .finished(.failure(JobError.cancelled))
                 return (waiters, stop)
+            case .finished(.failure(JobError.cancelled)):
+                return ([], nil)  // already cancelled: still true, as Python's `cancel()`
             case .running(_, stop: nil), .finished:
                 return nil
             }
@@ -228,6 +263,21 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
         add(.callback(body))
     }
 
+    /// Tells `observer` the future's `index` once it finishes, at once if it
+    /// has already, unless ``stopObserving(_:)`` comes first.
+    package func observe(_ observer: any JobFutureObserver, index: Int) {
+        add(.observer(observer, index: index))
+    }
+
+    /// Forgets `observer`, so that a watch given up on (a wait that timed
+    /// out) leaves nothing behind in a future that is still pending.
+    package func stopObserving(_ observer: any JobFutureObserver) {
+        removeWaiters { waiter in
+            if case .observer(let other, _) = waiter { return other === observer }
+            return false
+        }
+    }
+
     // MARK: Internals
 
     @inlinable
@@ -251,13 +301,27 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
 
     @usableFromInline
     func remove(_ parker: ThreadParker) {
+        removeWaiters { waiter in
+            if case .thread(let other) = waiter { return other === parker }
+            return false
+        }
+    }
+
+    /// How many waiters, callbacks and observers the future holds (for tests).
+    var waiterCount: Int {
         withState { state in
-            func without(_ waiters: [Waiter]) -> [Waiter] {
-                waiters.filter { if case .thread(let p) = $0 { p !== parker } else { true } }
-            }
             switch state {
-            case .queued(let waiters): state = .queued(without(waiters))
-            case .running(let waiters, let stop): state = .running(without(waiters), stop: stop)
+            case .queued(let waiters), .running(let waiters, _): waiters.count
+            case .finished: 0
+            }
+        }
+    }
+
+    private func removeWaiters(where matches: (Waiter) -> Bool) {
+        withState { state in
+            switch state {
+            case .queued(let waiters): state = .queued(waiters.filter { !matches($0) })
+            case .running(let waiters, let stop): state = .running(waiters.filter { !matches($0) }, stop: stop)
             case .finished: break
             }
         }
@@ -299,7 +363,16 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
             case .task(let continuation): continuation.resume(with: result)
             case .thread(let parker): parker.unpark()
             case .callback(let body): body(result)
+            case .observer(let observer, let index): observer.futureFinished(index)
             }
         }
     }
+}
+
+/// Something told when futures it watches finish: the watches behind
+/// ``JobFutures``. `futureFinished` runs on the thread that finishes the
+/// future: keep it short, and never take a future's lock inside it.
+@usableFromInline
+package protocol JobFutureObserver: AnyObject, Sendable {
+    func futureFinished(_ index: Int)
 }
