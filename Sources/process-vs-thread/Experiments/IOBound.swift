@@ -66,8 +66,9 @@ enum IOBound {
         progress.step("ThreadPool(threads: \(threads))")
         let warmUp = Array(repeating: SlowRead(milliseconds: 0), count: max(threads, workers))
         let threadPool = ThreadPool(threads: threads)
+        _ = try WarmTiming.runAll(warmUp, on: threadPool)
         let cpuBefore = processCPUSeconds()
-        let (threaded, threadWaits) = try WarmTiming.seconds(jobs, warmUp: warmUp, on: threadPool)
+        let (threaded, threadWaits) = try WarmTiming.seconds(jobs, warmUp: [], on: threadPool)
         let cpuUsed = processCPUSeconds() - cpuBefore
         threadPool.shutdown(wait: true)
 

@@ -1,4 +1,3 @@
-
 extension ProcessPool {
     /// Runs every job and returns their outputs in input order, once all are
     /// done (Python's `Pool.map`), sending the jobs to workers in chunks.
