@@ -38,11 +38,20 @@ for stamp in "$build"/swift-version-*.txt; do
     fi
 done
 
-# The module maps of the C targets (SwiftPM writes them into each target's
-# build folder) and of the C targets of checked-out dependencies.
+# The module maps of the C targets the program's build compiled: SwiftPM
+# writes one into the target's build folder, unless the target has its own
+# (include/module.modulemap, in the package or in a checked-out dependency).
+root=$(cd "$build/../../.." && pwd -P)
 maps=()
-for map in "$build"/*.build/module.modulemap "$build"/../../checkouts/*/Sources/*/include/module.modulemap; do
-    [ -e "$map" ] && maps+=(-Xcc "-fmodule-map-file=$(cd "$(dirname "$map")" && pwd -P)/module.modulemap")
+for folder in "$build"/*.build; do
+    target=$(basename "$folder" .build)
+    for map in "$folder/module.modulemap" "$root/Sources/$target/include/module.modulemap" \
+               "$root"/.build/checkouts/*/Sources/"$target"/include/module.modulemap; do
+        if [ -e "$map" ]; then
+            maps+=(-Xcc "-fmodule-map-file=$(cd "$(dirname "$map")" && pwd -P)/module.modulemap")
+            break
+        fi
+    done
 done
 
 exec swiftc -emit-library -parse-as-library -module-name "$module" \
