@@ -7,6 +7,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// For programs that load job libraries (`JobLibrary`): the executable offers
+/// its symbols to the libraries it loads, which use its copy of the package.
+let exportSymbolsToJobLibraries: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
+
 /// What the Postgres trait's services use (a worker is a swift-service-lifecycle
 /// `Service`); only with the trait, so that nobody else fetches them.
 let postgresServiceDependencies: [Target.Dependency] = [
@@ -138,6 +142,9 @@ let package = Package(
         .executableTarget(name: "connection-service", dependencies: ["Multiprocessing"], path: "Examples/connection-service", swiftSettings: strictSettings),
         .executableTarget(name: "python-client", dependencies: ["Multiprocessing"], path: "Examples/python-client", exclude: ["client.py"], swiftSettings: strictSettings),
         .executableTarget(name: "manager-dictionary", dependencies: ["Multiprocessing"], path: "Examples/manager-dictionary", swiftSettings: strictSettings),
+        // Examples/job-plugin/Plugin is the job library's source, which the example builds apart.
+        .executableTarget(name: "job-plugin", dependencies: ["Multiprocessing"], path: "Examples/job-plugin", exclude: ["Plugin"],
+                          swiftSettings: strictSettings, linkerSettings: exportSymbolsToJobLibraries),
         .executableTarget(name: "distributed-map", dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies, path: "Examples/distributed-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
@@ -178,7 +185,8 @@ let package = Package(
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: ["Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: exportSymbolsToJobLibraries  // the JobLibrary tests load libraries
         ),
         .testTarget(
             name: "ProcessVsThreadTests",

@@ -68,6 +68,13 @@ struct MeasureStartup: Job {
     }
 }
 
+/// I/O-bound waits: serial, on a ThreadPool and on a ProcessPool.
+struct MeasureIOBound: Job {
+    func run() throws -> IOBound.Timings {
+        try IOBound.measure(jobs: IOBound.jobs(count: 6, milliseconds: 10), threads: 6, workers: 1)
+    }
+}
+
 struct MeasureMemoryIsolation: Job {
     func run() throws -> MemoryIsolation.Outcome { try MemoryIsolation.measure() }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import Multiprocessing
+import MultiprocessingTestSupport
 import Testing
 @testable import process_vs_thread
 
 /// Every suite of the demo's tests, one test at a time: each starts pools and
 /// processes, and running them together with other suites' descriptor and
 /// child counting would only add noise there.
-@Suite("process-vs-thread", .serialized, .timeLimit(.minutes(1)))
+@Suite("process-vs-thread", .serialized, .onItsOwnThread, .timeLimit(.minutes(1)))
 struct DemoTests {}
 
 // Pools here use the ProcessPool's default start method, spawn, which is
@@ -41,7 +42,63 @@ extension DemoTests {
             #expect(short >= 100 && long > short)
         }
 
-        // MARK: (b) Tiny jobs
+        @Test(.enabled(if: pythonIsInstalled, "python3 is not installed here"))
+        func pythonsThreadsAreMeasuredAndTheirAnswersChecked() throws {
+            let outcome = try PythonThreads.measure(jobs: 4, threads: 2, milliseconds: 2)
+            guard case .measured(let timings) = outcome else {
+                Issue.record("not measured: \(outcome)")
+                return
+            }
+            #expect(timings.jobs == 4 && timings.threads == 2 && timings.lengthEach >= 10)
+            #expect(timings.serialSeconds > 0 && timings.threadsSeconds > 0)
+            #expect(timings.serialAnswer == timings.jobsAsPrimeCounts.reduce(0) { $0 + $1.run() })
+        }
+
+        @Test func pythonIsSkippedWithAReasonWhenItCannotRun() throws {
+            #expect(try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, python: "no-such-python-3")
+                    == .skipped("no-such-python-3 is not installed"))
+            #expect(try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, script: "/nonexistent/gil_peer.py")
+                    == .skipped("/nonexistent/gil_peer.py is missing"))
+            // A program that fails, and one that prints something else than the result.
+            let failing = try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, python: "false", script: "/dev/null")
+            #expect(failing == .skipped("false failed (wait status 256): "))
+            let chatty = try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, python: "echo", script: "/dev/null")
+            #expect(chatty == .skipped("echo printed no result: /dev/null --jobs 1 --threads 1 --milliseconds 1.0"))
+        }
+
+        @Test(.enabled(if: pythonIsInstalled, "python3 is not installed here"))
+        func pythonCountingOtherPrimesIsAWrongAnswer() throws {
+            let script = temporaryPath("wrong_peer.py")
+            defer { unlink(script) }
+            try """
+                print('{"python": "3", "jobs": 1, "threads": 1, "start": 0, "lengthEach": 30, \\
+                "serialSeconds": 1, "threadsSeconds": 1, "serialAnswer": 11, "threadsAnswer": 10}')
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            #expect(throws: DemoError.self) { try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, script: script) }
+        }
+
+        @Test func capturedOutputAndStatusAreThoseOfTheProgram() throws {
+            let (status, output) = try Spawn.runCapturingOutput("sh", ["-c", "echo out; echo err >&2; exit 3"])
+            #expect(status >> 8 == 3)
+            #expect(output == "out\nerr\n")
+            #expect(throws: DemoError.self) { try Spawn.runCapturingOutput("/nonexistent/program", []) }
+        }
+
+        // MARK: (b) I/O-bound work
+
+        @Test func aSlowReadWaitsItsTimeWithoutData() throws {
+            let waited = try SlowRead(milliseconds: 20).run()
+            #expect(waited >= 20 && waited < 1_000)
+        }
+
+        @Test func ioBoundTimesAllThreeWaysAndThreadsOverlapTheWaits() throws {
+            let timings = try inFreshProcess(MeasureIOBound())
+            #expect(timings.serialSeconds >= 0.06)  // 6 waits of 10 ms, one after another
+            #expect(timings.threadPoolSeconds < timings.serialSeconds)
+            #expect(timings.processPoolSeconds > 0 && timings.threadPoolCPUSeconds >= 0)
+        }
+
+        // MARK: (c) Tiny jobs
 
         @Test func perJobOverheadIsPositiveOnEveryExecutor() throws {
             let overheads = try inFreshProcess(MeasureJobOverhead())
@@ -52,7 +109,7 @@ extension DemoTests {
             #expect(throws: DemoError.self) { try JobOverhead.microsecondsPerJob(on: WrongExecutor(), count: 3) }
         }
 
-        // MARK: (c) Start-up
+        // MARK: (d) Start-up
 
         @Test func startupCostsArePositive() throws {
             let costs = try inFreshProcess(MeasureStartup())
@@ -68,14 +125,14 @@ extension DemoTests {
             #expect(throws: DemoError.self) { try Spawn.runAndWait("/nonexistent/program") }
         }
 
-        // MARK: (d) Memory isolation
+        // MARK: (e) Memory isolation
 
         @Test func memoryIsolationReportsWhatHappened() throws {
             let outcome = try inFreshProcess(MeasureMemoryIsolation())
             #expect(outcome == MemoryIsolation.Outcome(afterThread: 42, seenByChild: 42, afterChild: 0))
         }
 
-        // MARK: (e) Crash isolation
+        // MARK: (f) Crash isolation
 
         @Test func aTrapKillsTheThreadPoolsWholeProcess() throws {
             let outcome = try inFreshProcess(MeasureCrashUnderThreadPool())
@@ -97,7 +154,7 @@ extension DemoTests {
             #expect(CrashTestJob(index: 7, traps: false, sleepMilliseconds: 0).run() == 7)
         }
 
-        // MARK: (f) Memory footprint
+        // MARK: (g) Memory footprint
 
         @Test func threadFootprintIsPositiveAndMostlyReserved() throws {
             let cost = try inFreshProcess(MeasureThreadFootprint(threads: 8))
@@ -125,7 +182,7 @@ extension DemoTests {
             #expect(ProcFiles.field("Threads", in: "Name: x\n") == nil)
         }
 
-        // MARK: (g) Communication
+        // MARK: (h) Communication
 
         @Test func roundTripsArePositiveAndEchoed() throws {
             let times = try inFreshProcess(MeasureRoundTrips())
@@ -175,3 +232,6 @@ private final class WrongExecutor: JobExecutor {
 
     func shutdown() async {}
 }
+
+/// Whether `python3` runs here (the Python side of the CPU experiment needs it).
+let pythonIsInstalled = (try? Spawn.runCapturingOutput("python3", ["-c", "pass"]).status) == 0

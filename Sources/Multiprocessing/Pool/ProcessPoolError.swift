@@ -49,7 +49,10 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     /// (the file was replaced while the pool ran), for types a compiler
     /// optimized away, and for job types a worker cannot look up: a generic
     /// type declared `private` or inside a function (or nested in one), and a
-    /// generic type with such a type among its arguments (make those types internal).
+    /// generic type with such a type among its arguments (make those types internal),
+    /// and for the job types of a ``JobLibrary`` that a spawned worker could
+    /// not load (its file was removed or replaced since the program loaded
+    /// it; the worker says so on standard error).
     case jobTypeNotFound(String)
     /// The job could not be encoded in the caller's process.
     case jobEncodingFailed(typeName: String, description: String)

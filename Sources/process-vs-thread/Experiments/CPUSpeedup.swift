@@ -30,7 +30,9 @@ extension Experiment {
         let jobs = CPUSpeedup.jobs(count: settings.workers * settings.cpuJobsPerWorker,
                                    lengthEach: CPUSpeedup.calibratedLength(milliseconds: settings.cpuJobMilliseconds))
         let timings = try CPUSpeedup.measure(jobs: jobs, workers: settings.workers, progress: progress)
-        return CPUSpeedup.finding(timings, jobs: jobs.count, workers: settings.workers)
+        progress.step("Python: the same kind of jobs, serially and on ThreadPoolExecutor(\(settings.workers)) (\(PythonThreads.script))")
+        let python = try PythonThreads.measure(jobs: jobs.count, threads: settings.workers, milliseconds: settings.pythonJobMilliseconds)
+        return CPUSpeedup.finding(timings, jobs: jobs.count, workers: settings.workers, python: python)
     }
 }
 
@@ -80,13 +82,15 @@ enum CPUSpeedup {
 
         progress.step("ThreadPool(threads: \(workers))")
         let threadPool = ThreadPool(threads: workers)
-        let (threaded, threadAnswer) = try timeWarm(jobs, on: threadPool, workers: workers)
+        let warmUp = (0..<workers).map { PrimeCount(range: $0..<$0 + 1) }
+        let (threaded, threadOutputs) = try WarmTiming.seconds(jobs, warmUp: warmUp, on: threadPool)
         threadPool.shutdown(wait: true)
 
         progress.step("ProcessPool(workers: \(workers))")
         let processPool = try ProcessPool(workers: workers)
         defer { processPool.shutdown(wait: true) }
-        let (processes, processAnswer) = try timeWarm(jobs, on: processPool, workers: workers)
+        let (processes, processOutputs) = try WarmTiming.seconds(jobs, warmUp: warmUp, on: processPool)
+        let threadAnswer = threadOutputs.reduce(0, +), processAnswer = processOutputs.reduce(0, +)
 
         let timings = Timings(serialSeconds: serial, threadPoolSeconds: threaded, processPoolSeconds: processes,
                               serialAnswer: serialAnswer, threadPoolAnswer: threadAnswer, processPoolAnswer: processAnswer)
@@ -96,33 +100,38 @@ enum CPUSpeedup {
         return timings
     }
 
-    /// Warms the pool up with one tiny job per worker (so that starting
-    /// workers is not timed), then times `jobs` on it: seconds and answer.
-    static func timeWarm(_ jobs: [PrimeCount], on executor: some JobExecutor, workers: Int) throws -> (Double, Int) {
-        _ = try runAll((0..<workers).map { PrimeCount(range: $0..<$0 + 1) }, on: executor)
-        var answer = 0
-        let seconds = try Stopwatch.seconds { answer = try runAll(jobs, on: executor) }
-        return (seconds, answer)
-    }
-
-    /// Submits every job, then waits for each: the sum of their outputs.
-    static func runAll(_ jobs: [PrimeCount], on executor: some JobExecutor) throws -> Int {
-        let futures = try jobs.map { try executor.submit($0) }
-        return try futures.reduce(0) { $0 + (try $1.wait()) }
-    }
-
-    static func finding(_ timings: Timings, jobs: Int, workers: Int) -> Finding {
-        Finding(
+    static func finding(_ timings: Timings, jobs: Int, workers: Int, python: PythonThreads.Outcome) -> Finding {
+        var measurements = [
+            Measurement(label: "serial", value: timings.serialSeconds, unit: "s", quantity: "time"),
+            Measurement(label: "ThreadPool", value: timings.threadPoolSeconds, unit: "s", quantity: "time"),
+            Measurement(label: "ProcessPool", value: timings.processPoolSeconds, unit: "s", quantity: "time"),
+            Measurement(label: "ThreadPool speedup", value: timings.threadSpeedup, unit: "×", quantity: "speed-up over serial"),
+            Measurement(label: "ProcessPool speedup", value: timings.processSpeedup, unit: "×", quantity: "speed-up over serial"),
+        ]
+        if case .measured(let py) = python {
+            measurements += [
+                Measurement(label: "Python \(py.python): serial", value: py.serialSeconds, unit: "s", quantity: "Python's time"),
+                Measurement(label: "Python \(py.python): \(py.threads) threads", value: py.threadsSeconds, unit: "s", quantity: "Python's time"),
+                Measurement(label: "Python threads speedup", value: py.threadSpeedup, unit: "×", quantity: "speed-up over serial"),
+            ]
+        }
+        return Finding(
             id: "cpu-speedup",
             title: "CPU-bound work (\(jobs) jobs, \(workers) workers)",
-            measurements: [
-                Measurement(label: "serial", value: timings.serialSeconds, unit: "s"),
-                Measurement(label: "ThreadPool", value: timings.threadPoolSeconds, unit: "s"),
-                Measurement(label: "ProcessPool", value: timings.processPoolSeconds, unit: "s"),
-                Measurement(label: "ThreadPool speedup", value: timings.threadSpeedup, unit: "×"),
-                Measurement(label: "ProcessPool speedup", value: timings.processSpeedup, unit: "×"),
-            ],
-            lesson: lesson(timings, workers: workers))
+            measurements: measurements,
+            lesson: lesson(timings, workers: workers) + " " + pythonLesson(python, swiftThreads: timings.threadSpeedup))
+    }
+
+    /// The sentence on Python's threads, or why they were not measured.
+    static func pythonLesson(_ python: PythonThreads.Outcome, swiftThreads: Double) -> String {
+        switch python {
+        case .measured(let py):
+            "Python \(py.python)'s \(py.threads) threads on the same kind of jobs ran \(Wording.ratio(py.threadSpeedup)) as fast as its own loop "
+                + "(Swift's: \(Wording.ratio(swiftThreads))): its global interpreter lock lets one thread at a time run Python code, "
+                + "which is why Python programs turn to processes for CPU-bound work."
+        case .skipped(let reason):
+            "(Python's threads were not measured: \(reason).)"
+        }
     }
 
     /// The lesson, from the speedups; `loadAverage` (of the minute before the

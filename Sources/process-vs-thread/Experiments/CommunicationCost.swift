@@ -13,7 +13,7 @@ struct Ping: Codable, Sendable, Equatable {
 
 extension Experiment {
     /// A round trip of a small Codable message between processes vs between threads.
-    static let communicationCost = Experiment(id: "communication", title: "(g) Communication: a Codable message through a Connection vs a hand-off between threads") { settings, progress in
+    static let communicationCost = Experiment(id: "communication", title: "(h) Communication: a Codable message through a Connection vs a hand-off between threads") { settings, progress in
         try ForkSafety.waitUntilSingleThreaded()
         progress.step("\(settings.roundTrips) round trips through a Pipe's Connections to a child process")
         let connection = try CommunicationCost.connectionRoundTrip(count: settings.roundTrips)
@@ -89,9 +89,9 @@ enum CommunicationCost {
             id: "communication",
             title: "Communication: round trip of a small Codable struct (median)",
             measurements: [
-                Measurement(label: "Connection, process ⇄ process", value: connection, unit: "µs"),
-                Measurement(label: "Queue, thread ⇄ thread", value: queue, unit: "µs"),
-                Measurement(label: "of which encoding + decoding", value: coding, unit: "µs"),
+                Measurement(label: "Connection, process ⇄ process", value: connection, unit: "µs", quantity: "time per round trip"),
+                Measurement(label: "Queue, thread ⇄ thread", value: queue, unit: "µs", quantity: "time per round trip"),
+                Measurement(label: "of which encoding + decoding", value: coding, unit: "µs", quantity: "time per round trip"),
             ],
             lesson: lesson(connection: connection, queue: queue, coding: coding))
     }

@@ -34,7 +34,7 @@ enum QuietTrap {
 extension Experiment {
     /// One job of several traps: under a ThreadPool (inside a child process,
     /// so the demo survives), then under a ProcessPool.
-    static let crashIsolation = Experiment(id: "crash-isolation", title: "(e) Crash isolation: one of several jobs traps") { settings, progress in
+    static let crashIsolation = Experiment(id: "crash-isolation", title: "(f) Crash isolation: one of several jobs traps") { settings, progress in
         try ForkSafety.waitUntilSingleThreaded()
         let jobs = CrashIsolation.jobs(count: 6, trappingIndex: 0)
         progress.step("ThreadPool(threads: \(settings.workers)) inside a child process")
@@ -133,10 +133,10 @@ enum CrashIsolation {
             id: "crash-isolation",
             title: "Crash isolation (1 of \(threads.jobs) jobs traps)",
             measurements: [
-                Measurement(label: "ThreadPool: outputs delivered", value: Double(threads.delivered), unit: "jobs"),
-                Measurement(label: "ThreadPool: lost (process \(died))", value: Double(threads.jobs - threads.delivered), unit: "jobs"),
-                Measurement(label: "ProcessPool: outputs delivered", value: Double(processes.delivered), unit: "jobs"),
-                Measurement(label: "ProcessPool: jobs failed", value: Double(processes.failures.count), unit: "jobs"),
+                Measurement(label: "ThreadPool: outputs delivered", value: Double(threads.delivered), unit: "jobs", quantity: "jobs"),
+                Measurement(label: "ThreadPool: lost (process \(died))", value: Double(threads.jobs - threads.delivered), unit: "jobs", quantity: "jobs"),
+                Measurement(label: "ProcessPool: outputs delivered", value: Double(processes.delivered), unit: "jobs", quantity: "jobs"),
+                Measurement(label: "ProcessPool: jobs failed", value: Double(processes.failures.count), unit: "jobs", quantity: "jobs"),
             ],
             lesson: lesson(threads: threads, processes: processes))
     }

@@ -20,6 +20,7 @@ struct Experiment: Sendable {
     /// every fork happens before any pool starts.
     static let all: [Experiment] = [
         .cpuSpeedup,
+        .ioBound,
         .jobOverhead,
         .startupCost,
         .memoryIsolation,
@@ -40,6 +41,13 @@ struct DemoSettings: Codable, Sendable, Equatable {
     var cpuJobMilliseconds: Double { quick ? 15 : 120 }
     /// CPU-bound jobs per worker.
     var cpuJobsPerWorker: Int { 4 }
+    /// How long one of Python's CPU-bound jobs should take (Python's threads
+    /// against its serial loop: the ratio does not need long jobs).
+    var pythonJobMilliseconds: Double { quick ? 8 : 50 }
+    /// I/O-bound jobs, each run by a thread of its own in the ThreadPool.
+    var ioJobs: Int { quick ? 16 : 64 }
+    /// How long each I/O-bound job waits.
+    var ioWaitMilliseconds: Int { quick ? 5 : 20 }
     /// Tiny jobs sent to each pool.
     var tinyJobs: Int { quick ? 500 : 10_000 }
     /// Repetitions of a thread or process start-up measurement.

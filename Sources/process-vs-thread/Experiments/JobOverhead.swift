@@ -8,7 +8,7 @@ struct Increment: Job {
 
 extension Experiment {
     /// Many tiny jobs: what each executor adds per job.
-    static let jobOverhead = Experiment(id: "job-overhead", title: "(b) Tiny jobs: the per-job overhead of each pool") { settings, progress in
+    static let jobOverhead = Experiment(id: "job-overhead", title: "(c) Tiny jobs: the per-job overhead of each pool") { settings, progress in
         let count = settings.tinyJobs
         progress.step("InlineExecutor (runs each job on the caller: the baseline)")
         let inline = try JobOverhead.microsecondsPerJob(on: InlineExecutor(), count: count)
@@ -47,9 +47,9 @@ enum JobOverhead {
             id: "job-overhead",
             title: "Tiny jobs (\(count) each, submitted one by one)",
             measurements: [
-                Measurement(label: "InlineExecutor", value: inline, unit: "µs/job"),
-                Measurement(label: "ThreadPool", value: threadPool, unit: "µs/job"),
-                Measurement(label: "ProcessPool", value: processPool, unit: "µs/job"),
+                Measurement(label: "InlineExecutor", value: inline, unit: "µs/job", quantity: "cost per job"),
+                Measurement(label: "ThreadPool", value: threadPool, unit: "µs/job", quantity: "cost per job"),
+                Measurement(label: "ProcessPool", value: processPool, unit: "µs/job", quantity: "cost per job"),
             ],
             lesson: "A ProcessPool job cost \(Wording.microseconds(processPool)), \(Wording.ratio(processPool / threadPool)) a ThreadPool job "
                 + "(\(Wording.microseconds(threadPool))): give each process job well over \(Wording.microseconds(processPool * 100)) of work, or batch with map.")

@@ -2,7 +2,7 @@ import Multiprocessing
 
 extension Experiment {
     /// What an idle thread costs in resident memory, against a worker process.
-    static let memoryFootprint = Experiment(id: "memory-footprint", title: "(f) Memory footprint: resident memory per thread vs per worker process") { settings, progress in
+    static let memoryFootprint = Experiment(id: "memory-footprint", title: "(g) Memory footprint: resident memory per thread vs per worker process") { settings, progress in
         try ForkSafety.waitUntilSingleThreaded()
         progress.step("\(settings.footprintThreads) idle threads (growth of this process's RSS, /proc/self/statm)")
         let thread = try MemoryFootprint.perThread(count: settings.footprintThreads)
@@ -80,16 +80,16 @@ enum MemoryFootprint {
         let workerPSS = workers.allSatisfy { $0.proportionalKiB != nil }
             ? Stopwatch.median(workers.map { Double($0.proportionalKiB!) }) : nil
         var measurements = [
-            Measurement(label: "idle thread: resident (RSS growth)", value: thread.residentKiB, unit: "KiB"),
-            Measurement(label: "idle thread: address space (reserved only)", value: thread.virtualKiB, unit: "KiB"),
-            Measurement(label: "forked child: RSS", value: Double(forked.residentKiB), unit: "KiB"),
+            Measurement(label: "idle thread: resident (RSS growth)", value: thread.residentKiB, unit: "KiB", quantity: "resident memory"),
+            Measurement(label: "idle thread: address space (reserved only)", value: thread.virtualKiB, unit: "KiB", quantity: "reserved address space"),
+            Measurement(label: "forked child: RSS", value: Double(forked.residentKiB), unit: "KiB", quantity: "resident memory"),
         ]
         if let pss = forked.proportionalKiB {
-            measurements.append(Measurement(label: "forked child: Pss", value: Double(pss), unit: "KiB"))
+            measurements.append(Measurement(label: "forked child: Pss", value: Double(pss), unit: "KiB", quantity: "resident memory"))
         }
-        measurements.append(Measurement(label: "spawned pool worker: RSS (median)", value: workerRSS, unit: "KiB"))
+        measurements.append(Measurement(label: "spawned pool worker: RSS (median)", value: workerRSS, unit: "KiB", quantity: "resident memory"))
         if let workerPSS {
-            measurements.append(Measurement(label: "spawned pool worker: Pss (median)", value: workerPSS, unit: "KiB"))
+            measurements.append(Measurement(label: "spawned pool worker: Pss (median)", value: workerPSS, unit: "KiB", quantity: "resident memory"))
         }
         let processCost = workerPSS ?? workerRSS
         let share = workerPSS == nil ? "" : ", \(Wording.kibibytes(processCost)) counting shared pages proportionally (Pss)"

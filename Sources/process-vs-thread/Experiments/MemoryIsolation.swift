@@ -5,16 +5,16 @@ nonisolated(unsafe) private var sharedCounter = 0
 
 extension Experiment {
     /// A thread shares the parent's memory; a child process changes only its own copy.
-    static let memoryIsolation = Experiment(id: "memory-isolation", title: "(d) Memory isolation: a global changed by a thread vs by a child process") { _, _ in
+    static let memoryIsolation = Experiment(id: "memory-isolation", title: "(e) Memory isolation: a global changed by a thread vs by a child process") { _, _ in
         try ForkSafety.waitUntilSingleThreaded()
         let outcome = try MemoryIsolation.measure()
         return Finding(
             id: "memory-isolation",
             title: "Memory isolation (a global, 0 before each write of 42)",
             measurements: [
-                Measurement(label: "parent's global after a thread wrote 42", value: Double(outcome.afterThread), unit: ""),
-                Measurement(label: "child's global after the child wrote 42", value: Double(outcome.seenByChild), unit: ""),
-                Measurement(label: "parent's global after the child wrote 42", value: Double(outcome.afterChild), unit: ""),
+                Measurement(label: "parent's global after a thread wrote 42", value: Double(outcome.afterThread), unit: "", quantity: "the global's value"),
+                Measurement(label: "child's global after the child wrote 42", value: Double(outcome.seenByChild), unit: "", quantity: "the global's value"),
+                Measurement(label: "parent's global after the child wrote 42", value: Double(outcome.afterChild), unit: "", quantity: "the global's value"),
             ],
             lesson: MemoryIsolation.lesson(outcome))
     }

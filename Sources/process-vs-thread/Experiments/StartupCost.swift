@@ -2,7 +2,7 @@ import Multiprocessing
 
 extension Experiment {
     /// What starting a thread, a process, and a whole pool costs.
-    static let startupCost = Experiment(id: "startup", title: "(c) Start-up: a thread, a forked process, a spawned process, a pool to first result") { settings, progress in
+    static let startupCost = Experiment(id: "startup", title: "(d) Start-up: a thread, a forked process, a spawned process, a pool to first result") { settings, progress in
         try ForkSafety.waitUntilSingleThreaded()
         let repetitions = settings.startupRepetitions
         progress.step("thread start + join, fork + exit + join, posix_spawn(\(Spawn.trueProgram)) + wait: \(repetitions) each")
@@ -18,12 +18,12 @@ extension Experiment {
             id: "startup",
             title: "Start-up cost (medians)",
             measurements: [
-                Measurement(label: "thread: start + join", value: thread, unit: "µs"),
-                Measurement(label: "process: fork + exit + join", value: fork, unit: "µs"),
-                Measurement(label: "process: posix_spawn + exit + wait", value: spawn, unit: "µs"),
-                Measurement(label: "ThreadPool to first result", value: threadPool, unit: "µs"),
-                Measurement(label: "ProcessPool(.fork) to first result", value: forkPool, unit: "µs"),
-                Measurement(label: "ProcessPool(.spawn) to first result", value: spawnPool, unit: "µs"),
+                Measurement(label: "thread: start + join", value: thread, unit: "µs", quantity: "start-up time"),
+                Measurement(label: "process: fork + exit + join", value: fork, unit: "µs", quantity: "start-up time"),
+                Measurement(label: "process: posix_spawn + exit + wait", value: spawn, unit: "µs", quantity: "start-up time"),
+                Measurement(label: "ThreadPool to first result", value: threadPool, unit: "µs", quantity: "start-up time"),
+                Measurement(label: "ProcessPool(.fork) to first result", value: forkPool, unit: "µs", quantity: "start-up time"),
+                Measurement(label: "ProcessPool(.spawn) to first result", value: spawnPool, unit: "µs", quantity: "start-up time"),
             ],
             lesson: "A thread started in \(Wording.microseconds(thread)), a forked process in \(Wording.microseconds(fork)) "
                 + "(\(Wording.ratio(fork / thread))), a spawned one in \(Wording.microseconds(spawn)) (\(Wording.ratio(spawn / thread))); "

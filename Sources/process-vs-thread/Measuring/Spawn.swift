@@ -30,4 +30,43 @@ enum Spawn {
         }
         return status
     }
+
+    /// Runs `program` (looked up in `PATH` if it has no slash) with
+    /// `arguments`, stdin from `/dev/null`, and returns its wait status and
+    /// what it wrote to standard output and error (together).
+    ///
+    /// - Throws: ``DemoError/system(_:_:)`` if the program cannot be started
+    ///   (`ENOENT`: it is not installed) or waited for.
+    static func runCapturingOutput(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        var ends: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+            throw DemoError.system("socketpair", errno)
+        }
+        defer { close(ends[0]) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], STDOUT_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], STDERR_FILENO)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, program, &actions, nil, &argv, environ)
+        close(ends[1])
+        guard rc == 0 else { throw DemoError.system("posix_spawnp(\(program))", rc) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(ends[0], $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            output += chunk[..<count]
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw DemoError.system("waitpid", errno) }
+        }
+        return (status, String(decoding: output, as: UTF8.self))
+    }
 }

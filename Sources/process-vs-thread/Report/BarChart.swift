@@ -1,10 +1,13 @@
 /// Draws a ``Report`` as a horizontal bar chart in SVG, by hand (no
-/// dependency): one panel per finding, with its title, one bar per
+/// dependency): one panel per finding, with its title, one axis per quantity
+/// measured (captioned with the quantity and its unit), one bar per
 /// measurement (label, bar, value and unit) and the lesson underneath.
 ///
-/// Within a panel, bars of the same unit share a scale, so they can be
-/// compared by eye; a bar of another unit (a ratio next to durations) gets
-/// its own scale. Every bar is at least 2 px wide so a tiny value still shows.
+/// Two quantities never share an axis: seconds and speed-ups, or resident
+/// and reserved memory, are drawn on axes of their own, each with its own
+/// scale, so that bar lengths are only ever compared within one quantity.
+/// Each axis is an SVG group (`<g class="axis">`) naming its quantity and
+/// unit. Every bar is at least 2 px wide so a tiny value still shows.
 struct BarChart {
     var report: Report
 
@@ -42,23 +45,58 @@ struct BarChart {
         var y = top
         body.append(text(finding.title, x: Self.margin, y: y + 15, size: 15, weight: "bold"))
         y += 26
-        let scales = Dictionary(grouping: finding.measurements, by: \.unit).mapValues { group in
-            group.map { abs($0.value) }.max() ?? 0
-        }
-        for measurement in finding.measurements {
-            let largest = scales[measurement.unit] ?? 0
-            let length = largest > 0 ? max(2, Self.barMaximum * abs(measurement.value) / largest) : 2
-            let barX = Self.margin + Self.labelWidth
-            body.append(text(measurement.label, x: barX - 8, y: y + 13.5, size: 12.5, anchor: "end"))
-            body.append(#"<rect x="\#(format(barX))" y="\#(format(y))" width="\#(format(length))" height="\#(format(Self.barHeight))" rx="2" fill="\#(colour)"><title>\#(escape(measurement.label)): \#(Wording.number(measurement.value)) \#(escape(measurement.unit))</title></rect>"#)
-            body.append(text("\(Wording.number(measurement.value)) \(measurement.unit)", x: barX + length + 6, y: y + 13.5, size: 12.5, weight: "bold"))
-            y += Self.barHeight + Self.barGap
+        for axis in Self.axes(of: finding.measurements) {
+            y = draw(axis, colour: colour, top: y, into: &body)
         }
         for line in wrap(finding.lesson, width: Self.lessonCharactersPerLine) {
             y += 16
             body.append(text(line, x: Self.margin, y: y, size: 12, colour: "#444444", italic: true))
         }
         return y + 26
+    }
+
+    /// The measurements of one quantity in one unit, drawn against one scale.
+    struct Axis: Equatable {
+        var quantity: String
+        var unit: String
+        var measurements: [Measurement]
+
+        /// "time (s)"; a quantity without a unit (a count) is its own caption.
+        var caption: String { unit.isEmpty ? quantity : "\(quantity) (\(unit))" }
+    }
+
+    /// `measurements` grouped by quantity and unit, in order of first appearance.
+    static func axes(of measurements: [Measurement]) -> [Axis] {
+        var axes: [Axis] = []
+        for measurement in measurements {
+            if let index = axes.firstIndex(where: { $0.quantity == measurement.quantity && $0.unit == measurement.unit }) {
+                axes[index].measurements.append(measurement)
+            } else {
+                axes.append(Axis(quantity: measurement.quantity, unit: measurement.unit, measurements: [measurement]))
+            }
+        }
+        return axes
+    }
+
+    /// Draws one axis: its caption, a base line, and its bars on its own scale.
+    private func draw(_ axis: Axis, colour: String, top: Double, into body: inout [String]) -> Double {
+        let barX = Self.margin + Self.labelWidth
+        var y = top
+        body.append(#"<g class="axis" data-quantity="\#(escape(axis.quantity))" data-unit="\#(escape(axis.unit))">"#)
+        body.append(text(axis.caption, x: barX, y: y + 11, size: 11, colour: "#666666"))
+        y += 16
+        let largest = axis.measurements.map { abs($0.value) }.max() ?? 0
+        let baseTop = y
+        for measurement in axis.measurements {
+            let length = largest > 0 ? max(2, Self.barMaximum * abs(measurement.value) / largest) : 2
+            body.append(text(measurement.label, x: barX - 8, y: y + 13.5, size: 12.5, anchor: "end"))
+            body.append(#"<rect x="\#(format(barX))" y="\#(format(y))" width="\#(format(length))" height="\#(format(Self.barHeight))" rx="2" fill="\#(colour)"><title>\#(escape(measurement.label)): \#(Wording.number(measurement.value)) \#(escape(measurement.unit))</title></rect>"#)
+            body.append(text("\(Wording.number(measurement.value)) \(measurement.unit)", x: barX + length + 6, y: y + 13.5, size: 12.5, weight: "bold"))
+            y += Self.barHeight + Self.barGap
+        }
+        body.append(##"<line x1="\##(format(barX))" y1="\##(format(baseTop - 2))" x2="\##(format(barX))" y2="\##(format(y - Self.barGap + 2))" stroke="#888888" stroke-width="1"/>"##)
+        body.append("</g>")
+        return y + 4
     }
 
     // MARK: SVG pieces

@@ -1,12 +1,12 @@
 import Foundation
 import Multiprocessing
 
-// The `--json` schema (version 1). Tests/ProcessVsThreadTests/ReportTests.swift
+// The `--json` schema (version 2). Tests/ProcessVsThreadTests/ReportTests.swift
 // checks it; change both together and bump `schemaVersion` on any change that
-// could break a reader.
+// could break a reader. Version 2 added each measurement's "quantity".
 //
 //     {
-//       "schemaVersion": 1,                  // Int
+//       "schemaVersion": 2,                  // Int
 //       "processors": 2,                     // Int: CPUs this process may use
 //       "settings": { "quick": false },      // how hard the run worked
 //       "findings": [                        // one per experiment, in run order
@@ -14,18 +14,22 @@ import Multiprocessing
 //           "id": "cpu-speedup",             // String, stable: see Experiment.all
 //           "title": "CPU-bound work",       // String
 //           "measurements": [                // one per bar of the chart
-//             { "label": "serial", "value": 0.52, "unit": "s" }   // String, Number, String
-//           ],
+//             { "label": "serial", "value": 0.52, "unit": "s", "quantity": "time" }
+//           ],                               // String, Number, String, String
 //           "lesson": "…"                    // String: one line, numbers from the measurements
 //         }
 //       ]
 //     }
 
-/// One measured quantity, such as "thread start + join: 35 µs".
+/// One measured value, such as "thread start + join: 35 µs".
 struct Measurement: Codable, Sendable, Equatable {
     var label: String
     var value: Double
     var unit: String
+    /// What is measured ("time", "speed-up over serial", "resident memory"):
+    /// values of one quantity (and unit) are comparable, and the chart gives
+    /// each quantity its own axis, never two on one.
+    var quantity: String
 }
 
 /// What one experiment measured and what it teaches.
@@ -40,7 +44,7 @@ struct Finding: Codable, Sendable, Equatable {
 
 /// The whole run, as printed by `--json`.
 struct Report: Codable, Sendable {
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     var schemaVersion = Report.schemaVersion
     var processors = AvailableProcessors.count

@@ -143,17 +143,17 @@ extension ProcessPoolSuites {
         }
 
         @Test func chunkPlannerFollowsPythonForKnownLengthsAndGrowsForUnknownOnes() {
-            var known = ChunkPlanner(workers: 2, knownCount: 1_000, singleJobs: false)
+            var known = ChunkPlanner(workers: 2, knownCount: 1_000, chunkSize: nil)
             var numbers = (0 ..< 1_000).makeIterator()
             #expect(known.window == 8)
             #expect(known.nextChunk(from: &numbers).count == 125)
-            var unknown = ChunkPlanner(workers: 2, knownCount: 0, singleJobs: false)
+            var unknown = ChunkPlanner(workers: 2, knownCount: 0, chunkSize: nil)
             var endless = (0...).makeIterator()
             let sizes = (0 ..< 10).map { _ in unknown.nextChunk(from: &endless).count }
             #expect(sizes == [1, 2, 4, 8, 16, 32, 64, 128, 256, 256])
-            var single = ChunkPlanner(workers: 2, knownCount: 1_000, singleJobs: true)
+            var single = ChunkPlanner(workers: 2, knownCount: 1_000, chunkSize: 1)
             #expect(single.nextChunk(from: &numbers).count == 1)
-            var huge = ChunkPlanner(workers: 1, knownCount: 10_000_000, singleJobs: false)
+            var huge = ChunkPlanner(workers: 1, knownCount: 10_000_000, chunkSize: nil)
             var many = (0 ..< 10_000_000).makeIterator()
             #expect(huge.nextChunk(from: &many).count == ChunkPlanner.largestKnownChunk)
         }

@@ -322,7 +322,7 @@ extension ProcessPoolSuites {
             let numbers = Array(0 ..< 1_000)
             for known in [true, false] {
                 var fromArray = ChunkSource(numbers), fromSequence = ChunkSource(numbers.lazy.map { $0 })
-                var arrayPlanner = ChunkPlanner(workers: 2, knownCount: known ? numbers.count : 0, singleJobs: false)
+                var arrayPlanner = ChunkPlanner(workers: 2, knownCount: known ? numbers.count : 0, chunkSize: nil)
                 var sequencePlanner = arrayPlanner
                 var chunks: [[Int]] = []
                 while true {
@@ -334,7 +334,7 @@ extension ProcessPoolSuites {
                 #expect(chunks.joined().elementsEqual(numbers))
             }
             var endless = ChunkSource(1...)
-            var planner = ChunkPlanner(workers: 1, knownCount: 0, singleJobs: false)
+            var planner = ChunkPlanner(workers: 1, knownCount: 0, chunkSize: nil)
             #expect(planner.nextChunk(from: &endless) == [1] && planner.nextChunk(from: &endless) == [2, 3])
         }
 

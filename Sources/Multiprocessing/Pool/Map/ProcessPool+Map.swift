@@ -1,49 +1,66 @@
-import DequeModule
-
 extension ProcessPool {
-    /// Runs every job and returns their outputs in input order, sending the
-    /// jobs to workers in chunks.
+    /// Runs every job and returns their outputs in input order, once all are
+    /// done (Python's `Pool.map`), sending the jobs to workers in chunks.
     ///
-    /// Chunks are sized like Python's `Pool.map`: about four per worker for an
-    /// input whose length is known (`underestimatedCount`), at most 4096 jobs
-    /// each; for an input of unknown length they start at one job and double
-    /// up to 256. With ``Options/jobTimeout`` or ``Options/maxJobsPerWorker``
-    /// set, every job travels alone so that both apply to single jobs.
+    /// Chunks are sized like Python's `Pool.map` (see ``map(_:chunkSize:)``):
+    /// about four per worker for an input whose length is known
+    /// (`underestimatedCount`), at most 4096 jobs each; for an input of
+    /// unknown length they start at one job and double up to 256. With
+    /// ``Options/jobTimeout`` or ``Options/maxJobsPerWorker`` set, every job
+    /// travels alone so that both apply to single jobs.
     ///
-    /// The input is read lazily: at most four chunks per worker are in flight
-    /// ahead of the output awaited, so a huge or endless sequence does not
-    /// fill memory. The first failure in input order is thrown, and jobs not
-    /// yet finished are cancelled; so is everything when the calling task is
-    /// cancelled.
-    public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
-        guard let mangled = MangledNames.of(J.self) else { throw Self.unnamed(J.self) }
-        var planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
-                                   singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
-        var source = ChunkSource(jobs)
-        var window = Deque<JobFuture<ChunkResult>>()
+    /// The input is read lazily, on the caller's actor: at most four chunks
+    /// per worker are in flight ahead of the output awaited, so a huge or
+    /// endless sequence does not fill memory. The first failure in input
+    /// order is thrown, and jobs not yet finished are cancelled; so is
+    /// everything when the calling task is cancelled.
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>) async throws -> [J.Output] {
+        try await map(jobs, chunkSizeOrNil: nil)
+    }
+
+    /// ``map(_:)`` with chunks of `chunkSize` jobs (at least 1), Python's
+    /// `chunksize`: 1 sends one job at a time, which balances jobs of very
+    /// different lengths best; larger chunks cost less per job (one message
+    /// each way per chunk). With ``Options/jobTimeout`` or
+    /// ``Options/maxJobsPerWorker`` set, jobs still travel alone.
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) async throws -> [J.Output] {
+        try await map(jobs, chunkSizeOrNil: chunkSize)
+    }
+
+    /// The blocking twin of ``map(_:)``, for synchronous programs, as
+    /// Python's `pool.map` is: same chunks, same order, same errors, same
+    /// cancelling of the rest after a failure; the calling thread waits.
+    @available(*, noasync, message: "use 'try await map(_:)' from async code")
+    public func mapBlocking<J: Job>(_ jobs: some Sequence<J>) throws -> [J.Output] {
+        try mapBlocking(jobs, chunkSizeOrNil: nil)
+    }
+
+    /// The blocking twin of ``map(_:chunkSize:)``.
+    @available(*, noasync, message: "use 'try await map(_:chunkSize:)' from async code")
+    public func mapBlocking<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) throws -> [J.Output] {
+        try mapBlocking(jobs, chunkSizeOrNil: chunkSize)
+    }
+
+    nonisolated(nonsending) private func map<J: Job>(_ jobs: some Sequence<J>, chunkSizeOrNil: Int?) async throws -> [J.Output] {
+        var window = try ChunkWindow(pool: self, jobs: jobs, chunkSize: chunkSizeOrNil)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
-        var exhausted = false
-        do {
-            while true {
-                while !exhausted && window.count < planner.window {
-                    let chunk = planner.nextChunk(from: &source)
-                    exhausted = chunk.count < planner.lastSize
-                    if chunk.isEmpty { break }
-                    let (task, future) = try Self.makeChunk(chunk, mangledTypeName: mangled)
-                    try core.submit(task)
-                    window.append(future)
-                }
-                guard let head = window.first else { break }
-                let result = try await head.value
-                window.removeFirst()
-                try Self.decode(result, as: J.Output.self, appendingTo: &outputs)
-            }
-        } catch {
-            for future in window { future.cancel() }
-            throw error
-        }
+        try await window.drain { try Self.decode($0, as: J.Output.self, appendingTo: &outputs) }
         return outputs
+    }
+
+    private func mapBlocking<J: Job>(_ jobs: some Sequence<J>, chunkSizeOrNil: Int?) throws -> [J.Output] {
+        var window = try ChunkWindow(pool: self, jobs: jobs, chunkSize: chunkSizeOrNil)
+        var outputs: [J.Output] = []
+        outputs.reserveCapacity(jobs.underestimatedCount)
+        try window.drainBlocking { try Self.decode($0, as: J.Output.self, appendingTo: &outputs) }
+        return outputs
+    }
+
+    /// The planner of a map: jobs alone when a per-job option needs it.
+    func chunkPlanner(knownCount: Int, chunkSize: Int?) -> ChunkPlanner {
+        let singleJobs = options.jobTimeout != nil || options.maxJobsPerWorker != nil
+        return ChunkPlanner(workers: workerCount, knownCount: knownCount, chunkSize: singleJobs ? 1 : chunkSize)
     }
 
     /// A chunk's task, and the future its outputs arrive in.
@@ -92,8 +109,7 @@ extension ProcessPool {
         guard let mangled = MangledNames.of(J.self) else {
             return AsyncThrowingStream { $0.finish(throwing: Self.unnamed(J.self)) }
         }
-        let planner = ChunkPlanner(workers: workerCount, knownCount: jobs.underestimatedCount,
-                                   singleJobs: options.jobTimeout != nil || options.maxJobsPerWorker != nil)
+        let planner = chunkPlanner(knownCount: jobs.underestimatedCount, chunkSize: nil)
         let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled, source: ChunkSource(jobs), planner: planner)
         return AsyncThrowingStream(unfolding: { try await driver.next() })
     }

@@ -22,6 +22,7 @@ struct EncodedJobs: Sendable {
 ///   1 start   hasInitializer:u8 [typeName:string jobs:rest]
 ///   2 task    seq:u64 typeName:string jobs:rest
 ///   3 cancel  seq:u64
+///   4 load    count:u32 path:string... (count of them)
 enum ParentMessage {
     /// The first message to every worker: run the pool's initializer, if it
     /// has one, then answer ``WorkerMessage/ready``.
@@ -30,6 +31,9 @@ enum ParentMessage {
     case task(sequence: UInt64, jobs: EncodedJobs)
     /// Skip that task if it has not started (answer ``WorkerMessage/skipped(sequence:)``).
     case cancel(sequence: UInt64)
+    /// Load these job libraries (``JobLibrary``), in order, before anything
+    /// that follows: the program loaded them since the worker was last told.
+    case loadLibraries(paths: [String])
 
     /// Appends the message as one frame that announces `descriptors`
     /// descriptors (those of the shared objects in its values).
@@ -47,6 +51,10 @@ enum ParentMessage {
             case let .cancel(sequence):
                 body.append(3)
                 body.appendInteger(sequence)
+            case let .loadLibraries(paths):
+                body.append(4)
+                body.appendInteger(UInt32(paths.count))
+                for path in paths { body.appendString(path) }
             }
         }
     }
@@ -62,6 +70,11 @@ enum ParentMessage {
             return .task(sequence: sequence, jobs: try jobs(from: &cursor))
         case 3:
             return .cancel(sequence: try cursor.integer(UInt64.self))
+        case 4:
+            let count = Int(try cursor.integer(UInt32.self))
+            // Each path takes at least its 4-byte length: a count beyond that is malformed.
+            guard count <= cursor.remaining / 4 else { throw MalformedMessage(description: "\(count) library paths announced") }
+            return .loadLibraries(paths: try (0 ..< count).map { _ throws(MalformedMessage) in try cursor.string() })
         case let kind:
             throw MalformedMessage(description: "unknown message kind \(kind)")
         }

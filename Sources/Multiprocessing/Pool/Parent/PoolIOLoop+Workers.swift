@@ -50,8 +50,20 @@ extension PoolIOLoop {
         }
         workers[id] = handle
         scheduler.addWorker(id)
+        sendNewLibraries(to: handle) // the initializer may be a library's job
         append(.start(initializer: core.initializer?.jobs), carrying: core.initializer?.descriptors, for: nil, to: handle)
         workersChanged = true
+    }
+
+    /// Tells the worker to load the job libraries the program loaded since it
+    /// was last told, if any, ahead of whatever is sent next: so a worker has
+    /// a library before it gets a job of that library.
+    func sendNewLibraries(to handle: WorkerHandle) {
+        let catalog = JobLibraryCatalog.shared
+        guard catalog.count > handle.librariesSent else { return }
+        let paths = catalog.paths(from: handle.librariesSent)
+        handle.librariesSent += paths.count
+        ParentMessage.loadLibraries(paths: paths).write(to: &handle.outgoing)
     }
 
     // MARK: Reading

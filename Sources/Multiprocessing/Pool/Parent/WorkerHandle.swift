@@ -39,6 +39,9 @@ final class WorkerHandle {
     var isWatchingWritable = false
     /// Whether the worker said it runs jobs (its initializer, if any, returned).
     var isReady = false
+    /// How many of the program's job libraries the worker was told to load
+    /// (``JobLibraryCatalog``).
+    var librariesSent = 0
     var reader = FrameReader(maximumMessageSize: MemoryLimits.physicalMemory)
 
     init(id: WorkerID, started: StartedWorker) {

@@ -40,6 +40,8 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         do {
             var payload: [UInt8] = []
             try encodeJob(job, appendingTo: &payload)
+            let libraries = JobLibraryCatalog.shared.paths(from: 0) // the job may be a library's
+            if !libraries.isEmpty { ParentMessage.loadLibraries(paths: libraries).write(to: &messages) }
             ParentMessage.task(sequence: 1, jobs: EncodedJobs(mangledTypeName: mangled, payload: payload)).write(to: &messages)
         } catch {
             throw ProcessPoolError.jobEncodingFailed(typeName: jobTypeName, description: String(describing: error))

@@ -1,6 +1,9 @@
 internal import MultiprocessingPlatform
 import DequeModule
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A worker process's whole life: read tasks from the pool's socket, run them
 /// strictly in the order received, send each result before starting the next
@@ -66,6 +69,8 @@ struct WorkerLoop {
                 }
             case let .start(initializer):
                 start(initializer: initializer, descriptors: descriptors)
+            case let .loadLibraries(paths):
+                loadLibraries(paths)
             case .cancel:
                 preconditionFailure("cancels are not queued")
             }
@@ -113,6 +118,20 @@ struct WorkerLoop {
         }
         descriptors.discard()
         send(.ready)
+    }
+
+    /// Loads the job libraries the program loaded. A library that fails here
+    /// (its file was removed or replaced since) is reported on standard
+    /// error; its jobs then fail as ``ProcessPoolError/jobTypeNotFound(_:)``.
+    private func loadLibraries(_ paths: [String]) {
+        for path in paths {
+            do {
+                _ = try JobLibrary.load(path: path)
+            } catch {
+                let message = "swift-multiprocessing: pool worker \(getpid()) could not load \(path): \(error)\n"
+                _ = try? FileDescriptor.standardError.writeAll(message.utf8)
+            }
+        }
     }
 
     /// Sends `message` with the descriptors collected for it (then forgets them).
@@ -184,7 +203,7 @@ struct WorkerLoop {
         case .start:
             isPoolWorker = true
             pending.append(message)
-        case .task:
+        case .task, .loadLibraries:
             pending.append(message)
         }
     }
