@@ -53,7 +53,7 @@ func nioThreadPoolThroughput(pool: NIOThreadPool, jobs: Int) -> PoolSample {
 
 /// NIOThreadPool with a result per job, as NIO users get one: `runIfActive`
 /// returns an `EventLoopFuture` completed on an event loop; then every future waited.
-func nioRunIfActiveThroughput(pool: NIOThreadPool, eventLoop: any PoolIOLoop, jobs: Int) throws -> PoolSample {
+func nioRunIfActiveThroughput(pool: NIOThreadPool, eventLoop: any EventLoop, jobs: Int) throws -> PoolSample {
     var futures: [EventLoopFuture<Int>] = []
     futures.reserveCapacity(jobs)
     var sum = 0
