@@ -181,7 +181,7 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ThreadingTests", dependencies: ["Threading", "MultiprocessingPlatform"], swiftSettings: strictSettings),
+        .testTarget(name: "ThreadingTests", dependencies: ["Threading", "MultiprocessingPlatform", "MultiprocessingTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: ["Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport"],

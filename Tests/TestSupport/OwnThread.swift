@@ -15,6 +15,8 @@ import Threading
 /// With `oneAtATime`, the test also waits (on its own thread) until no other
 /// such test runs: for tests that move gigabytes or fork by the thousand,
 /// which would otherwise all run at once.
+/// A test's time limit counts that wait too: the suites that use it allow
+/// minutes, for the heavy tests queued ahead of theirs.
 ///
 /// Only for tests that do not start child tasks (`async let`, task groups):
 /// those inherit the preference and would share the one thread.

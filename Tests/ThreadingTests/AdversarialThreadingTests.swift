@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
 /// An error enum with a payload, thrown by ``ThrowsEnum``.
@@ -23,7 +24,7 @@ struct ThrowsOpaqueClass: Job {
 /// The threading primitives pushed at their edges: shutdowns racing blocked
 /// callers, broken barriers, wrong releases, timeouts of zero. Every wait is
 /// bounded, so a hang fails an expectation instead of stalling the run.
-@Suite("Adversarial threading", .timeLimit(.minutes(1)))
+@Suite("Adversarial threading", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct AdversarialThreadingTests {
     // MARK: Queue
 

@@ -1,7 +1,8 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
-@Suite("AvailableProcessors", .timeLimit(.minutes(1)))
+@Suite("AvailableProcessors", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct AvailableProcessorsTests {
     @Test func countIsPositiveAndAtMostTheAffinityMask() {
         #expect(AvailableProcessors.count >= 1)

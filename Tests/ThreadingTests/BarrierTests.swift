@@ -1,7 +1,8 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
-@Suite("Barrier", .timeLimit(.minutes(1)))
+@Suite("Barrier", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct BarrierTests {
     @Test func everyPartyGetsADistinctIndexAndNobodyPassesEarly() throws {
         let barrier = Barrier(parties: 4)

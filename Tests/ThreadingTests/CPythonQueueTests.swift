@@ -1,11 +1,12 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
 // The shutdown cases of CPython 3.13's Lib/test/test_queue.py, restated
 // against our queues. One difference on purpose: a `taskDone()` too many
 // traps here, where Python raises `ValueError` (see `taskDone()`).
 
-@Suite("CPython test_queue: shutdown", .timeLimit(.minutes(1)))
+@Suite("CPython test_queue: shutdown", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct CPythonQueueShutdownTests {
     @Test func shutdownEmpty() {
         let queue = Queue<String>()

@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
 // The cases of CPython's Lib/test/lock_tests.py, restated against our types
@@ -10,7 +11,7 @@ import Testing
 /// Long enough for a thread that could pass to have passed.
 let settle = Duration.milliseconds(30)
 
-@Suite("CPython lock_tests: locks", .timeLimit(.minutes(1)))
+@Suite("CPython lock_tests: locks", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct CPythonLockTests {
     @Test func acquireContended() throws {
         for lock in [Lock(), RecursiveLock()] as [any ConditionLock] {
@@ -118,7 +119,7 @@ struct CPythonLockTests {
     }
 }
 
-@Suite("CPython lock_tests: events", .timeLimit(.minutes(1)))
+@Suite("CPython lock_tests: events", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct CPythonEventTests {
     @Test func isSet() {
         let event = Event()
@@ -181,7 +182,7 @@ final class Guarded<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-@Suite("CPython lock_tests: conditions", .timeLimit(.minutes(1)))
+@Suite("CPython lock_tests: conditions", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct CPythonConditionTests {
     /// `Condition(Lock())`: the condition's lock is the given lock.
     @Test func acquireThroughTheConditionTakesTheLock() {
@@ -269,7 +270,7 @@ struct CPythonConditionTests {
     }
 }
 
-@Suite("CPython lock_tests: semaphores", .timeLimit(.minutes(1)))
+@Suite("CPython lock_tests: semaphores", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct CPythonSemaphoreTests {
     /// 6 permits left, 10 threads taking two each: 6 pass at first, 7 more
     /// after 7 releases, 6 more after 6; the last waits for a final release.
@@ -387,7 +388,7 @@ struct AnySemaphore: Sendable {
     }
 }
 
-@Suite("CPython lock_tests: barriers", .timeLimit(.minutes(1)))
+@Suite("CPython lock_tests: barriers", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct CPythonBarrierTests {
     static let parties = 5
 

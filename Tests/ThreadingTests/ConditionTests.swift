@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
 /// State shared under a condition's lock in these tests.
@@ -7,7 +8,7 @@ final class Shared: @unchecked Sendable {
     var ready = false
 }
 
-@Suite("Condition", .timeLimit(.minutes(1)))
+@Suite("Condition", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ConditionTests {
     @Test func producerConsumerHandsOverEveryItemInOrder() throws {
         let condition = Condition()

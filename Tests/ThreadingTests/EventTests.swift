@@ -1,7 +1,8 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
-@Suite("Event", .timeLimit(.minutes(1)))
+@Suite("Event", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct EventTests {
     @Test func setReleasesEveryWaiterAtOnce() throws {
         let start = Event()
@@ -37,7 +38,7 @@ struct EventTests {
     }
 }
 
-@Suite("Event regressions", .timeLimit(.minutes(1)))
+@Suite("Event regressions", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct EventRegressionTests {
     /// CPython's lock_tests `test_set_and_clear` (issue #13502): a `set()`
     /// at once followed by `clear()` still releases every thread that was

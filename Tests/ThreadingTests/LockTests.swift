@@ -1,7 +1,8 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
-@Suite("Lock and RecursiveLock", .timeLimit(.minutes(1)))
+@Suite("Lock and RecursiveLock", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct LockTests {
     @Test func lockExcludesOtherThreads() throws {
         let lock = Lock()
@@ -111,7 +112,7 @@ struct LockTests {
     }
 }
 
-@Suite("Lock regressions", .timeLimit(.minutes(1)))
+@Suite("Lock regressions", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct LockRegressionTests {
     /// Python's `Lock.acquire(timeout=)` by the thread that holds the lock
     /// waits out the timeout and returns `False`; `lock(timeout:)` promised the same.

@@ -1,10 +1,11 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 import MultiprocessingPlatform
 
 /// A negative timeout means "do not wait", never a trap: -1 ms is 0 s and
 /// -10^15 attoseconds, which once trapped in the conversion to nanoseconds.
-@Suite("Negative timeouts", .timeLimit(.minutes(1)))
+@Suite("Negative timeouts", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct NegativeTimeoutTests {
     static let negative: [Duration] = [.milliseconds(-1), .nanoseconds(-1), .seconds(-3), .seconds(-1) - .milliseconds(500)]
 

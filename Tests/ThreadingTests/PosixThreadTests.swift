@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
 /// A subclass that overrides `run`, as in Python's `class T(Thread): def run(self)`.
@@ -14,7 +15,7 @@ final class SummingThread: PosixThread, @unchecked Sendable {
     }
 }
 
-@Suite("PosixThread", .timeLimit(.minutes(1)))
+@Suite("PosixThread", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct PosixThreadTests {
     @Test func closureRunsOnAnotherThreadAndJoinWaits() throws {
         let ran = Counter()
@@ -119,7 +120,7 @@ struct PosixThreadTests {
     }
 }
 
-@Suite("PosixThread regressions", .timeLimit(.minutes(1)))
+@Suite("PosixThread regressions", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct PosixThreadRegressionTests {
     /// An object that owns its thread, whose body captures the object.
     final class Owner: @unchecked Sendable {

@@ -1,7 +1,8 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
-@Suite("Queue, LifoQueue, PriorityQueue", .timeLimit(.minutes(1)))
+@Suite("Queue, LifoQueue, PriorityQueue", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct QueueTests {
     @Test func ordersOfTheThreeKinds() throws {
         let fifo = Queue<Int>(), lifo = LifoQueue<Int>(), priority = PriorityQueue<Int>()

@@ -1,4 +1,5 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
 /// Whether another thread can take `lock` right now (it releases it again).
@@ -15,7 +16,7 @@ private func freeForAnotherThread(_ lock: RecursiveLock) throws -> Bool {
     return result.value == 1
 }
 
-@Suite("Condition on a RecursiveLock", .timeLimit(.minutes(1)))
+@Suite("Condition on a RecursiveLock", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct RecursiveConditionTests {
     @Test func waitReleasesEveryLevelAndTakesThemBack() throws {
         let lock = RecursiveLock()

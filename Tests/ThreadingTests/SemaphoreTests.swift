@@ -1,7 +1,8 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
-@Suite("Semaphore and BoundedSemaphore", .timeLimit(.minutes(1)))
+@Suite("Semaphore and BoundedSemaphore", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct SemaphoreTests {
     @Test func permitsLimitConcurrency() throws {
         let semaphore = Semaphore(value: 3)

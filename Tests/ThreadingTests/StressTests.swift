@@ -1,9 +1,10 @@
 import Testing
+import MultiprocessingTestSupport
 @testable import Threading
 
 /// Many threads hammering each primitive at once, for a bounded time; run
 /// under ThreadSanitizer by .ci/run.
-@Suite("Stress", .timeLimit(.minutes(1)))
+@Suite("Stress", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct StressTests {
     static let threads = 8
 

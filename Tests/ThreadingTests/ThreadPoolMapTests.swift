@@ -57,7 +57,7 @@ struct ThreadPoolMapTests {
         let pool = ThreadPool(threads: 1)
         let jobs = (0..<1000).map { Gated(x: $0, gate: $0 == 0 ? "chunk-cancel" : nil, counter: "chunk-cancel") }
         let task = Task { try await pool.map(jobs, chunkSize: 1000) }
-        #expect(await eventually { jobGate("chunk-cancel-started").isSet }, "the one chunk is running")
+        #expect(await eventually(.seconds(30)) { jobGate("chunk-cancel-started").isSet }, "the one chunk is running")
         task.cancel()
         await #expect(throws: JobError.cancelled) { try await task.value }
         jobGate("chunk-cancel").set()

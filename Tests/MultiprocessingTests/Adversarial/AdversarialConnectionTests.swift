@@ -11,7 +11,7 @@ private struct AdvMessage: Codable, Equatable, Sendable {
 }
 
 extension AdversarialSuites {
-    @Suite(.onItsOwnThreadOneAtATime, .timeLimit(.minutes(1)))
+    @Suite(.onItsOwnThreadOneAtATime, .timeLimit(.minutes(3)))
     struct AdversarialConnectionTests {
         @Test func sendAfterPeerClosedIsATypedError() throws {
             let (a, b) = try Multiprocessing.Pipe().ends

@@ -13,7 +13,7 @@ import Glibc
 /// `SA_RESTART`, so the kernel returns `EINTR` (or a short count) from the
 /// blocked call instead of restarting it. `SIGURG` is ignored by default, so a
 /// stray one can never kill the test process.
-@Suite("Connection: interrupted calls", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(1)))
+@Suite("Connection: interrupted calls", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(3)))
 struct ConnectionInterruptionTests {
     /// Counts deliveries of the interrupting signal.
     static let deliveries = Atomic<Int>(0)

@@ -5,7 +5,7 @@ import MultiprocessingTestSupport
 import Glibc
 #endif
 
-@Suite("Connection: messages", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(1)))
+@Suite("Connection: messages", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(3)))
 struct ConnectionTests {
     @Test func codableRoundTripBothWays() throws {
         let (a, b) = try Pipe().ends

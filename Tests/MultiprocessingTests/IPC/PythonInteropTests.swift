@@ -11,7 +11,7 @@ import Glibc
 /// `multiprocessing.connection.Connection`, against the real `python3` on
 /// the machine: a Python process holds the other end of a socket pair (at
 /// descriptor 3) and answers every `recv_bytes` with `send_bytes`.
-@Suite("Connection: Python's framing", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(1)))
+@Suite("Connection: Python's framing", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(3)))
 struct PythonInteropTests {
     /// Python echoes each message reversed, and first sends one of its own.
     static let echo = """

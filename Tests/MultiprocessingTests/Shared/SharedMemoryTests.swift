@@ -6,7 +6,7 @@ import MultiprocessingPlatform
 import Glibc
 #endif
 
-@Suite("SharedMemory", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(1)))
+@Suite("SharedMemory", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(3)))
 struct SharedMemoryTests {
     @Test(arguments: [1, 100, 4096, 4097, 1 << 20])
     func anonymousSegmentHasExactlyTheSizeAskedAndStartsZeroed(size: Int) throws {
