@@ -25,7 +25,10 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
 
     /// The process running the job.
     public let process: ChildProcess
-    private let jobTypeName: String
+    /// The job, encoded as a pool's task; it decodes the output (with the
+    /// descriptors of its shared objects) into `waiter`.
+    private let task: TaskRecord
+    private let waiter = SingleJobWaiter<Output>()
     /// Serializes joins; guards `state`.
     private let lock = Threading.Lock()
     private var state: State
@@ -34,17 +37,26 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     public var pid: Glibc.pid_t { process.pid }
 
     init<J: Job>(_ job: J, name: String, diesWithParent: Bool, inheritedDescriptor: Int32?) throws where J.Output == Output {
-        jobTypeName = String(reflecting: J.self)
         guard let mangled = MangledNames.of(J.self) else { throw ProcessPool.unnamed(J.self) }
-        var messages: [UInt8] = []
+        let task: TaskRecord
         do {
-            var payload: [UInt8] = []
-            try encodeJob(job, appendingTo: &payload)
-            let libraries = JobLibraryCatalog.shared.paths(from: 0) // the job may be a library's
-            if !libraries.isEmpty { ParentMessage.loadLibraries(paths: libraries).write(to: &messages) }
-            ParentMessage.task(sequence: 1, jobs: EncodedJobs(mangledTypeName: mangled, payload: payload)).write(to: &messages)
+            task = try TaskRecord(encoding: job, mangledTypeName: mangled, waiter: waiter)
         } catch {
-            throw ProcessPoolError.jobEncodingFailed(typeName: jobTypeName, description: String(describing: error))
+            throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
+        }
+        task.sequence = 1
+        // The job's shared objects stay open (their owners held by
+        // `task.descriptors`) until the frame that carries them is sent.
+        defer { task.descriptors?.removeAll() }
+        var messages: [UInt8] = []
+        let libraries = JobLibraryCatalog.shared.paths(from: 0) // the job may be a library's
+        if !libraries.isEmpty { ParentMessage.loadLibraries(paths: libraries).write(to: &messages) }
+        let attachments: [DescriptorAttachment]
+        do {
+            attachments = try ParentMessage.task(sequence: task.sequence, jobs: task.jobs)
+                .write(to: &messages, carrying: task.descriptors?.descriptors ?? [])
+        } catch {
+            throw Self.descriptorsUnsent(error, typeName: task.typeName)
         }
         let options = WorkerStarter.Options(
             diesWithParent: diesWithParent, systemName: PosixThread.systemName(name), inheritedDescriptor: inheritedDescriptor)
@@ -55,19 +67,29 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         } catch {
             throw ChildProcessError.spawnFailed(error)
         }
+        self.task = task
         process = ChildProcess(pid: started.pid, name: name, descriptor: started.pidfd)
         state = .waiting(socket: started.socket, reader: FrameReader(maximumMessageSize: MemoryLimits.physicalMemory))
         do {
             // Sent blocking (a large job waits for the process to read it);
             // replies are read without blocking, against a deadline.
             try setNonBlocking(started.socket, false)
-            try messages.withBytes { bytes throws(Errno) in try SocketIO.writeAll(started.socket, bytes) }
+            try messages.withBytes { bytes throws(Errno) in try SocketIO.writeAll(started.socket, bytes, attachments: attachments) }
         } catch .brokenPipe, .connectionReset {
             // The process died already: join reports how.
         } catch {
+            // The process cannot get its job: it is stopped and reaped (its
+            // socket is closed as this instance goes).
             process.kill()
-            throw ChildProcessError.spawnFailed(error)
+            _ = try? process.join()
+            // On a socket that is alive, only descriptors are refused
+            // (`ETOOMANYREFS`, `EBADF`, `ENOMEM`).
+            throw attachments.isEmpty ? ChildProcessError.spawnFailed(error) : Self.descriptorsUnsent(error, typeName: task.typeName)
         }
+    }
+
+    private static func descriptorsUnsent(_ error: Errno, typeName: String) -> ProcessPoolError {
+        .jobEncodingFailed(typeName: typeName, description: ProcessPool.descriptorsUnsent(error, to: "the process"))
     }
 
     deinit {
@@ -132,8 +154,7 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
             let outcome: FrameReader.Outcome
             do {
                 outcome = try reader.next(from: socket, nonBlocking: true) { frame, descriptors in
-                    descriptors.discard()
-                    delivered = frame.withBytes { message(in: $0) }
+                    delivered = frame.withBytes { message(in: $0, descriptors: descriptors) }
                 }
             } catch {
                 return processEnded(until: deadline)
@@ -148,34 +169,22 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         }
     }
 
-    /// What the process's one message means.
-    private func message(in frame: UnsafeRawBufferPointer) -> Result<Output, any Error> {
+    /// What the process's one message means; its output and error take
+    /// their shared objects' descriptors from `descriptors`, as a pool's do.
+    private func message(in frame: UnsafeRawBufferPointer, descriptors: FrameDescriptors) -> Result<Output, any Error> {
         do throws(MalformedMessage) {
             switch try WorkerMessage.read(from: frame) {
             case let .result(_, completed, failure, outputs):
-                if let failure {
-                    return .failure(ErrorTransport.recreate(failure, job: JobDescription(typeName: jobTypeName, sequenceNumber: 1)))
-                }
-                return decodeOutput(outputs, completed: completed)
+                task.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors)
+                guard let result = waiter.future.result else { preconditionFailure("a delivered task left its future open") }
+                return result
             case .ready, .skipped, .initializerFailed: // answers to a pool's messages, never sent here
                 throw MalformedMessage(description: "an unexpected message")
             }
         } catch {
+            descriptors.discard()
             process.kill()
             return .failure(ChildProcessError.protocolViolation(error.description))
-        }
-    }
-
-    private func decodeOutput(_ outputs: UnsafeRawBufferPointer, completed: Int) -> Result<Output, any Error> {
-        do {
-            let values = try ValueBatch.decode(Output.self, from: outputs)
-            guard completed == 1, values.count == 1 else {
-                throw MalformedMessage(description: "expected one output, got \(values.count)")
-            }
-            return .success(values[0])
-        } catch {
-            return .failure(ProcessPoolError.outputDecodingFailed(
-                typeName: String(reflecting: Output.self), description: String(describing: error)))
         }
     }
 
