@@ -9,9 +9,9 @@ public import Glibc
 /// ``ChildProcess/spawn(_:name:diesWithParent:)``: ``join()`` returns its output.
 ///
 /// The process is a one-job ``ProcessPool`` worker: the job and its output
-/// travel as a pool's do, so the job's own error arrives as itself (or as a
-/// ``RemoteError``), and failing to move the job or its output is the
-/// matching ``ProcessPoolError``.
+/// travel as a pool's do (shared objects with their descriptors), so the
+/// job's own error arrives as itself (or as a ``RemoteError``), and failing
+/// to move the job or its output is the matching ``ProcessPoolError``.
 ///
 /// A `SpawnedJob` dropped without ``join()`` does not stop its process: the
 /// job runs to its end (its output is then discarded) and the process is
@@ -25,9 +25,10 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
 
     /// The process running the job.
     public let process: ChildProcess
-    /// The job, encoded as a pool's task; it decodes the output (with the
-    /// descriptors of its shared objects) into `waiter`.
-    private let task: TaskRecord
+    /// The job, as errors name it.
+    private let job: JobDescription
+    /// Decodes the output (with the descriptors of its shared objects) as a
+    /// pool's `submit` does.
     private let waiter = SingleJobWaiter<Output>()
     /// Serializes joins; guards `state`.
     private let lock = Threading.Lock()
@@ -38,6 +39,7 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
 
     init<J: Job>(_ job: J, name: String, diesWithParent: Bool, inheritedDescriptor: Int32?) throws where J.Output == Output {
         guard let mangled = MangledNames.of(J.self) else { throw ProcessPool.unnamed(J.self) }
+        // Encoded as a pool's task: its shared objects' descriptors collected.
         let task: TaskRecord
         do {
             task = try TaskRecord(encoding: job, mangledTypeName: mangled, waiter: waiter)
@@ -67,7 +69,7 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         } catch {
             throw ChildProcessError.spawnFailed(error)
         }
-        self.task = task
+        self.job = task.job
         process = ChildProcess(pid: started.pid, name: name, descriptor: started.pidfd)
         state = .waiting(socket: started.socket, reader: FrameReader(maximumMessageSize: MemoryLimits.physicalMemory))
         do {
@@ -108,8 +110,10 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     ///   ``ProcessPoolError/jobDecodingFailed(typeName:description:)``,
     ///   ``ProcessPoolError/outputEncodingFailed(typeName:description:)`` or
     ///   ``ProcessPoolError/outputDecodingFailed(typeName:description:)``
-    ///   when the job or its output could not travel.
-    ///   The corresponding C functions are `poll`, `recv` and `waitid`.
+    ///   when the job or its output could not travel (the last one also
+    ///   when the descriptors of the output's shared objects did not all
+    ///   arrive: this process is at its open-file limit).
+    ///   The corresponding C functions are `poll`, `recvmsg` and `waitid`.
     public func join() throws -> Output {
         try join(until: .distantFuture)!
     }
@@ -175,7 +179,7 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         do throws(MalformedMessage) {
             switch try WorkerMessage.read(from: frame) {
             case let .result(_, completed, failure, outputs):
-                task.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors)
+                waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors, for: job)
                 guard let result = waiter.future.result else { preconditionFailure("a delivered task left its future open") }
                 return result
             case .ready, .skipped, .initializerFailed: // answers to a pool's messages, never sent here
