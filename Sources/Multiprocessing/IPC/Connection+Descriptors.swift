@@ -1,14 +1,18 @@
 internal import MultiprocessingPlatform
+public import SystemPackage
 import Synchronization
 
 // Descriptors over a connection: a value's shared objects travel with their
 // descriptors (`SCM_RIGHTS`, see SocketIO+Descriptors.swift and the
 // descriptor form of `FrameHeader`), one open file travels with
 // `send(fileDescriptor:)`, and every receive closes what it does not take.
+// Each public descriptor is offered both as a C `Int32` (API.md's names) and
+// as swift-system's `FileDescriptor`.
 
 extension Connection {
     /// Sends an open descriptor — a file, a socket, a pipe, a memfd, of any
-    /// kind — as one message, received with ``receiveFileDescriptor()``. The
+    /// kind — as one message, received with ``receiveFileDescriptor()``
+    /// (swift-system's `FileDescriptor`: ``send(fileDescriptor:)-(FileDescriptor)``). The
     /// receiver gets its own descriptor for the same open file (as `dup`
     /// would make); the sender keeps `fileDescriptor` and still closes it
     /// when done with it.
@@ -27,9 +31,10 @@ extension Connection {
         }
     }
 
-    /// Receives a descriptor sent with ``send(fileDescriptor:)``, blocking
-    /// until the message has arrived. The descriptor is close-on-exec and
-    /// the caller's to close.
+    /// Receives a descriptor sent with ``send(fileDescriptor:)-(Int32)``,
+    /// blocking until the message has arrived. The descriptor is
+    /// close-on-exec and the caller's to close (as swift-system's
+    /// `FileDescriptor`: ``receiveFileDescriptor(as:)``).
     ///
     /// - Throws: ``ConnectionError/noDescriptor`` when the next message
     ///   carries none, ``ConnectionError/unexpectedDescriptors(count:)`` when
@@ -60,6 +65,59 @@ extension Connection {
             }
         }
         return try result.get()
+    }
+
+    // MARK: swift-system forms
+
+    /// The underlying descriptor as swift-system's `FileDescriptor`: the
+    /// same descriptor as ``fileDescriptor``, with the same rules (the
+    /// connection owns it: do not close it; after ``close()`` the number is
+    /// no longer valid).
+    ///
+    /// ```swift
+    /// let descriptor = connection.fileDescriptor(as: FileDescriptor.self)
+    /// ```
+    ///
+    /// Nothing is called: it is the number the connection holds.
+    public func fileDescriptor(as _: FileDescriptor.Type) -> FileDescriptor {
+        FileDescriptor(rawValue: fileDescriptor)
+    }
+
+    /// Sends an open descriptor as one message, as
+    /// ``send(fileDescriptor:)-(Int32)`` does: the receiver gets its own
+    /// descriptor for the same open file (receive it with
+    /// ``receiveFileDescriptor(as:)`` or ``receiveFileDescriptor()``); the
+    /// sender keeps `fileDescriptor` and still closes it when done with it.
+    ///
+    /// ```swift
+    /// let log = try FileDescriptor.open("/var/log/app.log", .writeOnly, options: [.append, .closeOnExec])
+    /// try connection.send(fileDescriptor: log)
+    /// try log.close()                      // the receiver's copy stays open
+    /// ```
+    ///
+    /// - Throws: as ``send(fileDescriptor:)-(Int32)``.
+    ///   The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
+    public func send(fileDescriptor: FileDescriptor) throws(ConnectionError) {
+        try send(fileDescriptor: fileDescriptor.rawValue)
+    }
+
+    /// Receives a descriptor sent with ``send(fileDescriptor:)-(FileDescriptor)``
+    /// (or its `Int32` form) as swift-system's `FileDescriptor`, blocking
+    /// until the message has arrived. The descriptor is close-on-exec and the
+    /// caller's to close.
+    ///
+    /// ```swift
+    /// let log = try connection.receiveFileDescriptor(as: FileDescriptor.self)
+    /// defer { try? log.close() }
+    /// try log.writeAll("started\n".utf8)
+    /// ```
+    ///
+    /// - Throws: as ``receiveFileDescriptor()``: a message that carries no
+    ///   descriptor, or carries another kind of message's, is consumed and
+    ///   what came with it closed.
+    ///   The corresponding C function is `recvmsg` (with `MSG_CMSG_CLOEXEC`).
+    public func receiveFileDescriptor(as _: FileDescriptor.Type) throws(ConnectionError) -> FileDescriptor {
+        FileDescriptor(rawValue: try receiveFileDescriptor())
     }
 
     // MARK: Descriptor internals

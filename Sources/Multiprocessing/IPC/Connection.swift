@@ -40,7 +40,7 @@ import Synchronization
 /// Over a Unix-domain socket (a ``Pipe``, a Unix socket address), a value's
 /// shared objects (``SharedMemory``, ``SharedValue``, ``ProcessLock``,
 /// ``ProcessQueue``...) travel with their descriptors (`SCM_RIGHTS`), so the
-/// receiver uses the same memory; ``send(fileDescriptor:)`` and
+/// receiver uses the same memory; ``send(fileDescriptor:)-(Int32)`` and
 /// ``receiveFileDescriptor()`` pass one open file of any kind. Every
 /// descriptor received is close-on-exec, owned by exactly one object, and
 /// never leaked: a receive that does not take the descriptors a message
@@ -48,7 +48,7 @@ import Synchronization
 /// and descriptors the kernel could not install (the open-file limit) are
 /// ``ConnectionError/descriptorsTruncated`` with everything received closed.
 /// Over TCP no descriptor travels: a named segment goes by its name, an
-/// anonymous one fails to encode, and ``send(fileDescriptor:)`` throws
+/// anonymous one fails to encode, and ``send(fileDescriptor:)-(Int32)`` throws
 /// ``ConnectionError/descriptorPassingUnsupported``. A frame that carries
 /// descriptors uses a header form of this package's own (see `FrameHeader`),
 /// which a Python `Connection` does not read.
@@ -124,6 +124,7 @@ public final class Connection: Sendable {
     /// The underlying descriptor, for `poll`, `epoll` or `select` by the
     /// caller. It stays owned by the connection: do not close it. After
     /// ``close()`` the number is no longer valid (it may be reused).
+    /// ``fileDescriptor(as:)`` gives it as swift-system's `FileDescriptor`.
     public var fileDescriptor: Int32 { descriptor.fd }
 
     /// Whether ``close()`` was called (in this process). A peer that closed its
@@ -219,7 +220,7 @@ public final class Connection: Sendable {
     ///   message is not a `T` (the message is consumed and the connection stays
     ///   usable); ``ConnectionError/unexpectedDescriptors(count:)`` when the
     ///   message carries descriptors the value does not take (a message from
-    ///   ``send(fileDescriptor:)``, a value whose type ignores a shared
+    ///   ``send(fileDescriptor:)-(Int32)``, a value whose type ignores a shared
     ///   object), ``ConnectionError/descriptorsTruncated``,
     ///   ``ConnectionError/missingDescriptors(expected:received:)`` (each
     ///   with every descriptor that came closed, and the connection usable);

@@ -233,6 +233,12 @@ public final class ProcessPool: JobExecutor {
                            description: "the type has no runtime name a worker could look up")
     }
 
+    /// Why a job (or initializer) failed whose shared objects' descriptors
+    /// the kernel refused to send to `receiver` (`ETOOMANYREFS`, `EBADF`, `ENOMEM`...).
+    static func descriptorsUnsent(_ error: Errno, to receiver: String) -> String {
+        "the descriptors of its shared objects could not be sent to \(receiver): \(error)"
+    }
+
     private static func encodeInitializer(_ job: any Job) throws(ProcessPoolError) -> PoolCore.Initializer {
         let type = type(of: job)
         guard let mangled = MangledNames.of(type) else { throw unnamed(type) }

@@ -41,6 +41,56 @@ struct DescriptorPassingTests {
         #expect(try readRaw(peer, count: 1) == [42])
     }
 
+    // MARK: The same as swift-system's FileDescriptor
+
+    /// A `FileDescriptor` travels, and is received as one; either form
+    /// receives what the other sent.
+    @Test func aSystemFileDescriptorTravelsAndTheSenderKeepsItsCopy() throws {
+        let (sender, receiver) = try Pipe().ends
+        let (fileEnd, peer) = try makeSocketPair()
+        let file = FileDescriptor(rawValue: fileEnd)
+        defer { try? file.close(); closeDescriptor(peer) }
+        try sender.send(fileDescriptor: file)
+        #expect(fcntl(file.rawValue, F_GETFD) != -1, "the sender keeps its descriptor")
+        let received = try receiver.receiveFileDescriptor(as: FileDescriptor.self)
+        defer { try? received.close() }
+        #expect(received != file)
+        #expect(isCloseOnExec(received.rawValue))
+        #expect(try fileIdentity(of: received.rawValue) == fileIdentity(of: file.rawValue), "the same open file")
+        #expect(try received.writeAll([42]) == 1)
+        #expect(try readRaw(peer, count: 1) == [42])
+
+        try sender.send(fileDescriptor: file.rawValue)
+        let asSystem = try receiver.receiveFileDescriptor(as: FileDescriptor.self)
+        try sender.send(fileDescriptor: file)
+        let asInt32: Int32 = try receiver.receiveFileDescriptor()
+        defer { try? asSystem.close(); closeDescriptor(asInt32) }
+        #expect(try fileIdentity(of: asSystem.rawValue) == fileIdentity(of: asInt32), "the two forms are one mechanism")
+    }
+
+    @Test func theSystemFormsFailAsTheInt32Forms() throws {
+        let (sender, receiver) = try Pipe().ends
+        try checkThrows(.system(operation: "sendmsg", errno: .badFileDescriptor)) {
+            try sender.send(fileDescriptor: FileDescriptor(rawValue: UnopenedDescriptor.number))
+        }
+        try sender.send(5)
+        try sender.send(6)
+        try checkThrows(.noDescriptor) { try receiver.receiveFileDescriptor(as: FileDescriptor.self) }
+        #expect(try receiver.receive(Int.self) == 6, "the message was consumed, the next one is intact")
+        sender.close()
+        try checkThrows(.endOfStream) { try receiver.receiveFileDescriptor(as: FileDescriptor.self) }
+    }
+
+    @Test func theConnectionsDescriptorAsASystemFileDescriptor() throws {
+        let (a, b) = try Pipe().ends
+        #expect(a.fileDescriptor(as: FileDescriptor.self) == FileDescriptor(rawValue: a.fileDescriptor))
+        #expect(a.fileDescriptor(as: FileDescriptor.self) != b.fileDescriptor(as: FileDescriptor.self))
+        // It is the connection's own: bytes written to it arrive as a frame.
+        try b.sendBytes([7, 8])
+        #expect(try pollReadable([a.fileDescriptor(as: FileDescriptor.self).rawValue], until: .after(.seconds(10))).count == 1)
+        #expect(try a.receiveBytes() == [7, 8])
+    }
+
     @Test func receiveFileDescriptorOnAMessageWithoutOneIsATypedError() throws {
         let (sender, receiver) = try Pipe().ends
         try sender.send(5)

@@ -1,3 +1,6 @@
+internal import MultiprocessingPlatform
+import SystemPackage
+
 // The messages a pool and its workers exchange, one per frame of the IPC
 // layer's framing, each written in place into the outgoing buffer (no
 // intermediate value, no second copy of a payload). Fields are written with
@@ -56,6 +59,26 @@ enum ParentMessage {
                 body.appendInteger(UInt32(paths.count))
                 for path in paths { body.appendString(path) }
             }
+        }
+    }
+
+    /// Appends the message as one frame that carries `descriptors` and
+    /// returns the attachments that send them with its first bytes (none
+    /// when `descriptors` is empty); the caller keeps the descriptors open
+    /// until those bytes are sent.
+    ///
+    /// - Throws: `Errno.invalidArgument` if the frame is too short to carry
+    ///   that many (see ``DescriptorAttachment/spreading(_:overMessageAt:count:)``);
+    ///   nothing was appended.
+    func write(to out: inout [UInt8], carrying descriptors: [Int32]) throws(Errno) -> [DescriptorAttachment] {
+        let start = out.count
+        write(to: &out, descriptors: descriptors.count)
+        guard !descriptors.isEmpty else { return [] }
+        do {
+            return try DescriptorAttachment.spreading(descriptors, overMessageAt: start, count: out.count - start)
+        } catch {
+            out.removeSubrange(start...)
+            throw error
         }
     }
 

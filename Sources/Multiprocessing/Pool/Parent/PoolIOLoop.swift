@@ -227,16 +227,13 @@ final class PoolIOLoop {
                 to handle: WorkerHandle) {
         let start = handle.outgoing.count
         let list = descriptors?.descriptors ?? []
-        message.write(to: &handle.outgoing, descriptors: list.count)
-        guard let descriptors, !list.isEmpty else { return }
-        let range = start ..< handle.outgoing.count
         do {
-            handle.attachments += try DescriptorAttachment.spreading(list, overMessageAt: start, count: range.count)
-            handle.descriptorFrames.append(DescriptorFrame(range: range, descriptors: descriptors, task: task))
+            handle.attachments += try message.write(to: &handle.outgoing, carrying: list)
         } catch {
-            handle.outgoing.removeSubrange(range)
-            failUnsent(task, on: handle, error)
+            return failUnsent(task, on: handle, error)
         }
+        guard let descriptors, !list.isEmpty else { return }
+        handle.descriptorFrames.append(DescriptorFrame(range: start ..< handle.outgoing.count, descriptors: descriptors, task: task))
     }
 
     private func flushAll() {
@@ -293,7 +290,7 @@ final class PoolIOLoop {
     /// worker's tasks; without the initializer's objects no worker can start,
     /// so the pool breaks.
     private func failUnsent(_ task: TaskRecord?, on handle: WorkerHandle, _ error: Errno) {
-        let reason = "the descriptors of its shared objects could not be sent to a worker: \(error)"
+        let reason = ProcessPool.descriptorsUnsent(error, to: "a worker")
         guard let task else {
             let typeName = core.initializer?.typeName ?? "initializer"
             return breakPool(with: .initializerFailed(RemoteError(typeName: typeName, description: reason)))

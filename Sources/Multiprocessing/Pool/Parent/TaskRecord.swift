@@ -68,12 +68,7 @@ final class TaskRecord: @unchecked Sendable {
     /// the next job failed, if one did, and the descriptors of the shared
     /// objects in both.
     func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?, descriptors: FrameDescriptors) {
-        if case let .failed(error) = descriptors {
-            waiter.fail(ProcessPoolError.outputDecodingFailed(typeName: typeName, description: error.description))
-            return
-        }
-        let failure = failure.map { ErrorTransport.recreate($0, job: job, descriptors: descriptors.incoming) }
-        waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors.incoming)
+        waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors, for: job)
     }
 }
 
@@ -103,6 +98,19 @@ extension TaskWaiter {
 
     /// The task failed as a whole (worker crash, timeout, shutdown...).
     func fail(_ error: any Error) { future.complete(with: .failure(error)) }
+
+    /// Completes the future from the worker's answer to `job`: the batch of
+    /// the first `completed` outputs, why the next job failed, if one did,
+    /// and the descriptors of the shared objects in both.
+    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?,
+                 descriptors: FrameDescriptors, for job: JobDescription) {
+        if case let .failed(error) = descriptors {
+            fail(ProcessPoolError.outputDecodingFailed(typeName: job.typeName, description: error.description))
+            return
+        }
+        let failure = failure.map { ErrorTransport.recreate($0, job: job, descriptors: descriptors.incoming) }
+        deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors.incoming)
+    }
 }
 
 /// A single job from `submit`: its output is decoded on the I/O thread.

@@ -16,6 +16,13 @@ extension ChildProcess {
     /// threads this process runs. It runs the one job, sends its output (or
     /// the error it threw) back, and exits.
     ///
+    /// Shared objects travel as arguments do in Python's
+    /// `Process(target=f, args=(lock, value, queue))`: a ``SharedValue``,
+    /// ``ProcessLock``, ``ProcessQueue``, ``SharedMemory``… held by the job
+    /// reach the process with their descriptors (`SCM_RIGHTS` on its
+    /// socket, as a pool's jobs do), and those in its output, or in the
+    /// error it throws, come back the same way.
+    ///
     /// - Parameters:
     ///   - job: the job; it travels through its `Codable` conformance.
     ///   - name: the process's name (its thread name, shown by `ps -o comm`);
@@ -26,9 +33,12 @@ extension ChildProcess {
     ///     finishes its job even if this process is gone.
     /// - Returns: the running job; ``SpawnedJob/process`` is among ``activeChildren``.
     /// - Throws: ``ChildProcessError/spawnFailed(_:)``;
-    ///   ``ProcessPoolError/jobEncodingFailed(typeName:description:)``.
+    ///   ``ProcessPoolError/jobEncodingFailed(typeName:description:)`` when
+    ///   the job does not encode, or the kernel refuses the descriptors of
+    ///   its shared objects (`ETOOMANYREFS`, `ENOMEM`): the process started
+    ///   for it is then killed and reaped.
     ///   What the job throws is not an error of `spawn`: ``SpawnedJob/join()`` throws it.
-    ///   The corresponding C function is `posix_spawn`.
+    ///   The corresponding C functions are `posix_spawn` and `sendmsg`.
     public static func spawn<J: Job>(_ job: J, name: String? = nil, diesWithParent: Bool = false) throws -> SpawnedJob<J.Output> {
         try SpawnedJob(job, name: name ?? nextName(), diesWithParent: diesWithParent, inheritedDescriptor: nil)
     }

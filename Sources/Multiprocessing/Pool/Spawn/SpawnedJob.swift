@@ -9,9 +9,9 @@ public import Glibc
 /// ``ChildProcess/spawn(_:name:diesWithParent:)``: ``join()`` returns its output.
 ///
 /// The process is a one-job ``ProcessPool`` worker: the job and its output
-/// travel as a pool's do, so the job's own error arrives as itself (or as a
-/// ``RemoteError``), and failing to move the job or its output is the
-/// matching ``ProcessPoolError``.
+/// travel as a pool's do (shared objects with their descriptors), so the
+/// job's own error arrives as itself (or as a ``RemoteError``), and failing
+/// to move the job or its output is the matching ``ProcessPoolError``.
 ///
 /// A `SpawnedJob` dropped without ``join()`` does not stop its process: the
 /// job runs to its end (its output is then discarded) and the process is
@@ -25,7 +25,11 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
 
     /// The process running the job.
     public let process: ChildProcess
-    private let jobTypeName: String
+    /// The job, as errors name it.
+    private let job: JobDescription
+    /// Decodes the output (with the descriptors of its shared objects) as a
+    /// pool's `submit` does.
+    private let waiter = SingleJobWaiter<Output>()
     /// Serializes joins; guards `state`.
     private let lock = Threading.Lock()
     private var state: State
@@ -34,17 +38,27 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     public var pid: Glibc.pid_t { process.pid }
 
     init<J: Job>(_ job: J, name: String, diesWithParent: Bool, inheritedDescriptor: Int32?) throws where J.Output == Output {
-        jobTypeName = String(reflecting: J.self)
         guard let mangled = MangledNames.of(J.self) else { throw ProcessPool.unnamed(J.self) }
-        var messages: [UInt8] = []
+        // Encoded as a pool's task: its shared objects' descriptors collected.
+        let task: TaskRecord
         do {
-            var payload: [UInt8] = []
-            try encodeJob(job, appendingTo: &payload)
-            let libraries = JobLibraryCatalog.shared.paths(from: 0) // the job may be a library's
-            if !libraries.isEmpty { ParentMessage.loadLibraries(paths: libraries).write(to: &messages) }
-            ParentMessage.task(sequence: 1, jobs: EncodedJobs(mangledTypeName: mangled, payload: payload)).write(to: &messages)
+            task = try TaskRecord(encoding: job, mangledTypeName: mangled, waiter: waiter)
         } catch {
-            throw ProcessPoolError.jobEncodingFailed(typeName: jobTypeName, description: String(describing: error))
+            throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
+        }
+        task.sequence = 1
+        // The job's shared objects stay open (their owners held by
+        // `task.descriptors`) until the frame that carries them is sent.
+        defer { task.descriptors?.removeAll() }
+        var messages: [UInt8] = []
+        let libraries = JobLibraryCatalog.shared.paths(from: 0) // the job may be a library's
+        if !libraries.isEmpty { ParentMessage.loadLibraries(paths: libraries).write(to: &messages) }
+        let attachments: [DescriptorAttachment]
+        do {
+            attachments = try ParentMessage.task(sequence: task.sequence, jobs: task.jobs)
+                .write(to: &messages, carrying: task.descriptors?.descriptors ?? [])
+        } catch {
+            throw Self.descriptorsUnsent(error, typeName: task.typeName)
         }
         let options = WorkerStarter.Options(
             diesWithParent: diesWithParent, systemName: PosixThread.systemName(name), inheritedDescriptor: inheritedDescriptor)
@@ -55,19 +69,29 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         } catch {
             throw ChildProcessError.spawnFailed(error)
         }
+        self.job = task.job
         process = ChildProcess(pid: started.pid, name: name, descriptor: started.pidfd)
         state = .waiting(socket: started.socket, reader: FrameReader(maximumMessageSize: MemoryLimits.physicalMemory))
         do {
             // Sent blocking (a large job waits for the process to read it);
             // replies are read without blocking, against a deadline.
             try setNonBlocking(started.socket, false)
-            try messages.withBytes { bytes throws(Errno) in try SocketIO.writeAll(started.socket, bytes) }
+            try messages.withBytes { bytes throws(Errno) in try SocketIO.writeAll(started.socket, bytes, attachments: attachments) }
         } catch .brokenPipe, .connectionReset {
             // The process died already: join reports how.
         } catch {
+            // The process cannot get its job: it is stopped and reaped (its
+            // socket is closed as this instance goes).
             process.kill()
-            throw ChildProcessError.spawnFailed(error)
+            _ = try? process.join()
+            // On a socket that is alive, only descriptors are refused
+            // (`ETOOMANYREFS`, `EBADF`, `ENOMEM`).
+            throw attachments.isEmpty ? ChildProcessError.spawnFailed(error) : Self.descriptorsUnsent(error, typeName: task.typeName)
         }
+    }
+
+    private static func descriptorsUnsent(_ error: Errno, typeName: String) -> ProcessPoolError {
+        .jobEncodingFailed(typeName: typeName, description: ProcessPool.descriptorsUnsent(error, to: "the process"))
     }
 
     deinit {
@@ -86,8 +110,10 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     ///   ``ProcessPoolError/jobDecodingFailed(typeName:description:)``,
     ///   ``ProcessPoolError/outputEncodingFailed(typeName:description:)`` or
     ///   ``ProcessPoolError/outputDecodingFailed(typeName:description:)``
-    ///   when the job or its output could not travel.
-    ///   The corresponding C functions are `poll`, `recv` and `waitid`.
+    ///   when the job or its output could not travel (the last one also
+    ///   when the descriptors of the output's shared objects did not all
+    ///   arrive: this process is at its open-file limit).
+    ///   The corresponding C functions are `poll`, `recvmsg` and `waitid`.
     public func join() throws -> Output {
         try join(until: .distantFuture)!
     }
@@ -132,8 +158,7 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
             let outcome: FrameReader.Outcome
             do {
                 outcome = try reader.next(from: socket, nonBlocking: true) { frame, descriptors in
-                    descriptors.discard()
-                    delivered = frame.withBytes { message(in: $0) }
+                    delivered = frame.withBytes { message(in: $0, descriptors: descriptors) }
                 }
             } catch {
                 return processEnded(until: deadline)
@@ -148,34 +173,22 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         }
     }
 
-    /// What the process's one message means.
-    private func message(in frame: UnsafeRawBufferPointer) -> Result<Output, any Error> {
+    /// What the process's one message means; its output and error take
+    /// their shared objects' descriptors from `descriptors`, as a pool's do.
+    private func message(in frame: UnsafeRawBufferPointer, descriptors: FrameDescriptors) -> Result<Output, any Error> {
         do throws(MalformedMessage) {
             switch try WorkerMessage.read(from: frame) {
             case let .result(_, completed, failure, outputs):
-                if let failure {
-                    return .failure(ErrorTransport.recreate(failure, job: JobDescription(typeName: jobTypeName, sequenceNumber: 1)))
-                }
-                return decodeOutput(outputs, completed: completed)
+                waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors, for: job)
+                guard let result = waiter.future.result else { preconditionFailure("a delivered task left its future open") }
+                return result
             case .ready, .skipped, .initializerFailed: // answers to a pool's messages, never sent here
                 throw MalformedMessage(description: "an unexpected message")
             }
         } catch {
+            descriptors.discard()
             process.kill()
             return .failure(ChildProcessError.protocolViolation(error.description))
-        }
-    }
-
-    private func decodeOutput(_ outputs: UnsafeRawBufferPointer, completed: Int) -> Result<Output, any Error> {
-        do {
-            let values = try ValueBatch.decode(Output.self, from: outputs)
-            guard completed == 1, values.count == 1 else {
-                throw MalformedMessage(description: "expected one output, got \(values.count)")
-            }
-            return .success(values[0])
-        } catch {
-            return .failure(ProcessPoolError.outputDecodingFailed(
-                typeName: String(reflecting: Output.self), description: String(describing: error)))
         }
     }
 
