@@ -20,6 +20,9 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     private enum State {
         /// Waiting for the output on the socket to the process.
         case waiting(socket: Int32, reader: FrameReader)
+        /// A join is reading (under the lock), the reader taken out of the
+        /// state so that reading never copies its buffer.
+        case reading
         case finished(Result<Output, any Error>)
     }
 
@@ -112,7 +115,9 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     ///   ``ProcessPoolError/outputDecodingFailed(typeName:description:)``
     ///   when the job or its output could not travel (the last one also
     ///   when the descriptors of the output's shared objects did not all
-    ///   arrive: this process is at its open-file limit).
+    ///   arrive: this process is at its open-file limit);
+    ///   ``ChildProcessError/protocolViolation(_:)`` when the process wrote
+    ///   something that is not the package's reply (it is killed).
     ///   The corresponding C functions are `poll`, `recvmsg` and `waitid`.
     public func join() throws -> Output {
         try join(until: .distantFuture)!
@@ -143,10 +148,14 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
             case let .finished(result):
                 return try result.get()
             case .waiting(let socket, var reader):
-                let outcome = read(socket, &reader, until: deadline)
-                if case .waiting = state { state = .waiting(socket: socket, reader: reader) }
-                guard let outcome else { return nil }
-                finish(socket, outcome)
+                state = .reading
+                guard let outcome = read(socket, &reader, until: deadline) else {
+                    state = .waiting(socket: socket, reader: reader)
+                    return nil
+                }
+                finish(socket, outcome, until: deadline)
+            case .reading:
+                preconditionFailure("a join reads only under the lock")
             }
         }
     }
@@ -160,8 +169,12 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
                 outcome = try reader.next(from: socket, nonBlocking: true) { frame, descriptors in
                     delivered = frame.withBytes { message(in: $0, descriptors: descriptors) }
                 }
-            } catch {
+            } catch .truncated {
                 return processEnded(until: deadline)
+            } catch {
+                // Not a frame this package's worker writes: nothing more can be trusted.
+                process.kill()
+                return .failure(ChildProcessError.protocolViolation(error.description))
             }
             if let delivered { return delivered }
             switch outcome {
@@ -203,10 +216,12 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     }
 
     /// Records the outcome; closing the socket ends the process (its worker
-    /// loop exits at end of stream), which is then reaped.
-    private func finish(_ socket: Int32, _ outcome: Result<Output, any Error>) {
+    /// loop exits at end of stream), which is reaped by the deadline, or
+    /// later by the process's own reaping if it is slow to exit (a full
+    /// standard output it flushes on the way out).
+    private func finish(_ socket: Int32, _ outcome: Result<Output, any Error>, until deadline: Deadline) {
         state = .finished(outcome)
         closeDescriptor(socket)
-        _ = try? process.join()
+        _ = try? process.join(timeout: deadline.remaining)
     }
 }
