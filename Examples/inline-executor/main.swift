@@ -1,4 +1,4 @@
-// What this teaches: InlineExecutor (Python's multiprocessing.dummy for
+// What this teaches: InlineExecutor (Python's dummy_threading, for
 // debugging) runs every job on the caller, at once and in order; because it
 // is a JobExecutor like ThreadPool (and ProcessPool), switching is one line;
 // a job's error arrives through its future; after shutdown submit throws.

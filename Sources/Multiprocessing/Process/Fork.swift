@@ -2,7 +2,7 @@ internal import MultiprocessingPlatform
 internal import CMultiprocessing
 import SystemPackage
 
-/// The package's one `fork(2)`, shared by ``ChildProcess/fork(name:_:)`` and
+/// The package's one `fork(2)`, shared by ``ChildProcess/fork(name:diesWithParent:_:)`` and
 /// the pool's ``ProcessPool/StartMethod/fork`` workers, with one stdio policy:
 /// forks are serialized, standard output and error are flushed before it and
 /// no `FILE` lock is held across it, and in the child their buffers start

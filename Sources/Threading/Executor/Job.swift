@@ -31,6 +31,15 @@
 /// to protocol 'Job'" and "protocol requires nested type 'Output'": drop the
 /// `async`, and do the async work outside the job (or block on it inside,
 /// since the job has a thread of its own).
+///
+/// ## Globals declared in `main.swift`
+/// A job must not read a global variable declared in `main.swift`. Such
+/// globals are initialized by `main` as it runs, and a process pool's
+/// workers started with `.spawn` never run `main`: there the global is
+/// uninitialized memory, and reading it crashes the worker (the pool reports
+/// the crash and names this rule) or reads zero. Declare the global in
+/// another file (lazily initialized, like every global outside
+/// `main.swift`), or better, pass the value in the job's stored properties.
 public protocol Job: Codable, Sendable {
     /// The job's result type.
     associatedtype Output: Codable & Sendable

@@ -2,7 +2,7 @@ internal import MultiprocessingPlatform
 /// A counting semaphore, Python's `threading.Semaphore`.
 ///
 /// It holds a number of permits: ``acquire()`` takes one, blocking while none
-/// is left; ``release()`` gives one back. Use it to limit how many threads do
+/// is left; ``release(count:)`` gives one back. Use it to limit how many threads do
 /// something at once:
 ///
 /// ```swift

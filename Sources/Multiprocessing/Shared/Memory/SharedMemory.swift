@@ -22,7 +22,7 @@ import Glibc
 /// name anywhere, so nothing can be left behind, whoever is killed; the
 /// kernel frees it when the last process that maps it or holds its
 /// descriptor lets go. It reaches other processes through `fork` (capture it
-/// before ``ChildProcess/fork(name:_:)``) or, being `Codable`, inside a
+/// before ``ChildProcess/fork(name:diesWithParent:_:)``) or, being `Codable`, inside a
 /// message or a `Job` sent over a transport that carries descriptors.
 ///
 /// ``init(name:size:)`` makes a named segment in `/dev/shm` (POSIX shared
