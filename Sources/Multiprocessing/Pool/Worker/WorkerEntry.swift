@@ -1,4 +1,5 @@
 internal import CMultiprocessing
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,11 @@ public func _swiftMultiprocessingWorkerMain(_ fd: Int32, _ parent: Int32) -> Nev
     // `diesWithParent`; a parent of 0 is a job that outlives its parent.
     if parent != 0 && cmp_arm_parent_death_signal(parent) != 0 { WorkerExit.orphaned.exit() }
     // The socket is the worker's alone: a program a job executes must not inherit it.
-    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    do {
+        try setCloseOnExec(fd)
+    } catch {
+        WorkerExit.connectionLost.exit()
+    }
     var loop = WorkerLoop(fd: fd)
     loop.run()
 }
