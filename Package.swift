@@ -107,6 +107,7 @@ let package = Package(
             name: "process-vs-thread",
             dependencies: [
                 "Multiprocessing",
+                "MultiprocessingPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -55,24 +55,6 @@ package func canonicalPath(_ path: String) throws(Errno) -> String {
     return String(cString: resolved)
 }
 
-/// The first `count` bytes of the file at `path` (fewer if it is shorter).
-///
-/// The corresponding C functions are `open(O_RDONLY | O_CLOEXEC)` and `read`
-/// (short reads continued).
-package func readFilePrefix(_ path: String, count: Int) throws(Errno) -> [UInt8] {
-    let fd = try valueOrErrno { open(path, O_RDONLY | O_CLOEXEC) }
-    defer { closeDescriptor(fd) }
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
-    defer { buffer.deallocate() }
-    var filled = 0
-    while filled < count {
-        let read = try valueOrErrno { Glibc.read(fd, buffer.baseAddress! + filled, count - filled) }
-        if read == 0 { break }
-        filled += read
-    }
-    return Array(buffer[..<filled])
-}
-
 private func lastLoaderError() -> String? {
     dlerror().map { String(cString: $0) }
 }

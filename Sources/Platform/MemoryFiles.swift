@@ -90,9 +90,3 @@ package func unlinkPath(_ path: String) throws(Errno) {
         return
     }
 }
-
-/// Duplicates `fd` to a new close-on-exec descriptor.
-/// The corresponding C function is `fcntl(F_DUPFD_CLOEXEC)`.
-package func duplicateDescriptor(_ fd: Int32) throws(Errno) -> Int32 {
-    try valueOrErrno { fcntl(fd, F_DUPFD_CLOEXEC, 0) }
-}

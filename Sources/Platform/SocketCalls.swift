@@ -4,8 +4,9 @@ import Glibc
 #endif
 
 // Thin wrappers over the socket calls the IPC layer needs and swift-system
-// does not wrap (socketpair, shutdown, setsockopt, getsockname, fstat, fcntl). Each is built on the package's one EINTR loop, `valueOrErrno`,
-// and every descriptor it creates is close-on-exec.
+// does not wrap (socketpair, shutdown, setsockopt, getsockname, fstat,
+// fcntl). Each is built on the package's one EINTR loop, `valueOrErrno`, and
+// every descriptor it creates is close-on-exec.
 
 /// Creates a connected pair of `AF_UNIX` stream sockets, close-on-exec.
 ///
@@ -53,11 +54,12 @@ package func setSendBufferSize(_ fd: Int32, _ bytes: Int32) throws(Errno) {
     }
 }
 
-/// Whether `fd` is a socket (as opposed to a pipe or a file).
+/// Whether `fd` is a socket (as opposed to a pipe or a file); `false` for a
+/// descriptor that is not open.
 /// The corresponding C function is `fstat`.
 package func isSocket(_ fd: Int32) -> Bool {
     var info = stat()
-    guard fstat(fd, &info) == 0 else { return false }
+    guard (try? nothingOrErrno({ fstat(fd, &info) })) != nil else { return false }
     return (info.st_mode & S_IFMT) == S_IFSOCK
 }
 

@@ -44,3 +44,10 @@ package func closeDescriptor(_ fd: Int32) {
         preconditionFailure("close(\(fd)) failed with EBADF: a descriptor was closed twice")
     }
 }
+
+/// Duplicates `fd` to a new close-on-exec descriptor, the lowest free one
+/// that is `lowest` or above.
+/// The corresponding C function is `fcntl(F_DUPFD_CLOEXEC)`.
+package func duplicateDescriptor(_ fd: Int32, atLeast lowest: Int32 = 0) throws(Errno) -> Int32 {
+    try valueOrErrno { fcntl(fd, F_DUPFD_CLOEXEC, lowest) }
+}

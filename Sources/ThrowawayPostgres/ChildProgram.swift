@@ -37,21 +37,19 @@ public final class ChildProgram: @unchecked Sendable {
     public init(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
                 standardInput: Int32? = nil, captureOutput: Bool = false, tiedToThisProcess: Bool = false) throws {
         var standardInput = standardInput
-        var tieEnds: [Int32] = [-1, -1]
-        if tiedToThisProcess {
-            _ = try valueOrErrno {
-                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &tieEnds)
-            }
-            standardInput = tieEnds[0]
+        // (child's end, this process's end), both close-on-exec.
+        let tieEnds = try tiedToThisProcess ? makeSocketPair() : nil
+        if let tieEnds { standardInput = tieEnds.0 }
+        defer { if let tieEnds { closeDescriptor(tieEnds.0) } }
+        // (this process's end, child's end).
+        let captured: (Int32, Int32)?
+        do {
+            captured = try captureOutput ? makeSocketPair() : nil
+        } catch {
+            if let tieEnds { closeDescriptor(tieEnds.1) }
+            throw error
         }
-        defer { if tieEnds[0] >= 0 { close(tieEnds[0]) } }
-        var captured: [Int32] = [-1, -1]
-        if captureOutput {
-            _ = try valueOrErrno {
-                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &captured)
-            }
-        }
-        defer { if captured[1] >= 0 { close(captured[1]) } }
+        defer { if let captured { closeDescriptor(captured.1) } }
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
@@ -66,8 +64,8 @@ public final class ChildProgram: @unchecked Sendable {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         for target: Int32 in [1, 2] {
-            if captureOutput {
-                posix_spawn_file_actions_adddup2(&actions, captured[1], target)
+            if let captured {
+                posix_spawn_file_actions_adddup2(&actions, captured.1, target)
             } else {
                 posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
             }
@@ -90,18 +88,18 @@ public final class ChildProgram: @unchecked Sendable {
         var child: pid_t = 0
         let rc = posix_spawn(&child, path, &actions, &attributes, argv, envp)
         guard rc == 0 else {
-            if captured[0] >= 0 { close(captured[0]) }
-            if tieEnds[1] >= 0 { close(tieEnds[1]) }
+            if let captured { closeDescriptor(captured.0) }
+            if let tieEnds { closeDescriptor(tieEnds.1) }
             throw Errno(rawValue: rc)
         }
         pid = child
-        output = captureOutput ? captured[0] : nil
-        tie = tiedToThisProcess ? tieEnds[1] : nil
+        output = captured?.0
+        tie = tieEnds?.1
     }
 
     deinit {
-        if let output { close(output) }
-        if let tie { close(tie) }
+        if let output { closeDescriptor(output) }
+        if let tie { closeDescriptor(tie) }
     }
 
     /// In a child started tied to its parent: exits this process (`_exit(0)`)
@@ -110,7 +108,8 @@ public final class ChildProgram: @unchecked Sendable {
     public static func exitWhenParentExits() throws {
         let watcher = PosixThread(name: "parent-watch") {
             var byte: UInt8 = 0
-            while read(STDIN_FILENO, &byte, 1) > 0 {}
+            // EINTR is retried; end-of-file or an error means the parent is gone.
+            while let count = try? valueOrErrno({ read(STDIN_FILENO, &byte, 1) }), count > 0 {}
             _exit(0)
         }
         try watcher.start()
@@ -133,8 +132,11 @@ public final class ChildProgram: @unchecked Sendable {
 
     /// A tied child that did not print its readiness line.
     public struct NotReady: Error, CustomStringConvertible {
+        /// Everything the child printed before it was killed (possibly nothing).
         public var output: String
+        /// The error for a child that printed `output` and no readiness line.
         public init(output: String) { self.output = output }
+        /// "the child did not get ready; it printed:" and its output.
         public var description: String { "the child did not get ready; it printed:\n\(output)" }
     }
 

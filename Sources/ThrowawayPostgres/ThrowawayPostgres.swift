@@ -195,6 +195,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
 
     /// Why a cluster could not be started or used.
     public struct Failure: Error, CustomStringConvertible {
+        /// What failed, with the program's output when there is some.
         public let description: String
         init(_ description: String) { self.description = description }
     }

@@ -23,7 +23,7 @@ enum SharedObjectFile {
     static func check(_ path: String) throws(JobLibraryError) {
         let header: [UInt8]
         do {
-            header = try readFilePrefix(path, count: headerSize)
+            header = try readFile(atPath: path, maximumCount: headerSize)
         } catch .isDirectory {
             throw .notALibrary(path: path)
         } catch .noSuchFileOrDirectory {

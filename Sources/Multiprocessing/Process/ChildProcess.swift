@@ -256,8 +256,14 @@ public final class ChildProcess: Sendable {
         send(.kill)
     }
 
-    /// Sends `signal` to the child, unless it has already been reaped
-    /// (which is not an error: nothing is sent).
+    /// Sends `signal` to the child.
+    ///
+    /// None of these is an error; nothing is sent, and the child runs on:
+    /// - the child has already ended or been reaped;
+    /// - the system knows no signal of that number (`EINVAL`), such as
+    ///   `Signal(rawValue: 99)`;
+    /// - the child may no longer be signalled by this process (`EPERM`: it
+    ///   ran a set-user-ID program).
     ///
     /// The corresponding C function is `pidfd_send_signal`.
     public func send(_ signal: Signal) {
@@ -265,8 +271,10 @@ public final class ChildProcess: Sendable {
             guard case .running = state else { return }
             do {
                 try descriptor.send(signal.rawValue)
+            } catch .invalidArgument, .notPermitted {
+                return
             } catch {
-                preconditionFailure("pidfd_send_signal(\(signal)) failed: \(error)")
+                preconditionFailure("pidfd_send_signal(\(signal)) failed: \(error)") // EBADF: our descriptor is wrong
             }
         }
     }

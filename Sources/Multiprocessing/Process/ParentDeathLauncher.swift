@@ -23,7 +23,7 @@ final class ParentDeathLauncher: @unchecked Sendable {
     static let shared = ParentDeathLauncher()
 
     /// The exit code of a child whose parent died before the child armed
-    /// its parent-death signal (as a pool worker's `WorkerExit.orphaned`).
+    /// its parent-death signal (a pool worker's too).
     static let orphanedExitCode: Int32 = 70
 
     private let callers = Threading.Lock()

@@ -17,8 +17,9 @@ public struct Signal: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
     /// The signal number, such as `SIGKILL` (9).
     public let rawValue: Int32
 
-    /// The signal numbered `rawValue`. Any number is accepted; sending one the
-    /// system does not know is what `kill(2)` says it is (`EINVAL`).
+    /// The signal numbered `rawValue`. Any number is accepted: for one the
+    /// system does not know (`kill(2)`'s `EINVAL`), ``ChildProcess/send(_:)``
+    /// sends nothing, and that is not an error.
     public init(rawValue: Int32) {
         self.rawValue = rawValue
     }

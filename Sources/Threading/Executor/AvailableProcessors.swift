@@ -61,21 +61,9 @@ public enum AvailableProcessors {
         return max(1, (quota + period - 1) / period)
     }
 
-    /// Reads a small text file (procfs, sysfs) whole, at most 1 MiB, or `nil`
-    /// on any error. The corresponding C functions are `open` and `read`.
+    /// A small text file (procfs, sysfs) whole, at most 1 MiB, or `nil`
+    /// on any error.
     static func readSmallFile(_ path: String) -> String? {
-        guard let fd = try? valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) else { return nil }
-        defer { closeDescriptor(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < 1 << 20 {
-            let count = buffer.withUnsafeMutableBytes { raw in
-                try? valueOrErrno { read(fd, raw.baseAddress, raw.count) }
-            }
-            guard let count else { return nil }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        (try? readFile(atPath: path, maximumCount: 1 << 20)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -1,4 +1,5 @@
 import Multiprocessing
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,8 +25,10 @@ struct CrashTestJob: Job {
 /// `fatalError`: the process dies of `SIGILL` (x86-64) or `SIGTRAP` (arm64).
 enum QuietTrap {
     static func trap(_ message: String) -> Never {
-        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        if null >= 0 { dup2(null, STDERR_FILENO) }
+        // If either call fails, the trap's message shows: noise, not an error.
+        if let null = try? valueOrErrno({ open("/dev/null", O_WRONLY | O_CLOEXEC) }) {
+            _ = try? valueOrErrno { dup2(null, STDERR_FILENO) }
+        }
         for signal in [SIGILL, SIGTRAP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE] { Glibc.signal(signal, SIG_DFL) }
         fatalError(message)
     }

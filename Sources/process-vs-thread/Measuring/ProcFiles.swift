@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import MultiprocessingPlatform
 
 /// Reads Linux's `/proc` files, which the demo uses to count threads and
 /// memory without any dependency.
@@ -8,19 +6,7 @@ enum ProcFiles {
     /// The whole text of a `/proc` file, or `nil` if it cannot be read (the
     /// process is gone, or the kernel hides it).
     static func read(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { break }
-            bytes += chunk[..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        (try? readFile(atPath: path, maximumCount: 1 << 20)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The value of a `Name:   value [kB]` line of `/proc/PID/status` or

@@ -1,3 +1,5 @@
+internal import MultiprocessingPlatform
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,11 +26,7 @@ enum Spawn {
             posix_spawn(&pid, path, nil, nil, argv.baseAddress!, environ)
         }
         guard rc == 0 else { throw DemoError.system("posix_spawn", rc) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw DemoError.system("waitpid", errno) }
-        }
-        return status
+        return try waitForExit(pid)
     }
 
     /// Runs `program` (looked up in `PATH` if it has no slash) with
@@ -38,35 +36,46 @@ enum Spawn {
     /// - Throws: ``DemoError/system(_:_:)`` if the program cannot be started
     ///   (`ENOENT`: it is not installed) or waited for.
     static func runCapturingOutput(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        var ends: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw DemoError.system("socketpair", errno)
+        let ends: (Int32, Int32)
+        do {
+            ends = try makeSocketPair()
+        } catch {
+            throw DemoError.system("socketpair", error.rawValue)
         }
-        defer { close(ends[0]) }
+        defer { closeDescriptor(ends.0) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], STDOUT_FILENO)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], STDERR_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, ends.1, STDOUT_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, ends.1, STDERR_FILENO)
         var argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let rc = posix_spawnp(&pid, program, &actions, nil, &argv, environ)
-        close(ends[1])
+        closeDescriptor(ends.1)
         guard rc == 0 else { throw DemoError.system("posix_spawnp(\(program))", rc) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(ends[0], $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
+            // A read error ends the output as end-of-file does; the wait status still tells how the program ended.
+            let count = chunk.withUnsafeMutableBytes { raw in
+                (try? valueOrErrno { Glibc.read(ends.0, raw.baseAddress, raw.count) }) ?? 0
+            }
+            if count == 0 { break }
             output += chunk[..<count]
         }
+        return (try waitForExit(pid), String(decoding: output, as: UTF8.self))
+    }
+
+    /// Waits for child `pid` to exit and returns its wait status.
+    private static func waitForExit(_ pid: pid_t) throws -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw DemoError.system("waitpid", errno) }
+        do {
+            _ = try valueOrErrno { waitpid(pid, &status, 0) }
+        } catch {
+            throw DemoError.system("waitpid", error.rawValue)
         }
-        return (status, String(decoding: output, as: UTF8.self))
+        return status
     }
 }

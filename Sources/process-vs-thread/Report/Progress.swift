@@ -1,3 +1,4 @@
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,9 +42,10 @@ struct Progress: Sendable {
     private static func write(_ text: String, to fd: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }  // a closed terminal: progress is optional
+            let written = bytes.withUnsafeBytes { raw in
+                try? valueOrErrno { Glibc.write(fd, raw.baseAddress, raw.count) }
+            }
+            guard let written, written > 0 else { return }  // a closed terminal: progress is optional
             bytes = bytes.dropFirst(written)
         }
     }

@@ -2,6 +2,7 @@ import Testing
 import MultiprocessingTestSupport
 @testable import Multiprocessing
 import Synchronization
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,6 +68,30 @@ struct ListenerLoadTests {
             }
             try client.value()
             try check(listener.failedHandshakes == 0)
+            let after = try openDescriptorCount()
+            try check(after == before, "descriptors: \(before) before, \(after) after")
+        }
+    }
+
+    /// 1,000 listener set-ups that fail after their socket was made (the
+    /// address is held by a live listener, or a regular file is at the path):
+    /// each closes its socket once, and the descriptor count ends where it started.
+    @Test func failedListenerSetUpsLeaveTheDescriptorCountFlat() throws {
+        try runIsolated(in: Self.self) {
+            let held = try Listener(address: .tcp(host: "127.0.0.1", port: 0))
+            defer { held.close() }
+            let heldName = try Listener(address: .abstract(name: uniqueAbstractName()))
+            defer { heldName.close() }
+            let path = uniqueSocketPath()
+            let file = try FileDescriptor.open(path, .writeOnly, options: [.create], permissions: .ownerReadWrite)
+            try file.close()
+            defer { unlink(path) }
+            let before = try openDescriptorCount()
+            for _ in 0 ..< 1000 {
+                try checkThrows(ListenerError.addressInUse(held.address)) { try Listener(address: held.address) }
+                try checkThrows(ListenerError.addressInUse(heldName.address)) { try Listener(address: heldName.address) }
+                try checkThrows(ListenerError.pathIsNotASocket(path)) { try Listener(address: .unix(path: path)) }
+            }
             let after = try openDescriptorCount()
             try check(after == before, "descriptors: \(before) before, \(after) after")
         }

@@ -22,6 +22,14 @@ func uniqueAbstractName() -> String {
 
 let testKey = Array("the shared secret".utf8)
 
+extension Connection {
+    /// Whether the connection is a Unix-domain socket (a ``Pipe``, a Unix
+    /// path or abstract name), as opposed to TCP.
+    var isUnixDomain: Bool {
+        (try? socketFamily(descriptor.fd)) == AF_UNIX
+    }
+}
+
 /// Runs `body` on a thread of its own (a client, while the test accepts)
 /// and hands back what it returned or threw.
 final class ClientThread<Value: Sendable>: Sendable {

@@ -97,6 +97,18 @@ struct ChildProcessTests {
         #expect(try child.join(timeout: .seconds(10)) == .signaled(SIGKILL))
     }
 
+    /// A number the system knows no signal by (`EINVAL`) sends nothing and
+    /// does not trap; the child runs on and real signals still reach it.
+    @Test func anUnknownSignalNumberSendsNothing() throws {
+        let child = try ChildProcess.fork { while true { pause() } }
+        child.send(Signal(rawValue: 99))
+        child.send(Signal(rawValue: -1))
+        #expect(child.isAlive)
+        #expect(try child.join(timeout: .zero) == nil)
+        child.send(.userDefinedOne)
+        #expect(try child.join(timeout: .seconds(10)) == .signaled(SIGUSR1))
+    }
+
     @Test func concurrentJoinsAllSeeTheStatus() async throws {
         let release = try Gate()
         let child = try ChildProcess.fork { release.wait(); return 9 }

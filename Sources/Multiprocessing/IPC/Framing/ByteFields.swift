@@ -37,6 +37,17 @@ extension Array where Element == UInt8 {
         appendInteger(UInt32(bytes.count))
         append(contentsOf: bytes)
     }
+
+    /// A byte run as a 32-bit count and the bytes.
+    mutating func appendBytes(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { appendBytes($0) }
+    }
+
+    /// A presence byte (0: absent), then the byte run if present.
+    mutating func appendOptionalBytes(_ bytes: [UInt8]?) {
+        append(bytes == nil ? 0 : 1)
+        if let bytes { appendBytes(bytes) }
+    }
 }
 
 /// Why fields could not be read from a message: it ends inside a field, or a
@@ -69,6 +80,11 @@ struct ByteCursor {
         guard remaining >= count else { throw MalformedMessage(description: "a field claims \(count) bytes, \(remaining) remain") }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + count])
+    }
+
+    /// A byte run written by `appendOptionalBytes(_:)` (or its absence), copied out.
+    mutating func optionalByteRun() throws(MalformedMessage) -> [UInt8]? {
+        try integer(UInt8.self) == 0 ? nil : Array(try byteRun())
     }
 
     mutating func string() throws(MalformedMessage) -> String {

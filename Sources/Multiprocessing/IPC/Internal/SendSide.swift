@@ -6,9 +6,9 @@ import SystemPackage
 /// value is encoded in place behind its header (``FrameWriter``), so that
 /// header and payload leave in one system call without a copy.
 ///
-/// On a Unix-domain socket, a value is encoded with an ``OutgoingDescriptors``
-/// in its encoder's `userInfo`: the shared objects it holds attach their
-/// descriptors, which leave with the frame's first bytes (`SCM_RIGHTS`).
+/// On a Unix-domain socket, a value is encoded with a ``DescriptorCollector``:
+/// the shared objects it holds attach their descriptors to it, and they
+/// leave with the frame's first bytes (`SCM_RIGHTS`).
 final class SendSide: @unchecked Sendable {
     /// A buffer that grew past this is released after its message, so one
     /// large message does not pin its memory for the connection's lifetime.

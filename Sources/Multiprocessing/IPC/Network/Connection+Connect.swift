@@ -77,14 +77,6 @@ extension Connection {
             reader: reader, firstMessageCheck: firstMessageCheck)
     }
 
-    /// Whether the connection is a Unix-domain socket (a ``Pipe``, a Unix
-    /// path or abstract name), as opposed to TCP: only Unix-domain sockets
-    /// carry descriptors.
-    /// The corresponding C function is `getsockopt(SO_DOMAIN)`.
-    var isUnixDomain: Bool {
-        (try? socketFamily(descriptor.fd)) == AF_UNIX
-    }
-
     /// A socket connected to one of the addresses `address` resolves to.
     private static func connectedSocket(to address: ConnectionAddress, until deadline: Deadline) throws(ConnectionError) -> Int32 {
         let candidates: [SocketAddress]

@@ -50,23 +50,24 @@ struct ListeningSocket {
                 try? setReuseAddress(socket)
             }
             try bindReplacingStaleFile(socket, candidate, address)
-            var bound = ListeningSocket(socket: socket, address: address, socketFile: nil)
-            if case let .unix(path) = address, case let .socket(identity)? = try? socketFileStatus(atPath: path) {
-                bound.socketFile = (path, identity)
-            }
-            do throws(Errno) {
-                try listenOnSocket(socket, backlog: backlog)
-                try setNonBlocking(socket, true)
-                bound.address = try boundAddress(socket, as: address)
-            } catch {
-                bound.release()
-                throw ListenerError.system(operation: "listen", errno: error)
-            }
-            return bound
         } catch {
-            if (try? socketFamily(socket)) != nil { closeDescriptor(socket) }
+            closeDescriptor(socket)
             throw error
         }
+        // From here on `bound` owns the socket: it is closed once, by `release()`.
+        var bound = ListeningSocket(socket: socket, address: address, socketFile: nil)
+        if case let .unix(path) = address, case let .socket(identity)? = try? socketFileStatus(atPath: path) {
+            bound.socketFile = (path, identity)
+        }
+        do throws(Errno) {
+            try listenOnSocket(socket, backlog: backlog)
+            try setNonBlocking(socket, true)
+            bound.address = try boundAddress(socket, as: address)
+        } catch {
+            bound.release()
+            throw .system(operation: "listen", errno: error)
+        }
+        return bound
     }
 
     /// Binds; at a Unix path already taken, replaces a stale socket file

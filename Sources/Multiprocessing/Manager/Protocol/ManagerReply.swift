@@ -40,28 +40,28 @@ enum ManagerReply: Sendable {
         case let .entry(version, value):
             out.append(2)
             out.appendInteger(version)
-            out.appendOptionalRun(value)
+            out.appendOptionalBytes(value)
         case let .count(count):
             out.append(3)
             out.appendInteger(count)
         case let .value(value):
             out.append(4)
-            out.appendRun(value)
+            out.appendBytes(value)
         case let .values(values):
             out.append(5)
             out.appendInteger(UInt32(values.count))
-            for value in values { out.appendRun(value) }
+            for value in values { out.appendBytes(value) }
         case let .pairs(pairs):
             out.append(6)
             out.appendInteger(UInt32(pairs.count))
             for (key, value) in pairs {
-                out.appendRun(key)
-                out.appendRun(value)
+                out.appendBytes(key)
+                out.appendBytes(value)
             }
         case let .conflict(version, value):
             out.append(7)
             out.appendInteger(version)
-            out.appendOptionalRun(value)
+            out.appendOptionalBytes(value)
         case .noSuchObject: out.append(20)
         case let .typeMismatch(existing, requested):
             out.append(21)
@@ -87,22 +87,22 @@ enum ManagerReply: Sendable {
         switch try cursor.integer(UInt8.self) {
         case 0: reply = .done
         case 1: reply = .processID(try cursor.integer())
-        case 2: reply = .entry(version: try cursor.integer(), value: try cursor.optionalRun())
+        case 2: reply = .entry(version: try cursor.integer(), value: try cursor.optionalByteRun())
         case 3: reply = .count(try cursor.integer())
-        case 4: reply = .value(try cursor.run())
+        case 4: reply = .value(Array(try cursor.byteRun()))
         case 5:
             let count = Int(try cursor.integer(UInt32.self))
             var values: [[UInt8]] = []
             values.reserveCapacity(Swift.min(count, cursor.remaining / 4))
-            for _ in 0 ..< count { values.append(try cursor.run()) }
+            for _ in 0 ..< count { values.append(Array(try cursor.byteRun())) }
             reply = .values(values)
         case 6:
             let count = Int(try cursor.integer(UInt32.self))
             var pairs: [([UInt8], [UInt8])] = []
             pairs.reserveCapacity(Swift.min(count, cursor.remaining / 8))
-            for _ in 0 ..< count { pairs.append((try cursor.run(), try cursor.run())) }
+            for _ in 0 ..< count { pairs.append((Array(try cursor.byteRun()), Array(try cursor.byteRun()))) }
             reply = .pairs(pairs)
-        case 7: reply = .conflict(version: try cursor.integer(), value: try cursor.optionalRun())
+        case 7: reply = .conflict(version: try cursor.integer(), value: try cursor.optionalByteRun())
         case 20: reply = .noSuchObject
         case 21: reply = .typeMismatch(existing: try cursor.string(), requested: try cursor.string())
         case 22: reply = .indexOutOfRange(index: try cursor.integer(), count: try cursor.integer())

@@ -42,24 +42,24 @@ struct ManagerRequest: Sendable {
             out.appendString(signature)
             out.appendInteger(maxSize)
         case let .dictionaryGet(key), let .dictionaryRemove(key):
-            out.appendRun(key)
+            out.appendBytes(key)
         case let .dictionarySet(key, value):
-            out.appendRun(key)
-            out.appendRun(value)
+            out.appendBytes(key)
+            out.appendBytes(value)
         case let .dictionaryCompareAndSet(key, expected, value):
-            out.appendRun(key)
+            out.appendBytes(key)
             out.appendInteger(expected)
-            out.appendOptionalRun(value)
+            out.appendOptionalBytes(value)
         case let .listAppend(value):
-            out.appendRun(value)
+            out.appendBytes(value)
         case let .listGet(index), let .listRemove(index):
             out.appendInteger(index)
         case let .listSet(index, value):
             out.appendInteger(index)
-            out.appendRun(value)
+            out.appendBytes(value)
         case let .queuePut(timeout, value):
             out.appendInteger(timeout)
-            out.appendRun(value)
+            out.appendBytes(value)
         case let .queueGet(timeout):
             out.appendInteger(timeout)
         case let .queueGetMany(count, timeout):
@@ -84,21 +84,21 @@ struct ManagerRequest: Sendable {
             }
             operation = .declare(kind: kind, signature: try cursor.string(), maxSize: try cursor.integer())
         case 3: operation = .shutdown
-        case 10: operation = .dictionaryGet(key: try cursor.run())
-        case 11: operation = .dictionarySet(key: try cursor.run(), value: try cursor.run())
-        case 12: operation = .dictionaryRemove(key: try cursor.run())
+        case 10: operation = .dictionaryGet(key: Array(try cursor.byteRun()))
+        case 11: operation = .dictionarySet(key: Array(try cursor.byteRun()), value: Array(try cursor.byteRun()))
+        case 12: operation = .dictionaryRemove(key: Array(try cursor.byteRun()))
         case 13: operation = .dictionaryCount
         case 14: operation = .dictionaryItems
         case 15:
-            operation = .dictionaryCompareAndSet(key: try cursor.run(), expectedVersion: try cursor.integer(),
-                                                 value: try cursor.optionalRun())
-        case 20: operation = .listAppend(value: try cursor.run())
+            operation = .dictionaryCompareAndSet(key: Array(try cursor.byteRun()), expectedVersion: try cursor.integer(),
+                                                 value: try cursor.optionalByteRun())
+        case 20: operation = .listAppend(value: Array(try cursor.byteRun()))
         case 21: operation = .listGet(index: try cursor.integer())
-        case 22: operation = .listSet(index: try cursor.integer(), value: try cursor.run())
+        case 22: operation = .listSet(index: try cursor.integer(), value: Array(try cursor.byteRun()))
         case 23: operation = .listRemove(index: try cursor.integer())
         case 24: operation = .listCount
         case 25: operation = .listItems
-        case 30: operation = .queuePut(timeout: try cursor.integer(), value: try cursor.run())
+        case 30: operation = .queuePut(timeout: try cursor.integer(), value: Array(try cursor.byteRun()))
         case 31: operation = .queueGet(timeout: try cursor.integer())
         case 32: operation = .queueGetMany(count: try cursor.integer(), timeout: try cursor.integer())
         case 33: operation = .queueCount
@@ -132,28 +132,5 @@ struct ManagerRequest: Sendable {
         case .queueCount: 33
         case .queueShutdown: 34
         }
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// A byte run: a u32 count, then the bytes.
-    mutating func appendRun(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { appendBytes($0) }
-    }
-
-    /// A presence byte, then the run if present.
-    mutating func appendOptionalRun(_ bytes: [UInt8]?) {
-        append(bytes == nil ? 0 : 1)
-        if let bytes { appendRun(bytes) }
-    }
-}
-
-extension ByteCursor {
-    mutating func run() throws(MalformedMessage) -> [UInt8] {
-        Array(try byteRun())
-    }
-
-    mutating func optionalRun() throws(MalformedMessage) -> [UInt8]? {
-        try integer(UInt8.self) == 0 ? nil : try run()
     }
 }

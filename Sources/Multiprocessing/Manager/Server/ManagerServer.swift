@@ -26,7 +26,7 @@ final class ManagerServer: Sendable {
             } catch {
                 // Out of descriptors, say: the connections being served
                 // will end; wait a little rather than spin.
-                _ = Event().wait(timeout: .milliseconds(10))
+                sleep(until: .after(.milliseconds(10)))
                 continue
             }
             let thread = PosixThread(name: "mp-manager-conn") { [self] in serve(connection) }

@@ -136,9 +136,9 @@ final class ManagerStore: @unchecked Sendable {
         case .dictionaryItems:
             return .pairs(dictionary.entries.map { ($0.key, $0.value.value) })
         case let .dictionaryCompareAndSet(key, expected, value):
-            guard (dictionary.entries[key]?.version ?? 0) == expected else {
-                guard case let .entry(version, current) = dictionary.entry(key) else { preconditionFailure() }
-                return .conflict(version: version, value: current)
+            let current = dictionary.entries[key]
+            guard (current?.version ?? 0) == expected else {
+                return .conflict(version: current?.version ?? 0, value: current?.value)
             }
             dictionary.set(key, value)
             return .done

@@ -42,7 +42,7 @@ extension ProcessPool {
     }
 
     nonisolated(nonsending) private func map<J: Job>(_ jobs: some Sequence<J>, chunkSizeOrNil: Int?) async throws -> [J.Output] {
-        var window = try ChunkWindow(pool: self, jobs: jobs, chunkSize: chunkSizeOrNil)
+        var window = try ProcessChunkWindow(pool: self, jobs: jobs, chunkSize: chunkSizeOrNil)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
         try await window.drain { try Self.decode($0, as: J.Output.self, appendingTo: &outputs) }
@@ -50,7 +50,7 @@ extension ProcessPool {
     }
 
     private func mapBlocking<J: Job>(_ jobs: some Sequence<J>, chunkSizeOrNil: Int?) throws -> [J.Output] {
-        var window = try ChunkWindow(pool: self, jobs: jobs, chunkSize: chunkSizeOrNil)
+        var window = try ProcessChunkWindow(pool: self, jobs: jobs, chunkSize: chunkSizeOrNil)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
         try window.drainBlocking { try Self.decode($0, as: J.Output.self, appendingTo: &outputs) }

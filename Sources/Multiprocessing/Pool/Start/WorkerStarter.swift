@@ -70,13 +70,18 @@ enum WorkerStarter {
     /// that spawn's dup2 onto 3 clears close-on-exec on the copy.
     private static func makeWorkerSocketPair() throws(Errno) -> (parent: Int32, child: Int32) {
         var (parentEnd, childEnd) = try makeSocketPair()
-        if childEnd == CMP_WORKER_FD {
-            let moved = try valueOrErrno { fcntl(childEnd, F_DUPFD_CLOEXEC, CMP_WORKER_FD + 1) }
+        do throws(Errno) {
+            if childEnd == CMP_WORKER_FD {
+                let moved = try duplicateDescriptor(childEnd, atLeast: CMP_WORKER_FD + 1)
+                closeDescriptor(childEnd)
+                childEnd = moved
+            }
+            try setNonBlocking(parentEnd, true)
+        } catch {
+            closeDescriptor(parentEnd)
             closeDescriptor(childEnd)
-            childEnd = moved
+            throw error
         }
-        let flags = try valueOrErrno { fcntl(parentEnd, F_GETFL) }
-        try nothingOrErrno { fcntl(parentEnd, F_SETFL, flags | O_NONBLOCK) }
         return (parentEnd, childEnd)
     }
 
@@ -124,7 +129,7 @@ enum WorkerStarter {
     /// things to (a dup2 onto itself would not clear close-on-exec).
     private static func movedAboveSpawnTargets(_ fd: Int32) throws(Errno) -> Int32 {
         guard fd == CMP_WORKER_FD || fd == CMP_INHERITED_FD else { return fd }
-        return try valueOrErrno { fcntl(fd, F_DUPFD_CLOEXEC, CMP_INHERITED_FD + 1) }
+        return try duplicateDescriptor(fd, atLeast: CMP_INHERITED_FD + 1)
     }
 
     // MARK: Fork

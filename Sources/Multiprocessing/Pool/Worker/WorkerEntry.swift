@@ -1,4 +1,5 @@
 internal import CMultiprocessing
+internal import MultiprocessingPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,19 +15,23 @@ public func _swiftMultiprocessingWorkerMain(_ fd: Int32, _ parent: Int32) -> Nev
     // Dies with the thread that created it (PR_SET_PDEATHSIG): the pool's
     // I/O thread, or the launcher thread of a job spawned with
     // `diesWithParent`; a parent of 0 is a job that outlives its parent.
-    if parent != 0 && cmp_arm_parent_death_signal(parent) != 0 { WorkerExit.orphaned.exit() }
+    if parent != 0 { ParentDeathLauncher.armInChild(parent: parent) }
     // The socket is the worker's alone: a program a job executes must not inherit it.
-    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    do {
+        try setCloseOnExec(fd)
+    } catch {
+        WorkerExit.connectionLost.exit()
+    }
     var loop = WorkerLoop(fd: fd)
     loop.run()
 }
 
-/// How a worker process ends, as its exit status.
+/// How a worker process ends, as its exit status. (A worker whose parent
+/// died before its parent-death signal was armed exits with
+/// `ParentDeathLauncher.orphanedExitCode`, 70, as every such child does.)
 enum WorkerExit: Int32 {
     /// The pool closed the socket: the normal end.
     case finished = 0
-    /// The parent died before the parent-death signal was armed.
-    case orphaned = 70
     /// Reading from or writing to the pool failed.
     case connectionLost = 71
     /// The pool sent something the worker cannot read.

@@ -45,12 +45,6 @@ struct SharedWord: @unchecked Sendable { // every access is atomic
         atomic.loadThenBitwiseOr(with: mask, ordering: .acquiringAndReleasing)
     }
 
-    /// Clears the bits of `mask`; returns the value before.
-    @inline(__always) @discardableResult
-    func clearBits(_ mask: UInt32) -> UInt32 {
-        atomic.loadThenBitwiseAnd(with: ~mask, ordering: .acquiringAndReleasing)
-    }
-
     /// Replaces `expected` with `desired`; returns whether it did and the value found.
     @inline(__always)
     func compareExchange(expected: UInt32, desired: UInt32) -> (exchanged: Bool, original: UInt32) {

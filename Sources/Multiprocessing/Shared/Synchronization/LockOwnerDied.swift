@@ -15,8 +15,10 @@
 /// Only the first caller after the death is told; the others wait for the
 /// lock as usual.
 public struct LockOwnerDied: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The error; it carries nothing more than its type says.
     public init() {}
 
+    /// What happened and what it means for the state the lock guards.
     public var description: String {
         "the previous holder of the lock died while holding it; the state it guards may be half-updated"
     }

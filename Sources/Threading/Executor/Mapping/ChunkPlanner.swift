@@ -16,7 +16,7 @@ package struct ChunkPlanner {
     /// How many chunks may be submitted and not yet consumed.
     package let window: Int
     private let fixedSize: Int?
-    /// The size asked for by the last ``nextChunk(from:)``: a shorter chunk
+    /// The size asked for by the last ``nextSize()``: a shorter chunk
     /// means the input ended.
     package private(set) var lastSize = 0
     private var growingSize = 1
@@ -40,6 +40,11 @@ package struct ChunkPlanner {
 
     /// The next chunk read from `iterator`: full unless the input ends.
     package mutating func nextChunk<I: IteratorProtocol>(from iterator: inout I) -> [I.Element] {
+        Self.read(nextSize(), from: &iterator)
+    }
+
+    /// The size of the next chunk (for a source that reads its own chunks).
+    package mutating func nextSize() -> Int {
         let size: Int
         if let fixedSize {
             size = fixedSize
@@ -48,9 +53,14 @@ package struct ChunkPlanner {
             growingSize = Swift.min(growingSize * 2, Self.largestGrowingChunk)
         }
         lastSize = size
+        return size
+    }
+
+    /// Up to `count` elements read from `iterator`: fewer only at its end.
+    package static func read<I: IteratorProtocol>(_ count: Int, from iterator: inout I) -> [I.Element] {
         var chunk: [I.Element] = []
-        chunk.reserveCapacity(size)
-        while chunk.count < size, let element = iterator.next() { chunk.append(element) }
+        chunk.reserveCapacity(count)
+        while chunk.count < count, let element = iterator.next() { chunk.append(element) }
         return chunk
     }
 }

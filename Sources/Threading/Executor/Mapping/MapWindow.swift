@@ -1,8 +1,8 @@
 /// The futures of a map, handed out in input order: ``OrderedWindow`` (a job
-/// each) and the chunks of a ``ThreadPool`` map (many jobs each). Each keeps
-/// a bounded number submitted ahead of the one handed out, and reads its
-/// input lazily.
-protocol MapWindow {
+/// each), the chunks of a ``ThreadPool`` map (many jobs each) and those of a
+/// process pool's map. Each keeps a bounded number submitted ahead of the one
+/// handed out, and reads its input lazily.
+package protocol MapWindow {
     associatedtype Outcome: Sendable
 
     /// The next future in input order, or `nil` after the last.
@@ -17,7 +17,7 @@ extension MapWindow {
     /// The first error (of a future, of `take`, or of submitting) cancels the
     /// rest and is thrown; so is ``JobError/cancelled`` once the calling task
     /// is cancelled. Runs on the caller's actor, where the input may be read.
-    nonisolated(nonsending) mutating func drain(_ take: (Outcome) throws -> Void) async throws {
+    nonisolated(nonsending) package mutating func drain(_ take: (Outcome) throws -> Void) async throws {
         do {
             while let future = try nextFuture() {
                 // A finished future returns without suspending, so notice a
@@ -35,7 +35,7 @@ extension MapWindow {
     }
 
     /// ``drain(_:)`` for a thread that blocks.
-    mutating func drainBlocking(_ take: (Outcome) throws -> Void) throws {
+    package mutating func drainBlocking(_ take: (Outcome) throws -> Void) throws {
         do {
             while let future = try nextFuture() {
                 try take(try future.wait())

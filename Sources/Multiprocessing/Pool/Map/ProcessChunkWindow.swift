@@ -1,4 +1,3 @@
-internal import Threading
 import DequeModule
 
 /// The chunks of a ``ProcessPool`` map submitted ahead of the output awaited,
@@ -7,10 +6,10 @@ import DequeModule
 ///
 /// ``nextFuture()`` tops the window up from the input (at most
 /// ``ChunkPlanner/window`` chunks submitted and not yet handed out), then
-/// hands out the oldest; so a huge or endless input is read lazily. It has
-/// the shape of Threading's `MapWindow` (the ``ThreadPool`` map's engine),
-/// and drains the same way.
-struct ChunkWindow<J: Job> {
+/// hands out the oldest; so a huge or endless input is read lazily. Its
+/// `drain` and `drainBlocking` are Threading's `MapWindow`'s, shared with the
+/// ``ThreadPool`` map.
+struct ProcessChunkWindow<J: Job>: MapWindow {
     private let pool: ProcessPool
     private let mangledTypeName: String
     private var source: ChunkSource<J>?
@@ -48,38 +47,5 @@ struct ChunkWindow<J: Job> {
         source = nil
         for future in window { future.cancel() }
         window.removeAll()
-    }
-
-    /// Awaits every chunk in input order and hands its result to `take`.
-    /// The first error (of a chunk, of `take`, or of submitting) cancels the
-    /// rest and is thrown; so is ``JobError/cancelled`` once the calling task
-    /// is cancelled. Runs on the caller's actor, where the input may be read.
-    nonisolated(nonsending) mutating func drain(_ take: (ChunkResult) throws -> Void) async throws {
-        do {
-            while let future = try nextFuture() {
-                // A finished future returns without suspending, so notice a
-                // cancelled task here too, not only while suspended.
-                if Task.isCancelled {
-                    future.cancel()
-                    throw JobError.cancelled
-                }
-                try take(try await future.value)
-            }
-        } catch {
-            cancelAll()
-            throw error
-        }
-    }
-
-    /// ``drain(_:)`` for a thread that blocks.
-    mutating func drainBlocking(_ take: (ChunkResult) throws -> Void) throws {
-        do {
-            while let future = try nextFuture() {
-                try take(try future.wait())
-            }
-        } catch {
-            cancelAll()
-            throw error
-        }
     }
 }
