@@ -22,7 +22,7 @@ print("")
 // MARK: Pools
 
 let pool = ThreadPool(threads: 2)
-_ = try pool.submit { 0 }.wait()
+_ = try await pool.submit { 0 }.value
 if arguments.count > 3, arguments[3] == "ours" {
     let figure = try median(runs: runs) { try threadPoolThroughput(pool: pool, jobs: jobs).jobsPerSecond }
     print("ThreadPool.submit(closure)      \(format(figure, "jobs/s"))")
