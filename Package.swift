@@ -27,7 +27,7 @@ let package = Package(
         .executable(name: "process-vs-thread", targets: ["process-vs-thread"]),
     ],
     traits: [
-        .trait(name: "Postgres", description: "Builds MultiprocessingPostgres on postgres-nio."),
+        .trait(name: "Postgres", description: "Builds MultiprocessingPostgres on postgres-nio.")
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -97,7 +97,9 @@ let package = Package(
         /// A throwaway PostgreSQL server for the tests, the example and the benchmark.
         .target(
             name: "ThrowawayPostgres",
-            dependencies: ["Multiprocessing", "MultiprocessingPlatform", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "Multiprocessing", "MultiprocessingPlatform", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -115,38 +117,97 @@ let package = Package(
 
         // MARK: Examples (each `swift run NAME`; CI runs them all)
 
-        .executableTarget(name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process", swiftSettings: strictSettings),
-        .executableTarget(name: "process-pool-map", dependencies: ["Multiprocessing"], path: "Examples/process-pool-map", swiftSettings: strictSettings),
-        .executableTarget(name: "process-pool-crash", dependencies: ["Multiprocessing"], path: "Examples/process-pool-crash", swiftSettings: strictSettings),
-        .executableTarget(name: "process-pool-timeout", dependencies: ["Multiprocessing"], path: "Examples/process-pool-timeout", swiftSettings: strictSettings),
-        .executableTarget(name: "pool-switch", dependencies: ["Multiprocessing"], path: "Examples/pool-switch", swiftSettings: strictSettings),
-        .executableTarget(name: "thread-subclass", dependencies: ["Threading"], path: "Examples/thread-subclass", swiftSettings: strictSettings),
-        .executableTarget(name: "lock-vs-rlock", dependencies: ["Threading"], path: "Examples/lock-vs-rlock", swiftSettings: strictSettings),
-        .executableTarget(name: "semaphore-limit", dependencies: ["Threading"], path: "Examples/semaphore-limit", swiftSettings: strictSettings),
-        .executableTarget(name: "condition-producer-consumer", dependencies: ["Threading"], path: "Examples/condition-producer-consumer", swiftSettings: strictSettings),
-        .executableTarget(name: "event-start-signal", dependencies: ["Threading"], path: "Examples/event-start-signal", swiftSettings: strictSettings),
-        .executableTarget(name: "queue-worker-crew", dependencies: ["Threading"], path: "Examples/queue-worker-crew", swiftSettings: strictSettings),
-        .executableTarget(name: "threadpool-map", dependencies: ["Threading"], path: "Examples/threadpool-map", swiftSettings: strictSettings),
-        .executableTarget(name: "pipe-duplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-duplex", swiftSettings: strictSettings),
-        .executableTarget(name: "pipe-simplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-simplex", swiftSettings: strictSettings),
-        .executableTarget(name: "connection-wait", dependencies: ["Multiprocessing"], path: "Examples/connection-wait", swiftSettings: strictSettings),
-        .executableTarget(name: "barrier", dependencies: ["Threading"], path: "Examples/barrier", swiftSettings: strictSettings),
-        .executableTarget(name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore", swiftSettings: strictSettings),
-        .executableTarget(name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue", swiftSettings: strictSettings),
-        .executableTarget(name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor", swiftSettings: strictSettings),
-        .executableTarget(name: "futures-toolkit", dependencies: ["Threading"], path: "Examples/futures-toolkit", swiftSettings: strictSettings),
-        .executableTarget(name: "thread-housekeeping", dependencies: ["Threading"], path: "Examples/thread-housekeeping", swiftSettings: strictSettings),
-        .executableTarget(name: "process-queue", dependencies: ["Multiprocessing"], path: "Examples/process-queue", swiftSettings: strictSettings),
-        .executableTarget(name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event", swiftSettings: strictSettings),
-        .executableTarget(name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter", swiftSettings: strictSettings),
-        .executableTarget(name: "lock-owner-died", dependencies: ["Multiprocessing"], path: "Examples/lock-owner-died", swiftSettings: strictSettings),
-        .executableTarget(name: "connection-service", dependencies: ["Multiprocessing"], path: "Examples/connection-service", swiftSettings: strictSettings),
-        .executableTarget(name: "python-client", dependencies: ["Multiprocessing"], path: "Examples/python-client", exclude: ["client.py"], swiftSettings: strictSettings),
-        .executableTarget(name: "manager-dictionary", dependencies: ["Multiprocessing"], path: "Examples/manager-dictionary", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "child-process", dependencies: ["Multiprocessing"], path: "Examples/child-process",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "process-pool-map", dependencies: ["Multiprocessing"], path: "Examples/process-pool-map",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "process-pool-crash", dependencies: ["Multiprocessing"], path: "Examples/process-pool-crash",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "process-pool-timeout", dependencies: ["Multiprocessing"], path: "Examples/process-pool-timeout",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "pool-switch", dependencies: ["Multiprocessing"], path: "Examples/pool-switch",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "thread-subclass", dependencies: ["Threading"], path: "Examples/thread-subclass",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "lock-vs-rlock", dependencies: ["Threading"], path: "Examples/lock-vs-rlock",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "semaphore-limit", dependencies: ["Threading"], path: "Examples/semaphore-limit",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "condition-producer-consumer", dependencies: ["Threading"],
+            path: "Examples/condition-producer-consumer", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "event-start-signal", dependencies: ["Threading"], path: "Examples/event-start-signal",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "queue-worker-crew", dependencies: ["Threading"], path: "Examples/queue-worker-crew",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "threadpool-map", dependencies: ["Threading"], path: "Examples/threadpool-map",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "pipe-duplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-duplex",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "pipe-simplex", dependencies: ["Multiprocessing"], path: "Examples/pipe-simplex",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "connection-wait", dependencies: ["Multiprocessing"], path: "Examples/connection-wait",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "barrier", dependencies: ["Threading"], path: "Examples/barrier", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "bounded-semaphore", dependencies: ["Threading"], path: "Examples/bounded-semaphore",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "priority-queue", dependencies: ["Threading"], path: "Examples/priority-queue",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "inline-executor", dependencies: ["Threading"], path: "Examples/inline-executor",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "futures-toolkit", dependencies: ["Threading"], path: "Examples/futures-toolkit",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "thread-housekeeping", dependencies: ["Threading"], path: "Examples/thread-housekeeping",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "process-queue", dependencies: ["Multiprocessing"], path: "Examples/process-queue",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "stop-event", dependencies: ["Multiprocessing"], path: "Examples/stop-event",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "shared-counter", dependencies: ["Multiprocessing"], path: "Examples/shared-counter",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "lock-owner-died", dependencies: ["Multiprocessing"], path: "Examples/lock-owner-died",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "connection-service", dependencies: ["Multiprocessing"], path: "Examples/connection-service",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "python-client", dependencies: ["Multiprocessing"], path: "Examples/python-client",
+            exclude: ["client.py"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "manager-dictionary", dependencies: ["Multiprocessing"], path: "Examples/manager-dictionary",
+            swiftSettings: strictSettings),
         // Examples/job-plugin/Plugin is the job library's source, which the example builds apart.
-        .executableTarget(name: "job-plugin", dependencies: ["Multiprocessing"], path: "Examples/job-plugin", exclude: ["Plugin"],
-                          swiftSettings: strictSettings, linkerSettings: exportSymbolsToJobLibraries),
-        .executableTarget(name: "distributed-map", dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies, path: "Examples/distributed-map", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "job-plugin", dependencies: ["Multiprocessing"], path: "Examples/job-plugin", exclude: ["Plugin"],
+            swiftSettings: strictSettings, linkerSettings: exportSymbolsToJobLibraries),
+        .executableTarget(
+            name: "distributed-map",
+            dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies,
+            path: "Examples/distributed-map", swiftSettings: strictSettings),
 
         // MARK: Benchmarks (run in release mode; see Benchmarks/README.md)
 
@@ -159,12 +220,24 @@ let package = Package(
             path: "Benchmarks/IPC",
             swiftSettings: strictSettings
         ),
-        .executableTarget(name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec", swiftSettings: strictSettings),
-        .executableTarget(name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool", swiftSettings: strictSettings),
-        .executableTarget(name: "worker-death-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/WorkerDeath", swiftSettings: strictSettings),
-        .executableTarget(name: "huge-message-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/HugeMessages", swiftSettings: strictSettings),
-        .executableTarget(name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared", swiftSettings: strictSettings),
-        .executableTarget(name: "connection-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Connections", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "worker-death-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/WorkerDeath",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "huge-message-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/HugeMessages",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "connection-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Connections",
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-benchmark",
             dependencies: ["MultiprocessingPostgres", "ThrowawayPostgres"] + postgresServiceDependencies,
@@ -178,11 +251,16 @@ let package = Package(
         // readings, runs of a test alone in a fresh runner, byte helpers.
         .target(
             name: "MultiprocessingTestSupport",
-            dependencies: ["Threading", "MultiprocessingPlatform", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "Threading", "MultiprocessingPlatform", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ThreadingTests", dependencies: ["Threading", "MultiprocessingPlatform", "MultiprocessingTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ThreadingTests",
+            dependencies: ["Threading", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: ["Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
@@ -197,10 +275,13 @@ let package = Package(
 
         // MARK: PostgreSQL tests (`swift test --traits Postgres`; without the trait they report themselves skipped)
 
-        .target(name: "PostgresTestJobs", dependencies: ["Multiprocessing"], path: "Tests/PostgresTestJobs", swiftSettings: strictSettings),
+        .target(
+            name: "PostgresTestJobs", dependencies: ["Multiprocessing"], path: "Tests/PostgresTestJobs",
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-test-worker",
-            dependencies: ["MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres"] + postgresServiceDependencies,
+            dependencies: ["MultiprocessingPostgres", "PostgresTestJobs", "ThrowawayPostgres"]
+                + postgresServiceDependencies,
             path: "Tests/PostgresTestWorker",
             swiftSettings: strictSettings
         ),

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // codec-benchmark: the package's binary Codable wire format against the
 // serialisers a Swift user would pick instead -- Foundation's JSONEncoder /
 // JSONDecoder and PropertyListEncoder / PropertyListDecoder (binary) -- and
@@ -55,10 +68,11 @@ let bytes4K = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }
 let data4K = Data(bytes4K)
 let names = (0..<10_000).map { "dir\($0 % 100)/file_\($0).txt" }
 let records = (0..<1000).map { index in
-    Record(id: index, name: "record \(index)", tags: ["a", "tag-\(index % 7)"],
-           position: Point(x: Double(index) * 0.5, y: -Double(index)),
-           score: index % 3 == 0 ? nil : Double(index) / 7,
-           kind: [.plain, .weighted(Double(index)), .labeled("l", count: index)][index % 3])
+    Record(
+        id: index, name: "record \(index)", tags: ["a", "tag-\(index % 7)"],
+        position: Point(x: Double(index) * 0.5, y: -Double(index)),
+        score: index % 3 == 0 ? nil : Double(index) / 7,
+        kind: [.plain, .weighted(Double(index)), .labeled("l", count: index)][index % 3])
 }
 
 // MARK: Measuring
@@ -72,8 +86,10 @@ func blackHole<T>(_ value: T) -> Int {
 }
 
 /// Median nanoseconds per call of `body`, over `samples` timed batches.
-func medianNanoseconds(samples: Int = quick ? 7 : 31, targetBatch: Duration = .milliseconds(quick ? 2 : 10),
-                       _ body: () throws -> Int) rethrows -> Double {
+func medianNanoseconds(
+    samples: Int = quick ? 7 : 31, targetBatch: Duration = .milliseconds(quick ? 2 : 10),
+    _ body: () throws -> Int
+) rethrows -> Double {
     let clock = ContinuousClock()
     var sink = 0
     defer { if sink == 42 { print("") } }
@@ -116,29 +132,37 @@ struct Contender {
 }
 
 func contenders<T: Codable & Equatable>(_ value: T) throws -> [Contender] {
-    let binaryEncoder = BinaryEncoder(), binaryDecoder = BinaryDecoder()
-    let jsonEncoder = JSONEncoder(), jsonDecoder = JSONDecoder()
-    let plistEncoder = PropertyListEncoder(), plistDecoder = PropertyListDecoder()
+    let binaryEncoder = BinaryEncoder()
+    let binaryDecoder = BinaryDecoder()
+    let jsonEncoder = JSONEncoder()
+    let jsonDecoder = JSONDecoder()
+    let plistEncoder = PropertyListEncoder()
+    let plistDecoder = PropertyListDecoder()
     plistEncoder.outputFormat = .binary
     let binary = try binaryEncoder.encode(value)
     let json = try jsonEncoder.encode(value)
     let plist = try plistEncoder.encode(value)
-    let copies = (try binaryDecoder.decode(T.self, from: binary), try jsonDecoder.decode(T.self, from: json),
-                  try plistDecoder.decode(T.self, from: plist))
+    let copies = (
+        try binaryDecoder.decode(T.self, from: binary), try jsonDecoder.decode(T.self, from: json),
+        try plistDecoder.decode(T.self, from: plist)
+    )
     precondition(copies.0 == value && copies.1 == value && copies.2 == value, "a round trip changed the value")
     return [
-        Contender(name: "binary", size: binary.count,
-                  encode: { try binaryEncoder.encode(value).count },
-                  decode: { blackHole(try binaryDecoder.decode(T.self, from: binary)) },
-                  roundTrip: { blackHole(try binaryDecoder.decode(T.self, from: binaryEncoder.encode(value))) }),
-        Contender(name: "JSONEncoder/JSONDecoder", size: json.count,
-                  encode: { try jsonEncoder.encode(value).count },
-                  decode: { blackHole(try jsonDecoder.decode(T.self, from: json)) },
-                  roundTrip: { blackHole(try jsonDecoder.decode(T.self, from: jsonEncoder.encode(value))) }),
-        Contender(name: "PropertyListEncoder (binary)", size: plist.count,
-                  encode: { try plistEncoder.encode(value).count },
-                  decode: { blackHole(try plistDecoder.decode(T.self, from: plist)) },
-                  roundTrip: { blackHole(try plistDecoder.decode(T.self, from: plistEncoder.encode(value))) }),
+        Contender(
+            name: "binary", size: binary.count,
+            encode: { try binaryEncoder.encode(value).count },
+            decode: { blackHole(try binaryDecoder.decode(T.self, from: binary)) },
+            roundTrip: { blackHole(try binaryDecoder.decode(T.self, from: binaryEncoder.encode(value))) }),
+        Contender(
+            name: "JSONEncoder/JSONDecoder", size: json.count,
+            encode: { try jsonEncoder.encode(value).count },
+            decode: { blackHole(try jsonDecoder.decode(T.self, from: json)) },
+            roundTrip: { blackHole(try jsonDecoder.decode(T.self, from: jsonEncoder.encode(value))) }),
+        Contender(
+            name: "PropertyListEncoder (binary)", size: plist.count,
+            encode: { try plistEncoder.encode(value).count },
+            decode: { blackHole(try plistDecoder.decode(T.self, from: plist)) },
+            roundTrip: { blackHole(try plistDecoder.decode(T.self, from: plistEncoder.encode(value))) }),
     ]
 }
 
@@ -187,7 +211,9 @@ func runPythonPeer() -> [String: [String: Double]] {
 
 // MARK: Main
 
-print("codec-benchmark: the binary wire format against JSON, binary property lists and Python's pickle (medians per operation)")
+print(
+    "codec-benchmark: the binary wire format against JSON, binary property lists and Python's pickle (medians per operation)"
+)
 let payloads = [
     try measure("small struct (Message, 8 doubles)", python: "message", message),
     try measure("one {x: Int} struct (AddOne)", python: "addone", addOne),
@@ -205,13 +231,17 @@ let peers = ["JSONEncoder/JSONDecoder", "PropertyListEncoder (binary)", "Python 
 var bench: [String] = []
 for payload in payloads {
     let pickleSize = python[payload.pythonKey]?["bytes"].map { Int($0) }
-    let sizes = ["binary", "JSONEncoder/JSONDecoder", "PropertyListEncoder (binary)"].map { "\($0) \(payload.sizes[$0]!) B" }
+    let sizes =
+        ["binary", "JSONEncoder/JSONDecoder", "PropertyListEncoder (binary)"].map { "\($0) \(payload.sizes[$0]!) B" }
         + (pickleSize.map { ["pickle \($0) B"] } ?? [])
     print("\n\(payload.name): \(sizes.joined(separator: ", "))")
     print("  operation          binary          JSON   plist (bin)        pickle   faster than JSON / plist / pickle")
     for operation in operations {
         let ours = payload.times[operation]!["binary"]!
-        var peerTimes = [payload.times[operation]!["JSONEncoder/JSONDecoder"]!, payload.times[operation]!["PropertyListEncoder (binary)"]!]
+        var peerTimes = [
+            payload.times[operation]!["JSONEncoder/JSONDecoder"]!,
+            payload.times[operation]!["PropertyListEncoder (binary)"]!,
+        ]
         let pickle = python[payload.pythonKey]?[pythonOperation[operation]!]
         peerTimes.append(pickle ?? .nan)
         let times = ([ours] + peerTimes).map { $0.isNaN ? "         n/a" : format($0) }.joined(separator: "   ")

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // connection-benchmark: Listener and Connection.connect, and Manager's
 // SharedDictionary, against Python's multiprocessing.connection and
 // Manager().dict(), and against this package's own Pipe and raw Connection
@@ -26,7 +39,8 @@ import Synchronization
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
+    else {
         return fallback
     }
     return value
@@ -177,8 +191,10 @@ let pythonScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 func pythonPeer() -> [String: Double] {
     let process = Foundation.Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", pythonScript, "--runs", "\(runs)", "--round-trips", "\(roundTrips)",
-                         "--connections", "\(connections)", "--clients", "\(clients)", "--manager-calls", "\(managerCalls)"]
+    process.arguments = [
+        "python3", pythonScript, "--runs", "\(runs)", "--round-trips", "\(roundTrips)",
+        "--connections", "\(connections)", "--clients", "\(clients)", "--manager-calls", "\(managerCalls)",
+    ]
     let output = Foundation.Pipe()
     process.standardOutput = output
     do {
@@ -203,26 +219,37 @@ if !arguments.contains("--no-python") {
 
 var bench: [String] = []
 @MainActor
-func row(_ name: String, _ ours: Double, _ theirs: Double?, unit: String, higherIsBetter: Bool, target: String, peer: String) {
+func row(
+    _ name: String, _ ours: Double, _ theirs: Double?, unit: String, higherIsBetter: Bool, target: String, peer: String
+) {
     let ratio = theirs.map { higherIsBetter ? ours / $0 : $0 / ours }
     if let theirs {
-        bench.append("BENCH\tconnections\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(ours)\t\(peer)\t\(theirs)")
+        bench.append(
+            "BENCH\tconnections\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(ours)\t\(peer)\t\(theirs)")
     }
     let theirsText = theirs.map { String(format: "%14.2f", $0) } ?? String(repeating: " ", count: 11) + "n/a"
     let ratioText = ratio.map { String(format: "%8.2fx", $0) } ?? "        -"
-    print("\(name.padding(toLength: 50, withPad: " ", startingAt: 0)) \(String(format: "%14.2f", ours)) \(theirsText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)")
+    print(
+        "\(name.padding(toLength: 50, withPad: " ", startingAt: 0)) \(String(format: "%14.2f", ours)) \(theirsText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)"
+    )
 }
 
 print("\nworkload                                                     ours           peer    better  unit     target")
-row("Listener/Client round trip, 32 B (vs Python)", listenerTrip, python["listener_round_trip_us"],
+row(
+    "Listener/Client round trip, 32 B (vs Python)", listenerTrip, python["listener_round_trip_us"],
     unit: "µs", higherIsBetter: false, target: ">= 1.2x", peer: "Python multiprocessing.connection")
-row("Listener/Client round trip, 32 B (vs Pipe)", listenerTrip, pipeTrip,
+row(
+    "Listener/Client round trip, 32 B (vs Pipe)", listenerTrip, pipeTrip,
     unit: "µs", higherIsBetter: false, target: ">= 0.91x (<= 1.1x the Pipe's time)", peer: "Swift Pipe")
-row("connections accepted+authenticated, \(clients) clients (vs Python)", accepts, python["accept_rate_per_s"],
+row(
+    "connections accepted+authenticated, \(clients) clients (vs Python)", accepts, python["accept_rate_per_s"],
     unit: "conn/s", higherIsBetter: true, target: ">= 3x", peer: "Python Listener/Client")
-row("SharedDictionary set+get (vs Manager().dict())", setGet, python["manager_set_get_us"],
+row(
+    "SharedDictionary set+get (vs Manager().dict())", setGet, python["manager_set_get_us"],
     unit: "µs", higherIsBetter: false, target: ">= 1.5x", peer: "Python Manager().dict()")
-row("SharedDictionary set+get (vs 2 raw round trips)", setGet, rawPair,
-    unit: "µs", higherIsBetter: false, target: ">= 0.77x (<= 1.3x the raw time)", peer: "Swift 2 Connection round trips")
+row(
+    "SharedDictionary set+get (vs 2 raw round trips)", setGet, rawPair,
+    unit: "µs", higherIsBetter: false, target: ">= 0.77x (<= 1.3x the raw time)", peer: "Swift 2 Connection round trips"
+)
 print("")
 bench.forEach { print($0) }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // # huge-message-benchmark
 //
 // One `Connection` message of each given size (GiB, fractions allowed) from a
@@ -9,8 +22,9 @@
 //     .build/release/huge-message-benchmark 0.25 1 2 3 4
 //     HUGE_DEBUG=1 .build/release/huge-message-benchmark 4    # where the time goes, per side
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let sizes = CommandLine.arguments.dropFirst().compactMap(Double.init)
@@ -47,11 +61,15 @@ for gib in sizes.isEmpty ? [0.25, 1, 2, 3, 4] : sizes {
     let verdict = try parentEnd.receiveBytes()
     let answered = clock.now
     let status = try child.join()
-    if getenv("HUGE_DEBUG") != nil { print("  parent: send \(sent - start), answer \(answered - sent), join \(clock.now - answered)") }
+    if getenv("HUGE_DEBUG") != nil {
+        print("  parent: send \(sent - start), answer \(answered - sent), join \(clock.now - answered)")
+    }
     let elapsed = clock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     precondition(verdict == [1] && status == .exited(0), "the child saw different bytes")
     let rate = Double(count) / seconds / 1e9
     print("\(gib) GiB: \((seconds * 100).rounded() / 100) s, \((rate * 100).rounded() / 100) GB/s")
-    print("BENCH\tipc\tConnection message of \(gib) GiB, parent to forked child\tGB/s\thigher\t\(rate)\ttarget (issue 10)\t1")
+    print(
+        "BENCH\tipc\tConnection message of \(gib) GiB, parent to forked child\tGB/s\thigher\t\(rate)\ttarget (issue 10)\t1"
+    )
 }

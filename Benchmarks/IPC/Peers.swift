@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The small Codable struct of workload (a); Python's peer sends the same fields as a dict.

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Python's figures for the same workloads, measured by `Benchmarks/Python/ipc_peer.py`.
@@ -12,9 +26,13 @@ struct PythonFigures: Decodable {
 }
 
 /// Runs the Python peer script and parses the JSON line it prints.
-func runPythonPeer(python: String, script: String, iterations: Int, messages: Int, runs: Int, pin: Bool) throws -> PythonFigures {
-    var arguments = [python, script, "--json", "--iterations", "\(iterations)",
-                     "--messages", "\(messages)", "--runs", "\(runs)"]
+func runPythonPeer(python: String, script: String, iterations: Int, messages: Int, runs: Int, pin: Bool) throws
+    -> PythonFigures
+{
+    var arguments = [
+        python, script, "--json", "--iterations", "\(iterations)",
+        "--messages", "\(messages)", "--runs", "\(runs)",
+    ]
     if pin { arguments.append("--pin") }
     let output = try captureOutput(arguments)
     guard let line = output.split(separator: "\n").last else {

@@ -1,5 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The baseline: a socket pair configured as `Pipe` configures its sockets,
@@ -66,7 +79,9 @@ struct RawChannel {
         guard got else { return nil }
         let count = Int(UInt32(bigEndian: header))
         if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
-        let complete = buffer.withUnsafeMutableBytes { readExactly(UnsafeMutableRawBufferPointer(rebasing: $0[..<count])) }
+        let complete = buffer.withUnsafeMutableBytes {
+            readExactly(UnsafeMutableRawBufferPointer(rebasing: $0[..<count]))
+        }
         return complete ? count : nil
     }
 

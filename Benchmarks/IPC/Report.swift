@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// The median of `values` (the mean of the middle two for an even count).
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -31,28 +44,39 @@ struct Report {
     var codecMicroseconds: Double
 
     func print(_ rows: [Row]) {
-        Swift.print("IPC benchmark, \(pinned ? "pinned to CPU 0" : "unpinned"), medians of \(runs) runs"
-                    + (python.map { ", Python \($0)" } ?? ""))
-        Swift.print(pad("workload", 36) + pad("ours", 10) + pad("raw", 10) + pad("python", 10)
-                    + pad("ours/raw cost", 15) + "ours vs python")
+        Swift.print(
+            "IPC benchmark, \(pinned ? "pinned to CPU 0" : "unpinned"), medians of \(runs) runs"
+                + (python.map { ", Python \($0)" } ?? ""))
+        Swift.print(
+            pad("workload", 36) + pad("ours", 10) + pad("raw", 10) + pad("python", 10)
+                + pad("ours/raw cost", 15) + "ours vs python")
         for row in rows {
-            Swift.print(pad("\(row.name) (\(row.unit))", 36) + pad(format(row.ours), 10) + pad(format(row.raw), 10)
-                        + pad(row.python.map(format) ?? "-", 10) + pad(format(row.oursOverRaw) + "×", 15)
-                        + (row.speedupOverPython.map { format($0) + "× faster" } ?? "-"))
+            Swift.print(
+                pad("\(row.name) (\(row.unit))", 36) + pad(format(row.ours), 10) + pad(format(row.raw), 10)
+                    + pad(row.python.map(format) ?? "-", 10) + pad(format(row.oursOverRaw) + "×", 15)
+                    + (row.speedupOverPython.map { format($0) + "× faster" } ?? "-"))
         }
-        Swift.print("binary coder alone, one encode + one decode of the struct: \(format(codecMicroseconds)) µs "
-                    + "(a round trip of (a) does two of each)")
+        Swift.print(
+            "binary coder alone, one encode + one decode of the struct: \(format(codecMicroseconds)) µs "
+                + "(a round trip of (a) does two of each)")
         for row in rows {  // the summary lines Benchmarks/run-all collects
             let better = row.higherIsBetter ? "higher" : "lower"
-            Swift.print("BENCH\tipc\t\(row.name)\t\(row.unit)\t\(better)\t\(row.ours)\traw socketpair, same framing\t\(row.raw)")
+            Swift.print(
+                "BENCH\tipc\t\(row.name)\t\(row.unit)\t\(better)\t\(row.ours)\traw socketpair, same framing\t\(row.raw)"
+            )
             if let python = row.python {
-                Swift.print("BENCH\tipc\t\(row.name)\t\(row.unit)\t\(better)\t\(row.ours)\tPython multiprocessing.Pipe\t\(python)")
+                Swift.print(
+                    "BENCH\tipc\t\(row.name)\t\(row.unit)\t\(better)\t\(row.ours)\tPython multiprocessing.Pipe\t\(python)"
+                )
             }
         }
-        let small = rows[0], stream = rows[2]
-        Swift.print("targets: (a) ours/raw ≤ 1.3: \(verdict(small.oursOverRaw <= 1.3)), "
-                    + "≥ 1.5× Python: \(verdict((small.speedupOverPython ?? 0) >= 1.5)); "
-                    + "(c) ≥ 4 GB/s: \(verdict(stream.ours >= 4)), ≥ 4× Python: \(verdict((stream.speedupOverPython ?? 0) >= 4))")
+        let small = rows[0]
+        let stream = rows[2]
+        Swift.print(
+            "targets: (a) ours/raw ≤ 1.3: \(verdict(small.oursOverRaw <= 1.3)), "
+                + "≥ 1.5× Python: \(verdict((small.speedupOverPython ?? 0) >= 1.5)); "
+                + "(c) ≥ 4 GB/s: \(verdict(stream.ours >= 4)), ≥ 4× Python: \(verdict((stream.speedupOverPython ?? 0) >= 4))"
+        )
     }
 
     private func verdict(_ met: Bool) -> String { met ? "met" : "MISSED" }

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Monotonic seconds, for timing runs.
@@ -85,7 +99,7 @@ struct Workloads {
     /// (c) One-way throughput of 1 MiB byte messages, in GB/s: `messages`
     /// sends, then the peer's acknowledgement after the last one.
     func oneWayThroughput(size: Int = 1 << 20) throws -> Figures {
-        let rounds = runs + 1 // the first round warms up
+        let rounds = runs + 1  // the first round warms up
         let (ours, oursPeer) = try startOurs { PeerLoops.sink($0, messages: messages, rounds: rounds) }
         let (raw, rawPeer) = startRaw { PeerLoops.sinkRaw($0, messages: messages, rounds: rounds) }
         let payload = [UInt8](repeating: 7, count: size)
@@ -129,8 +143,8 @@ struct Workloads {
     /// Our end of a pipe whose other end runs `loop` in a forked peer.
     private func startOurs(_ loop: @escaping (Connection) -> Void) throws -> (Connection, Peer) {
         let (mine, theirs) = try Pipe().ends
-        let peer = Peer.fork { loop(theirs) } // its first use closes the peer's copy of `mine`
-        theirs.close() // the parent's copy of the peer's end
+        let peer = Peer.fork { loop(theirs) }  // its first use closes the peer's copy of `mine`
+        theirs.close()  // the parent's copy of the peer's end
         return (mine, peer)
     }
 

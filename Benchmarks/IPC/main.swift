@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // # ipc-benchmark
 //
 // `Connection` (this package) against a raw socket pair with the same framing
@@ -45,8 +58,9 @@
 // (Kept here rather than in a README.md: SwiftPM warns about unhandled files in a target folder.)
 import ArgumentParser
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct IPCBenchmark: ParsableCommand {
@@ -95,16 +109,22 @@ struct IPCBenchmark: ParsableCommand {
         let small = try workloads.smallStructRoundTrip()
         let bytes = try workloads.bytesRoundTrip()
         let stream = try workloads.oneWayThroughput()
-        let python = noPython ? nil : try runPythonPeer(
-            python: python, script: pythonScript, iterations: iterations, messages: messages, runs: runs, pin: pin)
+        let python =
+            noPython
+            ? nil
+            : try runPythonPeer(
+                python: python, script: pythonScript, iterations: iterations, messages: messages, runs: runs, pin: pin)
         let codec = try (0..<runs).map { _ in try codecCostPerEncodeDecode(iterations: iterations) }
         Report(pinned: pin, runs: runs, python: python?.python, codecMicroseconds: median(codec)).print([
-            .init(name: "(a) small struct round trip", unit: "µs", higherIsBetter: false,
-                  ours: median(small.ours), raw: median(small.raw), python: python?.small_rtt_us),
-            .init(name: "(b) 4 KiB bytes round trip", unit: "µs", higherIsBetter: false,
-                  ours: median(bytes.ours), raw: median(bytes.raw), python: python?.bytes4k_rtt_us),
-            .init(name: "(c) 1 MiB one-way stream", unit: "GB/s", higherIsBetter: true,
-                  ours: median(stream.ours), raw: median(stream.raw), python: python?.throughput_gbps),
+            .init(
+                name: "(a) small struct round trip", unit: "µs", higherIsBetter: false,
+                ours: median(small.ours), raw: median(small.raw), python: python?.small_rtt_us),
+            .init(
+                name: "(b) 4 KiB bytes round trip", unit: "µs", higherIsBetter: false,
+                ours: median(bytes.ours), raw: median(bytes.raw), python: python?.bytes4k_rtt_us),
+            .init(
+                name: "(c) 1 MiB one-way stream", unit: "GB/s", higherIsBetter: true,
+                ours: median(stream.ours), raw: median(stream.raw), python: python?.throughput_gbps),
         ])
     }
 
@@ -116,8 +136,8 @@ struct IPCBenchmark: ParsableCommand {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity") else {
             fatalError("sched_setaffinity not found")
         }
-        var set = cpu_set_t() // all zero
-        withUnsafeMutableBytes(of: &set) { $0[0] = 1 } // CPU 0
+        var set = cpu_set_t()  // all zero
+        withUnsafeMutableBytes(of: &set) { $0[0] = 1 }  // CPU 0
         let rc = withUnsafeBytes(of: &set) {
             unsafeBitCast(symbol, to: SetAffinity.self)(0, MemoryLayout<cpu_set_t>.size, $0.baseAddress!)
         }

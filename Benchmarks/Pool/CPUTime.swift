@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // CPU time of this process and its pool's workers, from the kernel's
 // scheduler statistics: a figure that stays meaningful on a busy machine,
 // where wall-clock rates measure the other load as much as our code.
@@ -13,7 +26,8 @@ func cpuNanoseconds(of pids: [pid_t]) -> Double {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         for task in tasks {
             guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/schedstat", encoding: .utf8),
-                  let first = text.split(separator: " ").first, let nanoseconds = Double(first) else { continue }
+                let first = text.split(separator: " ").first, let nanoseconds = Double(first)
+            else { continue }
             total += nanoseconds
         }
     }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The jobs pool-benchmark sends, at file scope so that spawned workers (copies
 // of this executable) find them by mangled name.
 
@@ -38,7 +51,7 @@ struct Busy: Job {
     @inline(never)
     func run() -> Int {
         var total = 0
-        for i in 0 ..< iterations { total = (total &+ i &* i) % 1_000_003 }
+        for i in 0..<iterations { total = (total &+ i &* i) % 1_000_003 }
         return total
     }
 }
@@ -58,6 +71,9 @@ struct TracedBusy: Job {
         let value = Busy(iterations: iterations).run()
         var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &end)
-        return [Int(getpid()), start.tv_sec * 1000 + start.tv_nsec / 1_000_000, end.tv_sec * 1000 + end.tv_nsec / 1_000_000, value]
+        return [
+            Int(getpid()), start.tv_sec * 1000 + start.tv_nsec / 1_000_000, end.tv_sec * 1000 + end.tv_nsec / 1_000_000,
+            value,
+        ]
     }
 }

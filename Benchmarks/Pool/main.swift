@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // pool-benchmark: ProcessPool against Python's ProcessPoolExecutor and
 // multiprocessing.Pool, side by side in one run (2 workers).
 //
@@ -23,7 +36,8 @@ import Multiprocessing
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
+    else {
         return fallback
     }
     return value
@@ -44,12 +58,13 @@ func seconds(_ duration: Duration) -> Double {
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func measure(_ body: () async throws -> Double) async throws -> Double {
     var values: [Double] = []
-    for _ in 0 ..< runs { values.append(try await body()) }
+    for _ in 0..<runs { values.append(try await body()) }
     return median(values)
 }
 
@@ -65,9 +80,9 @@ func startToFirstResult(_ method: ProcessPool.StartMethod) throws -> Double {
 
 func submitRate() throws -> Double {
     let pool = try ProcessPool(workers: 2)
-    _ = try (0 ..< 4).map { try pool.submit(AddOne(x: $0)) }.map { try $0.wait() }
+    _ = try (0..<4).map { try pool.submit(AddOne(x: $0)) }.map { try $0.wait() }
     let start = clock.now
-    let futures = try (0 ..< submits).map { try pool.submit(AddOne(x: $0)) }
+    let futures = try (0..<submits).map { try pool.submit(AddOne(x: $0)) }
     for future in futures { _ = try future.wait() }
     let elapsed = clock.now - start
     pool.shutdown(wait: true)
@@ -132,7 +147,8 @@ func runPythonPeer(onlyTransfer: Bool) -> [String: Double]? {
         .deletingLastPathComponent().appendingPathComponent("Python/pool_peer.py").path
     let process = Foundation.Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, "--runs", "\(runs)", "--submits", "\(pythonSubmits)", "--maps", "\(maps)"]
+    process.arguments =
+        ["python3", script, "--runs", "\(runs)", "--submits", "\(pythonSubmits)", "--maps", "\(maps)"]
         + (onlyTransfer ? ["--only-transfer"] : [])
     let output = Foundation.Pipe()
     process.standardOutput = output
@@ -151,26 +167,30 @@ func runPythonPeer(onlyTransfer: Bool) -> [String: Double]? {
 
 if arguments.contains("--codec-cost") {
     for (row, nanoseconds) in try codecCost(runs: runs) {
-        print("\(row.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(String(format: "%7.1f", nanoseconds)) ns of codec work per job")
+        print(
+            "\(row.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(String(format: "%7.1f", nanoseconds)) ns of codec work per job"
+        )
     }
     exit(0)
 }
 
 if let index = arguments.firstIndex(of: "--profile"), index + 3 < arguments.count,
-   let row = Int(arguments[index + 1]), let count = Int(arguments[index + 2]), let repeats = Int(arguments[index + 3]) {
+    let row = Int(arguments[index + 1]), let count = Int(arguments[index + 2]), let repeats = Int(arguments[index + 3])
+{
     try profile(row: row, count: count, repeats: repeats)
     exit(0)
 }
 
 if let index = arguments.firstIndex(of: "--map-row"), index + 2 < arguments.count,
-   let row = Int(arguments[index + 1]), let count = Int(arguments[index + 2]) {
+    let row = Int(arguments[index + 1]), let count = Int(arguments[index + 2])
+{
     // One map of one transfer row, for `perf stat` (CPU time of all processes).
     print(try await transferRows[row].map(count))
     exit(0)
 }
 
 if arguments.contains("--only-submit") {
-    for _ in 0 ..< runs { print(String(format: "submit: %.0f jobs/s", try submitRate())) }
+    for _ in 0..<runs { print(String(format: "submit: %.0f jobs/s", try submitRate())) }
     exit(0)
 }
 
@@ -185,16 +205,21 @@ if arguments.contains("--trace-busy") {
 
 let onlyTransfer = arguments.contains("--only-transfer")
 print("pool-benchmark: \(runs) runs per figure, medians; 2 workers unless said\n")
-var startFork = 0.0, startSpawn = 0.0, submitPerSecond = 0.0, speedup = 0.0, death = 0.0
+var startFork = 0.0
+var startSpawn = 0.0
+var submitPerSecond = 0.0
+var speedup = 0.0
+var death = 0.0
 if !onlyTransfer {
     startFork = try await measure { try startToFirstResult(.fork) }
     startSpawn = try await measure { try startToFirstResult(.spawn) }
     submitPerSecond = try await measure { try submitRate() }
 }
-var transferRates: [Double] = [], transferCPU: [Double] = []
+var transferRates: [Double] = []
+var transferCPU: [Double] = []
 for transfer in transferRows {
     var figures: [MapFigures] = []
-    for _ in 0 ..< runs { figures.append(try await transfer.map(maps)) }
+    for _ in 0..<runs { figures.append(try await transfer.map(maps)) }
     transferRates.append(median(figures.map(\.jobsPerSecond)))
     transferCPU.append(median(figures.map(\.cpuNanosecondsPerJob)))
 }
@@ -208,38 +233,57 @@ print("Swift measured; running Python 3's peer (this takes a while)...")
 let python = runPythonPeer(onlyTransfer: onlyTransfer) ?? [:]
 
 @MainActor
-func row(_ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, higherIsBetter: Bool, target: String,
-         peer: String) {
+func row(
+    _ name: String, _ swift: Double, _ pythonValue: Double?, unit: String, higherIsBetter: Bool, target: String,
+    peer: String
+) {
     if let pythonValue {
-        bench.append("BENCH\tpool\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(swift)\t\(peer)\t\(pythonValue)")
+        bench.append(
+            "BENCH\tpool\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(swift)\t\(peer)\t\(pythonValue)")
     }
     let ratio = pythonValue.map { higherIsBetter ? swift / $0 : $0 / swift }
     let pythonText = pythonValue.map { String(format: "%12.1f", $0) } ?? "         n/a"
     let ratioText = ratio.map { String(format: "%7.2fx", $0) } ?? "     n/a"
-    print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", swift)) \(pythonText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)")
+    print(
+        "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", swift)) \(pythonText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)"
+    )
 }
 
 var bench: [String] = []
 print("\nworkload                                            Swift       Python   better   unit     target")
 if !onlyTransfer {
-    row("submit, one job each (vs ProcessPoolExecutor)", submitPerSecond, python["submit_jobs_per_s"], unit: "jobs/s", higherIsBetter: true, target: ">= 10x", peer: "Python ProcessPoolExecutor.submit")
+    row(
+        "submit, one job each (vs ProcessPoolExecutor)", submitPerSecond, python["submit_jobs_per_s"], unit: "jobs/s",
+        higherIsBetter: true, target: ">= 10x", peer: "Python ProcessPoolExecutor.submit")
 }
 for (transfer, rate) in zip(transferRows, transferRates) {
-    row(transfer.name, rate, python[transfer.pythonKey], unit: "jobs/s", higherIsBetter: true,
+    row(
+        transfer.name, rate, python[transfer.pythonKey], unit: "jobs/s", higherIsBetter: true,
         target: String(format: ">= %gx", transfer.target), peer: transfer.peer)
 }
 // CPU time per job of all three processes: steadier than rates on a busy machine.
 for (transfer, cpu) in zip(transferRows, transferCPU) {
-    row("\(transfer.name), CPU", cpu, python[transfer.pythonKey.replacingOccurrences(of: "_per_s", with: "_cpu_ns")],
+    row(
+        "\(transfer.name), CPU", cpu, python[transfer.pythonKey.replacingOccurrences(of: "_per_s", with: "_cpu_ns")],
         unit: "CPU ns", higherIsBetter: false, target: "(info)", peer: transfer.peer)
 }
 if !onlyTransfer {
-    row("start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false, target: "<= 2 ms", peer: "Python Pool, fork")
-    row("start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false, target: "<= 10 ms", peer: "Python Pool, spawn")
-    row("start to first result, spawn (vs forkserver)", startSpawn, python["start_forkserver_ms"], unit: "ms", higherIsBetter: false, target: "", peer: "Python Pool, forkserver")
-    row("worker death to caller's error", death, python["death_to_error_ms"], unit: "ms", higherIsBetter: false, target: "<= 5 ms", peer: "Python ProcessPoolExecutor")
+    row(
+        "start to first result, fork", startFork, python["start_fork_ms"], unit: "ms", higherIsBetter: false,
+        target: "<= 2 ms", peer: "Python Pool, fork")
+    row(
+        "start to first result, spawn", startSpawn, python["start_spawn_ms"], unit: "ms", higherIsBetter: false,
+        target: "<= 10 ms", peer: "Python Pool, spawn")
+    row(
+        "start to first result, spawn (vs forkserver)", startSpawn, python["start_forkserver_ms"], unit: "ms",
+        higherIsBetter: false, target: "", peer: "Python Pool, forkserver")
+    row(
+        "worker death to caller's error", death, python["death_to_error_ms"], unit: "ms", higherIsBetter: false,
+        target: "<= 5 ms", peer: "Python ProcessPoolExecutor")
     let pythonSpeedup = python["busy_serial_s"].flatMap { serial in python["busy_pool_s"].map { serial / $0 } }
-    row("8 CPU-bound jobs of 0.1 s, speedup", speedup, pythonSpeedup, unit: "x serial", higherIsBetter: true, target: ">= 1.9x", peer: "Python Pool.map")
+    row(
+        "8 CPU-bound jobs of 0.1 s, speedup", speedup, pythonSpeedup, unit: "x serial", higherIsBetter: true,
+        target: ">= 1.9x", peer: "Python Pool.map")
 }
 
 print("")

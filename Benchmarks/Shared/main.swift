@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // shared-benchmark: the process-shared objects (ProcessQueue, SharedValue,
 // ProcessLock) against Python's multiprocessing.Queue, Value and Lock,
 // faster-fifo, and this package's own Connection and Threading.Lock, side by
@@ -20,7 +33,8 @@ import Multiprocessing
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
+    else {
         return fallback
     }
     return value
@@ -83,7 +97,10 @@ func queueRoundTrip(count: Int) throws -> Double {
         while let value = try? requests.get() { try replies.put(value) }
         return 0
     }
-    for value in 0..<100 { try requests.put(value); _ = try replies.get() }  // warm up
+    for value in 0..<100 {
+        try requests.put(value)
+        _ = try replies.get()
+    }  // warm up
     let began = clock.now
     for value in 0..<count {
         try requests.put(value)
@@ -103,7 +120,10 @@ func connectionRoundTrip(count: Int) throws -> Double {
         while let value = try? theirs.receive(Int.self) { try theirs.send(value) }
         return 0
     }
-    for value in 0..<100 { try mine.send(value); _ = try mine.receive(Int.self) }
+    for value in 0..<100 {
+        try mine.send(value)
+        _ = try mine.receive(Int.self)
+    }
     let began = clock.now
     for value in 0..<count {
         try mine.send(value)
@@ -179,8 +199,9 @@ func pythonWithFasterFifo() -> String? {
     if run(python, ["-c", "import faster_fifo"]) != nil { return python }
     print("installing faster-fifo from PyPI into \(environment)...")
     guard run("/usr/bin/env", ["python3", "-m", "venv", environment]) != nil,
-          run(environment + "/bin/pip", ["install", "--quiet", "faster-fifo"]) != nil,
-          run(python, ["-c", "import faster_fifo"]) != nil else {
+        run(environment + "/bin/pip", ["install", "--quiet", "faster-fifo"]) != nil,
+        run(python, ["-c", "import faster_fifo"]) != nil
+    else {
         print("note: faster-fifo could not be installed (no pip, no network or no wheel): its row is skipped")
         return nil
     }
@@ -207,7 +228,10 @@ if arguments.contains("--local-queue") {
     print(String(format: "encode+decode alone: %.1f ns", seconds(clock.now - coded) / Double(count) * 1e9))
     let lock = try ProcessLock()
     let locked = clock.now
-    for _ in 0..<count { try lock.lock(); lock.unlock() }
+    for _ in 0..<count {
+        try lock.lock()
+        lock.unlock()
+    }
     print(String(format: "lock+unlock alone: %.1f ns", seconds(clock.now - locked) / Double(count) * 1e9))
     exit(0)
 }
@@ -230,8 +254,14 @@ let idleThread = PosixThread(name: "idle") { idle.wait() }
 try idleThread.start()
 var lockTimes: [(process: Double, thread: Double)] = []
 for _ in 0..<runs {
-    let process = try lockPairNanoseconds(pairs: lockPairs) { try processLock.lock(); processLock.unlock() }
-    let thread = lockPairNanoseconds(pairs: lockPairs) { threadLock.lock(); threadLock.unlock() }
+    let process = try lockPairNanoseconds(pairs: lockPairs) {
+        try processLock.lock()
+        processLock.unlock()
+    }
+    let thread = lockPairNanoseconds(pairs: lockPairs) {
+        threadLock.lock()
+        threadLock.unlock()
+    }
     lockTimes.append((process, thread))
 }
 let processLockNs = lockTimes.map(\.process).sorted()[runs / 2]
@@ -241,41 +271,56 @@ idleThread.join()
 
 var python: [String: Double] = [:]
 if !arguments.contains("--no-python") {
-print("Swift measured; running Python 3's peer (this takes a while)...")
-python = peer("/usr/bin/python3", ["--items", "\(pythonItems)", "--round-trips", "\(roundTrips / 4)", "--adds", "\(pythonAdds)"])
-if let fasterFifo = pythonWithFasterFifo() {
-    python.merge(peer(fasterFifo, ["--faster-fifo", "--items", "\(pythonItems)"])) { $1 }
-}
+    print("Swift measured; running Python 3's peer (this takes a while)...")
+    python = peer(
+        "/usr/bin/python3",
+        ["--items", "\(pythonItems)", "--round-trips", "\(roundTrips / 4)", "--adds", "\(pythonAdds)"])
+    if let fasterFifo = pythonWithFasterFifo() {
+        python.merge(peer(fasterFifo, ["--faster-fifo", "--items", "\(pythonItems)"])) { $1 }
+    }
 }
 
 var bench: [String] = []
 @MainActor
-func row(_ name: String, _ ours: Double, _ theirs: Double?, unit: String, higherIsBetter: Bool, target: String, peer: String) {
+func row(
+    _ name: String, _ ours: Double, _ theirs: Double?, unit: String, higherIsBetter: Bool, target: String, peer: String
+) {
     if let theirs {
-        bench.append("BENCH\tshared\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(ours)\t\(peer)\t\(theirs)")
+        bench.append(
+            "BENCH\tshared\t\(name)\t\(unit)\t\(higherIsBetter ? "higher" : "lower")\t\(ours)\t\(peer)\t\(theirs)")
     }
     let ratio = theirs.map { higherIsBetter ? ours / $0 : $0 / ours }
     let theirsText = theirs.map { String(format: "%14.2f", $0) } ?? "           n/a"
     let ratioText = ratio.map { String(format: "%8.2fx", $0) } ?? "      n/a"
-    print("\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) \(String(format: "%14.2f", ours)) \(theirsText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)")
+    print(
+        "\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) \(String(format: "%14.2f", ours)) \(theirsText) \(ratioText)  \(unit.padding(toLength: 8, withPad: " ", startingAt: 0)) \(target)"
+    )
 }
 
 print("\nworkload                                                       ours           peer    better  unit     target")
-row("ProcessQueue stream, small ints (vs mp.Queue)", stream, python["queue_stream_items_per_s"],
+row(
+    "ProcessQueue stream, small ints (vs mp.Queue)", stream, python["queue_stream_items_per_s"],
     unit: "items/s", higherIsBetter: true, target: ">= 20x", peer: "Python multiprocessing.Queue")
-row("ProcessQueue stream, small ints (vs faster-fifo)", stream, python["faster_fifo_stream_items_per_s"],
+row(
+    "ProcessQueue stream, small ints (vs faster-fifo)", stream, python["faster_fifo_stream_items_per_s"],
     unit: "items/s", higherIsBetter: true, target: ">= 1x", peer: "Python faster_fifo.Queue")
-row("ProcessQueue stream, get(upTo: 256) (vs get_many)", batchedStream, python["faster_fifo_batched_items_per_s"],
+row(
+    "ProcessQueue stream, get(upTo: 256) (vs get_many)", batchedStream, python["faster_fifo_batched_items_per_s"],
     unit: "items/s", higherIsBetter: true, target: "(info)", peer: "Python faster_fifo.Queue.get_many")
-row("ProcessQueue put+get round trip (vs mp.Queue)", queueTrip, python["queue_round_trip_us"],
+row(
+    "ProcessQueue put+get round trip (vs mp.Queue)", queueTrip, python["queue_round_trip_us"],
     unit: "µs", higherIsBetter: false, target: ">= 2x", peer: "Python multiprocessing.Queue")
-row("ProcessQueue round trip (vs Connection round trip)", queueTrip, connectionTrip,
+row(
+    "ProcessQueue round trip (vs Connection round trip)", queueTrip, connectionTrip,
     unit: "µs", higherIsBetter: false, target: ">= 0.83x (at most 1.2x its time)", peer: "Swift Connection")
-row("SharedValue<Int>.add, 2 processes (vs mp.Value, lock)", addRate, python["value_adds_per_s"],
+row(
+    "SharedValue<Int>.add, 2 processes (vs mp.Value, lock)", addRate, python["value_adds_per_s"],
     unit: "adds/s", higherIsBetter: true, target: ">= 10x", peer: "Python mp.Value + get_lock")
-row("ProcessLock lock+unlock (vs Threading.Lock)", processLockNs, threadLockNs,
+row(
+    "ProcessLock lock+unlock (vs Threading.Lock)", processLockNs, threadLockNs,
     unit: "ns", higherIsBetter: false, target: ">= 0.67x (at most 1.5x its time)", peer: "Swift Threading.Lock")
-row("ProcessLock lock+unlock (vs mp.Lock)", processLockNs, python["lock_ns"],
+row(
+    "ProcessLock lock+unlock (vs mp.Lock)", processLockNs, python["lock_ns"],
     unit: "ns", higherIsBetter: false, target: "(info)", peer: "Python multiprocessing.Lock")
 print("")
 bench.forEach { print($0) }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // # worker-death-benchmark
 //
 // How long a `ProcessPool` takes from the SIGKILL of a worker running a job
@@ -8,8 +21,9 @@
 //     swift build -c release --product worker-death-benchmark
 //     .build/release/worker-death-benchmark [samples] [fork]
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct SleepForever: Job {
@@ -28,10 +42,10 @@ let method: ProcessPool.StartMethod = arguments.contains("fork") ? .fork : .spaw
 let clock = ContinuousClock()
 let pool = try ProcessPool(workers: 1, options: .init(startMethod: method))
 var milliseconds: [Double] = []
-for _ in 0 ..< samples {
-    let pid = try await pool.run(Ready())   // the replacement is up and idle
+for _ in 0..<samples {
+    let pid = try await pool.run(Ready())  // the replacement is up and idle
     let future = try pool.submit(SleepForever())
-    try await Task.sleep(for: .milliseconds(20)) // the job has started
+    try await Task.sleep(for: .milliseconds(20))  // the job has started
     let start = clock.now
     kill(pid, SIGKILL)
     do {
@@ -45,5 +59,9 @@ for _ in 0 ..< samples {
 await pool.shutdown()
 let sorted = milliseconds.sorted()
 let quantile = { (q: Double) in sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
-print("worker death to caller's error (\(method)): median \(quantile(0.5)) ms, quartiles \(quantile(0.25))–\(quantile(0.75)) ms, \(samples) samples")
-print("BENCH\tpool\tworker death to caller's error (\(method), median of \(samples))\tms\tlower\t\(quantile(0.5))\ttarget (issue 10)\t1")
+print(
+    "worker death to caller's error (\(method)): median \(quantile(0.5)) ms, quartiles \(quantile(0.25))–\(quantile(0.75)) ms, \(samples) samples"
+)
+print(
+    "BENCH\tpool\tworker death to caller's error (\(method), median of \(samples))\tms\tlower\t\(quantile(0.5))\ttarget (issue 10)\t1"
+)

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: Barrier (Python's threading.Barrier): threads that work
 // in phases meet at the barrier after each phase; the action runs once per
 // round; wait() tells each thread its arrival order; abort() breaks the
@@ -5,8 +18,9 @@
 //
 // Run: swift run barrier
 import Threading
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let parties = 3

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: BoundedSemaphore (Python's threading.BoundedSemaphore)
 // limiting how many threads use a resource at once — here at most 2 of 6
 // "downloads" run together — and catching the classic bug, a release without
@@ -5,13 +18,15 @@
 //
 // Run: swift run bounded-semaphore
 import Threading
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let slots = BoundedSemaphore(value: 2)
 let statistics = Lock()
-nonisolated(unsafe) var running = 0, mostAtOnce = 0  // guarded by `statistics`
+nonisolated(unsafe) var running = 0
+nonisolated(unsafe) var mostAtOnce = 0  // guarded by `statistics`
 
 let downloads = (1...6).map { number in
     PosixThread(name: "download-\(number)") {

@@ -1,11 +1,25 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: running code in a child process with ChildProcess.fork,
 // reading its exit status, waiting with a time-out, and stopping it with
 // terminate() (SIGTERM) or kill() (SIGKILL) — Python's multiprocessing.Process.
 //
 // Run: swift run child-process
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // 1. The closure's return value is the child's exit code.

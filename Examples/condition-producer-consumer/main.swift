@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // Producer/consumer with a Condition, Python's `threading.Condition`.
 // `swift run condition-producer-consumer`
 //
@@ -7,8 +20,8 @@ import Threading
 
 final class Shelf: @unchecked Sendable {
     let condition = Condition()
-    var items: [Int] = []     // guarded by condition.lock
-    var closed = false        // guarded by condition.lock
+    var items: [Int] = []  // guarded by condition.lock
+    var closed = false  // guarded by condition.lock
 }
 let shelf = Shelf()
 let capacity = 4
@@ -18,9 +31,9 @@ let consumer = PosixThread(name: "consumer") {
     while true {
         let item: Int? = shelf.condition.withLock {
             shelf.condition.wait { !shelf.items.isEmpty || shelf.closed }
-            if shelf.items.isEmpty { return nil }   // closed and drained
+            if shelf.items.isEmpty { return nil }  // closed and drained
             let item = shelf.items.removeFirst()
-            shelf.condition.notifyAll()             // room for the producer
+            shelf.condition.notifyAll()  // room for the producer
             return item
         }
         guard let item else { break }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: two programs started separately that find each other
 // by address and prove they share a key: a Listener serving Codable
 // requests, and clients that Connection.connect to it (Python's
@@ -47,7 +60,7 @@ struct Service: Job {
                     case let .count(text): try? connection.send(Reply.number(text.split(separator: " ").count))
                     case .stop:
                         try? connection.send(Reply.stopping)
-                        listener.close() // the accept loop ends
+                        listener.close()  // the accept loop ends
                     }
                 }
             }

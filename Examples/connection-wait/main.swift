@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: waiting on several children at once with
 // Connection.wait (Python's multiprocessing.connection.wait): each worker
 // child has its own pipe, the parent handles results in the order they
@@ -5,8 +18,9 @@
 //
 // Run: swift run connection-wait
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Answer: Codable {

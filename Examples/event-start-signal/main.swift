@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // An Event as a start signal, Python's `threading.Event`:
 // runners wait at the line until the starter sets the event.
 // `swift run event-start-signal`
@@ -8,7 +21,7 @@ let finishLine = Queue<String>()
 
 let runners = ["ada", "grace", "linus", "guido"].map { name in
     PosixThread(name: name) {
-        startingGun.wait()   // every runner blocks here until set()
+        startingGun.wait()  // every runner blocks here until set()
         try? finishLine.put(name)
     }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: InlineExecutor (Python's dummy_threading, for
 // debugging) runs every job on the caller, at once and in order; because it
 // is a JobExecutor like ThreadPool (and ProcessPool), switching is one line;
@@ -32,7 +45,9 @@ func sumOfSquares(on executor: some JobExecutor) throws -> Int {
 let debugging = CommandLine.arguments.count < 2  // `swift run inline-executor pool` runs on threads
 let executor: any JobExecutor = debugging ? InlineExecutor() : ThreadPool()  // the one-line switch
 
-print("\(debugging ? "InlineExecutor (in order, on the caller)" : "ThreadPool"), called from \(PosixThread.currentSystemName):")
+print(
+    "\(debugging ? "InlineExecutor (in order, on the caller)" : "ThreadPool"), called from \(PosixThread.currentSystemName):"
+)
 print("sum of squares = \(try sumOfSquares(on: executor))")
 
 print("ThreadPool (on pool threads, any order):")

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // job-plugin: load Job types from a shared library at run time — jobs this
 // program was not built with — and run them on a ThreadPool and on a
 // ProcessPool, whose workers load the same library by themselves. Python's
@@ -24,12 +37,15 @@ func buildLibraryIfNeeded() throws {
     let files = FileManager.default
     let source = pluginSource.appendingPathComponent("ShapeJobs.swift").path
     func modified(_ path: String) -> Date? { (try? files.attributesOfItem(atPath: path))?[.modificationDate] as? Date }
-    if let built = modified(libraryPath), let sourceDate = modified(source), let program = modified(buildDirectory.appendingPathComponent("job-plugin").path),
-       built > sourceDate, built > program {
+    if let built = modified(libraryPath), let sourceDate = modified(source),
+        let program = modified(buildDirectory.appendingPathComponent("job-plugin").path),
+        built > sourceDate, built > program
+    {
         print("libShapeJobs.so is up to date")
         return
     }
-    try files.createDirectory(atPath: (libraryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try files.createDirectory(
+        atPath: (libraryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let script = pluginSource.appendingPathComponent("build-job-library.sh").path
     print("building libShapeJobs.so: \(script) \(buildDirectory.path) ShapeJobs \(libraryPath) ShapeJobs.swift")
     let build = Process()
@@ -63,7 +79,8 @@ print("job types: \(shapes.jobTypeNames.joined(separator: ", "))")
 
 // 2. Make jobs of a type known only by name, from JSON (jobs are Codable).
 guard let polygon = shapes.jobType(named: "ShapeJobs.RegularPolygonArea"),
-      let square = shapes.jobType(named: "ShapeJobs.SquareArea") else {
+    let square = shapes.jobType(named: "ShapeJobs.SquareArea")
+else {
     fatalError("the library lacks a job type it should have")
 }
 let hexagon = try JSONDecoder().decode(polygon, from: Data(#"{"sides": 6, "length": 2}"#.utf8))

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: what happens when a process dies holding a
 // ProcessLock. Python's multiprocessing.Lock would hang everyone forever;
 // here the kernel releases the lock, and the next taker gets LockOwnerDied
@@ -8,8 +21,9 @@
 //
 // Run: swift run lock-owner-died
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An account pair whose total must stay 100: a transfer debits, then credits.
@@ -19,9 +33,9 @@ let midTransfer = try ProcessSemaphore(value: 0)
 
 let crasher = try ChildProcess.fork(name: "crasher") {
     try lock.lock()
-    accounts[0] -= 25                    // debited...
+    accounts[0] -= 25  // debited...
     midTransfer.release()
-    while true { pause() }               // ...killed before the credit
+    while true { pause() }  // ...killed before the credit
 }
 
 try midTransfer.acquire()
@@ -36,11 +50,11 @@ do {
     // LockOwnerDied (lock() throws nothing else): we hold the lock: repair the state the dead holder left half-done.
     print("LockOwnerDied: repairing while holding the lock")
     let missing = 100 - accounts.toArray().reduce(0, +)
-    accounts[1] += missing               // finish the transfer it began
+    accounts[1] += missing  // finish the transfer it began
 }
 lock.unlock()
 
-try lock.withLock {                      // the lock works as before
+try lock.withLock {  // the lock works as before
     print("accounts after repair:    \(accounts.toArray()) (total \(accounts.toArray().reduce(0, +)))")
 }
 precondition(accounts.toArray().reduce(0, +) == 100)

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // Lock vs RecursiveLock (Python's Lock and RLock). `swift run lock-vs-rlock`
 //
 // A Lock protects a counter that four threads increment. A RecursiveLock lets
@@ -8,7 +21,7 @@ import Threading
 
 final class Account: @unchecked Sendable {
     private let lock = RecursiveLock()
-    private var balance = 0   // guarded by `lock`
+    private var balance = 0  // guarded by `lock`
 
     func deposit(_ amount: Int) {
         lock.withLock { balance += amount }
@@ -28,7 +41,7 @@ final class Account: @unchecked Sendable {
 // 1. A plain Lock makes increments from many threads add up.
 final class Counter: @unchecked Sendable {
     let lock = Lock()
-    var value = 0   // guarded by `lock`
+    var value = 0  // guarded by `lock`
 }
 let counter = Counter()
 let workers = (0..<4).map { index in

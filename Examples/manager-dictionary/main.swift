@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: a Manager (Python's multiprocessing.Manager) holding a
 // dictionary that pool workers fill in. The proxy is Codable: it travels
 // inside each Job to the worker processes, which write into the same
@@ -28,7 +41,7 @@ let texts = [
     "Lazy days for the brown dog",
 ]
 
-let manager = try Manager()                                     // starts the server process
+let manager = try Manager()  // starts the server process
 let tallies = try manager.dictionary("tallies", of: [String: Int].self)
 let pool = try ProcessPool(workers: 2)
 let counted = try await pool.map(texts.map { CountWords(text: $0, tallies: tallies) })

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: a duplex Pipe between a parent and a forked child, with
 // Codable messages going both ways (Python's multiprocessing.Pipe()); how the
 // child learns the parent is done (end of stream after close()); and that
@@ -5,8 +18,9 @@
 //
 // Run: swift run pipe-duplex
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Request: Codable {
@@ -51,7 +65,9 @@ for id in 1...3 {
     let request = Request(id: id, numbers: Array(1...(id * 10)))
     try parentEnd.send(request)
     let reply = try parentEnd.receive(Reply.self)
-    print("request \(reply.id): sum of 1...\(id * 10) = \(reply.sum), computed by pid \(reply.handledBy) (we are \(getpid()))")
+    print(
+        "request \(reply.id): sum of 1...\(id * 10) = \(reply.sum), computed by pid \(reply.handledBy) (we are \(getpid()))"
+    )
 }
 
 // Raw bytes travel too, framed the same way; the child cannot decode these.

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: a one-way Pipe (Pipe(duplex: false)): ends.0 only
 // receives, ends.1 only sends; a producer child streams messages and closes,
 // the consumer reads until end of stream; using an end the wrong way is a
@@ -13,7 +26,7 @@ let producer = try ChildProcess.fork(name: "producer") {
         try sender.send(line)
     }
     try sender.send([1.5, 2.5, 4.0])  // any Codable value
-    sender.close()                   // end of stream for the reader
+    sender.close()  // end of stream for the reader
     return 0
 }
 sender.close()  // the parent's copy: now the child holds the only sending end

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: the same jobs run on a ThreadPool (threads of this
 // process, nothing encoded) or a ProcessPool (worker processes: memory
 // isolation, crash isolation, time limits) by changing ONE line — both are a
@@ -5,8 +18,9 @@
 //
 // Run: swift run pool-switch [process]
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct WordCount: Job {
@@ -19,7 +33,7 @@ struct WhereAmI: Job {
 }
 
 func countWords(with executor: any JobExecutor) async throws -> Int {
-    let lines = (1 ... 1_000).map { "line \($0) has exactly six words" }
+    let lines = (1...1_000).map { "line \($0) has exactly six words" }
     let counts = try await executor.map(lines.map { WordCount(text: $0) })
     return counts.reduce(0, +)
 }

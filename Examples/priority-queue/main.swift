@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: PriorityQueue (Python's queue.PriorityQueue: get()
 // returns the smallest element first) with a Comparable job type, a worker
 // thread draining it, shutdown() to stop the worker; and LifoQueue (Python's
@@ -35,7 +48,7 @@ let worker = PosixThread(name: "worker") {
     }
 }
 try worker.start()
-tasks.join()      // returns once every task was marked done
+tasks.join()  // returns once every task was marked done
 tasks.shutdown()  // wakes the blocked worker with QueueError.shutDown
 worker.join()
 

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: a job that crashes its worker process (a trap, SIGKILL,
 // exit) fails alone, with the worker's exit status and the job's name; every
 // other job completes and the pool starts a replacement and keeps serving.
@@ -6,14 +19,15 @@
 //
 // Run: swift run process-pool-crash
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Square: Job {
     var x: Int
     func run() -> Int {
-        usleep(20_000) // 20 ms of "work"
+        usleep(20_000)  // 20 ms of "work"
         return x * x
     }
 }
@@ -35,9 +49,9 @@ let pool = try ProcessPool(workers: 2)
 print("workers: \(pool.workerPIDs)")
 
 // Ten ordinary jobs with three crashing ones among them.
-var squares = try (1 ... 10).map { try pool.submit(Square(x: $0)) }
+var squares = try (1...10).map { try pool.submit(Square(x: $0)) }
 let crashes = try [Crash.How.trap, .kill, .exit].map { try pool.submit(Crash(how: $0)) }
-squares += try (11 ... 20).map { try pool.submit(Square(x: $0)) }
+squares += try (11...20).map { try pool.submit(Square(x: $0)) }
 
 for crash in crashes {
     do {

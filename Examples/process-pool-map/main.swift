@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: running Codable jobs in worker processes with ProcessPool —
 // `map` in input order, `mapUnordered` in completion order, one-off `run` and
 // `submit`, and jobs of different types through one pool. Python's
@@ -8,8 +21,9 @@
 // The workers are fresh copies of this very executable: nothing to register,
 // no change to main. Each worker finds a job's type by its name.
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Counts the primes below `limit`: CPU-bound work worth another process.
@@ -34,7 +48,7 @@ struct WhoAmI: Job {
     func run() -> String { "worker pid \(getpid())" }
 }
 
-let pool = try ProcessPool()   // one worker per CPU this process may use
+let pool = try ProcessPool()  // one worker per CPU this process may use
 print("pool of \(pool.workerCount) workers: \(pool.workerPIDs), parent \(getpid())")
 
 // 1. map: outputs in input order; the input is sent in chunks and read lazily.

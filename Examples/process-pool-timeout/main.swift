@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: a per-job time limit. A job running past `jobTimeout`
 // fails with JobError.timedOut and its worker is killed and replaced; jobs
 // queued behind it run normally. Cancelling a running job (or the task that
@@ -5,8 +18,9 @@
 //
 // Run: swift run process-pool-timeout
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sleeps, standing in for work of that duration (a hung call, a slow query).
@@ -22,8 +36,8 @@ let pool = try ProcessPool(workers: 1, options: .init(jobTimeout: .milliseconds(
 let clock = ContinuousClock()
 let start = clock.now
 
-let slow = try pool.submit(Work(milliseconds: 60_000))   // far past the limit
-let quick = try pool.submit(Work(milliseconds: 10))      // queued behind it
+let slow = try pool.submit(Work(milliseconds: 60_000))  // far past the limit
+let quick = try pool.submit(Work(milliseconds: 10))  // queued behind it
 
 do {
     _ = try await slow.value

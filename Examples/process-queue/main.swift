@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: many producers and consumers in different processes
 // sharing one ProcessQueue (Python's multiprocessing.Queue), with a bounded
 // queue that makes fast producers wait, get(upTo:timeout:) to take work in
@@ -12,8 +25,9 @@
 //
 // Run: swift run process-queue
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Order: Codable, Sendable {
@@ -38,7 +52,7 @@ struct Pack: Job {
         while true {
             let batch: [Order]
             do {
-                batch = try orders.get(upTo: 4, timeout: nil)   // up to 4 at once
+                batch = try orders.get(upTo: 4, timeout: nil)  // up to 4 at once
             } catch QueueError.shutDown {
                 return packed
             }
@@ -63,7 +77,7 @@ struct Shop: Job {
     }
 }
 
-let orders = try ProcessQueue<Order>(maxSize: 16)      // producers block while 16 wait
+let orders = try ProcessQueue<Order>(maxSize: 16)  // producers block while 16 wait
 let receipts = try ProcessQueue<Receipt>()
 
 // Two packers and two shops run at once: one worker each.
@@ -72,7 +86,7 @@ let packers = try (0..<2).map { _ in try pool.submit(Pack(orders: orders, receip
 let shops = try (0..<2).map { try pool.submit(Shop(number: $0, orders: orders)) }
 
 for shop in shops { _ = try await shop.value }
-orders.shutdown()                     // every packer drains what is left, then stops
+orders.shutdown()  // every packer drains what is left, then stops
 var packedPerWorker: [Int] = []
 for packer in packers { packedPerWorker.append(try await packer.value) }
 await pool.shutdown()

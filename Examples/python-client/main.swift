@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: a Swift Listener answering a Python program. The
 // handshake (HMAC challenge and response, {sha256} with Python 3.12 and
 // later, HMAC-MD5 with 3.11 and older) and the framing are Python's
@@ -8,8 +21,9 @@
 // Run: swift run python-client          (starts python3 client.py itself)
 //      swift run python-client serve    (waits; run client.py by hand)
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let path = "/tmp/swift-multiprocessing-python-client.sock"
@@ -37,7 +51,7 @@ if CommandLine.arguments.dropFirst().first == "serve" {
         let arguments = ["python3", script, path, hexKey]
         var argv = arguments.map { strdup($0) } + [nil]
         execvp("python3", &argv)
-        return 127 // no python3
+        return 127  // no python3
     }
     if let connection = try listener.accept(timeout: .seconds(30)) {
         serve(connection)

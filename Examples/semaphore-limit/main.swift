@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // A Semaphore limiting how many workers do something at once, like Python's
 // `threading.Semaphore(3)` around a download. `swift run semaphore-limit`
 import Synchronization
@@ -13,7 +26,7 @@ let workers = (1...10).map { id in
             let now = inside.add(1, ordering: .relaxed).newValue
             _ = peak.max(now, ordering: .relaxed)
             print("worker \(id) starts  (\(now) inside)")
-            _ = Event().wait(timeout: .milliseconds(30))   // "downloading"
+            _ = Event().wait(timeout: .milliseconds(30))  // "downloading"
             inside.subtract(1, ordering: .relaxed)
             print("worker \(id) done")
         }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // What this teaches: a SharedValue counter that several processes add to
 // without a lock (one atomic instruction per add; Python's mp.Value takes a
 // lock every time), a SharedArray of results that each worker fills in its
@@ -45,9 +58,9 @@ struct CountOne: Job {
     func run() -> Int { counter.add(1) }
 }
 
-let processed = try SharedValue(0)                        // lock-free adds
-let results = try SharedArray(repeating: 0, count: 4)     // one slot per worker
-let stats = try SharedValue(Stats())                      // compound updates under its lock
+let processed = try SharedValue(0)  // lock-free adds
+let results = try SharedArray(repeating: 0, count: 4)  // one slot per worker
+let stats = try SharedValue(Stats())  // compound updates under its lock
 
 let pool = try ProcessPool(workers: 4)
 let sums = try await pool.map((0..<4).map { SumSlice(index: $0, processed: processed, results: results, stats: stats) })

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // A thread with its code in `run()`, like Python's
 //
 //     class Counter(threading.Thread):
@@ -19,21 +32,22 @@ final class PrimeCounter: PosixThread, @unchecked Sendable {
 
     override func run() {
         print("\(PosixThread.currentSystemName): counting primes below \(limit)")
-        primes = (2..<limit).filter { n in
-            var d = 2
-            while d * d <= n {
-                if n % d == 0 { return false }
-                d += 1
-            }
-            return true
-        }.count
+        primes =
+            (2..<limit).filter { n in
+                var d = 2
+                while d * d <= n {
+                    if n % d == 0 { return false }
+                    d += 1
+                }
+                return true
+            }.count
     }
 }
 
 let counters = [10_000, 50_000, 100_000].map { PrimeCounter(limit: $0) }
 for counter in counters { try counter.start() }
 for counter in counters {
-    counter.join()   // after join, the thread's writes are visible here
+    counter.join()  // after join, the thread's writes are visible here
     print("\(counter.name): \(counter.primes) primes, still alive: \(counter.isAlive)")
 }
 

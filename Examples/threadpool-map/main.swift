@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // A ThreadPool running jobs: submit, ordered map, mapUnordered in completion
 // order, and errors reaching the caller. `swift run threadpool-map`
 //
@@ -24,7 +37,7 @@ struct Fails: Job {
     func run() throws -> Int { throw Failure(reason: "this job always fails") }
 }
 
-let pool: any JobExecutor = ThreadPool()   // or InlineExecutor(), or ProcessPool()
+let pool: any JobExecutor = ThreadPool()  // or InlineExecutor(), or ProcessPool()
 print("ThreadPool with \(ThreadPool.defaultThreadCount) threads (the CPUs this process may use)")
 
 // One job, as a future.
@@ -56,7 +69,7 @@ let name = try await threads.run { PosixThread.currentSystemName }
 print("a closure ran on thread '\(name)'")
 
 await threads.shutdown()
-await pool.shutdown()   // finishes queued work, then the threads exit
+await pool.shutdown()  // finishes queued work, then the threads exit
 do {
     _ = try pool.submit(CountPrimes(below: 10))
 } catch {

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The seam between Codable values that stand for an open file (shared-memory
@@ -94,7 +108,7 @@ package final class OutgoingDescriptors: Sendable {
             }
             return list.owners
         }
-        _ = owners // released here, outside the lock (a deinit may run)
+        _ = owners  // released here, outside the lock (a deinit may run)
     }
 }
 

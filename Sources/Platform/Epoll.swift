@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 package import CMultiprocessingPlatform
 package import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An `epoll` instance, for a thread that waits on many descriptors at once.
@@ -38,11 +52,12 @@ package struct Epoll: Sendable {
     /// with the time left recomputed from `deadline`.
     /// The corresponding C function is `epoll_wait`.
     package func wait(into events: inout [epoll_event], until deadline: Deadline) throws(Errno) -> Int {
-        Int(try events.withUnsafeMutableBufferPointer { buffer throws(Errno) in
-            try valueOrErrno {
-                epoll_wait(rawValue, buffer.baseAddress, Int32(buffer.count), deadline.remainingMillisecondsForPoll)
-            }
-        })
+        Int(
+            try events.withUnsafeMutableBufferPointer { buffer throws(Errno) in
+                try valueOrErrno {
+                    epoll_wait(rawValue, buffer.baseAddress, Int32(buffer.count), deadline.remainingMillisecondsForPoll)
+                }
+            })
     }
 
     package func close() {

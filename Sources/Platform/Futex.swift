@@ -1,7 +1,21 @@
-import SystemPackage
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
+import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Waits and wake-ups on 32-bit words that several processes share (a
@@ -79,12 +93,14 @@ package enum Futex {
                 try expected.withUnsafeBufferPointer { expectedBuffer throws(Errno) in
                     if deadline == .distantFuture {
                         return try valueOrErrno {
-                            cmpp_futex_wait_any(addressBuffer.baseAddress, expectedBuffer.baseAddress, Int32(words.count), nil)
+                            cmpp_futex_wait_any(
+                                addressBuffer.baseAddress, expectedBuffer.baseAddress, Int32(words.count), nil)
                         }
                     }
                     var time = deadline.absoluteTimespec
                     return try valueOrErrno {
-                        cmpp_futex_wait_any(addressBuffer.baseAddress, expectedBuffer.baseAddress, Int32(words.count), &time)
+                        cmpp_futex_wait_any(
+                            addressBuffer.baseAddress, expectedBuffer.baseAddress, Int32(words.count), &time)
                     }
                 }
             }
@@ -115,7 +131,8 @@ package enum Futex {
     /// `EINTR` is retried with the same absolute deadline.
     ///
     /// The corresponding C function is `futex(FUTEX_LOCK_PI2)` on `CLOCK_MONOTONIC`.
-    package static func lockPriorityInheriting(_ word: UnsafeMutableRawPointer, until deadline: Deadline) -> LockOutcome {
+    package static func lockPriorityInheriting(_ word: UnsafeMutableRawPointer, until deadline: Deadline) -> LockOutcome
+    {
         let address = word.assumingMemoryBound(to: UInt32.self)
         do {
             if deadline == .distantFuture {
@@ -180,5 +197,3 @@ package enum Futex {
         }
     }
 }
-
-

@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
 package import SystemPackage
+
 #if canImport(Glibc)
-package import Glibc
+    package import Glibc
 #endif
 
 /// A pidfd: a descriptor that refers to one child process for as long as it

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 package import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Waits until some of `descriptors` are readable, hung up or in error, or
@@ -27,8 +41,9 @@ package func pollReadable(_ descriptors: [Int32], until deadline: Deadline) thro
             continue
         }
         return entries.indices.filter { index in
-            precondition(entries[index].revents & Int16(POLLNVAL) == 0,
-                         "poll: descriptor \(entries[index].fd) is not open (POLLNVAL)")
+            precondition(
+                entries[index].revents & Int16(POLLNVAL) == 0,
+                "poll: descriptor \(entries[index].fd) is not open (POLLNVAL)")
             return entries[index].revents != 0
         }
     }

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 package import SystemPackage
+
 #if canImport(Glibc)
-package import Glibc
+    package import Glibc
 #endif
 
 /// A socket address ready for `bind(2)` and `connect(2)`: a Unix-domain path,
@@ -83,7 +97,8 @@ package struct SocketAddress: Sendable {
         while let info = entry?.pointee {
             entry = info.ai_next
             guard info.ai_family == AF_INET || info.ai_family == AF_INET6, let source = info.ai_addr,
-                  Int(info.ai_addrlen) <= MemoryLayout<sockaddr_storage>.size else { continue }
+                Int(info.ai_addrlen) <= MemoryLayout<sockaddr_storage>.size
+            else { continue }
             var address = SocketAddress(length: info.ai_addrlen)
             withUnsafeMutableBytes(of: &address.storage) { raw in
                 raw.baseAddress!.copyMemory(from: source, byteCount: Int(info.ai_addrlen))

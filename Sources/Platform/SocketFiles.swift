@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 package import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The file-system side of Unix-domain listeners: what is at a socket path,
@@ -37,6 +51,7 @@ package func socketFileStatus(atPath path: String) throws(Errno) -> SocketFileSt
 /// The corresponding C functions are `lstat` and `unlink`.
 package func removeSocketFile(atPath path: String, ifStill identity: FileIdentity) {
     guard case let .socket(current)? = try? socketFileStatus(atPath: path),
-          current.device == identity.device, current.inode == identity.inode else { return }
+        current.device == identity.device, current.inode == identity.inode
+    else { return }
     try? unlinkPath(path)
 }

@@ -1,7 +1,21 @@
-package import SystemPackage
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
+package import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Descriptors travelling beside a stream socket's bytes (`SCM_RIGHTS`), as
@@ -57,9 +71,10 @@ package struct DescriptorAttachment: Sendable, Equatable {
         let starts = Array(stride(from: 0, to: descriptors.count, by: maximumPerCall))
         guard starts.count <= count else { throw .invalidArgument }
         return starts.enumerated().map { index, start in
-            DescriptorAttachment(offset: offset + index,
-                                 end: index == starts.count - 1 ? offset + count : offset + index + 1,
-                                 descriptors: descriptors[start ..< min(start + maximumPerCall, descriptors.count)])
+            DescriptorAttachment(
+                offset: offset + index,
+                end: index == starts.count - 1 ? offset + count : offset + index + 1,
+                descriptors: descriptors[start..<min(start + maximumPerCall, descriptors.count)])
         }
     }
 }
@@ -95,8 +110,9 @@ extension SocketIO {
         let end = min(first.end, bytes.count)
         let sent = try first.descriptors.withUnsafeBufferPointer { descriptors throws(Errno) in
             try valueOrErrno {
-                cmpp_send_with_descriptors(socket, bytes.baseAddress! + offset, end - offset,
-                                           descriptors.baseAddress, Int32(descriptors.count), flags)
+                cmpp_send_with_descriptors(
+                    socket, bytes.baseAddress! + offset, end - offset,
+                    descriptors.baseAddress, Int32(descriptors.count), flags)
             }
         }
         attachments.removeFirst()
@@ -137,8 +153,9 @@ extension SocketIO {
             var count: Int32 = 0
             var truncated: Int32 = 0
             let read = try valueOrErrno {
-                cmpp_receive_with_descriptors(socket, buffer.baseAddress, buffer.count, flags,
-                                              received.baseAddress, &count, &truncated)
+                cmpp_receive_with_descriptors(
+                    socket, buffer.baseAddress, buffer.count, flags,
+                    received.baseAddress, &count, &truncated)
             }
             if count > 0 || truncated != 0 {
                 arrived = ArrivedDescriptors(descriptors: Array(received[..<Int(count)]), truncated: truncated != 0)

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 package import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Whole-buffer reads and writes on a stream socket: partial transfers are
@@ -19,10 +33,12 @@ package enum SocketIO {
         _ socket: Int32,
         _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     ) throws(Errno) {
-        if second.isEmpty { // one buffer: `send` is a little cheaper than a message of vectors
+        if second.isEmpty {  // one buffer: `send` is a little cheaper than a message of vectors
             var offset = 0
             while offset < first.count {
-                offset += try valueOrErrno { send(socket, first.baseAddress! + offset, first.count - offset, Int32(MSG_NOSIGNAL)) }
+                offset += try valueOrErrno {
+                    send(socket, first.baseAddress! + offset, first.count - offset, Int32(MSG_NOSIGNAL))
+                }
             }
             return
         }
@@ -32,7 +48,7 @@ package enum SocketIO {
         )
         try withUnsafeMutableBytes(of: &vectors) { raw throws(Errno) in
             let iov = raw.baseAddress!.assumingMemoryBound(to: iovec.self)
-            var index = advance(iov, from: 0, by: 0) // skips empty buffers
+            var index = advance(iov, from: 0, by: 0)  // skips empty buffers
             while index < 2 {
                 var message = msghdr()
                 message.msg_iov = iov + index
@@ -52,7 +68,9 @@ package enum SocketIO {
         _ socket: Int32, into buffer: UnsafeMutableRawBufferPointer, nonBlocking: Bool = false
     ) throws(Errno) -> Int {
         guard buffer.count > 0 else { return 0 }
-        return try valueOrErrno { recv(socket, buffer.baseAddress, buffer.count, nonBlocking ? Int32(MSG_DONTWAIT) : 0) }
+        return try valueOrErrno {
+            recv(socket, buffer.baseAddress, buffer.count, nonBlocking ? Int32(MSG_DONTWAIT) : 0)
+        }
     }
 
     /// Skips the `written` bytes in the vectors from `index` on; returns the first vector with bytes left.

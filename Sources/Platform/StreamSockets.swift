@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
 package import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The stream-socket calls of listeners and clients (socket, bind, listen,
@@ -82,7 +96,7 @@ package func connectSocket(_ socket: Int32, to address: SocketAddress, until dea
                 }
             }
         } catch .wouldBlock {
-            throw .timedOut // the listener's backlog stayed full until the deadline
+            throw .timedOut  // the listener's backlog stayed full until the deadline
         }
         return
     }
@@ -146,7 +160,9 @@ package func setReuseAddress(_ socket: Int32) throws(Errno) {
 /// delayed acknowledgement. The corresponding C function is `setsockopt(TCP_NODELAY)`.
 package func setNoDelay(_ socket: Int32) throws(Errno) {
     var one: Int32 = 1
-    try nothingOrErrno { setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size)) }
+    try nothingOrErrno {
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
 }
 
 /// The address family of a socket (`AF_UNIX`, `AF_INET`, `AF_INET6`).

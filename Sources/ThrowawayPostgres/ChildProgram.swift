@@ -1,8 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
-import SystemPackage
 internal import MultiprocessingPlatform
+import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Another program, started with `posix_spawn(3)` and reaped with
@@ -34,8 +48,10 @@ public final class ChildProgram: @unchecked Sendable {
     ///     other end only this process holds (close-on-exec), until this
     ///     object goes away: a child that calls ``exitWhenParentExits()``
     ///     then dies with this process, however it ends. Overrides `standardInput`.
-    public init(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-                standardInput: Int32? = nil, captureOutput: Bool = false, tiedToThisProcess: Bool = false) throws {
+    public init(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil,
+        standardInput: Int32? = nil, captureOutput: Bool = false, tiedToThisProcess: Bool = false
+    ) throws {
         var standardInput = standardInput
         // (child's end, this process's end), both close-on-exec.
         let tieEnds = try tiedToThisProcess ? makeSocketPair() : nil
@@ -120,8 +136,10 @@ public final class ChildProgram: @unchecked Sendable {
     ///
     /// - Throws: ``NotReady`` (with what it printed) if it prints nothing
     ///   within `timeout`; the child is then killed.
-    public static func startTied(_ path: String, _ arguments: [String],
-                                 readyWithin timeout: Duration = .seconds(60)) throws -> (ChildProgram, String) {
+    public static func startTied(
+        _ path: String, _ arguments: [String],
+        readyWithin timeout: Duration = .seconds(60)
+    ) throws -> (ChildProgram, String) {
         let child = try ChildProgram(path, arguments, captureOutput: true, tiedToThisProcess: true)
         guard let line = try child.readLine(timeout: timeout) else {
             child.send(SIGKILL)
@@ -201,7 +219,8 @@ public final class ChildProgram: @unchecked Sendable {
             let left = deadline - .now
             guard left > .zero else { return nil }
             var poller = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
+            let milliseconds = Int32(
+                min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
             guard try valueOrErrno({ poll(&poller, 1, milliseconds) }) > 0 else { continue }
             var byte: UInt8 = 0
             let count = try valueOrErrno { read(output, &byte, 1) }
@@ -212,8 +231,10 @@ public final class ChildProgram: @unchecked Sendable {
     }
 
     /// Runs `path` to its end and returns its exit status and output.
-    public static func run(_ path: String, _ arguments: [String],
-                           environment: [String: String]? = nil) throws -> (succeeded: Bool, output: String) {
+    public static func run(
+        _ path: String, _ arguments: [String],
+        environment: [String: String]? = nil
+    ) throws -> (succeeded: Bool, output: String) {
         let child = try ChildProgram(path, arguments, environment: environment, captureOutput: true)
         let output = try child.readAllOutput()
         return (try child.succeeded(), output)

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 import Multiprocessing
 
@@ -74,7 +87,8 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         let cluster = try ThrowawayPostgres(directory: directory, binaries: binaries)
         do {
             try cluster.initialize(settings: settings)
-            try cluster.runServerProgram("pg_ctl", ["-D", cluster.dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "start"])
+            try cluster.runServerProgram(
+                "pg_ctl", ["-D", cluster.dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "start"])
         } catch {
             let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
             cluster.stop()
@@ -94,8 +108,9 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         }
         watchdogPipe = ends[1]
         do {
-            watchdog = try ChildProgram("/usr/bin/setsid", ["-w", "/bin/sh", "-c", Self.watchdogScript, "watchdog", directory],
-                                        standardInput: ends[0])
+            watchdog = try ChildProgram(
+                "/usr/bin/setsid", ["-w", "/bin/sh", "-c", Self.watchdogScript, "watchdog", directory],
+                standardInput: ends[0])
             close(ends[0])
         } catch {
             close(ends[0])
@@ -127,8 +142,12 @@ public final class ThrowawayPostgres: @unchecked Sendable {
     }
 
     private func initialize(settings: [String: String]) throws {
-        try runServerProgram("initdb", ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                                        "--no-sync", "--no-instructions"])
+        try runServerProgram(
+            "initdb",
+            [
+                "-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                "--no-sync", "--no-instructions",
+            ])
         var conf = [
             "listen_addresses": "''",
             "unix_socket_directories": "'\(directory)'",
@@ -157,14 +176,19 @@ public final class ThrowawayPostgres: @unchecked Sendable {
     /// Restarts the server (fast shutdown: every session is cut), as an
     /// operator or a crash-restart would; clients must reconnect.
     public func restart() throws {
-        try runServerProgram("pg_ctl", ["-D", dataDirectory, "-l", directory + "/server.log", "-m", "fast", "-w", "-t", "60", "restart"])
+        try runServerProgram(
+            "pg_ctl", ["-D", dataDirectory, "-l", directory + "/server.log", "-m", "fast", "-w", "-t", "60", "restart"])
     }
 
     /// Runs `sql` with `psql` (stopping at the first error) and returns what it printed, unaligned and tuples only.
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") throws -> String {
-        try runServerProgram("psql", ["-h", directory, "-p", "5432", "-U", "postgres", "-d", database,
-                                      "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        try runServerProgram(
+            "psql",
+            [
+                "-h", directory, "-p", "5432", "-U", "postgres", "-d", database,
+                "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql,
+            ])
     }
 
     // MARK: Running PostgreSQL's programs
@@ -182,10 +206,12 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         environment["HOME"] = directory
         // env -C: PostgreSQL's programs need a working directory they may read.
         let command = ["/usr/bin/env", "-C", directory, program] + arguments
-        let (succeeded, output) = geteuid() == 0
-            ? try ChildProgram.run("/usr/bin/setpriv",
-                                   ["--reuid=\(Self.unprivilegedID)", "--regid=\(Self.unprivilegedID)", "--clear-groups", "--"]
-                                   + command, environment: environment)
+        let (succeeded, output) =
+            geteuid() == 0
+            ? try ChildProgram.run(
+                "/usr/bin/setpriv",
+                ["--reuid=\(Self.unprivilegedID)", "--regid=\(Self.unprivilegedID)", "--clear-groups", "--"]
+                    + command, environment: environment)
             : try ChildProgram.run(command[0], Array(command.dropFirst()), environment: environment)
         guard succeeded else {
             throw Failure("\(name) \(arguments.joined(separator: " ")) failed:\n\(output)")

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import ArgumentParser
 import Foundation
 import Multiprocessing
@@ -27,16 +40,23 @@ struct ProcessVsThread: ParsableCommand {
     @Flag(help: "Print the results as JSON on standard output (progress goes to standard error).")
     var json = false
 
-    @Option(name: .customLong("chart"), help: ArgumentHelp("Also draw the results as an SVG bar chart into this file.", valueName: "FILE.svg"))
+    @Option(
+        name: .customLong("chart"),
+        help: ArgumentHelp("Also draw the results as an SVG bar chart into this file.", valueName: "FILE.svg"))
     var chartPath: String?
 
-    @Option(help: ArgumentHelp("Run only these experiments (comma-separated ids: \(Experiment.all.map(\.id).joined(separator: ","))).", valueName: "ids"))
+    @Option(
+        help: ArgumentHelp(
+            "Run only these experiments (comma-separated ids: \(Experiment.all.map(\.id).joined(separator: ","))).",
+            valueName: "ids"))
     var only: String?
 
     func validate() throws {
         if let only {
             let unknown = Set(only.split(separator: ",").map(String.init)).subtracting(Experiment.all.map(\.id))
-            guard unknown.isEmpty else { throw ValidationError("unknown experiment id(s): \(unknown.sorted().joined(separator: ", "))") }
+            guard unknown.isEmpty else {
+                throw ValidationError("unknown experiment id(s): \(unknown.sorted().joined(separator: ", "))")
+            }
         }
     }
 
@@ -46,8 +66,9 @@ struct ProcessVsThread: ParsableCommand {
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         let started = ContinuousClock.now
         #if DEBUG
-        progress.write("Debug build: encoding and computation run several times slower than in release.\n"
-                       + "For production figures: swift run -c release process-vs-thread\n")
+            progress.write(
+                "Debug build: encoding and computation run several times slower than in release.\n"
+                    + "For production figures: swift run -c release process-vs-thread\n")
         #endif
         var findings: [Finding] = []
         for experiment in Experiment.all where selected?.contains(experiment.id) ?? true {
@@ -57,7 +78,8 @@ struct ProcessVsThread: ParsableCommand {
             progress.finished(finding)
         }
         let report = Report(findings: findings, settings: settings)
-        progress.write("\nDone in \(Wording.fixed((ContinuousClock.now - started).microseconds / 1e6, decimals: 1)) s.\n")
+        progress.write(
+            "\nDone in \(Wording.fixed((ContinuousClock.now - started).microseconds / 1e6, decimals: 1)) s.\n")
         if let chartPath {
             try BarChart(report: report).svg().write(toFile: chartPath, atomically: true, encoding: .utf8)
             progress.write("Chart written to \(chartPath).\n")

@@ -1,8 +1,22 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import MultiprocessingTestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Uses every name of API.md (the public API contract, at the root of the
@@ -141,7 +155,9 @@ func apiExercise(_ executor: some JobExecutor) async throws {
     var byIndex: [Int: Int] = [:]
     for try await item in stream { byIndex[item.index] = item.output }
     #expect(byIndex == Dictionary(uniqueKeysWithValues: (0..<8).map { ($0, $0 * $0) }))
-    #expect(throws: APICodableError.bad(5)) { try executor.submit(APIThrowsCodable(code: 5)).wait(timeout: .seconds(30)) }
+    #expect(throws: APICodableError.bad(5)) {
+        try executor.submit(APIThrowsCodable(code: 5)).wait(timeout: .seconds(30))
+    }
     await executor.shutdown()
     #expect(throws: (any Error).self) { try executor.submit(APISquare(x: 1)) }
 }
@@ -154,8 +170,11 @@ struct APIConformanceTests {
     @Test func theContractIsInTheRepository() throws {
         let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
         let contract = try readTextFile("/\(root)/API.md") ?? ""
-        for name in ["public final class ChildProcess", "public final class Connection", "public final class ProcessPool: JobExecutor",
-                     "public enum ExitStatus", "public struct Pipe", "public protocol Job"] {
+        for name in [
+            "public final class ChildProcess", "public final class Connection",
+            "public final class ProcessPool: JobExecutor",
+            "public enum ExitStatus", "public struct Pipe", "public protocol Job",
+        ] {
             #expect(contract.contains(name), "API.md names \(name)")
         }
     }
@@ -181,7 +200,10 @@ struct APIConformanceTests {
 
         // cancel() of a queued job: it never runs.
         let ran = Event()
-        let queued: JobFuture<Int> = pool.submit { ran.set(); return 2 }
+        let queued: JobFuture<Int> = pool.submit {
+            ran.set()
+            return 2
+        }
         queued.cancel()
         #expect(queued.isDone)
 
@@ -195,7 +217,7 @@ struct APIConformanceTests {
         let three: Int = try await later.value
         #expect(three == 3)
         #expect(try blockingWait(later) == 3)  // finished: returns at once
-        #expect(!ran.isSet)             // one FIFO thread: the cancelled job would have run before `later`
+        #expect(!ran.isSet)  // one FIFO thread: the cancelled job would have run before `later`
         await pool.shutdown()
     }
 
@@ -219,7 +241,7 @@ struct APIConformanceTests {
     }
 
     @Test func posixThreadDefaultNameAndSubclasses() throws {
-        let unnamed = PosixThread { }
+        let unnamed = PosixThread {}
         #expect(!unnamed.name.isEmpty)
         try unnamed.start()
         #expect(unnamed.join(timeout: .seconds(10)))
@@ -677,7 +699,10 @@ struct APIConformanceTests {
         // decoding failure: the message is consumed, the connection stays usable
         try a.send("not a number")
         let decoding = #expect(throws: ConnectionError.self) { try b.receive(Int.self) }
-        if case .decodingFailed? = decoding {} else { Issue.record("expected decodingFailed, got \(String(describing: decoding))") }
+        if case .decodingFailed? = decoding {
+        } else {
+            Issue.record("expected decodingFailed, got \(String(describing: decoding))")
+        }
         try a.send(5)
         #expect(try b.receive(Int.self) == 5)
         a.close()
@@ -687,7 +712,10 @@ struct APIConformanceTests {
         let (small, sender) = try Pipe(duplex: true, maximumMessageSize: 16).ends
         try sender.sendBytes([UInt8](repeating: 1, count: 1000))
         let tooLarge = #expect(throws: ConnectionError.self) { try small.receiveBytes() }
-        if case .messageTooLarge? = tooLarge {} else { Issue.record("expected messageTooLarge, got \(String(describing: tooLarge))") }
+        if case .messageTooLarge? = tooLarge {
+        } else {
+            Issue.record("expected messageTooLarge, got \(String(describing: tooLarge))")
+        }
         small.close()
         sender.close()
     }
@@ -744,7 +772,8 @@ extension ProcessPoolSuites {
             #expect(options.jobTimeout == .seconds(2))
             #expect(options.initializer is APIMarkWorker)
 
-            let labelled = ProcessPool.Options(startMethod: .spawn, maxJobsPerWorker: 2, jobTimeout: .seconds(5), initializer: nil)
+            let labelled = ProcessPool.Options(
+                startMethod: .spawn, maxJobsPerWorker: 2, jobTimeout: .seconds(5), initializer: nil)
             #expect(labelled.maxJobsPerWorker == 2 && labelled.jobTimeout == .seconds(5))
             let partial = ProcessPool.Options(jobTimeout: .seconds(1))
             #expect(partial.startMethod == .spawn && partial.jobTimeout == .seconds(1))
@@ -810,7 +839,9 @@ extension ProcessPoolSuites {
             pool.terminate()
             for future in [running, pending] {
                 let error = #expect(throws: (any Error).self) { try future.wait(timeout: .seconds(20)) }
-                if case JobError.waitTimedOut? = error as? JobError { Issue.record("terminate() did not fail a pending job") }
+                if case JobError.waitTimedOut? = error as? JobError {
+                    Issue.record("terminate() did not fail a pending job")
+                }
             }
             #expect(throws: JobError.shutDown) { try pool.submit(APISquare(x: 1)) }
         }

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 import Multiprocessing
 import Synchronization
+
 @testable import process_vs_thread
 
 // The demo's measurements run in fresh processes, not in this test runner.
@@ -28,7 +42,12 @@ func temporaryPath(_ name: String) -> String {
 
 enum TemporaryNames {
     private static let counter = Mutex(0)
-    static func next() -> Int { counter.withLock { $0 += 1; return $0 } }
+    static func next() -> Int {
+        counter.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }
 
 /// An error of a job, carried back as itself.
@@ -51,20 +70,24 @@ struct MeasureJobOverhead: Job {
         defer { threads.shutdown(wait: true) }
         let processes = try ProcessPool(workers: 1)
         defer { processes.shutdown(wait: true) }
-        return [try JobOverhead.microsecondsPerJob(on: InlineExecutor(), count: 50),
-                try JobOverhead.microsecondsPerJob(on: threads, count: 50),
-                try JobOverhead.microsecondsPerJob(on: processes, count: 50)]
+        return [
+            try JobOverhead.microsecondsPerJob(on: InlineExecutor(), count: 50),
+            try JobOverhead.microsecondsPerJob(on: threads, count: 50),
+            try JobOverhead.microsecondsPerJob(on: processes, count: 50),
+        ]
     }
 }
 
 /// Thread, fork, spawn, ThreadPool and ProcessPool(.spawn) start-up.
 struct MeasureStartup: Job {
     func run() throws -> [Double] {
-        [try StartupCost.thread(repetitions: 5),
-         try StartupCost.fork(repetitions: 3),
-         try StartupCost.spawn(repetitions: 3),
-         try StartupCost.threadPoolToFirstResult(workers: 2, repetitions: 2),
-         try StartupCost.processPoolToFirstResult(.spawn, workers: 1, repetitions: 1)]
+        [
+            try StartupCost.thread(repetitions: 5),
+            try StartupCost.fork(repetitions: 3),
+            try StartupCost.spawn(repetitions: 3),
+            try StartupCost.threadPoolToFirstResult(workers: 2, repetitions: 2),
+            try StartupCost.processPoolToFirstResult(.spawn, workers: 1, repetitions: 1),
+        ]
     }
 }
 
@@ -106,9 +129,11 @@ struct MeasureProcessFootprints: Job {
 /// Connection, Queue and encode-decode round trips.
 struct MeasureRoundTrips: Job {
     func run() throws -> [Double] {
-        [try CommunicationCost.connectionRoundTrip(count: 20),
-         try CommunicationCost.queueRoundTrip(count: 20),
-         try CommunicationCost.encodeDecode(count: 20)]
+        [
+            try CommunicationCost.connectionRoundTrip(count: 20),
+            try CommunicationCost.queueRoundTrip(count: 20),
+            try CommunicationCost.encodeDecode(count: 20),
+        ]
     }
 }
 
@@ -148,7 +173,8 @@ struct RunDemo: Job {
         } catch {
             fflush(nil)
             let log = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-            throw JobFailed(description: "the demo failed: \(error); the end of its standard error:\n\(log.suffix(2_000))")
+            throw JobFailed(
+                description: "the demo failed: \(error); the end of its standard error:\n\(log.suffix(2_000))")
         }
         fflush(nil)
         return try String(contentsOfFile: outputPath, encoding: .utf8)

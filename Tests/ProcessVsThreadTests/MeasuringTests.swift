@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 import Multiprocessing
 import MultiprocessingTestSupport
 import Testing
+
 @testable import process_vs_thread
 
 /// Every suite of the demo's tests, one test at a time: each starts pools and
@@ -55,14 +69,18 @@ extension DemoTests {
         }
 
         @Test func pythonIsSkippedWithAReasonWhenItCannotRun() throws {
-            #expect(try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, python: "no-such-python-3")
+            #expect(
+                try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, python: "no-such-python-3")
                     == .skipped("no-such-python-3 is not installed"))
-            #expect(try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, script: "/nonexistent/gil_peer.py")
+            #expect(
+                try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, script: "/nonexistent/gil_peer.py")
                     == .skipped("/nonexistent/gil_peer.py is missing"))
             // A program that fails, and one that prints something else than the result.
-            let failing = try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, python: "false", script: "/dev/null")
+            let failing = try PythonThreads.measure(
+                jobs: 1, threads: 1, milliseconds: 1, python: "false", script: "/dev/null")
             #expect(failing == .skipped("false failed (wait status 256): "))
-            let chatty = try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, python: "echo", script: "/dev/null")
+            let chatty = try PythonThreads.measure(
+                jobs: 1, threads: 1, milliseconds: 1, python: "echo", script: "/dev/null")
             #expect(chatty == .skipped("echo printed no result: /dev/null --jobs 1 --threads 1 --milliseconds 1.0"))
         }
 
@@ -71,10 +89,12 @@ extension DemoTests {
             let script = temporaryPath("wrong_peer.py")
             defer { unlink(script) }
             try """
-                print('{"python": "3", "jobs": 1, "threads": 1, "start": 0, "lengthEach": 30, \\
-                "serialSeconds": 1, "threadsSeconds": 1, "serialAnswer": 11, "threadsAnswer": 10}')
-                """.write(toFile: script, atomically: true, encoding: .utf8)
-            #expect(throws: DemoError.self) { try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, script: script) }
+            print('{"python": "3", "jobs": 1, "threads": 1, "start": 0, "lengthEach": 30, \\
+            "serialSeconds": 1, "threadsSeconds": 1, "serialAnswer": 11, "threadsAnswer": 10}')
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+            #expect(throws: DemoError.self) {
+                try PythonThreads.measure(jobs: 1, threads: 1, milliseconds: 1, script: script)
+            }
         }
 
         @Test func capturedOutputAndStatusAreThoseOfTheProgram() throws {

@@ -1,10 +1,25 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Multiprocessing
 import Testing
+
 @testable import process_vs_thread
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 // The `--json` schema (version 2), as documented in Report.swift:
 //   top level:      schemaVersion: Int, processors: Int, settings: {quick: Bool}, findings: [Finding]
@@ -31,7 +46,8 @@ private func checkSchema(_ text: String) throws -> [[String: Any]] {
         #expect(!measurements.isEmpty)
         for measurement in measurements {
             #expect(Set(measurement.keys) == measurementKeys)
-            #expect(measurement["label"] is String && measurement["unit"] is String && measurement["quantity"] is String)
+            #expect(
+                measurement["label"] is String && measurement["unit"] is String && measurement["quantity"] is String)
             #expect((measurement["value"] as? NSNumber).map { $0.doubleValue.isFinite } == true)
         }
     }
@@ -57,9 +73,13 @@ private func parseChart(_ svg: String) throws -> ChartContents {
     final class Collector: NSObject, XMLParserDelegate {
         var contents = ChartContents()
         var inRect = false, inText = false, inTitle = false, inAxis = false, current = ""
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String]
+        ) {
             if name == "g" && attributes["class"] == "axis" {
-                contents.axes.append(.init(quantity: attributes["data-quantity"] ?? "?", unit: attributes["data-unit"] ?? "?"))
+                contents.axes.append(
+                    .init(quantity: attributes["data-quantity"] ?? "?", unit: attributes["data-unit"] ?? "?"))
                 inAxis = true
             }
             if name == "rect" { inRect = true }
@@ -68,7 +88,10 @@ private func parseChart(_ svg: String) throws -> ChartContents {
                 inTitle = true
                 current = ""
             }
-            if name == "text" { inText = true; current = "" }
+            if name == "text" {
+                inText = true
+                current = ""
+            }
         }
         func parser(_ parser: XMLParser, foundCharacters string: String) { if inText || inTitle { current += string } }
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
@@ -81,13 +104,19 @@ private func parseChart(_ svg: String) throws -> ChartContents {
                 let unit = afterColon.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
                 if inAxis, !contents.axes.isEmpty { contents.axes[contents.axes.count - 1].barUnits.append(unit) }
             }
-            if name == "text" { inText = false; contents.texts.append(current) }
+            if name == "text" {
+                inText = false
+                contents.texts.append(current)
+            }
         }
     }
     let parser = XMLParser(data: Data(svg.utf8))
     let collector = Collector()
     parser.delegate = collector
-    guard parser.parse() else { throw DemoError.wrongAnswer("the SVG is not well-formed: \(parser.parserError.map(String.init(describing:)) ?? "?")") }
+    guard parser.parse() else {
+        throw DemoError.wrongAnswer(
+            "the SVG is not well-formed: \(parser.parserError.map(String.init(describing:)) ?? "?")")
+    }
     return collector.contents
 }
 
@@ -96,20 +125,27 @@ private func checkOneUnitPerAxis(_ chart: ChartContents) {
     #expect(chart.axes.reduce(0) { $0 + $1.barUnits.count } == chart.bars, "every bar lies on an axis")
     for axis in chart.axes {
         #expect(!axis.barUnits.isEmpty)
-        #expect(axis.barUnits.allSatisfy { $0 == axis.unit }, "axis \(axis.quantity) (\(axis.unit)) holds bars in \(axis.barUnits)")
+        #expect(
+            axis.barUnits.allSatisfy { $0 == axis.unit },
+            "axis \(axis.quantity) (\(axis.unit)) holds bars in \(axis.barUnits)")
     }
 }
 
-private let sampleReport = Report(findings: [
-    Finding(id: "a", title: "Tricky <title> & \"quotes\"", measurements: [
-        Measurement(label: "serial", value: 1.5, unit: "s", quantity: "time"),
-        Measurement(label: "ratio", value: 2, unit: "×", quantity: "speed-up"),
-        Measurement(label: "x < y", value: 0, unit: "s", quantity: "time"),
-        Measurement(label: "reserved", value: 8_192, unit: "KiB", quantity: "reserved address space"),
-        Measurement(label: "resident", value: 10, unit: "KiB", quantity: "resident memory"),
-    ], lesson: String(repeating: "a long lesson ", count: 30)),
-    Finding(id: "b", title: "B", measurements: [Measurement(label: "only", value: 42, unit: "", quantity: "count")], lesson: "short"),
-], settings: DemoSettings(quick: true))
+private let sampleReport = Report(
+    findings: [
+        Finding(
+            id: "a", title: "Tricky <title> & \"quotes\"",
+            measurements: [
+                Measurement(label: "serial", value: 1.5, unit: "s", quantity: "time"),
+                Measurement(label: "ratio", value: 2, unit: "×", quantity: "speed-up"),
+                Measurement(label: "x < y", value: 0, unit: "s", quantity: "time"),
+                Measurement(label: "reserved", value: 8_192, unit: "KiB", quantity: "reserved address space"),
+                Measurement(label: "resident", value: 10, unit: "KiB", quantity: "resident memory"),
+            ], lesson: String(repeating: "a long lesson ", count: 30)),
+        Finding(
+            id: "b", title: "B", measurements: [Measurement(label: "only", value: 42, unit: "", quantity: "count")],
+            lesson: "short"),
+    ], settings: DemoSettings(quick: true))
 
 extension DemoTests {
     @Suite("report, JSON and chart", .timeLimit(.minutes(1)))
@@ -136,12 +172,20 @@ extension DemoTests {
         /// never share an axis: one axis per quantity, captioned with it.
         @Test func everyQuantityHasAnAxisOfItsOwn() throws {
             let chart = try parseChart(BarChart(report: sampleReport).svg())
-            #expect(chart.axes.map(\.quantity) == ["time", "speed-up", "reserved address space", "resident memory", "count"])
+            #expect(
+                chart.axes.map(\.quantity) == [
+                    "time", "speed-up", "reserved address space", "resident memory", "count",
+                ])
             #expect(chart.axes.map(\.barUnits.count) == [2, 1, 1, 1, 1])
             checkOneUnitPerAxis(chart)
-            #expect(chart.texts.contains("time (s)") && chart.texts.contains("resident memory (KiB)") && chart.texts.contains("count"))
+            #expect(
+                chart.texts.contains("time (s)") && chart.texts.contains("resident memory (KiB)")
+                    && chart.texts.contains("count"))
             let axes = BarChart.axes(of: sampleReport.findings[0].measurements)
-            #expect(axes.map(\.caption) == ["time (s)", "speed-up (×)", "reserved address space (KiB)", "resident memory (KiB)"])
+            #expect(
+                axes.map(\.caption) == [
+                    "time (s)", "speed-up (×)", "reserved address space (KiB)", "resident memory (KiB)",
+                ])
         }
 
         @Test func wrapKeepsEveryWordWithinTheWidth() {
@@ -199,15 +243,18 @@ extension DemoTests {
         }
 
         @Test func cpuLessonFollowsTheMeasuredSpeedups() {
-            let good = CPUSpeedup.Timings(serialSeconds: 2, threadPoolSeconds: 1.04, processPoolSeconds: 1.0,
-                                          serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
+            let good = CPUSpeedup.Timings(
+                serialSeconds: 2, threadPoolSeconds: 1.04, processPoolSeconds: 1.0,
+                serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
             let lesson = CPUSpeedup.lesson(good, workers: 2, loadAverage: 0.5)
             #expect(lesson.contains("1.92×") && lesson.contains("2.00×") && lesson.contains("about the same"))
-            let busy = CPUSpeedup.Timings(serialSeconds: 1, threadPoolSeconds: 0.95, processPoolSeconds: 0.97,
-                                          serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
+            let busy = CPUSpeedup.Timings(
+                serialSeconds: 1, threadPoolSeconds: 0.95, processPoolSeconds: 0.97,
+                serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
             #expect(CPUSpeedup.lesson(busy, workers: 2, loadAverage: 3.5).contains("load average 3.5"))
-            let threadsWin = CPUSpeedup.Timings(serialSeconds: 2, threadPoolSeconds: 1, processPoolSeconds: 1.3,
-                                                serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
+            let threadsWin = CPUSpeedup.Timings(
+                serialSeconds: 2, threadPoolSeconds: 1, processPoolSeconds: 1.3,
+                serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
             #expect(CPUSpeedup.lesson(threadsWin, workers: 2, loadAverage: nil).contains("threads won"))
         }
 
@@ -230,35 +277,48 @@ extension DemoTests {
                 forked: ProcessMemory(residentKiB: 9_000, proportionalKiB: 2_000, virtualKiB: 100_000),
                 workers: [ProcessMemory(residentKiB: 20_480, proportionalKiB: 4_096, virtualKiB: 200_000)])
             #expect(finding.measurements.count == 6)
-            #expect(finding.lesson.contains("10 KiB") && finding.lesson.contains("20.0 MiB") && finding.lesson.contains("410×"))
+            #expect(
+                finding.lesson.contains("10 KiB") && finding.lesson.contains("20.0 MiB")
+                    && finding.lesson.contains("410×"))
             // Reserved address space is not resident memory: an axis of its own.
             #expect(finding.measurements.filter { $0.quantity == "reserved address space" }.map(\.value) == [8_192])
         }
 
         @Test func ioLessonFollowsTheMeasuredTimes() {
-            let threadsWin = IOBound.Timings(serialSeconds: 1.28, threadPoolSeconds: 0.025, processPoolSeconds: 0.65,
-                                             threadPoolCPUSeconds: 0.002)
+            let threadsWin = IOBound.Timings(
+                serialSeconds: 1.28, threadPoolSeconds: 0.025, processPoolSeconds: 0.65,
+                threadPoolCPUSeconds: 0.002)
             let lesson = IOBound.lesson(threadsWin, threads: 64, workers: 2)
-            #expect(lesson.contains("1.28 s") && lesson.contains("25.0 ms") && lesson.contains("51.2×") && lesson.contains("2.00 ms of CPU"))
+            #expect(
+                lesson.contains("1.28 s") && lesson.contains("25.0 ms") && lesson.contains("51.2×")
+                    && lesson.contains("2.00 ms of CPU"))
             #expect(lesson.contains("650.0 ms") && lesson.contains("1.97×") && lesson.contains("threads won"))
-            let tie = IOBound.Timings(serialSeconds: 1, threadPoolSeconds: 0.6, processPoolSeconds: 0.5, threadPoolCPUSeconds: 0.001)
+            let tie = IOBound.Timings(
+                serialSeconds: 1, threadPoolSeconds: 0.6, processPoolSeconds: 0.5, threadPoolCPUSeconds: 0.001)
             #expect(IOBound.lesson(tie, threads: 64, workers: 2).contains("tied"))
             let finding = IOBound.finding(threadsWin, jobs: 64, milliseconds: 20, threads: 64, workers: 2)
             #expect(finding.id == "io-bound")
-            #expect(finding.measurements.map(\.label) == ["serial", "ThreadPool", "ProcessPool", "ThreadPool: CPU time used"])
+            #expect(
+                finding.measurements.map(\.label) == [
+                    "serial", "ThreadPool", "ProcessPool", "ThreadPool: CPU time used",
+                ])
             #expect(Set(finding.measurements.map(\.quantity)) == ["time", "CPU time"])
         }
 
         @Test func cpuFindingShowsPythonBesideSwiftOrSaysWhyNot() {
-            let swift = CPUSpeedup.Timings(serialSeconds: 2, threadPoolSeconds: 1.04, processPoolSeconds: 1.0,
-                                           serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
-            let python = PythonThreads.Timings(python: "3.11.7", jobs: 8, threads: 2, start: 10_000_000, lengthEach: 100,
-                                               serialSeconds: 0.40, threadsSeconds: 0.44, serialAnswer: 5, threadsAnswer: 5)
+            let swift = CPUSpeedup.Timings(
+                serialSeconds: 2, threadPoolSeconds: 1.04, processPoolSeconds: 1.0,
+                serialAnswer: 1, threadPoolAnswer: 1, processPoolAnswer: 1)
+            let python = PythonThreads.Timings(
+                python: "3.11.7", jobs: 8, threads: 2, start: 10_000_000, lengthEach: 100,
+                serialSeconds: 0.40, threadsSeconds: 0.44, serialAnswer: 5, threadsAnswer: 5)
             let measured = CPUSpeedup.finding(swift, jobs: 8, workers: 2, python: .measured(python))
             #expect(measured.measurements.count == 8)
             #expect(measured.measurements.last?.label == "Python threads speedup")
-            #expect(measured.lesson.contains("Python 3.11.7's 2 threads") && measured.lesson.contains("0.91×")
-                    && measured.lesson.contains("Swift's: 1.92×") && measured.lesson.contains("global interpreter lock"))
+            #expect(
+                measured.lesson.contains("Python 3.11.7's 2 threads") && measured.lesson.contains("0.91×")
+                    && measured.lesson.contains("Swift's: 1.92×") && measured.lesson.contains("global interpreter lock")
+            )
             // Python's jobs are not Swift's: their times get an axis of their own; speed-ups compare.
             #expect(measured.measurements.filter { $0.quantity == "Python's time" }.count == 2)
             let skipped = CPUSpeedup.finding(swift, jobs: 8, workers: 2, python: .skipped("python3 is not installed"))

@@ -1,8 +1,22 @@
-package import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 package import MultiprocessingPlatform
 import SystemPackage
+package import Testing
+
 #if canImport(Glibc)
-package import Glibc
+    package import Glibc
 #endif
 
 /// A failed check inside an isolated runner (where `#expect` cannot report).
@@ -61,8 +75,9 @@ package func runIsolated(
         "/proc/self/exe", ["--testing-library", "swift-testing", "--filter", filter],
         environment: ["\(isolationMarker)=1"], timeout: timeout)
     if status != 0 {
-        Issue.record("isolated run of \(name)/\(function) failed (status \(status)):\n\(text)",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "isolated run of \(name)/\(function) failed (status \(status)):\n\(text)",
+            sourceLocation: sourceLocation)
     }
     if !text.contains("1 test") {
         Issue.record("the isolated run did not run exactly this test:\n\(text)", sourceLocation: sourceLocation)
@@ -94,8 +109,9 @@ package func runProgram(
     let child: (pid: pid_t, process: PIDDescriptor)
     do {
         defer { closeDescriptor(writeEnd) }
-        child = try spawnProgram(path, arguments, environment: environment,
-                                 descriptors: descriptors.merging([1: writeEnd, 2: writeEnd]) { $1 })
+        child = try spawnProgram(
+            path, arguments, environment: environment,
+            descriptors: descriptors.merging([1: writeEnd, 2: writeEnd]) { $1 })
     }
     defer { child.process.close() }
     var output: [UInt8] = []

@@ -1,7 +1,21 @@
-import SystemPackage
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import SystemPackage
+
 #if canImport(Glibc)
-package import Glibc
+    package import Glibc
 #endif
 
 // This process's resources, from /proc, for leak checks.
@@ -17,13 +31,14 @@ package func openDescriptorCount() throws -> Int {
     defer { closedir(dir) }
     var count = 0
     while readdir(dir) != nil { count += 1 }
-    return count - 3 // ".", ".." and the directory's own descriptor
+    return count - 3  // ".", ".." and the directory's own descriptor
 }
 
 /// Resident memory of this process in bytes, from /proc/self/statm.
 package func residentMemory() throws -> Int {
     guard let fields = try readTextFile("/proc/self/statm")?.split(separator: " "), fields.count > 1,
-          let pages = Int(fields[1]) else { throw Errno.noSuchFileOrDirectory }
+        let pages = Int(fields[1])
+    else { throw Errno.noSuchFileOrDirectory }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 

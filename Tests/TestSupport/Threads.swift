@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import Threading
+
 #if canImport(Glibc)
-package import Glibc
+    package import Glibc
 #endif
 
 /// A raw pthread for tests that need a second thread (a concurrent reader, a
@@ -19,19 +33,21 @@ package final class TestThread: @unchecked Sendable {
         self.body = body
         self.unblockedSignal = signal
         let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { context in
-            let me = Unmanaged<TestThread>.fromOpaque(context!).takeRetainedValue()
-            me.kernelID.value = currentThreadID()
-            me.started.set()
-            if let signal = me.unblockedSignal {
-                var set = sigset_t()
-                sigemptyset(&set)
-                sigaddset(&set, signal)
-                precondition(pthread_sigmask(SIG_UNBLOCK, &set, nil) == 0)
-            }
-            me.body()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &thread, nil,
+            { context in
+                let me = Unmanaged<TestThread>.fromOpaque(context!).takeRetainedValue()
+                me.kernelID.value = currentThreadID()
+                me.started.set()
+                if let signal = me.unblockedSignal {
+                    var set = sigset_t()
+                    sigemptyset(&set)
+                    sigaddset(&set, signal)
+                    precondition(pthread_sigmask(SIG_UNBLOCK, &set, nil) == 0)
+                }
+                me.body()
+                return nil
+            }, context)
         precondition(rc == 0, "pthread_create failed: \(rc)")
     }
 

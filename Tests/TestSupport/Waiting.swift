@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Synchronization
 package import Threading
 
@@ -12,7 +25,7 @@ package import Threading
 /// blocking the calling thread (``eventually(within:_:)`` is the async form).
 package func pollUntil(within timeout: Duration = .seconds(3), _ condition: () -> Bool) -> Bool {
     let end = ContinuousClock.now + timeout
-    let pause = Event() // never set: its timed wait is the pause
+    let pause = Event()  // never set: its timed wait is the pause
     while ContinuousClock.now < end {
         if condition() { return true }
         _ = pause.wait(timeout: .milliseconds(1))
@@ -44,7 +57,9 @@ package func advWithin<T: Sendable>(
 ) async -> AdvOutcome<T> {
     let (outcomes, continuation) = AsyncStream.makeStream(of: AdvOutcome<T>.self)
     let task = Task {
-        do { continuation.yield(.value(try await operation())) } catch { continuation.yield(.error(String(describing: error))) }
+        do { continuation.yield(.value(try await operation())) } catch {
+            continuation.yield(.error(String(describing: error)))
+        }
     }
     let timer = Task {
         try? await Task.sleep(for: limit)

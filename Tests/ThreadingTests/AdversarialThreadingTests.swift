@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 /// An error enum with a payload, thrown by ``ThrowsEnum``.
@@ -45,10 +59,15 @@ struct AdversarialThreadingTests {
 
     @Test func gracefulShutdownDrainsThenThrows() throws {
         let queue = Queue<Int>(maxSize: 3)
-        try queue.put(1); try queue.put(2); try queue.put(3)
+        try queue.put(1)
+        try queue.put(2)
+        try queue.put(3)
         let blockedPut = Recorder<String>()
         let putter = try Bunch(1) {
-            do { try queue.put(4); blockedPut.append("put") } catch { blockedPut.append("\(error)") }
+            do {
+                try queue.put(4)
+                blockedPut.append("put")
+            } catch { blockedPut.append("\(error)") }
         }
         #expect(eventually { queue.waitingCounts.putters == 1 })
         queue.shutdown()
@@ -66,7 +85,10 @@ struct AdversarialThreadingTests {
         for i in 0..<10 { try queue.put(i) }
         _ = try queue.get()  // taken, not yet marked done
         let joined = Event()
-        let joiner = try Bunch(1) { queue.join(); joined.set() }
+        let joiner = try Bunch(1) {
+            queue.join()
+            joined.set()
+        }
         #expect(eventually { queue.waitingCounts.joiners == 1 })
         queue.shutdown(immediate: true)
         // The element taken and never marked done: join still waits for it.
@@ -127,9 +149,10 @@ struct AdversarialThreadingTests {
     @Test func barrierManyRounds() throws {
         let barrier = Barrier(parties: 4)
         let passes = Counter()
-        #expect(try Bunch(4) {
-            for _ in 0..<200 { if (try? barrier.wait(timeout: .seconds(10))) != nil { passes.increment() } }
-        }.finish())
+        #expect(
+            try Bunch(4) {
+                for _ in 0..<200 { if (try? barrier.wait(timeout: .seconds(10))) != nil { passes.increment() } }
+            }.finish())
         #expect(passes.value == 800)
     }
 
@@ -162,15 +185,16 @@ struct AdversarialThreadingTests {
         let inside = Counter()
         let most = Guarded(0)
         let lock = Lock()
-        #expect(try Bunch(10) {
-            for _ in 0..<100 {
-                semaphore.withPermit {
-                    let now = inside.increment()
-                    lock.withLock { most.value = max(most.value, now) }
-                    inside.increment(by: -1)
+        #expect(
+            try Bunch(10) {
+                for _ in 0..<100 {
+                    semaphore.withPermit {
+                        let now = inside.increment()
+                        lock.withLock { most.value = max(most.value, now) }
+                        inside.increment(by: -1)
+                    }
                 }
-            }
-        }.finish())
+            }.finish())
         #expect((1...3).contains(lock.withLock { most.value }))
         #expect(inside.value == 0)
     }
@@ -194,7 +218,10 @@ struct AdversarialThreadingTests {
         let results = Recorder<Bool>()
         let waiters = try Bunch(8) { results.append(event.wait(timeout: .seconds(5))) }
         #expect(waiters.waitForStarted())
-        for _ in 0..<100 { event.set(); event.clear() }
+        for _ in 0..<100 {
+            event.set()
+            event.clear()
+        }
         event.set()
         #expect(waiters.finish())
         #expect(results.elements == Array(repeating: true, count: 8))
@@ -279,8 +306,14 @@ struct AdversarialThreadingTests {
         #expect(try await pool.map((0..<1000).map { Square(x: $0) }) == (0..<1000).map { $0 * $0 })
         #expect(try await pool.map([Square]()).isEmpty)
         // Three running jobs hold every thread; a fourth waits in the queue.
-        let started = Counter(), gate = Event()
-        let running = (0..<3).map { _ in pool.submit { started.increment(); gate.wait() } }
+        let started = Counter()
+        let gate = Event()
+        let running = (0..<3).map { _ in
+            pool.submit {
+                started.increment()
+                gate.wait()
+            }
+        }
         let queued = pool.submit { 1 }
         #expect(await eventually { started.value == 3 })
         #expect(!running[0].cancel(), "a running job on a ThreadPool cannot be stopped")

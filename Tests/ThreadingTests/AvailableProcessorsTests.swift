@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 @Suite("AvailableProcessors", .onItsOwnThread, .timeLimit(.minutes(1)))
@@ -27,8 +41,9 @@ struct AvailableProcessorsTests {
         let quota = AvailableProcessors.cgroupQuota(cgroupFile: "0::/a/b\n", read: { files[$0] })
         #expect(quota == 3)
         #expect(AvailableProcessors.cgroupQuota(cgroupFile: "0::/\n", read: { files[$0] }) == nil)
-        #expect(AvailableProcessors.cgroupQuota(cgroupFile: "4:memory:/x\n", read: { files[$0] }) == nil,
-                "cgroup v1 lines are ignored")
+        #expect(
+            AvailableProcessors.cgroupQuota(cgroupFile: "4:memory:/x\n", read: { files[$0] }) == nil,
+            "cgroup v1 lines are ignored")
         #expect(AvailableProcessors.cgroupQuota(cgroupFile: nil, read: { files[$0] }) == nil)
     }
 }

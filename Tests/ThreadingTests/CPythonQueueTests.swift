@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 // The shutdown cases of CPython 3.13's Lib/test/test_queue.py, restated
@@ -112,7 +126,10 @@ struct CPythonQueueShutdownTests {
         try queue.put("Y")
         let go = Event()
         let joined = Counter()
-        let joiners = try Bunch(2) { queue.join(); joined.increment() }
+        let joiners = try Bunch(2) {
+            queue.join()
+            joined.increment()
+        }
         let getter = try Bunch(immediate ? 0 : 1) {
             go.wait()
             if (try? queue.get()) != nil { queue.taskDone() }
@@ -138,7 +155,10 @@ struct CPythonQueueShutdownTests {
                 results.append(false)
             }
         }
-        let joiners = try Bunch(2) { queue.join(); results.append(true) }
+        let joiners = try Bunch(2) {
+            queue.join()
+            results.append(true)
+        }
         go.set()
         queue.shutdown(immediate: false)
         #expect(getters.finish() && joiners.finish())
@@ -162,7 +182,9 @@ struct CPythonQueueShutdownTests {
     @Test(arguments: [false, true])
     func allMethodsInManyThreads(immediate: Bool) throws {
         let queue = Queue<Int>()
-        let writers = 4, readers = 6, joiners = immediate ? 2 : 0
+        let writers = 4
+        let readers = 6
+        let joiners = immediate ? 2 : 0
         let perWriter = 4096
         let start = Barrier(parties: writers + readers + joiners, timeout: prompt)
         let shutdownOnce = Event()

@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 // The cases of CPython's Lib/test/lock_tests.py, restated against our types
@@ -16,7 +30,10 @@ struct CPythonLockTests {
     @Test func acquireContended() throws {
         for lock in [Lock(), RecursiveLock()] as [any ConditionLock] {
             lock.lock()
-            let bunch = try Bunch(5) { lock.lock(); lock.unlock() }
+            let bunch = try Bunch(5) {
+                lock.lock()
+                lock.unlock()
+            }
             #expect(bunch.waitForStarted())
             #expect(!eventually(settle) { bunch.finished.value > 0 }, "nobody gets a held lock")
             lock.unlock()
@@ -63,14 +80,21 @@ struct CPythonLockTests {
     }
 
     @Test func isLockedSeesEveryHolder() throws {
-        let plain = Lock(), recursive = RecursiveLock()
+        let plain = Lock()
+        let recursive = RecursiveLock()
         let cases: [(any ConditionLock, @Sendable () -> Bool)] = [
             (plain, { plain.isLocked }), (recursive, { recursive.isLocked }),
         ]
         for (lock, isLocked) in cases {
             #expect(!isLocked())
-            let held = Event(), release = Event()
-            let holder = try Bunch(1) { lock.lock(); held.set(); release.wait(); lock.unlock() }
+            let held = Event()
+            let release = Event()
+            let holder = try Bunch(1) {
+                lock.lock()
+                held.set()
+                release.wait()
+                lock.unlock()
+            }
             held.wait()
             #expect(isLocked())
             release.set()
@@ -138,7 +162,8 @@ struct CPythonEventTests {
     @Test func notifyReachesEveryWaiter() throws {
         let event = Event()
         for _ in 0..<2 {
-            let first = Recorder<Bool>(), second = Recorder<Bool>()
+            let first = Recorder<Bool>()
+            let second = Recorder<Bool>()
             let bunch = try Bunch(5) {
                 first.append(event.wait(timeout: prompt))
                 second.append(event.wait(timeout: prompt))
@@ -156,7 +181,8 @@ struct CPythonEventTests {
 
     @Test func timedWaitsReportTheFlag() throws {
         let event = Event()
-        let immediate = Recorder<Bool>(), timed = Recorder<(Bool, Duration)>()
+        let immediate = Recorder<Bool>()
+        let timed = Recorder<(Bool, Duration)>()
         let waitTwice: @Sendable () -> Void = {
             immediate.append(event.wait(timeout: .zero))
             var result = false
@@ -171,7 +197,9 @@ struct CPythonEventTests {
         }
         event.set()
         let setImmediate = Recorder<Bool>()
-        #expect(try Bunch(5) { setImmediate.append(event.wait(timeout: .zero) && event.wait(timeout: .seconds(1))) }.finish())
+        #expect(
+            try Bunch(5) { setImmediate.append(event.wait(timeout: .zero) && event.wait(timeout: .seconds(1))) }
+                .finish())
         #expect(setImmediate.elements == Array(repeating: true, count: 5))
     }
 }
@@ -255,13 +283,14 @@ struct CPythonConditionTests {
     @Test func timedWaitsOfManyThreads() throws {
         let condition = Condition()
         let results = Recorder<(Bool, Duration)>()
-        #expect(try Bunch(5) {
-            condition.withLock {
-                var result = true
-                let took = measure { result = condition.wait(timeout: .milliseconds(100)) }
-                results.append((result, took))
-            }
-        }.finish())
+        #expect(
+            try Bunch(5) {
+                condition.withLock {
+                    var result = true
+                    let took = measure { result = condition.wait(timeout: .milliseconds(100)) }
+                    results.append((result, took))
+                }
+            }.finish())
         #expect(results.elements.count == 5)
         for (_, took) in results.elements {
             // A plain wait may wake spuriously: only the time is checked.
@@ -295,7 +324,9 @@ struct CPythonSemaphoreTests {
             phaseLock.withLock { phase.value = 2 }
             for _ in 0..<6 { semaphore.release() }
             #expect(eventually { passes.elements.count == 19 })
-            #expect(passes.elements.sorted() == Array(repeating: 0, count: 6) + Array(repeating: 1, count: 7) + Array(repeating: 2, count: 6))
+            #expect(
+                passes.elements.sorted() == Array(repeating: 0, count: 6) + Array(repeating: 1, count: 7)
+                    + Array(repeating: 2, count: 6))
             #expect(!semaphore.tryAcquire(), "the semaphore is still taken")
             semaphore.release()
             #expect(bunch.finish())
@@ -306,11 +337,14 @@ struct CPythonSemaphoreTests {
         let semaphore = Semaphore(value: 4)
         semaphore.acquire()
         let results = Recorder<Bool>()
-        #expect(try Bunch(5) {
-            results.append(semaphore.tryAcquire())
-            results.append(semaphore.tryAcquire())
-        }.finish())
-        #expect(results.elements.sorted { !$0 && $1 } == Array(repeating: false, count: 7) + Array(repeating: true, count: 3))
+        #expect(
+            try Bunch(5) {
+                results.append(semaphore.tryAcquire())
+                results.append(semaphore.tryAcquire())
+            }.finish())
+        #expect(
+            results.elements.sorted { !$0 && $1 } == Array(repeating: false, count: 7)
+                + Array(repeating: true, count: 3))
     }
 
     @Test func acquireTimeout() {
@@ -328,7 +362,10 @@ struct CPythonSemaphoreTests {
     @Test func defaultValueIsOne() throws {
         for semaphore in [AnySemaphore(bounded: false), AnySemaphore(bounded: true)] {
             semaphore.acquire()
-            let bunch = try Bunch(1) { semaphore.acquire(); semaphore.release() }
+            let bunch = try Bunch(1) {
+                semaphore.acquire()
+                semaphore.release()
+            }
             #expect(bunch.waitForStarted())
             #expect(!eventually(settle) { bunch.finished.value > 0 })
             semaphore.release()
@@ -402,7 +439,8 @@ struct CPythonBarrierTests {
     @Test(arguments: [1, 10])
     func passesInLockstep(passes: Int) throws {
         let barrier = Barrier(parties: Self.parties, timeout: prompt)
-        let before = Counter(), after = Counter()
+        let before = Counter()
+        let after = Counter()
         let order = Recorder<Bool>()
         try runThreads {
             for round in 0..<passes {
@@ -442,7 +480,8 @@ struct CPythonBarrierTests {
     /// gets `broken`.
     @Test func abortBreaksTheOthers() throws {
         let barrier = Barrier(parties: Self.parties, timeout: prompt)
-        let passed = Counter(), broken = Counter()
+        let passed = Counter()
+        let broken = Counter()
         try runThreads {
             do {
                 let index = try barrier.wait()
@@ -464,7 +503,9 @@ struct CPythonBarrierTests {
     /// A reset frees the waiting parties with `broken`; then all pass again.
     @Test func resetFreesTheWaiters() throws {
         let barrier = Barrier(parties: Self.parties, timeout: prompt)
-        let passed = Counter(), broken = Counter(), again = Counter()
+        let passed = Counter()
+        let broken = Counter()
+        let again = Counter()
         try runThreads {
             let index = (try? barrier.wait()) ?? -1
             if index == Self.parties / 2 {
@@ -489,7 +530,9 @@ struct CPythonBarrierTests {
     @Test func abortThenReset() throws {
         let barrier = Barrier(parties: Self.parties, timeout: prompt)
         let meeting = Barrier(parties: Self.parties, timeout: prompt)
-        let passed = Counter(), broken = Counter(), again = Counter()
+        let passed = Counter()
+        let broken = Counter()
+        let again = Counter()
         try runThreads {
             do {
                 let index = try barrier.wait()

@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 /// State shared under a condition's lock in these tests.
@@ -67,7 +81,10 @@ struct ConditionTests {
             condition.withLock { condition.notifyAll() }  // wake-ups without the state changing
         }
         #expect(!returned.wait(timeout: .milliseconds(50)))
-        condition.withLock { shared.ready = true; condition.notify() }
+        condition.withLock {
+            shared.ready = true
+            condition.notify()
+        }
         waiter.join()
         #expect(returned.isSet)
     }
@@ -93,9 +110,15 @@ struct ConditionTests {
             woken.increment()
         }
         // Wait until all five are blocked... by giving them tickets in steps.
-        condition.withLock { tickets.available = 2; condition.notify(count: 2) }
+        condition.withLock {
+            tickets.available = 2
+            condition.notify(count: 2)
+        }
         #expect(eventually { woken.value == 2 })
-        condition.withLock { tickets.available = 3; condition.notifyAll() }
+        condition.withLock {
+            tickets.available = 3
+            condition.notifyAll()
+        }
         for waiter in waiters { waiter.join() }
         #expect(woken.value == 5)
     }

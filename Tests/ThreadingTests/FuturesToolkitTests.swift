@@ -1,4 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Threading
 
 /// An executor of one's own, built on ``JobPromise``: a thread per job.
@@ -50,7 +64,8 @@ struct JobFutureCallbackTests {
     }
 
     @Test func callbacksSeeFailuresAndCancellation() {
-        let failed = JobPromise<Int>(), cancelled = JobPromise<Int>()
+        let failed = JobPromise<Int>()
+        let cancelled = JobPromise<Int>()
         let errors = Recorder<String>()
         failed.future.onComplete { if case .failure(let error) = $0 { errors.append("\(error)") } }
         cancelled.future.onComplete { if case .failure(let error) = $0 { errors.append("\(error)") } }
@@ -62,8 +77,12 @@ struct JobFutureCallbackTests {
 
     @Test func isRunningFollowsTheJob() async throws {
         let pool = ThreadPool(threads: 1)
-        let started = Event(), gate = Event()
-        let first = pool.submit { started.set(); gate.wait() }
+        let started = Event()
+        let gate = Event()
+        let first = pool.submit {
+            started.set()
+            gate.wait()
+        }
         let second = pool.submit { 2 }
         started.wait()
         #expect(first.isRunning && !first.isDone)
@@ -116,7 +135,9 @@ struct ThrowsBoom: Job {
 @Suite("JobFutures.asCompleted and wait", .timeLimit(.minutes(1)))
 struct JobFuturesTests {
     @Test func asCompletedYieldsInCompletionOrderFinishedOnesFirst() async throws {
-        let done = JobPromise<Int>(), first = JobPromise<Int>(), second = JobPromise<Int>()
+        let done = JobPromise<Int>()
+        let first = JobPromise<Int>()
+        let second = JobPromise<Int>()
         done.succeed(0)
         var order: [Int] = []
         for try await future in JobFutures.asCompleted([second.future, done.future, first.future]) {
@@ -129,7 +150,8 @@ struct JobFuturesTests {
     }
 
     @Test func asCompletedYieldsCancelledFuturesAndCountsDuplicatesOnce() async throws {
-        let cancelled = JobPromise<Int>(), failed = JobPromise<Int>()
+        let cancelled = JobPromise<Int>()
+        let failed = JobPromise<Int>()
         var yielded: [JobFuture<Int>] = []
         let later = Task {
             cancelled.future.cancel()
@@ -145,12 +167,15 @@ struct JobFuturesTests {
     }
 
     @Test func asCompletedWithAnExpiringTimeoutThrowsAfterWhatFinished() async throws {
-        let quick = JobPromise<Int>(), never = JobPromise<Int>()
+        let quick = JobPromise<Int>()
+        let never = JobPromise<Int>()
         quick.succeed(1)
         var yielded: [JobFuture<Int>] = []
         let took = await measureAsync {
             await #expect(throws: JobError.waitTimedOut(.milliseconds(50))) {
-                for try await future in JobFutures.asCompleted([quick.future, never.future], timeout: .milliseconds(50)) {
+                for try await future in JobFutures.asCompleted(
+                    [quick.future, never.future], timeout: .milliseconds(50))
+                {
                     yielded.append(future)
                 }
             }
@@ -186,14 +211,16 @@ struct JobFuturesTests {
     }
 
     @Test func droppingTheStreamEarlyUnregistersIt() async throws {
-        let done = JobPromise<Int>(), pending = JobPromise<Int>()
+        let done = JobPromise<Int>()
+        let pending = JobPromise<Int>()
         done.succeed(1)
         for try await _ in JobFutures.asCompleted([done.future, pending.future]) { break }
         #expect(await eventually { pending.future.waiterCount == 0 })
     }
 
     @Test func asCompletedSequenceBlocksForEachInTurn() throws {
-        let first = JobPromise<Int>(), second = JobPromise<Int>()
+        let first = JobPromise<Int>()
+        let second = JobPromise<Int>()
         first.succeed(1)
         let gotFirst = Event()
         let completer = try Bunch(1) {
@@ -210,7 +237,8 @@ struct JobFuturesTests {
     }
 
     @Test func asCompletedSequenceEndsEarlyAtItsTimeout() {
-        let done = JobPromise<Int>(), never = JobPromise<Int>()
+        let done = JobPromise<Int>()
+        let never = JobPromise<Int>()
         done.succeed(1)
         var yielded: [JobFuture<Int>] = []
         let took = measure {
@@ -231,7 +259,8 @@ struct JobFuturesTests {
     }
 
     @Test func waitForFirstCompletedReturnsWithTheFirst() throws {
-        let a = JobPromise<Int>(), b = JobPromise<Int>()
+        let a = JobPromise<Int>()
+        let b = JobPromise<Int>()
         let completer = try Bunch(1) { b.succeed(2) }
         let (done, pending) = JobFutures.wait([a.future, b.future], timeout: prompt, until: .firstCompleted)
         #expect(done.count == 1 && done[0] === b.future)
@@ -241,7 +270,10 @@ struct JobFuturesTests {
     }
 
     @Test func waitForFirstExceptionIgnoresCancelledAndStopsAtAFailure() throws {
-        let cancelled = JobPromise<Int>(), ok = JobPromise<Int>(), failing = JobPromise<Int>(), slow = JobPromise<Int>()
+        let cancelled = JobPromise<Int>()
+        let ok = JobPromise<Int>()
+        let failing = JobPromise<Int>()
+        let slow = JobPromise<Int>()
         cancelled.future.cancel()
         ok.succeed(1)
         let completer = try Bunch(1) { failing.fail(Boom(code: 9)) }
@@ -256,7 +288,8 @@ struct JobFuturesTests {
     }
 
     @Test func waitTimesOutWithThePendingOnes() {
-        let done = JobPromise<Int>(), never = JobPromise<Int>()
+        let done = JobPromise<Int>()
+        let never = JobPromise<Int>()
         done.succeed(1)
         let took = measure {
             let (finished, pending) = JobFutures.wait([done.future, never.future], timeout: .milliseconds(50))
@@ -275,7 +308,6 @@ func measureAsync(_ body: () async throws -> Void) async rethrows -> Duration {
     try await body()
     return ContinuousClock.now - start
 }
-
 
 /// Squares `x`, counting its runs in the counter named `counter`.
 struct CountedSquare: Job {
@@ -351,7 +383,9 @@ struct MapStreamTests {
         let executors: [any JobExecutor] = [ThreadPool(threads: 2), InlineExecutor(), ThreadPerJobExecutor()]
         for executor in executors {
             var outputs: [Int] = []
-            for try await output in executor.mapStream((1...30).map { Square(x: $0) }, buffer: 3) { outputs.append(output) }
+            for try await output in executor.mapStream((1...30).map { Square(x: $0) }, buffer: 3) {
+                outputs.append(output)
+            }
             #expect(outputs == (1...30).map { $0 * $0 })
             await executor.shutdown()
         }

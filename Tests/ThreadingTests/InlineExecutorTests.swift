@@ -1,4 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Threading
 
 @Suite("InlineExecutor", .timeLimit(.minutes(1)))
@@ -39,7 +53,11 @@ struct InlineExecutorTests {
             }
         }
         await #expect(throws: Failing.Failure(x: 3)) {
-            try await executor.map((0..<10).lazy.map { x -> Step in ran.increment(); return Step(x: x) })
+            try await executor.map(
+                (0..<10).lazy.map { x -> Step in
+                    ran.increment()
+                    return Step(x: x)
+                })
         }
         #expect(ran.value == 4, "jobs after the failure are never read or run")
         var yielded: [Int] = []

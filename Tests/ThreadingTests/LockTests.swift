@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 @Suite("Lock and RecursiveLock", .onItsOwnThread, .timeLimit(.minutes(1)))
@@ -20,7 +34,8 @@ struct LockTests {
         lock.lock()
         let result = Recorder<Bool>()
         let other = PosixThread { result.append(lock.tryLock()) }
-        try other.start(); other.join()
+        try other.start()
+        other.join()
         #expect(result.elements == [false])
         lock.unlock()
         #expect(lock.tryLock())
@@ -29,9 +44,13 @@ struct LockTests {
 
     @Test func timedLockGivesUpAfterTheTimeout() throws {
         let lock = Lock()
-        let held = Event(), release = Event()
+        let held = Event()
+        let release = Event()
         let holder = PosixThread {
-            lock.lock(); held.set(); release.wait(); lock.unlock()
+            lock.lock()
+            held.set()
+            release.wait()
+            lock.unlock()
         }
         try holder.start()
         held.wait()
@@ -59,8 +78,12 @@ struct LockTests {
         #expect(lock.lock(timeout: .milliseconds(10)))
         let results = Recorder<Bool>()
         func otherThreadTries() throws {
-            let other = PosixThread { results.append(lock.tryLock()); if results.elements.last == true { lock.unlock() } }
-            try other.start(); other.join()
+            let other = PosixThread {
+                results.append(lock.tryLock())
+                if results.elements.last == true { lock.unlock() }
+            }
+            try other.start()
+            other.join()
         }
         for _ in 0..<3 { lock.unlock() }
         try otherThreadTries()

@@ -1,13 +1,29 @@
-import Testing
-import MultiprocessingTestSupport
-@testable import Threading
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Threading
 
 /// A negative timeout means "do not wait", never a trap: -1 ms is 0 s and
 /// -10^15 attoseconds, which once trapped in the conversion to nanoseconds.
 @Suite("Negative timeouts", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct NegativeTimeoutTests {
-    static let negative: [Duration] = [.milliseconds(-1), .nanoseconds(-1), .seconds(-3), .seconds(-1) - .milliseconds(500)]
+    static let negative: [Duration] = [
+        .milliseconds(-1), .nanoseconds(-1), .seconds(-3), .seconds(-1) - .milliseconds(500),
+    ]
 
     @Test(arguments: negative)
     func deadlinesInThePastAreNow(timeout: Duration) {

@@ -1,11 +1,25 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 /// A subclass that overrides `run`, as in Python's `class T(Thread): def run(self)`.
 final class SummingThread: PosixThread, @unchecked Sendable {
     let upTo: Int
-    private(set) var sum = 0   // read only after join()
+    private(set) var sum = 0  // read only after join()
     init(upTo: Int) {
         self.upTo = upTo
         super.init(name: "summer")
@@ -47,8 +61,10 @@ struct PosixThreadTests {
         let seen = Recorder<String>()
         let short = PosixThread(name: "worker-7") { seen.append(PosixThread.currentSystemName) }
         let long = PosixThread(name: "a-rather-long-thread-name") { seen.append(PosixThread.currentSystemName) }
-        try short.start(); short.join()
-        try long.start(); long.join()
+        try short.start()
+        short.join()
+        try long.start()
+        long.join()
         #expect(seen.elements == ["worker-7", "a-rather-long-t"])
         #expect(long.name == "a-rather-long-thread-name")
     }
@@ -57,7 +73,8 @@ struct PosixThreadTests {
         let seen = Recorder<String>()
         let name = "ééééééééé"  // 18 bytes; 15 would split a character
         let thread = PosixThread(name: name) { seen.append(PosixThread.currentSystemName) }
-        try thread.start(); thread.join()
+        try thread.start()
+        thread.join()
         #expect(seen.elements == ["ééééééé"])
     }
 

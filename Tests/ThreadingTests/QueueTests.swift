@@ -1,13 +1,31 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 @Suite("Queue, LifoQueue, PriorityQueue", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct QueueTests {
     @Test func ordersOfTheThreeKinds() throws {
-        let fifo = Queue<Int>(), lifo = LifoQueue<Int>(), priority = PriorityQueue<Int>()
+        let fifo = Queue<Int>()
+        let lifo = LifoQueue<Int>()
+        let priority = PriorityQueue<Int>()
         for value in [3, 1, 2] {
-            try fifo.put(value); try lifo.put(value); try priority.put(value)
+            try fifo.put(value)
+            try lifo.put(value)
+            try priority.put(value)
         }
         #expect(try [fifo.get(), fifo.get(), fifo.get()] == [3, 1, 2])
         #expect(try [lifo.get(), lifo.get(), lifo.get()] == [2, 1, 3])
@@ -63,7 +81,7 @@ struct QueueTests {
         for i in 0..<100 { try queue.put(i) }
         let processed = Counter()
         let workers = try startThreads(3) { _ in
-            while let _ = try? queue.get(timeout: .milliseconds(200)) {
+            while (try? queue.get(timeout: .milliseconds(200))) != nil {
                 processed.increment()
                 queue.taskDone()
             }
@@ -115,7 +133,8 @@ struct QueueTests {
 
     @Test func gracefulShutdownLetsGettersDrainFirst() throws {
         let queue = Queue<Int>()
-        try queue.put(1); try queue.put(2)
+        try queue.put(1)
+        try queue.put(2)
         queue.shutdown()
         #expect(try queue.get() == 1)
         #expect(queue.tryGet() == 2)
@@ -128,7 +147,10 @@ struct QueueTests {
         let queue = PriorityQueue<Int>()
         for i in 0..<5 { try queue.put(i) }
         let joined = Event()
-        let joiner = PosixThread { queue.join(); joined.set() }
+        let joiner = PosixThread {
+            queue.join()
+            joined.set()
+        }
         try joiner.start()
         #expect(!joined.wait(timeout: .milliseconds(20)))
         queue.shutdown(immediate: true)

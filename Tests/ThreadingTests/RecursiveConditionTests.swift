@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 /// Whether another thread can take `lock` right now (it releases it again).
@@ -66,7 +80,12 @@ struct RecursiveConditionTests {
         let condition = Condition(lock: RecursiveLock())
         let shared = Shared()
         // Helpers that take the lock themselves, called with it held: the Python RLock idiom.
-        @Sendable func push(_ item: Int) { condition.withLock { shared.items.append(item); condition.notify() } }
+        @Sendable func push(_ item: Int) {
+            condition.withLock {
+                shared.items.append(item)
+                condition.notify()
+            }
+        }
         @Sendable func pop() -> Int {
             condition.withLock {
                 _ = condition.withLock { condition.wait { !shared.items.isEmpty } }
@@ -74,11 +93,11 @@ struct RecursiveConditionTests {
             }
         }
         let received = Recorder<Int>()
-        let consumer = PosixThread(name: "consumer") { for _ in 0 ..< 500 { received.append(pop()) } }
+        let consumer = PosixThread(name: "consumer") { for _ in 0..<500 { received.append(pop()) } }
         try consumer.start()
-        for item in 0 ..< 500 { condition.withLock { push(item) } }
+        for item in 0..<500 { condition.withLock { push(item) } }
         #expect(consumer.join(timeout: prompt))
-        #expect(received.elements == Array(0 ..< 500))
+        #expect(received.elements == Array(0..<500))
     }
 
     @Test func waitingWithoutTheLockTraps() async {

@@ -1,12 +1,27 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 @Suite("Semaphore and BoundedSemaphore", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct SemaphoreTests {
     @Test func permitsLimitConcurrency() throws {
         let semaphore = Semaphore(value: 3)
-        let inside = Counter(), peak = Counter()
+        let inside = Counter()
+        let peak = Counter()
         let threads = try startThreads(8) { _ in
             for _ in 0..<50 {
                 semaphore.withPermit {
@@ -39,7 +54,10 @@ struct SemaphoreTests {
     @Test func releaseWakesABlockedAcquirer() throws {
         let semaphore = Semaphore(value: 0)
         let acquired = Event()
-        let waiter = PosixThread { semaphore.acquire(); acquired.set() }
+        let waiter = PosixThread {
+            semaphore.acquire()
+            acquired.set()
+        }
         try waiter.start()
         #expect(!acquired.wait(timeout: .milliseconds(20)))
         semaphore.release()
@@ -50,7 +68,10 @@ struct SemaphoreTests {
     @Test func releaseCountWakesSeveral() throws {
         let semaphore = Semaphore(value: 0)
         let acquired = Counter()
-        let waiters = try startThreads(3) { _ in semaphore.acquire(); acquired.increment() }
+        let waiters = try startThreads(3) { _ in
+            semaphore.acquire()
+            acquired.increment()
+        }
         semaphore.release(count: 3)
         for waiter in waiters { waiter.join() }
         #expect(acquired.value == 3)

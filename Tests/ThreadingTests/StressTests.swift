@@ -1,5 +1,19 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Threading
 
 /// Many threads hammering each primitive at once, for a bounded time; run
@@ -59,7 +73,12 @@ struct StressTests {
         let pool = ThreadPool(threads: 4)
         let done = Counter()
         let submitters = try startThreads(Self.threads, name: "submitter") { _ in
-            let futures = (0..<1000).map { i in pool.submit { done.increment(); return i } }
+            let futures = (0..<1000).map { i in
+                pool.submit {
+                    done.increment()
+                    return i
+                }
+            }
             for (i, future) in futures.enumerated() { precondition(try! future.wait() == i) }
         }
         for submitter in submitters { submitter.join() }

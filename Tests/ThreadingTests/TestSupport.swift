@@ -1,5 +1,19 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Synchronization
 import Testing
+
 @testable import Threading
 
 /// How long `body` took, on the monotonic clock.
@@ -13,7 +27,9 @@ func measure(_ body: () throws -> Void) rethrows -> Duration {
 let prompt = Duration.seconds(5)
 
 /// Starts `count` threads running `body(index)` and returns them.
-func startThreads(_ count: Int, name: String = "test", _ body: @escaping @Sendable (Int) -> Void) throws -> [PosixThread] {
+func startThreads(_ count: Int, name: String = "test", _ body: @escaping @Sendable (Int) -> Void) throws
+    -> [PosixThread]
+{
     let threads = (0..<count).map { index in PosixThread(name: "\(name)-\(index)") { body(index) } }
     for thread in threads { try thread.start() }
     return threads
@@ -72,7 +88,9 @@ final class Bunch: Sendable {
 
     init(_ count: Int, waitBeforeExit: Bool = false, _ body: @escaping @Sendable () -> Void) throws {
         if !waitBeforeExit { mayExit.set() }
-        let started = started, finished = finished, mayExit = mayExit
+        let started = started
+        let finished = finished
+        let mayExit = mayExit
         threads = (0..<count).map { index in
             PosixThread(name: "bunch-\(index)") {
                 started.increment()

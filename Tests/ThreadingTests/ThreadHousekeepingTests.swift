@@ -1,7 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Threading
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs `body` on a thread made with `pthread_create` directly, as code that
@@ -14,10 +29,12 @@ func runOnForeignThread(_ body: @escaping @Sendable () -> Void) {
     }
     let context = Unmanaged.passRetained(Context(body)).toOpaque()
     var handle = pthread_t()
-    let rc = pthread_create(&handle, nil, { pointer in
-        Unmanaged<Context>.fromOpaque(pointer!).takeRetainedValue().body()
-        return nil
-    }, context)
+    let rc = pthread_create(
+        &handle, nil,
+        { pointer in
+            Unmanaged<Context>.fromOpaque(pointer!).takeRetainedValue().body()
+            return nil
+        }, context)
     precondition(rc == 0, "pthread_create failed: \(rc)")
     precondition(pthread_join(handle, nil) == 0)
 }
@@ -97,7 +114,8 @@ struct ThreadIdentityTests {
 
     @Test func joiningAStandInWaitsForItsThread() throws {
         let standIn = Recorder<PosixThread>()
-        let release = Event(), joined = Event()
+        let release = Event()
+        let joined = Event()
         let foreign = try Bunch(1) {
             runOnForeignThread {
                 standIn.append(PosixThread.current)
@@ -106,7 +124,10 @@ struct ThreadIdentityTests {
         }
         #expect(eventually { !standIn.elements.isEmpty })
         let thread = standIn.elements[0]
-        let joiner = try Bunch(1) { thread.join(); joined.set() }
+        let joiner = try Bunch(1) {
+            thread.join()
+            joined.set()
+        }
         #expect(!joined.wait(timeout: settle), "the foreign thread is still running")
         release.set()
         #expect(joiner.finish() && foreign.finish())
@@ -247,7 +268,8 @@ struct ThreadLocalTests {
 
     @Test func valuesAreReleasedWithTheLocal() throws {
         let before = Tracked.alive.value
-        let release = Event(), set = Event()
+        let release = Event()
+        let set = Event()
         var local: ThreadLocal<Tracked>? = ThreadLocal { Tracked(0) }
         let holder = try Bunch(1) { [weak local] in
             local?.value = Tracked(1)

@@ -1,4 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Threading
 
 /// A job that returns nothing but its effect.
@@ -16,7 +30,8 @@ struct ThreadPoolMapTests {
     func mapKeepsInputOrderWhateverTheChunks(chunkSize: Int?) async throws {
         let pool = ThreadPool(threads: 2)
         let jobs = (0..<3000).map { Square(x: $0) }
-        let outputs = if let chunkSize { try await pool.map(jobs, chunkSize: chunkSize) } else { try await pool.map(jobs) }
+        let outputs =
+            if let chunkSize { try await pool.map(jobs, chunkSize: chunkSize) } else { try await pool.map(jobs) }
         #expect(outputs == (0..<3000).map { $0 * $0 })
         #expect(try await pool.map([Square]()) == [])
         await pool.shutdown()
@@ -75,8 +90,13 @@ struct ThreadPoolMapTests {
 
     @Test func shutdownCancellingQueuedJobsLetsRunningOnesFinish() async throws {
         let pool = ThreadPool(threads: 1)
-        let started = Event(), gate = Event()
-        let running = pool.submit { started.set(); gate.wait(); return 1 }
+        let started = Event()
+        let gate = Event()
+        let running = pool.submit {
+            started.set()
+            gate.wait()
+            return 1
+        }
         let queued = (0..<5).map { _ in pool.submit { 2 } }
         started.wait()
         let shutdown = Task { await pool.shutdown(cancelQueued: true) }
@@ -89,8 +109,12 @@ struct ThreadPoolMapTests {
 
     @Test func synchronousShutdownMayCancelQueuedJobs() throws {
         let pool = ThreadPool(threads: 1)
-        let started = Event(), gate = Event()
-        let running = pool.submit { started.set(); gate.wait() }
+        let started = Event()
+        let gate = Event()
+        let running = pool.submit {
+            started.set()
+            gate.wait()
+        }
         let queued = pool.submit { 2 }
         started.wait()
         pool.shutdown(wait: false, cancelQueued: true)

@@ -1,4 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Threading
 
 struct Square: Job {
@@ -21,7 +35,6 @@ struct Sleepy: Job {
         return x
     }
 }
-
 
 /// Counts the runs of ``Gated`` jobs.
 let gatedRuns = Counter()
@@ -132,7 +145,9 @@ struct ThreadPoolTests {
     @Test func mapUnorderedYieldsInCompletionOrder() async throws {
         let pool = ThreadPool(threads: 3)
         // Job 2 finishes at once; each output received opens the gate of the job before it.
-        let jobs = [Gated(x: 0, gate: "completion-order-0"), Gated(x: 1, gate: "completion-order-1"), Gated(x: 2, gate: nil)]
+        let jobs = [
+            Gated(x: 0, gate: "completion-order-0"), Gated(x: 1, gate: "completion-order-1"), Gated(x: 2, gate: nil),
+        ]
         var order: [Int] = []
         for try await (index, output) in pool.mapUnordered(jobs) {
             #expect(index == output)
@@ -189,7 +204,9 @@ struct ThreadPoolTests {
     }
 
     @Test func cancellingTheTaskRunningMapCancelsItsQueuedJobs() async throws {
-        try await cancelWhileQueuedBehindABlockedThread { pool in try await pool.map((0..<100).map { CountedJob(x: $0) }) }
+        try await cancelWhileQueuedBehindABlockedThread { pool in
+            try await pool.map((0..<100).map { CountedJob(x: $0) })
+        }
         #expect(countedJobRuns.value == 0)
     }
 
@@ -199,8 +216,12 @@ struct ThreadPoolTests {
         _ work: @escaping @Sendable (ThreadPool) async throws -> T
     ) async throws {
         let pool = ThreadPool(threads: 1)
-        let started = Event(), gate = Event()
-        let blocker = pool.submit { started.set(); gate.wait() }
+        let started = Event()
+        let gate = Event()
+        let blocker = pool.submit {
+            started.set()
+            gate.wait()
+        }
         started.wait()
         let task = Task { try await work(pool) }
         #expect(await eventually { pool.queue.queuedItemCount > 0 }, "the work is queued behind the blocked thread")
@@ -237,7 +258,12 @@ struct ThreadPoolTests {
         var futures: [JobFuture<Int>] = []
         do {
             let pool = ThreadPool(threads: 2)
-            futures = (0..<100).map { i in pool.submit { done.increment(); return i } }
+            futures = (0..<100).map { i in
+                pool.submit {
+                    done.increment()
+                    return i
+                }
+            }
         }
         for (i, future) in futures.enumerated() { #expect(try future.wait(timeout: .seconds(20)) == i) }
         #expect(done.value == 100)

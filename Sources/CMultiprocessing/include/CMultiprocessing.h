@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The little C that must be C: the package's one fork(2) (stdio and locks
 // around it), process-wide hooks that must exist before `main`, the pool
 // worker's spawn and post-fork set-up, and addresses across processes.

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The C half of MultiprocessingPlatform: what Swift cannot call or see
 // directly. syscall(2) is variadic; glibc declares memfd_create(2) and
 // pthread_mutex_clocklock(3) only under _GNU_SOURCE, which Swift's Glibc module

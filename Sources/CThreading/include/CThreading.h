@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // pthread functions that glibc declares only under _GNU_SOURCE, which Swift's
 // Glibc module does not define: timed waits on CLOCK_MONOTONIC (so a wall-clock
 // jump never shortens or stretches a timeout), the affinity CPU count, thread

@@ -1,6 +1,19 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
-public import SystemPackage
 import Synchronization
+public import SystemPackage
 
 // Descriptors over a connection: a value's shared objects travel with their
 // descriptors (`SCM_RIGHTS`, see SocketIO+Descriptors.swift and the

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import Synchronization
 
@@ -103,8 +116,9 @@ public final class Connection: Sendable {
         } catch {
             throw .system(operation: "fcntl", errno: error)
         }
-        self.init(descriptor: SharedDescriptor(fd: fd),
-                  readable: readable, writable: writable, maximumMessageSize: maximumMessageSize, link: nil)
+        self.init(
+            descriptor: SharedDescriptor(fd: fd),
+            readable: readable, writable: writable, maximumMessageSize: maximumMessageSize, link: nil)
     }
 
     deinit {
@@ -161,7 +175,7 @@ public final class Connection: Sendable {
     ///   and so is a partial write.
     ///   The corresponding C functions are `send` (with `MSG_NOSIGNAL`) and,
     ///   for a value that holds shared objects, `sendmsg` with `SCM_RIGHTS`.
-    @inlinable // specialized in the caller: no generic metadata lookups per message
+    @inlinable  // specialized in the caller: no generic metadata lookups per message
     public func send<T: Encodable>(_ value: T) throws(ConnectionError) {
         try sendFrame { buffer, collector throws(ConnectionError) in
             try Connection.encode(value, appendingTo: &buffer, collector: collector)
@@ -231,7 +245,7 @@ public final class Connection: Sendable {
     ///   ``ConnectionError/closed``, or ``ConnectionError/system(operation:errno:)``.
     ///   An interrupted system call (`EINTR`) is not an error: it is resumed.
     ///   The corresponding C function is `recvmsg`.
-    @inlinable // specialized in the caller: no generic metadata lookups per message
+    @inlinable  // specialized in the caller: no generic metadata lookups per message
     public func receive<T: Decodable>(_ type: T.Type = T.self) throws(ConnectionError) -> T {
         var result: Result<T, ConnectionError>?
         try receiveFrame { frame in
@@ -285,17 +299,13 @@ public final class Connection: Sendable {
         if let firstMessageCheck, firstMessageCheck.isPending {
             return try firstMessageCheck.screen(consume) { screened throws(ConnectionError) in
                 try receiveSide.receive(
-                    from: fd, maximumMessageSize: maximumMessageSize, wasClosed: { descriptor.isClosed }
-                ) { payload, descriptors in
-                    screened(ReceivedFrame(payload: payload, descriptors: descriptors))
-                }
+                    from: fd, maximumMessageSize: maximumMessageSize, wasClosed: { descriptor.isClosed },
+                    { payload, descriptors in screened(ReceivedFrame(payload: payload, descriptors: descriptors)) })
             }
         }
         try receiveSide.receive(
-            from: fd, maximumMessageSize: maximumMessageSize, wasClosed: { descriptor.isClosed }
-        ) { payload, descriptors in
-            consume(ReceivedFrame(payload: payload, descriptors: descriptors))
-        }
+            from: fd, maximumMessageSize: maximumMessageSize, wasClosed: { descriptor.isClosed },
+            { payload, descriptors in consume(ReceivedFrame(payload: payload, descriptors: descriptors)) })
     }
 
     func withWritableDescriptor(_ body: (Int32) throws(ConnectionError) -> Void) throws(ConnectionError) {
@@ -326,7 +336,10 @@ extension Collection {
     ) throws(E) -> R? {
         var failure: E?
         let result = withContiguousStorageIfAvailable { buffer -> R? in
-            do throws(E) { return try body(buffer) } catch { failure = error; return nil }
+            do throws(E) { return try body(buffer) } catch {
+                failure = error
+                return nil
+            }
         }
         if let failure { throw failure }
         return result ?? nil

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
 
@@ -68,7 +81,9 @@ public struct Pipe: Sendable {
     /// - Throws: ``ConnectionError/system(operation:errno:)`` if the process is
     ///   out of descriptors or memory.
     ///   The corresponding C function is `socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC)`.
-    public init(duplex: Bool = true, maximumMessageSize: Int = Connection.defaultMaximumMessageSize) throws(ConnectionError) {
+    public init(duplex: Bool = true, maximumMessageSize: Int = Connection.defaultMaximumMessageSize)
+        throws(ConnectionError)
+    {
         let (first, second): (Int32, Int32)
         do {
             (first, second) = try makeSocketPair()
@@ -92,8 +107,10 @@ public struct Pipe: Sendable {
         let b = SharedDescriptor(fd: second)
         let link = ForkLink(a, b)
         ends = (
-            Connection(descriptor: a, readable: true, writable: duplex, maximumMessageSize: maximumMessageSize, link: link),
-            Connection(descriptor: b, readable: duplex, writable: true, maximumMessageSize: maximumMessageSize, link: link)
+            Connection(
+                descriptor: a, readable: true, writable: duplex, maximumMessageSize: maximumMessageSize, link: link),
+            Connection(
+                descriptor: b, readable: duplex, writable: true, maximumMessageSize: maximumMessageSize, link: link)
         )
     }
 }

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
+
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #endif
 
 /// Objects that live in a server process and are used through proxies from
@@ -63,9 +77,14 @@ public final class Manager: Sendable {
     ///   if the new server does not answer.
     public init(address: ConnectionAddress? = nil, authKey: [UInt8]? = nil) throws {
         var generator = SystemRandomNumberGenerator()
-        let key = authKey ?? (0 ..< 32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let address = address ?? .abstract(name: "swift-multiprocessing-manager-\(getpid())-\(UInt64.random(in: .min ... .max, using: &generator))")
-        let server = try ManagerServerHandle(address: address, authKey: key, handshakeTimeout: Connection.defaultHandshakeTimeout)
+        let key = authKey ?? (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let address =
+            address
+            ?? .abstract(
+                name: "swift-multiprocessing-manager-\(getpid())-\(UInt64.random(in: .min ... .max, using: &generator))"
+            )
+        let server = try ManagerServerHandle(
+            address: address, authKey: key, handshakeTimeout: Connection.defaultHandshakeTimeout)
         self.server = server
         self.address = server.address
         self.authKey = key
@@ -114,7 +133,9 @@ public final class Manager: Sendable {
     /// - Parameter maxSize: for a new queue, the most elements it holds
     ///   (0: unbounded); ignored for an existing one.
     /// - Throws: as ``dictionary(_:of:)``.
-    public func queue<Element: Codable & Sendable>(_ name: String, of _: Element.Type, maxSize: Int = 0) throws -> ManagedQueue<Element> {
+    public func queue<Element: Codable & Sendable>(_ name: String, of _: Element.Type, maxSize: Int = 0) throws
+        -> ManagedQueue<Element>
+    {
         try declare(name, .queue, String(reflecting: Element.self), maxSize: maxSize)
         return ManagedQueue(name: name, client: client)
     }
@@ -132,8 +153,9 @@ public final class Manager: Sendable {
     }
 
     private func declare(_ name: String, _ kind: ManagedObjectKind, _ signature: String, maxSize: Int = 0) throws {
-        let reply = try client.call(ManagerRequest(
-            name: name, operation: .declare(kind: kind, signature: signature, maxSize: UInt64(max(maxSize, 0)))))
+        let reply = try client.call(
+            ManagerRequest(
+                name: name, operation: .declare(kind: kind, signature: signature, maxSize: UInt64(max(maxSize, 0)))))
         switch reply {
         case .done: return
         case let .typeMismatch(existing, requested):
@@ -149,8 +171,10 @@ extension ManagerReply {
     func unexpected(name: String) -> any Error {
         switch self {
         case .noSuchObject: ManagerError.noSuchObject(name)
-        case let .typeMismatch(existing, requested): ManagerError.typeMismatch(name: name, existing: existing, requested: requested)
-        case let .indexOutOfRange(index, count): ManagerError.indexOutOfRange(index: Int(clamping: index), count: Int(clamping: count))
+        case let .typeMismatch(existing, requested):
+            ManagerError.typeMismatch(name: name, existing: existing, requested: requested)
+        case let .indexOutOfRange(index, count):
+            ManagerError.indexOutOfRange(index: Int(clamping: index), count: Int(clamping: count))
         case .queueEmpty: QueueError.empty
         case .queueFull: QueueError.full
         case .queueShutDown: QueueError.shutDown

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The job library's side: the entry point's description, and the build it
 // states. Everything here that the library runs is `@_alwaysEmitIntoClient`,
 // so it is compiled into the library itself: the description states the
@@ -49,8 +62,9 @@ extension JobLibrary {
         block.storeBytes(of: jobTypes.count, toByteOffset: 8, as: Int.self)
         block.storeBytes(of: stamp.count, toByteOffset: 16, as: Int.self)
         for (index, type) in jobTypes.enumerated() {
-            block.storeBytes(of: unsafeBitCast(type as Any.Type, to: UnsafeRawPointer.self),
-                             toByteOffset: typesOffset + 8 * index, as: UnsafeRawPointer.self)
+            block.storeBytes(
+                of: unsafeBitCast(type as Any.Type, to: UnsafeRawPointer.self),
+                toByteOffset: typesOffset + 8 * index, as: UnsafeRawPointer.self)
         }
         for (index, byte) in stamp.enumerated() {
             block.storeBytes(of: byte, toByteOffset: stampOffset + index, as: UInt8.self)
@@ -82,19 +96,19 @@ extension JobLibrary {
     @_alwaysEmitIntoClient
     public static var compilerVersion: String {
         #if compiler(>=7.0)
-        "7.0 or later"
+            "7.0 or later"
         #elseif compiler(>=6.5)
-        "6.5 or later"
+            "6.5 or later"
         #elseif compiler(>=6.4)
-        "6.4"
+            "6.4"
         #elseif compiler(>=6.3)
-        "6.3"
+            "6.3"
         #elseif compiler(>=6.2)
-        "6.2"
+            "6.2"
         #elseif compiler(>=6.1)
-        "6.1"
+            "6.1"
         #else
-        "6.0 or earlier"
+            "6.0 or earlier"
         #endif
     }
 }

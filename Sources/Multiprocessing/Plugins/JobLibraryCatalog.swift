@@ -1,7 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
-internal import Threading
 import Synchronization
 import SystemPackage
+internal import Threading
 
 /// The job libraries this process loaded, in order, and the loading itself:
 /// one load at a time, so that two libraries defining the same type cannot
@@ -62,7 +75,7 @@ final class JobLibraryCatalog: Sendable {
             } catch {
                 throw .loadFailed(path: canonical, reason: error.description)
             }
-            if let index = state.indexByHandle[handle] { // the same file by another name (a hard link)
+            if let index = state.indexByHandle[handle] {  // the same file by another name (a hard link)
                 return state.libraries[index]
             }
             let library = try Self.describe(handle, path: canonical, knownNames: state.typeNames)
@@ -77,8 +90,10 @@ final class JobLibraryCatalog: Sendable {
 
     /// Calls the entry point of the loaded library `handle` and checks what
     /// it describes: the build, then each type.
-    private static func describe(_ handle: UnsafeMutableRawPointer, path: String,
-                                 knownNames: Set<String>) throws(JobLibraryError) -> JobLibrary {
+    private static func describe(
+        _ handle: UnsafeMutableRawPointer, path: String,
+        knownNames: Set<String>
+    ) throws(JobLibraryError) -> JobLibrary {
         guard let address = symbolAddress(JobLibrary.entryPointName, in: handle) else {
             throw .missingEntryPoint(path: path)
         }
@@ -92,7 +107,7 @@ final class JobLibraryCatalog: Sendable {
         for type in description.types {
             let name = String(reflecting: type)
             guard let jobType = type as? any Job.Type else { throw .notAJob(typeName: name) }
-            guard names.insert(name).inserted else { continue } // listed twice
+            guard names.insert(name).inserted else { continue }  // listed twice
             guard !knownNames.contains(name), isFoundByName(type) else { throw .duplicateType(name: name) }
             jobTypes.append(jobType)
         }

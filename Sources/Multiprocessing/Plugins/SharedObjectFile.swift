@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
 
@@ -36,7 +49,7 @@ enum SharedObjectFile {
 
     /// Whether `header`, a file's first bytes, is the header of an ELF shared object.
     static func isSharedObject(_ header: [UInt8]) -> Bool {
-        guard header.count >= headerSize, Array(header[0 ..< 4]) == elfMagic else { return false }
+        guard header.count >= headerSize, Array(header[0..<4]) == elfMagic else { return false }
         let type: UInt16
         switch header[5] {
         case littleEndian: type = UInt16(header[16]) | UInt16(header[17]) << 8

@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
+
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #endif
 
 /// Runs ``Job``s in worker processes, Python's `ProcessPoolExecutor` and
@@ -112,8 +126,10 @@ public final class ProcessPool: JobExecutor {
 
         /// Options with every default: spawned workers, no recycling, no time
         /// limit, no initializer.
-        public init(startMethod: StartMethod = .spawn, maxJobsPerWorker: Int? = nil,
-                    jobTimeout: Duration? = nil, initializer: (any Job)? = nil) {
+        public init(
+            startMethod: StartMethod = .spawn, maxJobsPerWorker: Int? = nil,
+            jobTimeout: Duration? = nil, initializer: (any Job)? = nil
+        ) {
             self.startMethod = startMethod
             self.maxJobsPerWorker = maxJobsPerWorker
             self.jobTimeout = jobTimeout
@@ -147,14 +163,17 @@ public final class ProcessPool: JobExecutor {
     public init(workers: Int = AvailableProcessors.count, options: Options = .init()) throws(ProcessPoolError) {
         precondition(workers > 0, "a ProcessPool needs at least one worker")
         precondition(options.maxJobsPerWorker.map { $0 > 0 } ?? true, "maxJobsPerWorker must be positive")
-        precondition(getenv(WorkerStarter.workerFDVariable) == nil,
-                     "a process spawned as a pool worker ran main(): the worker entry was not linked")
+        precondition(
+            getenv(WorkerStarter.workerFDVariable) == nil,
+            "a process spawned as a pool worker ran main(): the worker entry was not linked")
         WorkerStarter.keepWorkerEntryLinked()
         self.options = options
-        let initializer = try options.initializer.map { job throws(ProcessPoolError) in try Self.encodeInitializer(job) }
+        let initializer = try options.initializer.map { job throws(ProcessPoolError) in try Self.encodeInitializer(job)
+        }
         do {
-            core = try PoolCore(workerCount: workers, startMethod: options.startMethod,
-                                jobTimeout: options.jobTimeout, initializer: initializer)
+            core = try PoolCore(
+                workerCount: workers, startMethod: options.startMethod,
+                jobTimeout: options.jobTimeout, initializer: initializer)
         } catch {
             throw .spawnFailed(error)
         }
@@ -183,8 +202,10 @@ public final class ProcessPool: JobExecutor {
         do {
             task = try TaskRecord(encoding: job, mangledTypeName: mangled, waiter: waiter)
         } catch {
-            return JobFuture(finished: .failure(ProcessPoolError.jobEncodingFailed(
-                typeName: String(reflecting: J.self), description: String(describing: error))))
+            return JobFuture(
+                finished: .failure(
+                    ProcessPoolError.jobEncodingFailed(
+                        typeName: String(reflecting: J.self), description: String(describing: error))))
         }
         try core.submit(task)
         return waiter.future
@@ -213,7 +234,9 @@ public final class ProcessPool: JobExecutor {
             core.requestShutdown(waiter: nil)
             return
         }
-        precondition(!PoolIOLoop.isCurrentThread(of: core), "shutdown(wait: true) on the pool's own I/O thread would never return")
+        precondition(
+            !PoolIOLoop.isCurrentThread(of: core),
+            "shutdown(wait: true) on the pool's own I/O thread would never return")
         let parker = ThreadParker()
         core.requestShutdown(waiter: { parker.unpark() })
         _ = parker.park()
@@ -229,8 +252,9 @@ public final class ProcessPool: JobExecutor {
     // MARK: Internals
 
     static func unnamed(_ type: any Any.Type) -> ProcessPoolError {
-        .jobEncodingFailed(typeName: String(reflecting: type),
-                           description: "the type has no runtime name a worker could look up")
+        .jobEncodingFailed(
+            typeName: String(reflecting: type),
+            description: "the type has no runtime name a worker could look up")
     }
 
     /// Why a job (or initializer) failed whose shared objects' descriptors
@@ -245,9 +269,10 @@ public final class ProcessPool: JobExecutor {
         do {
             let descriptors = OutgoingDescriptors()
             let payload = try encodeAnyJob(job, descriptors: descriptors)
-            return PoolCore.Initializer(jobs: EncodedJobs(mangledTypeName: mangled, payload: payload),
-                                        descriptors: descriptors.count > 0 ? descriptors : nil,
-                                        typeName: String(reflecting: type))
+            return PoolCore.Initializer(
+                jobs: EncodedJobs(mangledTypeName: mangled, payload: payload),
+                descriptors: descriptors.count > 0 ? descriptors : nil,
+                typeName: String(reflecting: type))
         } catch {
             throw .jobEncodingFailed(typeName: String(reflecting: type), description: String(describing: error))
         }

@@ -1,7 +1,21 @@
-#if canImport(Glibc)
-public import Glibc
-#endif
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 public import SystemPackage
+
+#if canImport(Glibc)
+    public import Glibc
+#endif
 
 /// Which job an error is about: its type and the order in which it was sent to
 /// a worker (1 for the first job the pool sent, and so on).

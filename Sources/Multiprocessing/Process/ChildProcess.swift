@@ -1,9 +1,23 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
-internal import Threading
 import Synchronization
 public import SystemPackage
+internal import Threading
+
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #endif
 
 /// A child process running a closure: Python's `multiprocessing.Process`
@@ -229,7 +243,9 @@ public final class ChildProcess: Sendable {
             case .reaped(let status):
                 return status
             case .running:
-                guard let status = try descriptor.reap(blocking: false).map(ExitStatus.init(waitStatus:)) else { return nil }
+                guard let status = try descriptor.reap(blocking: false).map(ExitStatus.init(waitStatus:)) else {
+                    return nil
+                }
                 state = .reaped(status)
                 return status
             }
@@ -274,7 +290,7 @@ public final class ChildProcess: Sendable {
             } catch .invalidArgument, .notPermitted {
                 return
             } catch {
-                preconditionFailure("pidfd_send_signal(\(signal)) failed: \(error)") // EBADF: our descriptor is wrong
+                preconditionFailure("pidfd_send_signal(\(signal)) failed: \(error)")  // EBADF: our descriptor is wrong
             }
         }
     }

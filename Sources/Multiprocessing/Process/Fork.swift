@@ -1,5 +1,18 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessing
+internal import MultiprocessingPlatform
 import SystemPackage
 
 /// The package's one `fork(2)`, shared by ``ChildProcess/fork(name:diesWithParent:_:)`` and

@@ -1,6 +1,19 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
-internal import Threading
 import SystemPackage
+internal import Threading
 
 /// Reaps children whose ``ChildProcess`` was dropped while they still ran, so
 /// that no child is ever left a zombie.
@@ -56,7 +69,8 @@ final class OrphanReaper: Sendable {
                 defer { pending.removeAll() }
                 return pending
             }
-            guard let ready = try? pollReadable([wakeup.rawValue] + watched.map(\.rawValue), until: .distantFuture) else {
+            guard let ready = try? pollReadable([wakeup.rawValue] + watched.map(\.rawValue), until: .distantFuture)
+            else {
                 continue
             }
             if ready.first == 0 { wakeup.drain() }

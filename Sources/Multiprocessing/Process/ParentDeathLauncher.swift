@@ -1,9 +1,23 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessing
-internal import Threading
 import Synchronization
 import SystemPackage
+internal import Threading
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The thread that starts every child that must die with its parent

@@ -1,7 +1,21 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CThreading
+internal import MultiprocessingPlatform
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How many CPUs this process may actually use: the default size of
@@ -23,8 +37,10 @@ public enum AvailableProcessors {
     static func compute() -> Int {
         var result = Int(cth_affinity_cpu_count())
         if result < 1 { result = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-        if let quota = cgroupQuota(cgroupFile: readSmallFile("/proc/self/cgroup"),
-                                   read: readSmallFile) {
+        if let quota = cgroupQuota(
+            cgroupFile: readSmallFile("/proc/self/cgroup"),
+            read: readSmallFile)
+        {
             result = min(result, quota)
         }
         return max(result, 1)

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A unit of work that can cross a process boundary.
 ///
 /// A job is a value: its stored properties are its input, ``run()`` computes
@@ -67,14 +80,17 @@ package struct ClosureJob<Output: Codable & Sendable>: Job {
     package func run() throws -> Output { try body() }
 
     package init(from decoder: any Decoder) throws {
-        throw DecodingError.dataCorrupted(.init(
-            codingPath: decoder.codingPath,
-            debugDescription: "A closure job cannot be decoded: closures never cross a process boundary."))
+        throw DecodingError.dataCorrupted(
+            .init(
+                codingPath: decoder.codingPath,
+                debugDescription: "A closure job cannot be decoded: closures never cross a process boundary."))
     }
 
     package func encode(to encoder: any Encoder) throws {
-        throw EncodingError.invalidValue(body, .init(
-            codingPath: encoder.codingPath,
-            debugDescription: "A closure job cannot be encoded: closures never cross a process boundary."))
+        throw EncodingError.invalidValue(
+            body,
+            .init(
+                codingPath: encoder.codingPath,
+                debugDescription: "A closure job cannot be encoded: closures never cross a process boundary."))
     }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A fixed set of ``PosixThread``s running jobs and closures, Python's
 /// `concurrent.futures.ThreadPoolExecutor` and `multiprocessing.pool.ThreadPool`.
 ///
@@ -49,9 +62,10 @@ public final class ThreadPool: JobExecutor {
     ///     (Python's `initializer`), to set up per-thread state such as a
     ///     ``ThreadLocal``. It cannot throw: a thread that cannot be prepared
     ///     should trap, which ends the process, as any trap does.
-    public init(threads: Int = ThreadPool.defaultThreadCount, namePrefix: String = "ThreadPool",
-                initializer: (@Sendable () -> Void)? = nil)
-    {
+    public init(
+        threads: Int = ThreadPool.defaultThreadCount, namePrefix: String = "ThreadPool",
+        initializer: (@Sendable () -> Void)? = nil
+    ) {
         precondition(threads >= 1, "a ThreadPool needs at least one thread, got \(threads)")
         let queue = WorkQueue(workers: threads)
         self.threadCount = threads

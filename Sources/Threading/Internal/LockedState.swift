@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A value guarded by a pthread mutex: the package's stand-in for
 /// `Synchronization.Mutex`, whose futex-based lock ThreadSanitizer cannot
 /// see (it reports every access under such a lock as a race), and which

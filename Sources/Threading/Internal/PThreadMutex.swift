@@ -1,7 +1,21 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 package import MultiprocessingPlatform
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A bare pthread mutex, for code that locks and unlocks around more than one
 /// value, or waits on a ``PThreadCondition``; ``LockedState`` is simpler

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Why a ``BlockingQueue`` operation did not put or get an element.
 public enum QueueError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The queue was shut down (``BlockingQueue/shutdown(immediate:)``): puts

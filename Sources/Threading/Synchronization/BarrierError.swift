@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Why ``Barrier/wait(timeout:)`` did not pass the barrier.
 public enum BarrierError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The barrier is broken: it was aborted, reset while this thread waited,

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension PosixThread {
@@ -33,7 +47,9 @@ extension PosixThread {
 private func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) {
     var remaining = bytes
     while !remaining.isEmpty {
-        guard let written = try? valueOrErrno({ write(descriptor, remaining.baseAddress, remaining.count) }) else { return }
+        guard let written = try? valueOrErrno({ write(descriptor, remaining.baseAddress, remaining.count) }) else {
+            return
+        }
         remaining = UnsafeRawBufferPointer(rebasing: remaining[written...])
     }
 }

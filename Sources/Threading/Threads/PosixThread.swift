@@ -1,8 +1,22 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CThreading
+internal import MultiprocessingPlatform
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A thread of the operating system, Python's `threading.Thread`.
@@ -255,8 +269,9 @@ open class PosixThread: @unchecked Sendable {
                 case .created:
                     preconditionFailure("PosixThread.join(): thread '\(name)' was never started")
                 case .running:
-                    precondition(pthread_equal(handle!, pthread_self()) == 0,
-                                 "PosixThread.join(): thread '\(name)' cannot join itself")
+                    precondition(
+                        pthread_equal(handle!, pthread_self()) == 0,
+                        "PosixThread.join(): thread '\(name)' cannot join itself")
                     if !stateChanged.wait(on: mutex, until: deadline) {
                         if case .running = state { return (nil, false) }
                     }

@@ -1,5 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the package keeps for one operating-system thread: the
@@ -47,10 +60,11 @@ final class ThreadRecord: @unchecked Sendable {
     /// The key holding each thread's record; its destructor releases the record.
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
-        check(pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            Unmanaged<ThreadRecord>.fromOpaque(pointer).release()
-        }, "pthread_key_create")
+        check(
+            pthread_key_create(&key) { pointer in
+                guard let pointer else { return }
+                Unmanaged<ThreadRecord>.fromOpaque(pointer).release()
+            }, "pthread_key_create")
         return key
     }()
 
@@ -62,7 +76,9 @@ final class ThreadRecord: @unchecked Sendable {
 
     func setLocalValue(_ value: AnyObject, for owner: some ThreadLocalOwner) {
         // The replaced value is released after the lock.
-        let replaced = locals.withLock { $0.updateValue(LocalSlot(value: value, owner: owner), forKey: ObjectIdentifier(owner)) }
+        let replaced = locals.withLock {
+            $0.updateValue(LocalSlot(value: value, owner: owner), forKey: ObjectIdentifier(owner))
+        }
         _ = consume replaced
     }
 

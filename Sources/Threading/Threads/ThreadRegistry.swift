@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CThreading
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The threads alive now, in the order they started, for
@@ -49,7 +63,8 @@ final class ThreadRegistry: Sendable {
             while true {
                 let pending = ThreadRegistry.shared.threads.filter { thread in
                     guard case .started = thread.origin, !thread.isDaemon, thread.isAlive,
-                          let ident = thread.ident else { return false }
+                        let ident = thread.ident
+                    else { return false }
                     return pthread_equal(ident, pthread_self()) == 0
                 }
                 if pending.isEmpty { return }
@@ -77,8 +92,9 @@ extension PosixThread {
         if pthread_equal(pthread_self(), cth_main_thread()) != 0 {
             thread = main
         } else {
-            thread = PosixThread(standingFor: .foreign, handle: pthread_self(), kernelThreadID: cth_gettid(),
-                                 name: "Dummy-\(dummyCounter.add(1, ordering: .relaxed).newValue)")
+            thread = PosixThread(
+                standingFor: .foreign, handle: pthread_self(), kernelThreadID: cth_gettid(),
+                name: "Dummy-\(dummyCounter.add(1, ordering: .relaxed).newValue)")
             ThreadRegistry.shared.add(thread)
         }
         record.thread = thread
@@ -88,8 +104,9 @@ extension PosixThread {
     /// The process's main thread, named `MainThread`, Python's `main_thread()`.
     /// Its ``nativeID`` is the process id.
     public static let main: PosixThread = {
-        let thread = PosixThread(standingFor: .main, handle: cth_main_thread(), kernelThreadID: getpid(),
-                                 name: "MainThread")
+        let thread = PosixThread(
+            standingFor: .main, handle: cth_main_thread(), kernelThreadID: getpid(),
+            name: "MainThread")
         ThreadRegistry.shared.add(thread, first: true)
         return thread
     }()

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 
 /// Counts the primes in a range by trial division: CPU-bound work whose
@@ -25,13 +38,19 @@ struct PrimeCount: Job {
 
 extension Experiment {
     /// The same CPU-bound jobs run one after another, on a ThreadPool and on a ProcessPool.
-    static let cpuSpeedup = Experiment(id: "cpu-speedup", title: "(a) CPU-bound work: serial vs ThreadPool vs ProcessPool") { settings, progress in
+    static let cpuSpeedup = Experiment(
+        id: "cpu-speedup", title: "(a) CPU-bound work: serial vs ThreadPool vs ProcessPool"
+    ) { settings, progress in
         progress.step("calibrating a job to about \(Wording.number(settings.cpuJobMilliseconds)) ms")
-        let jobs = CPUSpeedup.jobs(count: settings.workers * settings.cpuJobsPerWorker,
-                                   lengthEach: CPUSpeedup.calibratedLength(milliseconds: settings.cpuJobMilliseconds))
+        let jobs = CPUSpeedup.jobs(
+            count: settings.workers * settings.cpuJobsPerWorker,
+            lengthEach: CPUSpeedup.calibratedLength(milliseconds: settings.cpuJobMilliseconds))
         let timings = try CPUSpeedup.measure(jobs: jobs, workers: settings.workers, progress: progress)
-        progress.step("Python: the same kind of jobs, serially and on ThreadPoolExecutor(\(settings.workers)) (\(PythonThreads.script))")
-        let python = try PythonThreads.measure(jobs: jobs.count, threads: settings.workers, milliseconds: settings.pythonJobMilliseconds)
+        progress.step(
+            "Python: the same kind of jobs, serially and on ThreadPoolExecutor(\(settings.workers)) (\(PythonThreads.script))"
+        )
+        let python = try PythonThreads.measure(
+            jobs: jobs.count, threads: settings.workers, milliseconds: settings.pythonJobMilliseconds)
         return CPUSpeedup.finding(timings, jobs: jobs.count, workers: settings.workers, python: python)
     }
 }
@@ -75,7 +94,9 @@ enum CPUSpeedup {
     /// Runs `jobs` serially on this thread, then on a ThreadPool and a
     /// ProcessPool of `workers` each (started and warmed up before the clock
     /// starts, shut down after it stops), and checks that all three answers agree.
-    static func measure(jobs: [PrimeCount], workers: Int, progress: Progress = Progress(destination: .none)) throws -> Timings {
+    static func measure(jobs: [PrimeCount], workers: Int, progress: Progress = Progress(destination: .none)) throws
+        -> Timings
+    {
         progress.step("serial: \(jobs.count) jobs on this thread")
         var serialAnswer = 0
         let serial = Stopwatch.seconds { serialAnswer = jobs.reduce(0) { $0 + $1.run() } }
@@ -90,12 +111,15 @@ enum CPUSpeedup {
         let processPool = try ProcessPool(workers: workers)
         defer { processPool.shutdown(wait: true) }
         let (processes, processOutputs) = try WarmTiming.seconds(jobs, warmUp: warmUp, on: processPool)
-        let threadAnswer = threadOutputs.reduce(0, +), processAnswer = processOutputs.reduce(0, +)
+        let threadAnswer = threadOutputs.reduce(0, +)
+        let processAnswer = processOutputs.reduce(0, +)
 
-        let timings = Timings(serialSeconds: serial, threadPoolSeconds: threaded, processPoolSeconds: processes,
-                              serialAnswer: serialAnswer, threadPoolAnswer: threadAnswer, processPoolAnswer: processAnswer)
+        let timings = Timings(
+            serialSeconds: serial, threadPoolSeconds: threaded, processPoolSeconds: processes,
+            serialAnswer: serialAnswer, threadPoolAnswer: threadAnswer, processPoolAnswer: processAnswer)
         guard threadAnswer == serialAnswer && processAnswer == serialAnswer else {
-            throw DemoError.wrongAnswer("serial \(serialAnswer), ThreadPool \(threadAnswer), ProcessPool \(processAnswer) primes")
+            throw DemoError.wrongAnswer(
+                "serial \(serialAnswer), ThreadPool \(threadAnswer), ProcessPool \(processAnswer) primes")
         }
         return timings
     }
@@ -105,14 +129,22 @@ enum CPUSpeedup {
             Measurement(label: "serial", value: timings.serialSeconds, unit: "s", quantity: "time"),
             Measurement(label: "ThreadPool", value: timings.threadPoolSeconds, unit: "s", quantity: "time"),
             Measurement(label: "ProcessPool", value: timings.processPoolSeconds, unit: "s", quantity: "time"),
-            Measurement(label: "ThreadPool speedup", value: timings.threadSpeedup, unit: "×", quantity: "speed-up over serial"),
-            Measurement(label: "ProcessPool speedup", value: timings.processSpeedup, unit: "×", quantity: "speed-up over serial"),
+            Measurement(
+                label: "ThreadPool speedup", value: timings.threadSpeedup, unit: "×", quantity: "speed-up over serial"),
+            Measurement(
+                label: "ProcessPool speedup", value: timings.processSpeedup, unit: "×", quantity: "speed-up over serial"
+            ),
         ]
         if case .measured(let py) = python {
             measurements += [
-                Measurement(label: "Python \(py.python): serial", value: py.serialSeconds, unit: "s", quantity: "Python's time"),
-                Measurement(label: "Python \(py.python): \(py.threads) threads", value: py.threadsSeconds, unit: "s", quantity: "Python's time"),
-                Measurement(label: "Python threads speedup", value: py.threadSpeedup, unit: "×", quantity: "speed-up over serial"),
+                Measurement(
+                    label: "Python \(py.python): serial", value: py.serialSeconds, unit: "s", quantity: "Python's time"),
+                Measurement(
+                    label: "Python \(py.python): \(py.threads) threads", value: py.threadsSeconds, unit: "s",
+                    quantity: "Python's time"),
+                Measurement(
+                    label: "Python threads speedup", value: py.threadSpeedup, unit: "×",
+                    quantity: "speed-up over serial"),
             ]
         }
         return Finding(
@@ -137,18 +169,26 @@ enum CPUSpeedup {
     /// The lesson, from the speedups; `loadAverage` (of the minute before the
     /// run) explains a poor speedup on a busy machine.
     static func lesson(_ timings: Timings, workers: Int, loadAverage: Double? = LoadAverage.oneMinute()) -> String {
-        let threads = timings.threadSpeedup, processes = timings.processSpeedup
-        let opening = "With \(workers) workers, threads ran \(Wording.ratio(threads)) and processes \(Wording.ratio(processes)) as fast as serial"
+        let threads = timings.threadSpeedup
+        let processes = timings.processSpeedup
+        let opening =
+            "With \(workers) workers, threads ran \(Wording.ratio(threads)) and processes \(Wording.ratio(processes)) as fast as serial"
         let best = max(threads, processes)
         if best < 0.7 * Double(workers) {
-            let busy = loadAverage.map { " (load average \(Wording.fixed($0, decimals: 1)) on \(AvailableProcessors.count) CPUs)" } ?? ""
-            return opening + " — short of the ideal \(workers)×: other programs were using the CPUs\(busy); run it again on a quiet machine."
+            let busy =
+                loadAverage.map {
+                    " (load average \(Wording.fixed($0, decimals: 1)) on \(AvailableProcessors.count) CPUs)"
+                } ?? ""
+            return opening
+                + " — short of the ideal \(workers)×: other programs were using the CPUs\(busy); run it again on a quiet machine."
         }
         if abs(threads - processes) / best < 0.1 {
-            return opening + " — about the same: Swift has no global interpreter lock, so threads use every core too; processes add isolation."
+            return opening
+                + " — about the same: Swift has no global interpreter lock, so threads use every core too; processes add isolation."
         }
-        return opening + (threads > processes
-            ? " — threads won: processes pay for encoding and sending each job and its result."
-            : " — processes won: each has its own heap, so they share no allocator or cache lines.")
+        return opening
+            + (threads > processes
+                ? " — threads won: processes pay for encoding and sending each job and its result."
+                : " — processes won: each has its own heap, so they share no allocator or cache lines.")
     }
 }

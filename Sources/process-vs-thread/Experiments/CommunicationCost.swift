@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 
 /// The small message both channels carry, there and back.
@@ -13,7 +26,10 @@ struct Ping: Codable, Sendable, Equatable {
 
 extension Experiment {
     /// A round trip of a small Codable message between processes vs between threads.
-    static let communicationCost = Experiment(id: "communication", title: "(h) Communication: a Codable message through a Connection vs a hand-off between threads") { settings, progress in
+    static let communicationCost = Experiment(
+        id: "communication",
+        title: "(h) Communication: a Codable message through a Connection vs a hand-off between threads"
+    ) { settings, progress in
         try ForkSafety.waitUntilSingleThreaded()
         progress.step("\(settings.roundTrips) round trips through a Pipe's Connections to a child process")
         let connection = try CommunicationCost.connectionRoundTrip(count: settings.roundTrips)
@@ -50,7 +66,8 @@ enum CommunicationCost {
 
     /// A ``PosixThread`` echoes every ``Ping`` from one ``Queue`` into another.
     static func queueRoundTrip(count: Int) throws -> Double {
-        let requests = Queue<Ping>(), replies = Queue<Ping>()
+        let requests = Queue<Ping>()
+        let replies = Queue<Ping>()
         let echo = PosixThread(name: "demo-echo") {
             while let ping = try? requests.get() { try? replies.put(ping) }
         }
@@ -71,7 +88,8 @@ enum CommunicationCost {
     /// Encoding a ``Ping`` with the wire format and decoding it back, twice
     /// (what a Connection round trip does besides moving bytes).
     static func encodeDecode(count: Int) throws -> Double {
-        let encoder = BinaryEncoder(), decoder = BinaryDecoder()
+        let encoder = BinaryEncoder()
+        let decoder = BinaryDecoder()
         var sequence = 0
         return try Stopwatch.medianMicroseconds(repetitions: count) {
             sequence += 1
@@ -89,20 +107,26 @@ enum CommunicationCost {
             id: "communication",
             title: "Communication: round trip of a small Codable struct (median)",
             measurements: [
-                Measurement(label: "Connection, process ⇄ process", value: connection, unit: "µs", quantity: "time per round trip"),
+                Measurement(
+                    label: "Connection, process ⇄ process", value: connection, unit: "µs",
+                    quantity: "time per round trip"),
                 Measurement(label: "Queue, thread ⇄ thread", value: queue, unit: "µs", quantity: "time per round trip"),
-                Measurement(label: "of which encoding + decoding", value: coding, unit: "µs", quantity: "time per round trip"),
+                Measurement(
+                    label: "of which encoding + decoding", value: coding, unit: "µs", quantity: "time per round trip"),
             ],
             lesson: lesson(connection: connection, queue: queue, coding: coding))
     }
 
     static func lesson(connection: Double, queue: Double, coding: Double) -> String {
-        let opening = "A message to another process and back took \(Wording.microseconds(connection)), "
+        let opening =
+            "A message to another process and back took \(Wording.microseconds(connection)), "
             + "\(Wording.ratio(connection / queue)) a hand-off between threads (\(Wording.microseconds(queue)))"
         if connection > 1.25 * queue {
-            return opening + ": it is encoded (\(Wording.microseconds(coding)) of it), copied through the kernel and decoded — send few, meaty messages."
+            return opening
+                + ": it is encoded (\(Wording.microseconds(coding)) of it), copied through the kernel and decoded — send few, meaty messages."
         }
-        return opening + ": both are dominated by waking the other side, not by the \(Wording.microseconds(coding)) of encoding "
+        return opening
+            + ": both are dominated by waking the other side, not by the \(Wording.microseconds(coding)) of encoding "
             + "and decoding — so count how often you wait for an answer, not bytes."
     }
 }

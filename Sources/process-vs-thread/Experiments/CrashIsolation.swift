@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 internal import MultiprocessingPlatform
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A job that sleeps a little and returns its index, or, when `traps`, crashes
@@ -37,7 +51,9 @@ enum QuietTrap {
 extension Experiment {
     /// One job of several traps: under a ThreadPool (inside a child process,
     /// so the demo survives), then under a ProcessPool.
-    static let crashIsolation = Experiment(id: "crash-isolation", title: "(f) Crash isolation: one of several jobs traps") { settings, progress in
+    static let crashIsolation = Experiment(
+        id: "crash-isolation", title: "(f) Crash isolation: one of several jobs traps"
+    ) { settings, progress in
         try ForkSafety.waitUntilSingleThreaded()
         let jobs = CrashIsolation.jobs(count: 6, trappingIndex: 0)
         progress.step("ThreadPool(threads: \(settings.workers)) inside a child process")
@@ -121,37 +137,50 @@ enum CrashIsolation {
                 outcome.delivered += 1
             } catch {
                 outcome.failures.append(String(describing: error))
-                if case ProcessPoolError.workerCrashed(_, .signaled(let signal), _) = error { outcome.crashSignal = signal }
+                if case ProcessPoolError.workerCrashed(_, .signaled(let signal), _) = error {
+                    outcome.crashSignal = signal
+                }
             }
         }
         return outcome
     }
 
     static func finding(threads: ThreadPoolOutcome, processes: ProcessPoolOutcome) -> Finding {
-        let died: String = switch threads.status {
-        case .signaled(let signal): "killed by \(ExitStatus.signalName(signal) ?? "signal \(signal)")"
-        case .exited(let code): "exited with \(code)"
-        }
+        let died: String =
+            switch threads.status {
+            case .signaled(let signal): "killed by \(ExitStatus.signalName(signal) ?? "signal \(signal)")"
+            case .exited(let code): "exited with \(code)"
+            }
         return Finding(
             id: "crash-isolation",
             title: "Crash isolation (1 of \(threads.jobs) jobs traps)",
             measurements: [
-                Measurement(label: "ThreadPool: outputs delivered", value: Double(threads.delivered), unit: "jobs", quantity: "jobs"),
-                Measurement(label: "ThreadPool: lost (process \(died))", value: Double(threads.jobs - threads.delivered), unit: "jobs", quantity: "jobs"),
-                Measurement(label: "ProcessPool: outputs delivered", value: Double(processes.delivered), unit: "jobs", quantity: "jobs"),
-                Measurement(label: "ProcessPool: jobs failed", value: Double(processes.failures.count), unit: "jobs", quantity: "jobs"),
+                Measurement(
+                    label: "ThreadPool: outputs delivered", value: Double(threads.delivered), unit: "jobs",
+                    quantity: "jobs"),
+                Measurement(
+                    label: "ThreadPool: lost (process \(died))", value: Double(threads.jobs - threads.delivered),
+                    unit: "jobs", quantity: "jobs"),
+                Measurement(
+                    label: "ProcessPool: outputs delivered", value: Double(processes.delivered), unit: "jobs",
+                    quantity: "jobs"),
+                Measurement(
+                    label: "ProcessPool: jobs failed", value: Double(processes.failures.count), unit: "jobs",
+                    quantity: "jobs"),
             ],
             lesson: lesson(threads: threads, processes: processes))
     }
 
     static func lesson(threads: ThreadPoolOutcome, processes: ProcessPoolOutcome) -> String {
-        let threadPart: String = switch threads.status {
-        case .signaled(let signal):
-            "Under ThreadPool the trap killed the whole process (signal \(signal)\(ExitStatus.signalName(signal).map { ", \($0)" } ?? "")) and \(threads.jobs - threads.delivered) of \(threads.jobs) outputs were lost"
-        case .exited(let code):
-            "Under ThreadPool the process exited with code \(code) and \(threads.jobs - threads.delivered) of \(threads.jobs) outputs were lost"
-        }
-        let processPart = processes.failures.isEmpty
+        let threadPart: String =
+            switch threads.status {
+            case .signaled(let signal):
+                "Under ThreadPool the trap killed the whole process (signal \(signal)\(ExitStatus.signalName(signal).map { ", \($0)" } ?? "")) and \(threads.jobs - threads.delivered) of \(threads.jobs) outputs were lost"
+            case .exited(let code):
+                "Under ThreadPool the process exited with code \(code) and \(threads.jobs - threads.delivered) of \(threads.jobs) outputs were lost"
+            }
+        let processPart =
+            processes.failures.isEmpty
             ? "under ProcessPool no job failed"
             : "under ProcessPool only \(processes.failures.count == 1 ? "that job" : "\(processes.failures.count) jobs") failed (\"\(processes.failures[0])\") and \(processes.delivered) of \(processes.jobs) returned"
         return threadPart + "; " + processPart + "."

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Waits for data on a pipe that stays silent for `milliseconds`: a read from
@@ -28,11 +42,14 @@ struct SlowRead: Job {
 extension Experiment {
     /// The same I/O-bound jobs run one after another, on a ThreadPool with a
     /// thread per job, and on a ProcessPool of one worker per CPU.
-    static let ioBound = Experiment(id: "io-bound", title: "(b) I/O-bound work: serial vs ThreadPool vs ProcessPool") { settings, progress in
+    static let ioBound = Experiment(id: "io-bound", title: "(b) I/O-bound work: serial vs ThreadPool vs ProcessPool") {
+        settings, progress in
         let jobs = IOBound.jobs(count: settings.ioJobs, milliseconds: settings.ioWaitMilliseconds)
-        let timings = try IOBound.measure(jobs: jobs, threads: settings.ioJobs, workers: settings.workers, progress: progress)
-        return IOBound.finding(timings, jobs: jobs.count, milliseconds: settings.ioWaitMilliseconds,
-                               threads: settings.ioJobs, workers: settings.workers)
+        let timings = try IOBound.measure(
+            jobs: jobs, threads: settings.ioJobs, workers: settings.workers, progress: progress)
+        return IOBound.finding(
+            timings, jobs: jobs.count, milliseconds: settings.ioWaitMilliseconds,
+            threads: settings.ioJobs, workers: settings.workers)
     }
 }
 
@@ -57,8 +74,10 @@ enum IOBound {
     /// Runs `jobs` serially on this thread, then on a ThreadPool of `threads`
     /// threads and a ProcessPool of `workers` workers (each started and warmed
     /// up before the clock starts), and checks that every job waited its time.
-    static func measure(jobs: [SlowRead], threads: Int, workers: Int,
-                        progress: Progress = Progress(destination: .none)) throws -> Timings {
+    static func measure(
+        jobs: [SlowRead], threads: Int, workers: Int,
+        progress: Progress = Progress(destination: .none)
+    ) throws -> Timings {
         progress.step("serial: \(jobs.count) waits on this thread")
         var serialWaits: [Double] = []
         let serial = try Stopwatch.seconds { serialWaits = try jobs.map { try $0.run() } }
@@ -75,13 +94,15 @@ enum IOBound {
         progress.step("ProcessPool(workers: \(workers))")
         let processPool = try ProcessPool(workers: workers)
         defer { processPool.shutdown(wait: true) }
-        let (processes, processWaits) = try WarmTiming.seconds(jobs, warmUp: Array(warmUp.prefix(workers)), on: processPool)
+        let (processes, processWaits) = try WarmTiming.seconds(
+            jobs, warmUp: Array(warmUp.prefix(workers)), on: processPool)
 
         for (way, waits) in [("serial", serialWaits), ("ThreadPool", threadWaits), ("ProcessPool", processWaits)] {
             try check(waits, of: jobs, way: way)
         }
-        return Timings(serialSeconds: serial, threadPoolSeconds: threaded, processPoolSeconds: processes,
-                       threadPoolCPUSeconds: cpuUsed)
+        return Timings(
+            serialSeconds: serial, threadPoolSeconds: threaded, processPoolSeconds: processes,
+            threadPoolCPUSeconds: cpuUsed)
     }
 
     /// Every job must have waited its whole time (a read that returned early
@@ -91,7 +112,8 @@ enum IOBound {
             throw DemoError.wrongAnswer("\(way): \(waits.count) of \(jobs.count) waits returned")
         }
         for (wait, job) in zip(waits, jobs) where wait < Double(job.milliseconds) * 0.99 {
-            throw DemoError.wrongAnswer("\(way): a \(job.milliseconds) ms wait returned after \(Wording.number(wait)) ms")
+            throw DemoError.wrongAnswer(
+                "\(way): a \(job.milliseconds) ms wait returned after \(Wording.number(wait)) ms")
         }
     }
 
@@ -105,13 +127,15 @@ enum IOBound {
     static func finding(_ timings: Timings, jobs: Int, milliseconds: Int, threads: Int, workers: Int) -> Finding {
         Finding(
             id: "io-bound",
-            title: "I/O-bound work (\(jobs) jobs each waiting \(milliseconds) ms; \(threads) threads, \(workers) worker processes)",
+            title:
+                "I/O-bound work (\(jobs) jobs each waiting \(milliseconds) ms; \(threads) threads, \(workers) worker processes)",
             measurements: [
                 Measurement(label: "serial", value: timings.serialSeconds, unit: "s", quantity: "time"),
                 Measurement(label: "ThreadPool", value: timings.threadPoolSeconds, unit: "s", quantity: "time"),
                 Measurement(label: "ProcessPool", value: timings.processPoolSeconds, unit: "s", quantity: "time"),
-                Measurement(label: "ThreadPool: CPU time used", value: timings.threadPoolCPUSeconds * 1_000, unit: "ms",
-                            quantity: "CPU time"),
+                Measurement(
+                    label: "ThreadPool: CPU time used", value: timings.threadPoolCPUSeconds * 1_000, unit: "ms",
+                    quantity: "CPU time"),
             ],
             lesson: lesson(timings, threads: threads, workers: workers))
     }
@@ -119,13 +143,16 @@ enum IOBound {
     /// The lesson, from the measured times.
     static func lesson(_ timings: Timings, threads: Int, workers: Int) -> String {
         func time(_ seconds: Double) -> String { Wording.microseconds(seconds * 1e6) }
-        let opening = "Waiting serially took \(time(timings.serialSeconds)); \(threads) threads took \(time(timings.threadPoolSeconds)) "
+        let opening =
+            "Waiting serially took \(time(timings.serialSeconds)); \(threads) threads took \(time(timings.threadPoolSeconds)) "
             + "(\(Wording.ratio(timings.threadSpeedup)) as fast) using \(time(timings.threadPoolCPUSeconds)) of CPU, "
             + "\(workers) worker processes \(time(timings.processPoolSeconds)) (\(Wording.ratio(timings.processSpeedup)))"
         guard timings.threadPoolSeconds < timings.processPoolSeconds else {
-            return opening + " — the pools tied here (a busy machine?); in principle threads win: a waiting thread costs no CPU."
+            return opening
+                + " — the pools tied here (a busy machine?); in principle threads win: a waiting thread costs no CPU."
         }
-        return opening + " — threads won: a waiting thread costs no CPU, so a pool can have far more threads than cores, "
+        return opening
+            + " — threads won: a waiting thread costs no CPU, so a pool can have far more threads than cores, "
             + "while each extra process costs megabytes and milliseconds to start. For slow disks and networks, use threads."
     }
 }

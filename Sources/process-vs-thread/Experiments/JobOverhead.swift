@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 
 /// The smallest useful job: its cost is almost all the executor's overhead.
@@ -8,7 +21,8 @@ struct Increment: Job {
 
 extension Experiment {
     /// Many tiny jobs: what each executor adds per job.
-    static let jobOverhead = Experiment(id: "job-overhead", title: "(c) Tiny jobs: the per-job overhead of each pool") { settings, progress in
+    static let jobOverhead = Experiment(id: "job-overhead", title: "(c) Tiny jobs: the per-job overhead of each pool") {
+        settings, progress in
         let count = settings.tinyJobs
         progress.step("InlineExecutor (runs each job on the caller: the baseline)")
         let inline = try JobOverhead.microsecondsPerJob(on: InlineExecutor(), count: count)
@@ -38,7 +52,9 @@ enum JobOverhead {
             sum = try futures.reduce(0) { $0 + (try $1.wait()) }
         }
         let expected = count * (count + 1) / 2  // 1 + 2 + … + count
-        guard sum == expected else { throw DemoError.wrongAnswer("\(count) increments summed to \(sum), not \(expected)") }
+        guard sum == expected else {
+            throw DemoError.wrongAnswer("\(count) increments summed to \(sum), not \(expected)")
+        }
         return seconds * 1e6 / Double(count)
     }
 
@@ -51,7 +67,9 @@ enum JobOverhead {
                 Measurement(label: "ThreadPool", value: threadPool, unit: "µs/job", quantity: "cost per job"),
                 Measurement(label: "ProcessPool", value: processPool, unit: "µs/job", quantity: "cost per job"),
             ],
-            lesson: "A ProcessPool job cost \(Wording.microseconds(processPool)), \(Wording.ratio(processPool / threadPool)) a ThreadPool job "
-                + "(\(Wording.microseconds(threadPool))): give each process job well over \(Wording.microseconds(processPool * 100)) of work, or batch with map.")
+            lesson:
+                "A ProcessPool job cost \(Wording.microseconds(processPool)), \(Wording.ratio(processPool / threadPool)) a ThreadPool job "
+                + "(\(Wording.microseconds(threadPool))): give each process job well over \(Wording.microseconds(processPool * 100)) of work, or batch with map."
+        )
     }
 }

@@ -1,8 +1,23 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 
 extension Experiment {
     /// What an idle thread costs in resident memory, against a worker process.
-    static let memoryFootprint = Experiment(id: "memory-footprint", title: "(g) Memory footprint: resident memory per thread vs per worker process") { settings, progress in
+    static let memoryFootprint = Experiment(
+        id: "memory-footprint", title: "(g) Memory footprint: resident memory per thread vs per worker process"
+    ) { settings, progress in
         try ForkSafety.waitUntilSingleThreaded()
         progress.step("\(settings.footprintThreads) idle threads (growth of this process's RSS, /proc/self/statm)")
         let thread = try MemoryFootprint.perThread(count: settings.footprintThreads)
@@ -42,8 +57,9 @@ enum MemoryFootprint {
         release.set()
         for thread in threads { thread.join() }
         guard let after else { throw DemoError.system("read /proc/self/statm", 0) }
-        return ThreadCost(residentKiB: Double(after.residentKiB - before.residentKiB) / Double(count),
-                          virtualKiB: Double(after.virtualKiB - before.virtualKiB) / Double(count))
+        return ThreadCost(
+            residentKiB: Double(after.residentKiB - before.residentKiB) / Double(count),
+            virtualKiB: Double(after.virtualKiB - before.virtualKiB) / Double(count))
     }
 
     /// Forks a child that waits for the demo to close a pipe, and reads its
@@ -51,8 +67,8 @@ enum MemoryFootprint {
     static func forkedChild() throws -> ProcessMemory {
         let (parentEnd, childEnd) = try Pipe().ends
         let child = try ChildProcess.fork(name: "demo-idle") {
-            try childEnd.send(true)                      // ready
-            _ = try? childEnd.receive(Bool.self)         // until end of stream
+            try childEnd.send(true)  // ready
+            _ = try? childEnd.receive(Bool.self)  // until end of stream
             return 0
         }
         childEnd.close()
@@ -77,24 +93,41 @@ enum MemoryFootprint {
 
     static func finding(thread: ThreadCost, forked: ProcessMemory, workers: [ProcessMemory]) -> Finding {
         let workerRSS = Stopwatch.median(workers.map { Double($0.residentKiB) })
-        let workerPSS = workers.allSatisfy { $0.proportionalKiB != nil }
+        let workerPSS =
+            workers.allSatisfy { $0.proportionalKiB != nil }
             ? Stopwatch.median(workers.map { Double($0.proportionalKiB!) }) : nil
         var measurements = [
-            Measurement(label: "idle thread: resident (RSS growth)", value: thread.residentKiB, unit: "KiB", quantity: "resident memory"),
-            Measurement(label: "idle thread: address space (reserved only)", value: thread.virtualKiB, unit: "KiB", quantity: "reserved address space"),
-            Measurement(label: "forked child: RSS", value: Double(forked.residentKiB), unit: "KiB", quantity: "resident memory"),
+            Measurement(
+                label: "idle thread: resident (RSS growth)", value: thread.residentKiB, unit: "KiB",
+                quantity: "resident memory"),
+            Measurement(
+                label: "idle thread: address space (reserved only)", value: thread.virtualKiB, unit: "KiB",
+                quantity: "reserved address space"),
+            Measurement(
+                label: "forked child: RSS", value: Double(forked.residentKiB), unit: "KiB", quantity: "resident memory"),
         ]
         if let pss = forked.proportionalKiB {
-            measurements.append(Measurement(label: "forked child: Pss", value: Double(pss), unit: "KiB", quantity: "resident memory"))
+            measurements.append(
+                Measurement(label: "forked child: Pss", value: Double(pss), unit: "KiB", quantity: "resident memory"))
         }
-        measurements.append(Measurement(label: "spawned pool worker: RSS (median)", value: workerRSS, unit: "KiB", quantity: "resident memory"))
+        measurements.append(
+            Measurement(
+                label: "spawned pool worker: RSS (median)", value: workerRSS, unit: "KiB", quantity: "resident memory"))
         if let workerPSS {
-            measurements.append(Measurement(label: "spawned pool worker: Pss (median)", value: workerPSS, unit: "KiB", quantity: "resident memory"))
+            measurements.append(
+                Measurement(
+                    label: "spawned pool worker: Pss (median)", value: workerPSS, unit: "KiB",
+                    quantity: "resident memory"))
         }
         let processCost = workerPSS ?? workerRSS
-        let share = workerPSS == nil ? "" : ", \(Wording.kibibytes(processCost)) counting shared pages proportionally (Pss)"
-        let forkedShare = forked.proportionalKiB.map { "; a forked child shares copy-on-write pages with its parent (Pss \(Wording.kibibytes(Double($0))))" } ?? ""
-        let lesson = "An idle thread added \(Wording.kibibytes(thread.residentKiB)) resident (its address space grew "
+        let share =
+            workerPSS == nil ? "" : ", \(Wording.kibibytes(processCost)) counting shared pages proportionally (Pss)"
+        let forkedShare =
+            forked.proportionalKiB.map {
+                "; a forked child shares copy-on-write pages with its parent (Pss \(Wording.kibibytes(Double($0))))"
+            } ?? ""
+        let lesson =
+            "An idle thread added \(Wording.kibibytes(thread.residentKiB)) resident (its address space grew "
             + "\(Wording.kibibytes(thread.virtualKiB)), reserved but untouched); a spawned worker process holds "
             + "\(Wording.kibibytes(workerRSS)) resident\(share): \(Wording.ratio(processCost / max(thread.residentKiB, 0.1))) "
             + "a thread\(forkedShare). Run a few workers, not thousands."

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 
 /// The global both a thread and a child process try to change.
@@ -5,16 +18,24 @@ nonisolated(unsafe) private var sharedCounter = 0
 
 extension Experiment {
     /// A thread shares the parent's memory; a child process changes only its own copy.
-    static let memoryIsolation = Experiment(id: "memory-isolation", title: "(e) Memory isolation: a global changed by a thread vs by a child process") { _, _ in
+    static let memoryIsolation = Experiment(
+        id: "memory-isolation", title: "(e) Memory isolation: a global changed by a thread vs by a child process"
+    ) { _, _ in
         try ForkSafety.waitUntilSingleThreaded()
         let outcome = try MemoryIsolation.measure()
         return Finding(
             id: "memory-isolation",
             title: "Memory isolation (a global, 0 before each write of 42)",
             measurements: [
-                Measurement(label: "parent's global after a thread wrote 42", value: Double(outcome.afterThread), unit: "", quantity: "the global's value"),
-                Measurement(label: "child's global after the child wrote 42", value: Double(outcome.seenByChild), unit: "", quantity: "the global's value"),
-                Measurement(label: "parent's global after the child wrote 42", value: Double(outcome.afterChild), unit: "", quantity: "the global's value"),
+                Measurement(
+                    label: "parent's global after a thread wrote 42", value: Double(outcome.afterThread), unit: "",
+                    quantity: "the global's value"),
+                Measurement(
+                    label: "child's global after the child wrote 42", value: Double(outcome.seenByChild), unit: "",
+                    quantity: "the global's value"),
+                Measurement(
+                    label: "parent's global after the child wrote 42", value: Double(outcome.afterChild), unit: "",
+                    quantity: "the global's value"),
             ],
             lesson: MemoryIsolation.lesson(outcome))
     }
@@ -52,10 +73,12 @@ enum MemoryIsolation {
 
 extension MemoryIsolation {
     static func lesson(_ outcome: Outcome) -> String {
-        let thread = outcome.afterThread == 42
+        let thread =
+            outcome.afterThread == 42
             ? "The thread's write reached the parent (\(outcome.afterThread)): threads share memory, so every shared write needs a lock"
             : "The thread's write did not reach the parent (\(outcome.afterThread))"
-        let child = outcome.afterChild == 0
+        let child =
+            outcome.afterChild == 0
             ? "the child's write stayed in its own copy (the parent still has \(outcome.afterChild)): a process must send its results back"
             : "the child's reached the parent (\(outcome.afterChild))"
         return thread + "; " + child + "."

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 
 /// Python's threads against its global interpreter lock, on this machine:
@@ -41,8 +54,10 @@ enum PythonThreads {
     /// - Throws: ``DemoError/wrongAnswer(_:)`` if Python counted other primes
     ///   than Swift on the same ranges. Everything that keeps Python from
     ///   running is a ``Outcome/skipped(_:)`` outcome instead.
-    static func measure(jobs: Int, threads: Int, milliseconds: Double, python: String = "python3",
-                        script: String = script) throws -> Outcome {
+    static func measure(
+        jobs: Int, threads: Int, milliseconds: Double, python: String = "python3",
+        script: String = script
+    ) throws -> Outcome {
         guard FileManager.default.fileExists(atPath: script) else { return .skipped("\(script) is missing") }
         let arguments = [script, "--jobs", "\(jobs)", "--threads", "\(threads)", "--milliseconds", "\(milliseconds)"]
         let run: (status: Int32, output: String)
@@ -58,7 +73,8 @@ enum PythonThreads {
         }
         let swiftAnswer = timings.jobsAsPrimeCounts.reduce(0) { $0 + $1.run() }
         guard timings.serialAnswer == swiftAnswer && timings.threadsAnswer == swiftAnswer else {
-            throw DemoError.wrongAnswer("Python counted \(timings.serialAnswer) and \(timings.threadsAnswer) primes, Swift \(swiftAnswer)")
+            throw DemoError.wrongAnswer(
+                "Python counted \(timings.serialAnswer) and \(timings.threadsAnswer) primes, Swift \(swiftAnswer)")
         }
         return .measured(timings)
     }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Draws a ``Report`` as a horizontal bar chart in SVG, by hand (no
 /// dependency): one panel per finding, with its title, one axis per quantity
 /// measured (captioned with the quantity and its unit), one bar per
@@ -23,21 +36,23 @@ struct BarChart {
     func svg() -> String {
         var body: [String] = []
         var y = Self.margin
-        body.append(text("Processes or threads? Measured on this machine (\(report.processors) CPUs\(report.settings.quick ? ", --quick" : ""))",
-                         x: Self.margin, y: y + 16, size: 20, weight: "bold"))
+        body.append(
+            text(
+                "Processes or threads? Measured on this machine (\(report.processors) CPUs\(report.settings.quick ? ", --quick" : ""))",
+                x: Self.margin, y: y + 16, size: 20, weight: "bold"))
         y += 44
         for (index, finding) in report.findings.enumerated() {
             y = panel(finding, colour: Self.palette[index % Self.palette.count], top: y, into: &body)
         }
         let height = y + Self.margin
         return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(Self.width))" height="\(Int(height))" viewBox="0 0 \(Int(Self.width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
-        <rect x="0" y="0" width="\(Int(Self.width))" height="\(Int(height))" fill="#ffffff"/>
-        \(body.joined(separator: "\n"))
-        </svg>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(Self.width))" height="\(Int(height))" viewBox="0 0 \(Int(Self.width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
+            <rect x="0" y="0" width="\(Int(Self.width))" height="\(Int(height))" fill="#ffffff"/>
+            \(body.joined(separator: "\n"))
+            </svg>
 
-        """
+            """
     }
 
     /// Draws one finding from `top` down; returns where the next one starts.
@@ -69,7 +84,8 @@ struct BarChart {
     static func axes(of measurements: [Measurement]) -> [Axis] {
         var axes: [Axis] = []
         for measurement in measurements {
-            if let index = axes.firstIndex(where: { $0.quantity == measurement.quantity && $0.unit == measurement.unit }) {
+            if let index = axes.firstIndex(where: { $0.quantity == measurement.quantity && $0.unit == measurement.unit }
+            ) {
                 axes[index].measurements.append(measurement)
             } else {
                 axes.append(Axis(quantity: measurement.quantity, unit: measurement.unit, measurements: [measurement]))
@@ -90,11 +106,18 @@ struct BarChart {
         for measurement in axis.measurements {
             let length = largest > 0 ? max(2, Self.barMaximum * abs(measurement.value) / largest) : 2
             body.append(text(measurement.label, x: barX - 8, y: y + 13.5, size: 12.5, anchor: "end"))
-            body.append(#"<rect x="\#(format(barX))" y="\#(format(y))" width="\#(format(length))" height="\#(format(Self.barHeight))" rx="2" fill="\#(colour)"><title>\#(escape(measurement.label)): \#(Wording.number(measurement.value)) \#(escape(measurement.unit))</title></rect>"#)
-            body.append(text("\(Wording.number(measurement.value)) \(measurement.unit)", x: barX + length + 6, y: y + 13.5, size: 12.5, weight: "bold"))
+            body.append(
+                #"<rect x="\#(format(barX))" y="\#(format(y))" width="\#(format(length))" height="\#(format(Self.barHeight))" rx="2" fill="\#(colour)"><title>\#(escape(measurement.label)): \#(Wording.number(measurement.value)) \#(escape(measurement.unit))</title></rect>"#
+            )
+            body.append(
+                text(
+                    "\(Wording.number(measurement.value)) \(measurement.unit)", x: barX + length + 6, y: y + 13.5,
+                    size: 12.5, weight: "bold"))
             y += Self.barHeight + Self.barGap
         }
-        body.append(##"<line x1="\##(format(barX))" y1="\##(format(baseTop - 2))" x2="\##(format(barX))" y2="\##(format(y - Self.barGap + 2))" stroke="#888888" stroke-width="1"/>"##)
+        body.append(
+            ##"<line x1="\##(format(barX))" y1="\##(format(baseTop - 2))" x2="\##(format(barX))" y2="\##(format(y - Self.barGap + 2))" stroke="#888888" stroke-width="1"/>"##
+        )
         body.append("</g>")
         return y + 4
     }
@@ -103,8 +126,10 @@ struct BarChart {
 
     static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948"]
 
-    private func text(_ content: String, x: Double, y: Double, size: Double, weight: String = "normal",
-                      anchor: String = "start", colour: String = "#222222", italic: Bool = false) -> String {
+    private func text(
+        _ content: String, x: Double, y: Double, size: Double, weight: String = "normal",
+        anchor: String = "start", colour: String = "#222222", italic: Bool = false
+    ) -> String {
         #"<text x="\#(format(x))" y="\#(format(y))" font-size="\#(format(size))" font-weight="\#(weight)" text-anchor="\#(anchor)" fill="\#(colour)"\#(italic ? #" font-style="italic""# : "")>\#(escape(content))</text>"#
     }
 

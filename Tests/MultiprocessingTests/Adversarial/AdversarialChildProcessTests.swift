@@ -1,8 +1,22 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import MultiprocessingTestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Forks children inside a pool worker (a single-threaded process, where
@@ -18,11 +32,18 @@ struct AdvChildTorture: Job {
             let child = try ChildProcess.fork { Int32(i % 256) }
             statuses.append(try child.join())
         }
-        if statuses != (0..<children).map({ Multiprocessing.ExitStatus.exited(Int32($0 % 256)) }) { report.append("statuses wrong") }
+        if statuses != (0..<children).map({ Multiprocessing.ExitStatus.exited(Int32($0 % 256)) }) {
+            report.append("statuses wrong")
+        }
         // Many at once, joined in reverse.
-        do { // scoped: each ChildProcess holds a pidfd while it lives
+        do {  // scoped: each ChildProcess holds a pidfd while it lives
             let release = try Gate()
-            let many = try (0..<children).map { _ in try ChildProcess.fork { release.wait(); return 7 } }
+            let many = try (0..<children).map { _ in
+                try ChildProcess.fork {
+                    release.wait()
+                    return 7
+                }
+            }
             release.open()
             for child in many.reversed() where try child.join(timeout: .seconds(10)) != .exited(7) {
                 report.append("child \(child.pid) not exited(7)")
@@ -49,20 +70,21 @@ extension AdversarialSuites {
             #expect(try exiting.join() == .exited(255), "join twice")
             #expect(try exiting.join(timeout: .zero) == .exited(255))
             #expect(exiting.isAlive == false)
-            exiting.terminate() // already reaped: nothing happens
+            exiting.terminate()  // already reaped: nothing happens
             exiting.kill()
 
             #expect(try throwing.join(timeout: .seconds(20)) == .exited(1))
 
             let trapped = try trapping.join(timeout: .seconds(30))
-            #expect(trapped == .signaled(SIGILL) || trapped == .signaled(SIGTRAP), "trap: \(String(describing: trapped))")
+            #expect(
+                trapped == .signaled(SIGILL) || trapped == .signaled(SIGTRAP), "trap: \(String(describing: trapped))")
 
             #expect(try sleeping.join(timeout: .milliseconds(1)) == nil)
             #expect(try sleeping.join(timeout: .zero) == nil)
             #expect(sleeping.isAlive)
             sleeping.kill()
             #expect(try sleeping.join(timeout: .seconds(10)) == .signaled(SIGKILL))
-            sleeping.terminate() // after reaping: nothing happens
+            sleeping.terminate()  // after reaping: nothing happens
             #expect(try sleeping.join() == .signaled(SIGKILL))
         }
 
@@ -75,7 +97,10 @@ extension AdversarialSuites {
 
         @Test func joinFromSeveralThreadsAtOnce() throws {
             let release = try Gate()
-            let child = try ChildProcess.fork { release.wait(); return 9 }
+            let child = try ChildProcess.fork {
+                release.wait()
+                return 9
+            }
             let results = AdvCounter()
             let threads = (0..<4).map { _ in
                 PosixThread {

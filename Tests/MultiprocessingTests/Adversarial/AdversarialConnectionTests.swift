@@ -1,8 +1,22 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import MultiprocessingTestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 private struct AdvMessage: Codable, Equatable, Sendable {
@@ -20,7 +34,10 @@ extension AdversarialSuites {
             // vanish; one of a few must fail, and with peerClosed, never SIGPIPE.
             var failure: ConnectionError?
             for _ in 0..<4 {
-                do { try a.send("hello") } catch { failure = error; break }
+                do { try a.send("hello") } catch {
+                    failure = error
+                    break
+                }
             }
             #expect(failure == .peerClosed)
             #expect(throws: ConnectionError.peerClosed) { try a.sendBytes([UInt8](repeating: 1, count: 1 << 20)) }
@@ -30,7 +47,7 @@ extension AdversarialSuites {
         @Test func operationsAfterCloseThrowClosed() throws {
             let (a, b) = try Multiprocessing.Pipe().ends
             a.close()
-            a.close() // idempotent
+            a.close()  // idempotent
             #expect(a.isClosed)
             #expect(!b.isClosed)
             #expect(throws: ConnectionError.closed) { try a.send(1) }
@@ -118,14 +135,17 @@ extension AdversarialSuites {
 
         @Test func concurrentSendersNeverInterleaveFrames() throws {
             let (a, b) = try Multiprocessing.Pipe().ends
-            let senders = 8, perSender = 200
+            let senders = 8
+            let perSender = 200
             let failures = AdvCounter()
             let threads = (0..<senders).map { s in
                 PosixThread(name: "adv-send-\(s)") {
                     for i in 0..<perSender {
                         // Mixed sizes so some frames need several writes.
                         let length = (i % 5 == 0) ? 300_000 : (i % 97 + 1)
-                        let message = AdvMessage(id: s * 10_000 + i, text: String(repeating: Character(UnicodeScalar(UInt8(65 + s))), count: length))
+                        let message = AdvMessage(
+                            id: s * 10_000 + i,
+                            text: String(repeating: Character(UnicodeScalar(UInt8(65 + s))), count: length))
                         do { try a.send(message) } catch { failures.add() }
                     }
                 }
@@ -134,10 +154,16 @@ extension AdversarialSuites {
             let receiver = PosixThread {
                 var nextBySender = [Int](repeating: 0, count: senders)
                 for _ in 0..<(senders * perSender) {
-                    guard let message = try? b.receive(AdvMessage.self) else { receiverFailures.add(); return }
-                    let s = message.id / 10_000, i = message.id % 10_000
+                    guard let message = try? b.receive(AdvMessage.self) else {
+                        receiverFailures.add()
+                        return
+                    }
+                    let s = message.id / 10_000
+                    let i = message.id % 10_000
                     let expectedChar = Character(UnicodeScalar(UInt8(65 + s)))
-                    if i != nextBySender[s] || !message.text.allSatisfy({ $0 == expectedChar }) { receiverFailures.add() }
+                    if i != nextBySender[s] || !message.text.allSatisfy({ $0 == expectedChar }) {
+                        receiverFailures.add()
+                    }
                     nextBySender[s] = i + 1
                 }
             }
@@ -179,15 +205,19 @@ extension AdversarialSuites {
 
         @Test func closeWakesABlockedReceiver() throws {
             let (a, b) = try Multiprocessing.Pipe().ends
-            defer { withExtendedLifetime(b) {} } // the peer stays open: only close() may end the receive
+            defer { withExtendedLifetime(b) {} }  // the peer stays open: only close() may end the receive
             let result = AdvOnce<String>()
             let readerID = AdvOnce<pid_t>()
             let reader = PosixThread {
                 readerID.set(currentThreadID())
-                do { _ = try a.receive(Int.self); result.set("received") } catch { result.set("\(error)") }
+                do {
+                    _ = try a.receive(Int.self)
+                    result.set("received")
+                } catch { result.set("\(error)") }
             }
             try reader.start()
-            #expect(pollUntil { readerID.get() != nil } && waitUntilBlocked(thread: readerID.get()!), "the receive blocks")
+            #expect(
+                pollUntil { readerID.get() != nil } && waitUntilBlocked(thread: readerID.get()!), "the receive blocks")
             a.close()
             #expect(reader.join(timeout: .seconds(5)))
             #expect(result.get() == "\(ConnectionError.closed)")
@@ -200,7 +230,10 @@ extension AdversarialSuites {
             let waiterID = AdvOnce<pid_t>()
             let waiter = PosixThread {
                 waiterID.set(currentThreadID())
-                do { _ = try Connection.wait([a], timeout: .seconds(20)); result.set("returned") } catch { result.set("\(error)") }
+                do {
+                    _ = try Connection.wait([a], timeout: .seconds(20))
+                    result.set("returned")
+                } catch { result.set("\(error)") }
             }
             try waiter.start()
             #expect(pollUntil { waiterID.get() != nil } && waitUntilBlocked(thread: waiterID.get()!), "the wait blocks")
@@ -216,7 +249,9 @@ extension AdversarialSuites {
             #expect {
                 _ = try b.receiveBytes()
             } throws: { error in
-                if case ConnectionError.messageTooLarge(let size, let limit) = error { return size == 17 && limit == 16 }
+                if case ConnectionError.messageTooLarge(let size, let limit) = error {
+                    return size == 17 && limit == 16
+                }
                 return false
             }
         }

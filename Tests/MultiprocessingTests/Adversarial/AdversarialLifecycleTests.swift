@@ -1,8 +1,22 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import MultiprocessingTestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct AdvEmptyOutput: Codable, Sendable, Equatable {}
@@ -31,7 +45,10 @@ extension AdversarialSuites {
                 }
                 return true
             }
-            guard case .value = outcome else { Issue.record("concurrent shutdown/terminate: \(outcome)"); return }
+            guard case .value = outcome else {
+                Issue.record("concurrent shutdown/terminate: \(outcome)")
+                return
+            }
             for future in futures {
                 do { _ = try blockingWait(future, timeout: .seconds(5)) } catch JobError.shutDown {} catch {
                     Issue.record("unexpected \(error)")
@@ -47,7 +64,9 @@ extension AdversarialSuites {
             let clean = await eventually(within: .seconds(4)) { () async in
                 zombieChildren().isEmpty && ((try? openDescriptorCount()) ?? .max) - descriptors < 4
             }
-            #expect(clean, "zombies \(zombieChildren()), descriptors \(descriptors) -> \((try? openDescriptorCount()) ?? -1)")
+            #expect(
+                clean,
+                "zombies \(zombieChildren()), descriptors \(descriptors) -> \((try? openDescriptorCount()) ?? -1)")
         }
 
         @Test func zeroSizedOutputs() async throws {
@@ -62,7 +81,12 @@ extension AdversarialSuites {
             var futures: [JobFuture<Int>] = []
             do {
                 let pool = ThreadPool(threads: 2)
-                futures = (0..<100).map { i in pool.submit { takeTime(milliseconds: 1); return i } }
+                futures = (0..<100).map { i in
+                    pool.submit {
+                        takeTime(milliseconds: 1)
+                        return i
+                    }
+                }
             }
             for (i, future) in futures.enumerated() {
                 do {

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Stops its own worker with SIGSTOP; the test continues it with SIGCONT.
@@ -38,7 +52,10 @@ indirect enum AdvDeep: Codable, Sendable {
     var depth: Int {
         var d = 0
         var current = self
-        while case .node(let inner) = current { d += 1; current = inner }
+        while case .node(let inner) = current {
+            d += 1
+            current = inner
+        }
         return d
     }
     static func make(_ depth: Int) -> AdvDeep {
@@ -60,7 +77,11 @@ struct AdvCustomCoded: Codable, Sendable, Equatable {
     var c: [String: [Int]]
     enum Keys: String, CodingKey { case a, inner, list, sup }
     enum InnerKeys: String, CodingKey { case c }
-    init(a: Int, b: [String?], c: [String: [Int]]) { self.a = a; self.b = b; self.c = c }
+    init(a: Int, b: [String?], c: [String: [Int]]) {
+        self.a = a
+        self.b = b
+        self.c = c
+    }
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(a, forKey: .a)
@@ -86,7 +107,9 @@ struct AdvCustomCoded: Codable, Sendable, Equatable {
         }
         b = items
         let doubled = try Int(from: container.superDecoder(forKey: .sup))
-        guard doubled == a * 2 else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "super")) }
+        guard doubled == a * 2 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "super"))
+        }
     }
 }
 

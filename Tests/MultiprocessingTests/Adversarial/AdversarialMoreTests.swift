@@ -1,8 +1,22 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import MultiprocessingTestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 private struct AdvFuzzTarget: Codable, Equatable {
@@ -211,7 +225,8 @@ extension AdversarialSuites {
 
         @Test func truncatedValidMessagesAreRefused() throws {
             let (a, b) = try Multiprocessing.Pipe().ends
-            let value = AdvFuzzTarget(id: 1, name: "name", values: [1, nil, 3], nested: ["k": [1, 2, 3]], payload: .pair("p", [1, nil]))
+            let value = AdvFuzzTarget(
+                id: 1, name: "name", values: [1, nil, 3], nested: ["k": [1, 2, 3]], payload: .pair("p", [1, nil]))
             try a.send(value)
             let encoded = try b.receiveBytes()
             for cut in 0..<encoded.count {
@@ -264,7 +279,9 @@ extension AdversarialSuites {
                     }
                 }
                 try sender.start()
-                #expect(pollUntil { senderID.get() != nil } && waitUntilBlocked(thread: senderID.get()!), "the sender blocks")
+                #expect(
+                    pollUntil { senderID.get() != nil } && waitUntilBlocked(thread: senderID.get()!),
+                    "the sender blocks")
                 a.close()
                 #expect(sender.join(timeout: .seconds(5)))
                 #expect(outcome.get() == "\(ConnectionError.closed)")
@@ -302,7 +319,10 @@ extension AdversarialSuites {
                 PosixThread {
                     for i in 0..<500 {
                         while true {
-                            do { try queue.put(p * 1000 + i, timeout: .microseconds(50)); break } catch { continue }
+                            do {
+                                try queue.put(p * 1000 + i, timeout: .microseconds(50))
+                                break
+                            } catch { continue }
                         }
                     }
                 }

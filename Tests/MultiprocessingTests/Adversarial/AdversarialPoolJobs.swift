@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 import MultiprocessingTestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Job, output and error types of the adversarial pool tests. Names start
@@ -160,11 +174,12 @@ struct AdvOutputs: Codable, Sendable {
 
 struct AdvMakeOutputs: Job {
     func run() -> AdvOutputs {
-        AdvOutputs(optionalNil: nil, optionalSome: "some",
-                   payloads: [.none, .number(-7), .pair("p", [1, nil, 3]), .nested(.nested(.number(9)))],
-                   nested: [[], [[]], [[1], [2, 3]]],
-                   nan: .nan, negativeZero: -0.0, infinity: -.infinity,
-                   dictionary: [1: "one", -2: "minus two"], emptyString: "", nul: "a\u{0}b")
+        AdvOutputs(
+            optionalNil: nil, optionalSome: "some",
+            payloads: [.none, .number(-7), .pair("p", [1, nil, 3]), .nested(.nested(.number(9)))],
+            nested: [[], [[]], [[1], [2, 3]]],
+            nan: .nan, negativeZero: -0.0, infinity: -.infinity,
+            dictionary: [1: "one", -2: "minus two"], emptyString: "", nul: "a\u{0}b")
     }
 }
 

@@ -1,8 +1,22 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import MultiprocessingTestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 private struct AdvPrivateJob: Job {
@@ -10,7 +24,7 @@ private struct AdvPrivateJob: Job {
     func run() -> Int { x + 1000 }
 }
 
-fileprivate struct AdvFileprivateJob: Job {
+private struct AdvFileprivateJob: Job {
     var s: String
     func run() -> String { s + "!" }
 }
@@ -150,7 +164,9 @@ extension AdversarialSuites {
                     do {
                         let futures = try (0..<100).map { try pool.submit(AdvSquare(x: t * 1000 + $0)) }
                         for (i, future) in futures.enumerated() {
-                            if try future.wait(timeout: .seconds(30)) != (t * 1000 + i) * (t * 1000 + i) { failures.add() }
+                            if try future.wait(timeout: .seconds(30)) != (t * 1000 + i) * (t * 1000 + i) {
+                                failures.add()
+                            }
                         }
                     } catch {
                         failures.add()
@@ -195,7 +211,10 @@ extension AdversarialSuites {
             defer { marker.remove() }
             let mapping = Task { try await pool.map((0..<2000).map { _ in AdvSleep(milliseconds: 1, marker: marker) }) }
             #expect(await eventually { marker.hasStarted }, "the map runs")
-            let shutdown = await advWithin(.seconds(30)) { await pool.shutdown(); return true }
+            let shutdown = await advWithin(.seconds(30)) {
+                await pool.shutdown()
+                return true
+            }
             #expect({ if case .value = shutdown { true } else { false } }(), "shutdown returned: \(shutdown)")
             let result = await advWithin(.seconds(30)) { try await mapping.value }
             switch result {
@@ -238,8 +257,8 @@ extension AdversarialSuites {
                 do { _ = try blockingWait(future, timeout: .seconds(10)) } catch JobError.shutDown { shutDown += 1 }
             }
             #expect(shutDown >= 45)
-            pool.terminate() // again: not an error
-            await pool.shutdown() // after terminate: not an error
+            pool.terminate()  // again: not an error
+            await pool.shutdown()  // after terminate: not an error
         }
 
         @Test func droppingThePoolKeepsSubmittedJobsRunning() async throws {
@@ -264,7 +283,10 @@ extension AdversarialSuites {
                 for try await (index, output) in stream! where output == index * index { indices.insert(index) }
                 return indices.count
             }
-            guard case .value(let count) = outcome else { Issue.record("\(outcome)"); return }
+            guard case .value(let count) = outcome else {
+                Issue.record("\(outcome)")
+                return
+            }
             #expect(count == 300)
         }
 
@@ -333,14 +355,18 @@ extension AdversarialSuites {
         }
 
         @Test func slowInitializerRunsBeforeTheFirstJob() async throws {
-            let pool = try ProcessPool(workers: 2, options: .init(initializer: AdvSlowInitializer(milliseconds: 400, value: 17)))
+            let pool = try ProcessPool(
+                workers: 2, options: .init(initializer: AdvSlowInitializer(milliseconds: 400, value: 17)))
             #expect(try await pool.map((0..<10).map { _ in AdvReadGlobal() }) == Array(repeating: 17, count: 10))
             await pool.shutdown()
         }
 
         @Test func initializerWithRecycledWorkers() async throws {
-            let pool = try ProcessPool(workers: 2, options: .init(maxJobsPerWorker: 2,
-                                                                 initializer: AdvSlowInitializer(milliseconds: 10, value: 5)))
+            let pool = try ProcessPool(
+                workers: 2,
+                options: .init(
+                    maxJobsPerWorker: 2,
+                    initializer: AdvSlowInitializer(milliseconds: 10, value: 5)))
             #expect(try await pool.map((0..<20).map { _ in AdvReadGlobal() }) == Array(repeating: 5, count: 20))
             await pool.shutdown()
         }
@@ -363,8 +389,11 @@ extension AdversarialSuites {
             let pool = try ProcessPool(workers: 1)
             let future = try pool.submit(AdvSleep(milliseconds: 300))
             #expect(throws: JobError.waitTimedOut(.zero)) { _ = try future.wait(timeout: .zero) }
-            #expect(throws: JobError.waitTimedOut(.milliseconds(10))) { _ = try future.wait(timeout: .milliseconds(10)) }
-            #expect(try blockingWait(future, timeout: .seconds(10)) == 300, "a timed-out wait does not spoil the future")
+            #expect(throws: JobError.waitTimedOut(.milliseconds(10))) {
+                _ = try future.wait(timeout: .milliseconds(10))
+            }
+            #expect(
+                try blockingWait(future, timeout: .seconds(10)) == 300, "a timed-out wait does not spoil the future")
             await pool.shutdown()
         }
 
@@ -418,9 +447,14 @@ extension AdversarialSuites {
             #expect(try await pool.run(AdvBox(value: "g")) == ["g", "g"])
             #expect(try await pool.run(AdvBox(value: [1, 2])) == [[1, 2], [1, 2]])
             #expect(try await pool.run(AdvBox<Int?>(value: nil)) == [nil, nil])
-            #expect(try await pool.run(AdvBox(value: AdvPayload.pair("x", [nil]))) == [.pair("x", [nil]), .pair("x", [nil])])
+            #expect(
+                try await pool.run(AdvBox(value: AdvPayload.pair("x", [nil]))) == [
+                    .pair("x", [nil]), .pair("x", [nil]),
+                ])
             #expect(try await pool.run(AdvClassJob(text: "class")) == "CLASS")
-            #expect(try await pool.map((0..<10).map { AdvBox(value: Double($0)) }) == (0..<10).map { [Double($0), Double($0)] })
+            #expect(
+                try await pool.map((0..<10).map { AdvBox(value: Double($0)) })
+                    == (0..<10).map { [Double($0), Double($0)] })
             await pool.shutdown()
         }
 
@@ -465,7 +499,8 @@ extension AdversarialSuites {
                 _ = try await pool.run(AdvThrowOpaqueClass())
             } throws: { error in
                 guard let remote = error as? RemoteError else { return false }
-                return remote.typeName.contains("AdvOpaqueClassError") && remote.description.contains("opaque class error 77")
+                return remote.typeName.contains("AdvOpaqueClassError")
+                    && remote.description.contains("opaque class error 77")
             }
             #expect(try await pool.run(AdvSquare(x: 2)) == 4)
             await pool.shutdown()
@@ -483,7 +518,10 @@ extension AdversarialSuites {
             let pool = try ProcessPool(workers: 1)
             #expect(try await pool.map((0..<5).map { _ in AdvLeaveThread() }) == [1, 1, 1, 1, 1])
             #expect(try await pool.run(AdvSquare(x: 3)) == 9)
-            let outcome = await advWithin(.seconds(20)) { await pool.shutdown(); return true }
+            let outcome = await advWithin(.seconds(20)) {
+                await pool.shutdown()
+                return true
+            }
             #expect({ if case .value = outcome { true } else { false } }(), "shutdown with a stray thread: \(outcome)")
         }
 

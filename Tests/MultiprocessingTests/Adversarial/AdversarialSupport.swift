@@ -1,5 +1,18 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import Testing
 
 // Helpers for the adversarial tests: every wait is bounded, so a hang shows
 // as a failed expectation rather than a test run that never ends.

@@ -1,8 +1,23 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every fault of a peer or of the caller is a typed error, with nothing lost
@@ -68,7 +83,7 @@ struct ConnectionFaultTests {
         let (a, b) = try Pipe(maximumMessageSize: 1024).ends
         try writeRaw(a.fileDescriptor, shortHeader(1025) + [1, 2, 3])
         #expect(throws: ConnectionError.messageTooLarge(size: 1025, limit: 1024)) { try b.receiveBytes() }
-        try a.sendBytes([1]) // the stream position is lost: later frames are unreachable
+        try a.sendBytes([1])  // the stream position is lost: later frames are unreachable
         #expect(throws: ConnectionError.messageTooLarge(size: 1025, limit: 1024)) { try b.receive(Int.self) }
     }
 
@@ -108,7 +123,9 @@ struct ConnectionFaultTests {
     @Test func longFormForAShortLengthIsMalformed() throws {
         let (a, b) = try Pipe().ends
         try writeRaw(a.fileDescriptor, longHeader(3) + [1, 2, 3])
-        #expect(throws: ConnectionError.malformedFrame("a long frame header announces 3 bytes, which needs the short form")) {
+        #expect(
+            throws: ConnectionError.malformedFrame("a long frame header announces 3 bytes, which needs the short form")
+        ) {
             try b.receiveBytes()
         }
     }
@@ -164,7 +181,7 @@ struct ConnectionFaultTests {
     @Test func everyOperationAfterCloseThrowsClosed() throws {
         let (a, b) = try Pipe().ends
         a.close()
-        a.close() // idempotent
+        a.close()  // idempotent
         #expect(a.isClosed && !b.isClosed)
         #expect(throws: ConnectionError.closed) { try a.send(1) }
         #expect(throws: ConnectionError.closed) { try a.sendBytes([1]) }
@@ -217,7 +234,10 @@ struct ConnectionFaultTests {
             let workers = [
                 TestThread {
                     while true {
-                        do throws(ConnectionError) { try a.sendBytes([1, 2, 3]); sent.add() } catch {
+                        do throws(ConnectionError) {
+                            try a.sendBytes([1, 2, 3])
+                            sent.add()
+                        } catch {
                             if error != .closed { unexpected.value.append(error) }
                             return
                         }
@@ -269,6 +289,7 @@ struct ConnectionFaultTests {
         #expect(ConnectionError.endOfStream.description.contains("end of stream"))
         #expect(ConnectionError.truncatedMessage(expected: 10, received: 3).description.contains("3 of 10"))
         #expect(ConnectionError.messageTooLarge(size: 9, limit: 8).description.contains("limit is 8"))
-        #expect(ConnectionError.system(operation: "recv", errno: .badFileDescriptor).description.hasPrefix("recv failed"))
+        #expect(
+            ConnectionError.system(operation: "recv", errno: .badFileDescriptor).description.hasPrefix("recv failed"))
     }
 }

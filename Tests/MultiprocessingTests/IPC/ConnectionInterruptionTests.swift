@@ -1,10 +1,25 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import MultiprocessingPlatform
 import MultiprocessingTestSupport
 import Synchronization
+import Testing
+
 @testable import Multiprocessing
-import MultiprocessingPlatform
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Signals that interrupt blocking calls (`EINTR`) and partial writes.
@@ -23,7 +38,7 @@ struct ConnectionInterruptionTests {
         action.__sigaction_handler.sa_handler = { _ in
             ConnectionInterruptionTests.deliveries.add(1, ordering: .relaxed)
         }
-        action.sa_flags = 0 // no SA_RESTART: blocked calls fail with EINTR
+        action.sa_flags = 0  // no SA_RESTART: blocked calls fail with EINTR
         sigemptyset(&action.sa_mask)
         precondition(sigaction(SIGURG, &action, nil) == 0)
     }()

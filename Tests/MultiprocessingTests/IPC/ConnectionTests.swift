@@ -1,8 +1,23 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Connection: messages", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(3)))
@@ -124,7 +139,7 @@ struct ConnectionTests {
         }
         try runIsolated(in: Self.self) {
             let (a, b) = try Pipe().ends
-            try exchange(500, a, b) // warms up allocator caches
+            try exchange(500, a, b)  // warms up allocator caches
             let descriptors = try openDescriptorCount()
             let memory = try residentMemory()
             try exchange(10_000, a, b)
@@ -166,7 +181,7 @@ struct ConnectionTests {
         try a.sendBytes([2])
         #expect(try b.poll(timeout: .seconds(5)))
         #expect(try b.receiveBytes() == [1])
-        #expect(try b.poll()) // the second message is already buffered
+        #expect(try b.poll())  // the second message is already buffered
         #expect(try b.receiveBytes() == [2])
         #expect(try !b.poll())
         a.close()

@@ -1,34 +1,52 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Connection.wait", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct ConnectionWaitTests {
     @Test func returnsTheReadySubsetInOrder() throws {
-        try runIsolated(in: Self.self) { // the closed end must not be copied by other tests' children
+        try runIsolated(in: Self.self) {  // the closed end must not be copied by other tests' children
             let pipes = try (0..<5).map { _ in try Pipe().ends }
             try pipes[3].0.sendBytes([3])
             try pipes[1].0.send("one")
-            pipes[4].0.close() // end of stream is readable too
+            pipes[4].0.close()  // end of stream is readable too
             let ready = try Connection.wait(pipes.map(\.1), timeout: .seconds(5))
             try check(ready.map(\.fileDescriptor) == [1, 3, 4].map { pipes[$0].1.fileDescriptor })
         }
     }
 
     @Test func reportsAChildThatEnds() throws {
-        try runIsolated(in: Self.self) { // forks: alone, so the child inherits no other test's locks
+        try runIsolated(in: Self.self) {  // forks: alone, so the child inherits no other test's locks
             let (idle, peer) = try Pipe().ends
             let release = try Gate()
-            let child = try ChildProcess.fork { release.wait(); return 7 }
+            let child = try ChildProcess.fork {
+                release.wait()
+                return 7
+            }
             let waiter = currentThreadID()
             let releaser = TestThread {
                 _ = waitUntilBlocked(thread: waiter)
                 release.open()
             }
-            let ready = try withExtendedLifetime(peer) { // an open peer: nothing to read
+            let ready = try withExtendedLifetime(peer) {  // an open peer: nothing to read
                 try Connection.wait([idle], children: [child], timeout: .seconds(20))
             }
             releaser.join()
@@ -44,7 +62,10 @@ struct ConnectionWaitTests {
         try runIsolated(in: Self.self) {
             let (reader, writer) = try Pipe().ends
             let child = try ChildProcess.fork { while true { pause() } }
-            defer { child.kill(); _ = try? child.join(timeout: .seconds(10)) }
+            defer {
+                child.kill()
+                _ = try? child.join(timeout: .seconds(10))
+            }
             let start = ContinuousClock.now
             let none = try Connection.wait([reader], children: [child], timeout: .milliseconds(50))
             try check(none.connections.isEmpty && none.children.isEmpty)
@@ -105,7 +126,7 @@ struct ConnectionWaitTests {
         let (a, b) = try Pipe().ends
         let (c, d) = try Pipe().ends
         try a.sendBytes([1])
-        try a.sendBytes([2]) // both arrive in the same read
+        try a.sendBytes([2])  // both arrive in the same read
         #expect(try b.receiveBytes() == [1])
         let ready = try Connection.wait([d, b], timeout: .seconds(5))
         #expect(ready.count == 1 && ready.first === b)

@@ -1,10 +1,25 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import SystemPackage
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A value that holds shared objects beside plain fields; `again` is the
@@ -29,7 +44,10 @@ struct DescriptorPassingTests {
     @Test func aDescriptorTravelsAndTheSenderKeepsItsCopy() throws {
         let (sender, receiver) = try Pipe().ends
         let (file, peer) = try makeSocketPair()
-        defer { closeDescriptor(file); closeDescriptor(peer) }
+        defer {
+            closeDescriptor(file)
+            closeDescriptor(peer)
+        }
         try sender.send(fileDescriptor: file)
         #expect(fcntl(file, F_GETFD) != -1, "the sender keeps its descriptor")
         let received = try receiver.receiveFileDescriptor()
@@ -49,7 +67,10 @@ struct DescriptorPassingTests {
         let (sender, receiver) = try Pipe().ends
         let (fileEnd, peer) = try makeSocketPair()
         let file = FileDescriptor(rawValue: fileEnd)
-        defer { try? file.close(); closeDescriptor(peer) }
+        defer {
+            try? file.close()
+            closeDescriptor(peer)
+        }
         try sender.send(fileDescriptor: file)
         #expect(fcntl(file.rawValue, F_GETFD) != -1, "the sender keeps its descriptor")
         let received = try receiver.receiveFileDescriptor(as: FileDescriptor.self)
@@ -64,7 +85,10 @@ struct DescriptorPassingTests {
         let asSystem = try receiver.receiveFileDescriptor(as: FileDescriptor.self)
         try sender.send(fileDescriptor: file)
         let asInt32: Int32 = try receiver.receiveFileDescriptor()
-        defer { try? asSystem.close(); closeDescriptor(asInt32) }
+        defer {
+            try? asSystem.close()
+            closeDescriptor(asInt32)
+        }
         #expect(try fileIdentity(of: asSystem.rawValue) == fileIdentity(of: asInt32), "the two forms are one mechanism")
     }
 
@@ -87,7 +111,9 @@ struct DescriptorPassingTests {
         #expect(a.fileDescriptor(as: FileDescriptor.self) != b.fileDescriptor(as: FileDescriptor.self))
         // It is the connection's own: bytes written to it arrive as a frame.
         try b.sendBytes([7, 8])
-        #expect(try pollReadable([a.fileDescriptor(as: FileDescriptor.self).rawValue], until: .after(.seconds(10))).count == 1)
+        #expect(
+            try pollReadable([a.fileDescriptor(as: FileDescriptor.self).rawValue], until: .after(.seconds(10))).count
+                == 1)
         #expect(try a.receiveBytes() == [7, 8])
     }
 
@@ -113,7 +139,9 @@ struct DescriptorPassingTests {
     /// sent (and closed by the sender) then sees end of stream.
     @Test func receiveBytesAndReceiveCloseDescriptorsTheyDoNotTake() throws {
         let (sender, receiver) = try Pipe().ends
-        for receive in [{ _ = try receiver.receiveBytes() }, { _ = try receiver.receive(Int.self) }] as [() throws -> Void] {
+        for receive in [{ _ = try receiver.receiveBytes() }, { _ = try receiver.receive(Int.self) }]
+            as [() throws -> Void]
+        {
             let (file, peer) = try makeSocketPair()
             defer { closeDescriptor(peer) }
             try sender.send(fileDescriptor: file)
@@ -152,7 +180,9 @@ struct DescriptorPassingTests {
         _ = try reader.next(from: readerEnd) { payload, descriptors in
             guard case let .received(incoming) = descriptors else { return }
             #expect(incoming.count == 2, "one descriptor per distinct segment")
-            received = try? payload.withBytes { try MessageCoding.decode(CounterAndLock.self, from: $0, descriptors: incoming) }
+            received = try? payload.withBytes {
+                try MessageCoding.decode(CounterAndLock.self, from: $0, descriptors: incoming)
+            }
             incoming.closeUnclaimed()
         }
         let value = try #require(received)
@@ -179,7 +209,9 @@ struct DescriptorPassingTests {
 
     @Test func aDescriptorTheKernelRefusesSendsNothing() throws {
         let (sender, receiver) = try Pipe().ends
-        try checkThrows(.system(operation: "sendmsg", errno: .badFileDescriptor)) { try sender.send(UnopenedDescriptor()) }
+        try checkThrows(.system(operation: "sendmsg", errno: .badFileDescriptor)) {
+            try sender.send(UnopenedDescriptor())
+        }
         try checkThrows(.system(operation: "sendmsg", errno: .badFileDescriptor)) {
             try sender.send(fileDescriptor: UnopenedDescriptor.number)
         }
@@ -217,7 +249,7 @@ struct DescriptorPassingTests {
                 case .none:
                     arrived = []
                 case let .received(incoming):
-                    arrived = (0 ..< incoming.count).compactMap { index in
+                    arrived = (0..<incoming.count).compactMap { index in
                         incoming.take(index).map { fd in
                             defer { closeDescriptor(fd) }
                             #expect(isCloseOnExec(fd))
@@ -230,7 +262,9 @@ struct DescriptorPassingTests {
             }
             #expect(payloadCount == frame.payload.count, "frame \(index)")
             let exact = arrived == frame.identities
-            #expect(exact, "frame \(index) got \(arrived?.count ?? -1) descriptors, not exactly its \(frame.identities.count)")
+            #expect(
+                exact,
+                "frame \(index) got \(arrived?.count ?? -1) descriptors, not exactly its \(frame.identities.count)")
         }
         writer.join()
         #expect(try reader.next(from: readerEnd) { _, _ in } == .endOfStream)
@@ -245,7 +279,8 @@ struct DescriptorPassingTests {
         // A peer that attaches a descriptor to an ordinary frame.
         let rogue = FrameHeader.encode(payloadCount: 2) + [1, 2]
         try rogue.withUnsafeBytes { bytes in
-            try SocketIO.writeAll(writerEnd, bytes, attachments: [DescriptorAttachment(offset: 0, end: bytes.count, descriptors: [file])])
+            try SocketIO.writeAll(
+                writerEnd, bytes, attachments: [DescriptorAttachment(offset: 0, end: bytes.count, descriptors: [file])])
         }
         closeDescriptor(file)
         try writeRaw(writerEnd, FrameHeader.encode(payloadCount: 1) + [9])
@@ -268,11 +303,17 @@ struct DescriptorPassingTests {
 
     @Test func theDescriptorFormOfTheHeaderRoundTrips() throws {
         var header = [UInt8](repeating: 0, count: FrameHeader.maximumCount)
-        let count = header.withUnsafeMutableBytes { FrameHeader.encode(payloadCount: 5, descriptors: 3, into: $0.baseAddress!) }
+        let count = header.withUnsafeMutableBytes {
+            FrameHeader.encode(payloadCount: 5, descriptors: 3, into: $0.baseAddress!)
+        }
         #expect(count == 16)
         #expect(Array(header[..<8]) == [0xFF, 0xFF, 0xFF, 0xFE, 0, 0, 0, 3])
-        #expect(try header.withUnsafeBytes { try FrameHeader.decode($0) } == .complete(payloadCount: 5, headerCount: 16, descriptors: 3))
-        #expect(try header.withUnsafeBytes { try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: $0[..<15])) } == .incomplete)
+        #expect(
+            try header.withUnsafeBytes { try FrameHeader.decode($0) }
+                == .complete(payloadCount: 5, headerCount: 16, descriptors: 3))
+        #expect(
+            try header.withUnsafeBytes { try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: $0[..<15])) }
+                == .incomplete)
         header[7] = 0
         #expect(throws: FrameError.malformed("a descriptor frame header announces no descriptor")) {
             try header.withUnsafeBytes { try FrameHeader.decode($0) }
@@ -286,7 +327,7 @@ struct DescriptorPassingTests {
     @Test func truncationAtTheOpenFileLimitIsATypedErrorAndLeaksNothing() throws {
         try runIsolated(in: Self.self) {
             let (sender, receiver) = try Pipe().ends
-            let counters = try (0 ..< 12).map { _ in try SharedValue(0) }
+            let counters = try (0..<12).map { _ in try SharedValue(0) }
             var saved = rlimit()
             getrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved)
             defer { setrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved) }
@@ -308,12 +349,17 @@ struct DescriptorPassingTests {
             let (sender, receiver) = try Pipe().ends
             let counter = try SharedValue(0)
             let before = try openDescriptorCount()
-            for round in 0 ..< 3_000 {
-                try sender.send(CounterAndLock(name: "\(round)", counter: counter, lock: try ProcessLock(), again: counter))
+            for round in 0..<3_000 {
+                try sender.send(
+                    CounterAndLock(name: "\(round)", counter: counter, lock: try ProcessLock(), again: counter))
                 switch round % 3 {
                 case 0: try receiver.receive(CounterAndLock.self).counter.add(1)
-                case 1: try checkThrows(ConnectionError.unexpectedDescriptors(count: 2)) { try receiver.receive(NameOnly.self) }
-                default: try checkThrows(ConnectionError.unexpectedDescriptors(count: 2)) { try receiver.receiveBytes() }
+                case 1:
+                    try checkThrows(ConnectionError.unexpectedDescriptors(count: 2)) {
+                        try receiver.receive(NameOnly.self)
+                    }
+                default:
+                    try checkThrows(ConnectionError.unexpectedDescriptors(count: 2)) { try receiver.receiveBytes() }
                 }
                 try sender.send(fileDescriptor: counter.segment.memory.descriptor)
                 closeDescriptor(try receiver.receiveFileDescriptor())
@@ -360,7 +406,9 @@ private func uniqueLabel() -> String {
 private func labelledSegment(_ label: String) throws -> SharedMemory {
     let template = try SharedValue<Int>(0).segment.memory
     let copy = try SharedMemory(anonymousSize: template.size, label: label)
-    copy.withUnsafeMutableBytes { target in template.withUnsafeMutableBytes { target.copyMemory(from: UnsafeRawBufferPointer($0)) } }
+    copy.withUnsafeMutableBytes { target in
+        template.withUnsafeMutableBytes { target.copyMemory(from: UnsafeRawBufferPointer($0)) }
+    }
     return copy
 }
 
@@ -385,7 +433,7 @@ private func tcpLoopbackPair() throws -> (client: Int32, server: Int32) {
             try nothingOrErrno { connect(client, raw, length) }
         }
     }
-    let server = try valueOrErrno { accept(listener, nil, nil) } // the connection adopts it close-on-exec
+    let server = try valueOrErrno { accept(listener, nil, nil) }  // the connection adopts it close-on-exec
     return (client, server)
 }
 
@@ -396,8 +444,8 @@ struct TestFrame {
     let identities: [FileIdentity]
 
     init(payload count: Int, descriptors descriptorCount: Int) throws {
-        payload = (0 ..< count).map { UInt8(truncatingIfNeeded: $0) }
-        descriptors = try (0 ..< descriptorCount).map { _ in try createAnonymousMemoryFile(label: "spm-test-frame") }
+        payload = (0..<count).map { UInt8(truncatingIfNeeded: $0) }
+        descriptors = try (0..<descriptorCount).map { _ in try createAnonymousMemoryFile(label: "spm-test-frame") }
         identities = try descriptors.map { try fileIdentity(of: $0) }
     }
 
@@ -427,8 +475,10 @@ enum WritePattern: CaseIterable, Sendable {
         case .framePerCall:
             for frame in frames {
                 try frame.bytes.withUnsafeBytes { bytes in
-                    try SocketIO.writeAll(socket, bytes, attachments: DescriptorAttachment.spreading(
-                        frame.descriptors, overMessageAt: 0, count: bytes.count))
+                    try SocketIO.writeAll(
+                        socket, bytes,
+                        attachments: DescriptorAttachment.spreading(
+                            frame.descriptors, overMessageAt: 0, count: bytes.count))
                 }
             }
         case .allAtOnce:
@@ -436,19 +486,22 @@ enum WritePattern: CaseIterable, Sendable {
             var attachments: [DescriptorAttachment] = []
             for frame in frames {
                 let bytes = frame.bytes
-                attachments += try DescriptorAttachment.spreading(frame.descriptors, overMessageAt: stream.count, count: bytes.count)
+                attachments += try DescriptorAttachment.spreading(
+                    frame.descriptors, overMessageAt: stream.count, count: bytes.count)
                 stream += bytes
             }
             try stream.withUnsafeBytes { try SocketIO.writeAll(socket, $0, attachments: attachments) }
         case .bytePerCall:
             for frame in frames {
-                var attachments = try DescriptorAttachment.spreading(frame.descriptors, overMessageAt: 0, count: frame.bytes.count)
+                var attachments = try DescriptorAttachment.spreading(
+                    frame.descriptors, overMessageAt: 0, count: frame.bytes.count)
                 try frame.bytes.withUnsafeBytes { bytes in
                     for offset in bytes.indices {
                         let one = UnsafeRawBufferPointer(rebasing: bytes[...offset])
                         var sent = 0
                         while sent == 0 {
-                            sent = try SocketIO.sendSome(socket, one, from: offset, attachments: &attachments, nonBlocking: false)
+                            sent = try SocketIO.sendSome(
+                                socket, one, from: offset, attachments: &attachments, nonBlocking: false)
                         }
                     }
                 }

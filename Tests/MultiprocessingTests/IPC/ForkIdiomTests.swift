@@ -1,8 +1,23 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Item 5: the natural idiom works as written. The parent creates a pipe,
@@ -60,9 +75,9 @@ struct ForkIdiomTests {
         try runIsolated(in: Self.self) {
             let (parentEnd, childEnd) = try Pipe().ends
             let child = try ChildProcess.fork(name: "checker") {
-                guard !parentEnd.isClosed else { return 4 }   // nothing happens before a use
+                guard !parentEnd.isClosed else { return 4 }  // nothing happens before a use
                 let value = try childEnd.receive(Int.self)
-                guard parentEnd.isClosed else { return 5 }   // closed by the first use
+                guard parentEnd.isClosed else { return 5 }  // closed by the first use
                 try childEnd.send(value + 1)
                 return 0
             }

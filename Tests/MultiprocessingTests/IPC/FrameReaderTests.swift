@@ -1,7 +1,21 @@
-import Testing
-import MultiprocessingTestSupport
-@testable import Multiprocessing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
 
 @Suite("Frame header and reader", .onItsOwnThread, .timeLimit(.minutes(1)))
 struct FrameReaderTests {
@@ -32,7 +46,9 @@ struct FrameReaderTests {
         #expect(throws: FrameError.malformed("a long frame header announces 5 bytes, which needs the short form")) {
             try decodeHeader(longHeader(5))
         }
-        #expect(throws: FrameError.malformed("a long frame header announces 2147483647 bytes, which needs the short form")) {
+        #expect(
+            throws: FrameError.malformed("a long frame header announces 2147483647 bytes, which needs the short form")
+        ) {
             try decodeHeader(longHeader(UInt64(Int32.max)))
         }
     }
@@ -132,15 +148,21 @@ struct FrameReaderTests {
         let insideHeader = try Stream()
         try insideHeader.write(Array(shortHeader(100).prefix(2)))
         insideHeader.closeWriter()
-        #expect(throws: FrameError.truncated(expected: nil, received: 2)) { _ = try insideHeader.next(nonBlocking: false) }
+        #expect(throws: FrameError.truncated(expected: nil, received: 2)) {
+            _ = try insideHeader.next(nonBlocking: false)
+        }
         let insidePayload = try Stream()
         try insidePayload.write(shortHeader(100) + [1, 2, 3])
         insidePayload.closeWriter()
-        #expect(throws: FrameError.truncated(expected: 100, received: 3)) { _ = try insidePayload.next(nonBlocking: false) }
+        #expect(throws: FrameError.truncated(expected: 100, received: 3)) {
+            _ = try insidePayload.next(nonBlocking: false)
+        }
         let insideLargePayload = try Stream()
         try insideLargePayload.write(shortHeader(100_000) + [1, 2, 3])
         insideLargePayload.closeWriter()
-        #expect(throws: FrameError.truncated(expected: 100_000, received: 3)) { _ = try insideLargePayload.next(nonBlocking: false) }
+        #expect(throws: FrameError.truncated(expected: 100_000, received: 3)) {
+            _ = try insideLargePayload.next(nonBlocking: false)
+        }
     }
 
     /// A payload larger than the read buffer is read into storage of its own
@@ -152,7 +174,7 @@ struct FrameReaderTests {
         var result: [UInt8]?
         var borrowed = true
         for offset in stride(from: 0, to: payload.count, by: 7_000) {
-            try stream.write(Array(payload[offset ..< min(offset + 7_000, payload.count)]))
+            try stream.write(Array(payload[offset..<min(offset + 7_000, payload.count)]))
             while case let (.frame, frame?, inPlace) = try stream.next() {
                 result = frame
                 borrowed = inPlace

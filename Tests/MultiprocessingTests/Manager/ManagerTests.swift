@@ -1,11 +1,26 @@
-import Testing
-import MultiprocessingTestSupport
-@testable import Multiprocessing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import Synchronization
 import SystemPackage
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Increments a counter in a shared dictionary, atomically, `times` times.
@@ -13,7 +28,7 @@ struct CountVisits: Job {
     let visits: SharedDictionary<String, Int>
     let times: Int
     func run() throws -> Int {
-        for _ in 0 ..< times { try visits.update("hits") { $0 = ($0 ?? 0) + 1 } }
+        for _ in 0..<times { try visits.update("hits") { $0 = ($0 ?? 0) + 1 } }
         return times
     }
 }
@@ -25,7 +40,7 @@ struct FillByAddress: Job {
     func run() throws -> Int32 {
         let manager = try Manager(connectingTo: address, authKey: key)
         let filled = try manager.dictionary("filled", of: [Int: String].self)
-        for index in 0 ..< 10 { try filled.setValue("value \(index)", forKey: index) }
+        for index in 0..<10 { try filled.setValue("value \(index)", forKey: index) }
         return manager.pid
     }
 }
@@ -134,7 +149,7 @@ struct ManagerTests {
         let visits = try manager.dictionary("visits", of: [String: Int].self)
         let pool = try ProcessPool(workers: 2)
         defer { pool.terminate() }
-        let futures = try (0 ..< 4).map { _ in try pool.submit(CountVisits(visits: visits, times: 50)) }
+        let futures = try (0..<4).map { _ in try pool.submit(CountVisits(visits: visits, times: 50)) }
         for future in futures { #expect(try future.wait() == 50) }
         #expect(try visits.value(forKey: "hits") == 200)
     }
@@ -166,7 +181,7 @@ struct ManagerTests {
         let scores = try manager.dictionary("scores", of: [String: Int].self)
         try scores.setValue(1, forKey: "a")
         manager.shutdown()
-        manager.shutdown() // idempotent
+        manager.shutdown()  // idempotent
         do {
             _ = try scores.value(forKey: "a")
             Issue.record("a call on a shut-down manager succeeded")
@@ -182,7 +197,7 @@ struct ManagerTests {
         let counter = try manager.dictionary("counter", of: [Int: Int].self)
         let queue = try manager.queue("never", of: Int.self)
         let started = Atomic<Int>(0)
-        let callers = (0 ..< 4).map { thread in
+        let callers = (0..<4).map { thread in
             ClientThread { () throws -> Void in
                 started.add(1, ordering: .relaxed)
                 var index = 0
@@ -230,13 +245,15 @@ struct ManagerTests {
             try warmUp.setValue(0, forKey: 0)
             let ours = try openDescriptorCount()
             let (serverDescriptors, serverThreads) = try Self.resources(of: manager.pid)
-            for index in 0 ..< 10_000 {
+            for index in 0..<10_000 {
                 let proxy = try manager.dictionary("d", of: [Int: Int].self)
                 if index % 100 == 0 { try proxy.setValue(index, forKey: index) }
             }
             try check(try openDescriptorCount() == ours, "descriptors here")
             let after = try Self.resources(of: manager.pid)
-            try check(after.descriptors == serverDescriptors, "server descriptors \(serverDescriptors) -> \(after.descriptors)")
+            try check(
+                after.descriptors == serverDescriptors,
+                "server descriptors \(serverDescriptors) -> \(after.descriptors)")
             try check(after.threads == serverThreads, "server threads \(serverThreads) -> \(after.threads)")
             try check(try warmUp.count == 100, "keys 0, 100, …, 9900")
         }
@@ -271,10 +288,14 @@ struct ManagerTests {
         do {
             defer { closeDescriptor(writeEnd) }
             owner = try spawnProgram(
-                "/proc/self/exe", ["--testing-library", "swift-testing", "--filter", "ManagerTests/theServerDiesWithItsOwner"],
+                "/proc/self/exe",
+                ["--testing-library", "swift-testing", "--filter", "ManagerTests/theServerDiesWithItsOwner"],
                 environment: ["SMP_MANAGER_OWNER=1"], descriptors: [1: writeEnd, 2: writeEnd])
         }
-        defer { owner.process.killAndReap(); owner.process.close() }
+        defer {
+            owner.process.killAndReap()
+            owner.process.close()
+        }
         let pids = try readPIDLine(from: readEnd)
         try #require(pids.count == 1)
         kill(owner.pid, SIGKILL)

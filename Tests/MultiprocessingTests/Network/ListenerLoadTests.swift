@@ -1,10 +1,25 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
-@testable import Multiprocessing
 import Synchronization
 import SystemPackage
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Many clients at once, and many connections one after another; each test
@@ -20,10 +35,10 @@ struct ListenerLoadTests {
             defer { listener.close() }
             let address = listener.address
             let answered = Atomic<Int>(0)
-            let clients = (0 ..< 50).map { thread in
+            let clients = (0..<50).map { thread in
                 ClientThread { () throws -> [Connection] in
                     var connections: [Connection] = []
-                    for index in 0 ..< 20 {
+                    for index in 0..<20 {
                         let connection = try Connection.connect(to: address, authKey: testKey, timeout: .seconds(60))
                         try connection.send(thread * 20 + index)
                         connections.append(connection)
@@ -56,13 +71,13 @@ struct ListenerLoadTests {
             let address = listener.address
             let before = try openDescriptorCount()
             let client = ClientThread { () throws -> Void in
-                for index in 0 ..< 10_000 {
+                for index in 0..<10_000 {
                     let connection = try Connection.connect(to: address, authKey: testKey, timeout: .seconds(30))
                     try connection.send(index)
                     try check(try connection.receive(Int.self) == index)
                 }
             }
-            for _ in 0 ..< 10_000 {
+            for _ in 0..<10_000 {
                 let connection = try #require(try listener.accept(timeout: .seconds(30)))
                 try connection.send(try connection.receive(Int.self))
             }
@@ -87,9 +102,11 @@ struct ListenerLoadTests {
             try file.close()
             defer { unlink(path) }
             let before = try openDescriptorCount()
-            for _ in 0 ..< 1000 {
+            for _ in 0..<1000 {
                 try checkThrows(ListenerError.addressInUse(held.address)) { try Listener(address: held.address) }
-                try checkThrows(ListenerError.addressInUse(heldName.address)) { try Listener(address: heldName.address) }
+                try checkThrows(ListenerError.addressInUse(heldName.address)) {
+                    try Listener(address: heldName.address)
+                }
                 try checkThrows(ListenerError.pathIsNotASocket(path)) { try Listener(address: .unix(path: path)) }
             }
             let after = try openDescriptorCount()

@@ -1,10 +1,25 @@
-import Testing
-import MultiprocessingTestSupport
-@testable import Multiprocessing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import SystemPackage
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Listener and connect", .timeLimit(.minutes(1)))
@@ -147,8 +162,9 @@ struct ListenerTests {
     }
 
     @Test func aClientWithoutAKeyGetsATypedErrorAtItsFirstReceive() throws {
-        let listener = try Listener(address: .abstract(name: uniqueAbstractName()), authKey: testKey,
-                                    handshakeTimeout: .seconds(30))
+        let listener = try Listener(
+            address: .abstract(name: uniqueAbstractName()), authKey: testKey,
+            handshakeTimeout: .seconds(30))
         defer { listener.close() }
         let connection = try Connection.connect(to: listener.address)
         // The challenge arrives once the listener has taken the connection.
@@ -181,8 +197,9 @@ struct ListenerTests {
     // MARK: Clients that break the protocol
 
     @Test func aSilentClientNeverBlocksOthersAndFailsAtTheDeadline() throws {
-        let listener = try Listener(address: .abstract(name: uniqueAbstractName()), authKey: testKey,
-                                    handshakeTimeout: .milliseconds(500))
+        let listener = try Listener(
+            address: .abstract(name: uniqueAbstractName()), authKey: testKey,
+            handshakeTimeout: .milliseconds(500))
         defer { listener.close() }
         let silent = try RawClient(listener.address)
         let address = listener.address
@@ -201,21 +218,21 @@ struct ListenerTests {
         defer { listener.close() }
         do {
             let client = try RawClient(listener.address)
-            _ = try listener.accept(timeout: .milliseconds(50)) // sends the challenge
+            _ = try listener.accept(timeout: .milliseconds(50))  // sends the challenge
             #expect(try client.readFrame().starts(with: Array("#CHALLENGE#".utf8)))
             var header = [UInt8]()
             header.appendInteger(Int32(48))
-            try client.write(header + [UInt8](repeating: 0, count: 10)) // 10 of 48 bytes, then gone
+            try client.write(header + [UInt8](repeating: 0, count: 10))  // 10 of 48 bytes, then gone
         }
         #expect(try drive(listener) { listener.failedHandshakes == 1 })
     }
 
     @Test(arguments: [
-        Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8),        // garbage: a length of 1.2 GB
-        [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 1, 0, 0, 0, 0, 0],      // a 64-bit length header: 1 TiB
-        [0xFF, 0xFF, 0xFF, 0xFE],                               // a negative length
-        frame([UInt8](repeating: 7, count: 300)),               // longer than a handshake message
-        frame(Array("{sha512}".utf8) + [UInt8](repeating: 1, count: 64)), // a digest Python never sends
+        Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8),  // garbage: a length of 1.2 GB
+        [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 1, 0, 0, 0, 0, 0],  // a 64-bit length header: 1 TiB
+        [0xFF, 0xFF, 0xFF, 0xFE],  // a negative length
+        frame([UInt8](repeating: 7, count: 300)),  // longer than a handshake message
+        frame(Array("{sha512}".utf8) + [UInt8](repeating: 1, count: 64)),  // a digest Python never sends
     ])
     func garbageInsteadOfAHandshakeFailsAtOnce(bytes: [UInt8]) throws {
         let listener = try Listener(address: .abstract(name: uniqueAbstractName()), authKey: testKey)
@@ -236,7 +253,9 @@ struct ListenerTests {
         header.appendInteger(Int32(-1))
         header.appendInteger(UInt64(1) << 40)
         try client.write(header)
-        #expect(throws: ConnectionError.messageTooLarge(size: 1 << 40, limit: 1 << 20)) { try connection.receiveBytes() }
+        #expect(throws: ConnectionError.messageTooLarge(size: 1 << 40, limit: 1 << 20)) {
+            try connection.receiveBytes()
+        }
     }
 
     @Test func aClientThatDisconnectsMidMessageIsATruncatedMessage() throws {
@@ -285,7 +304,10 @@ struct ListenerTests {
             let fd = try openStreamSocket(family: AF_UNIX)
             try setNonBlocking(fd, true)
             let rc = target.withSockaddr { connect(fd, $0, $1) }
-            if rc == -1 && errno == EAGAIN { closeDescriptor(fd); break }
+            if rc == -1 && errno == EAGAIN {
+                closeDescriptor(fd)
+                break
+            }
             fillers.append(fd)
         }
         try #require(fillers.count < 64, "the backlog never filled")

@@ -1,9 +1,23 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import SystemPackage
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The Python interpreters interoperability is tested against: the
@@ -29,11 +43,15 @@ struct PythonInterpreter: Sendable, CustomStringConvertible {
 
     /// pyenv's newest `3.MINOR.x`, or `nil` with a note.
     static func pyenv(_ minor: Int) -> PythonInterpreter? {
-        let root = getenv("PYENV_ROOT").map { String(cString: $0) }
+        let root =
+            getenv("PYENV_ROOT").map { String(cString: $0) }
             ?? (getenv("HOME").map { String(cString: $0) } ?? "/root") + "/.pyenv"
         let versions = directoryEntries("\(root)/versions")
             .filter { $0.hasPrefix("3.\(minor).") }
-            .sorted { $0.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes($1.split(separator: ".").compactMap { Int($0) }) }
+            .sorted {
+                $0.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes(
+                    $1.split(separator: ".").compactMap { Int($0) })
+            }
         guard let version = versions.last, access("\(root)/versions/\(version)/bin/python3", X_OK) == 0 else {
             print("note: pyenv has no Python 3.\(minor) under \(root)/versions; its interoperability tests are skipped")
             return nil
@@ -49,7 +67,9 @@ struct PythonInterpreter: Sendable, CustomStringConvertible {
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if !name.hasPrefix(".") { names.append(name) }
         }
         return names
@@ -66,8 +86,9 @@ final class PythonProcess: Sendable {
         let (readEnd, writeEnd) = try makeSocketPair()
         defer { closeDescriptor(writeEnd) }
         do {
-            (pid, process) = try spawnProgram(interpreter.path, ["-c", script] + arguments,
-                                              descriptors: [1: writeEnd, 2: writeEnd])
+            (pid, process) = try spawnProgram(
+                interpreter.path, ["-c", script] + arguments,
+                descriptors: [1: writeEnd, 2: writeEnd])
         } catch {
             closeDescriptor(readEnd)
             throw error

@@ -1,10 +1,25 @@
-import Testing
-import MultiprocessingTestSupport
-@testable import Multiprocessing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import SystemPackage
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Our ``Listener`` and ``Connection/connect(to:authKey:timeout:)`` against
@@ -64,13 +79,17 @@ struct PythonListenerInteropTests {
         }
     }
 
-    @Test(arguments: interpreters, [ConnectionAddress.unix(path: "FRESH"), .abstract(name: "FRESH"), .tcp(host: "127.0.0.1", port: 0)])
+    @Test(
+        arguments: interpreters,
+        [ConnectionAddress.unix(path: "FRESH"), .abstract(name: "FRESH"), .tcp(host: "127.0.0.1", port: 0)])
     func aPythonClientTalksToOurListener(python: PythonInterpreter, address: ConnectionAddress) throws {
         let listener = try Listener(address: ListenerTests.fresh(address), authKey: testKey)
         defer { listener.close() }
-        let script = try PythonProcess(python, script: Self.client,
-                                       arguments: Self.arguments(for: listener.address) + [hex(testKey)])
-        let connection = try #require(try listener.accept(timeout: .seconds(30)), "\((try? script.finish())?.output ?? "")")
+        let script = try PythonProcess(
+            python, script: Self.client,
+            arguments: Self.arguments(for: listener.address) + [hex(testKey)])
+        let connection = try #require(
+            try listener.accept(timeout: .seconds(30)), "\((try? script.finish())?.output ?? "")")
         #expect(try connection.receiveBytes() == Array("ping from python".utf8))
         try connection.sendBytes(Array("abc".utf8))
         #expect(try connection.receiveBytes() == Array("cba".utf8))
@@ -83,8 +102,9 @@ struct PythonListenerInteropTests {
     func aPythonClientWithAWrongKeyIsRefused(python: PythonInterpreter) throws {
         let listener = try Listener(address: .unix(path: uniqueSocketPath()), authKey: testKey)
         defer { listener.close() }
-        let script = try PythonProcess(python, script: Self.client,
-                                       arguments: Self.arguments(for: listener.address) + [hex(Array("wrong".utf8))])
+        let script = try PythonProcess(
+            python, script: Self.client,
+            arguments: Self.arguments(for: listener.address) + [hex(Array("wrong".utf8))])
         #expect(try drive(listener, within: .seconds(30)) { listener.failedHandshakes == 1 })
         let (status, output) = try script.finish()
         #expect(ExitStatus(waitStatus: status) == .exited(3), "\(output)")
@@ -96,8 +116,9 @@ struct PythonListenerInteropTests {
         let path = uniqueSocketPath()
         let script = try PythonProcess(python, script: Self.listener, arguments: [path, hex(testKey)])
         defer { unlink(path + ".listening") }
-        try #require(pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
-                     "\((try? script.finish())?.output ?? "")")
+        try #require(
+            pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
+            "\((try? script.finish())?.output ?? "")")
         let connection = try Connection.connect(to: .unix(path: path), authKey: testKey, timeout: .seconds(30))
         try connection.sendBytes(Array("hello".utf8))
         #expect(try connection.receiveBytes() == Array("olleh".utf8))
@@ -110,8 +131,9 @@ struct PythonListenerInteropTests {
         let path = uniqueSocketPath()
         let script = try PythonProcess(python, script: Self.listener, arguments: [path, hex(testKey)])
         defer { unlink(path + ".listening") }
-        try #require(pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
-                     "\((try? script.finish())?.output ?? "")")
+        try #require(
+            pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
+            "\((try? script.finish())?.output ?? "")")
         #expect(throws: ConnectionError.authenticationFailed(.rejectedByPeer)) {
             try Connection.connect(to: .unix(path: path), authKey: Array("wrong".utf8), timeout: .seconds(30))
         }
@@ -124,8 +146,9 @@ struct PythonListenerInteropTests {
         let path = uniqueSocketPath()
         let script = try PythonProcess(python, script: Self.listener, arguments: [path, hex(testKey)])
         defer { unlink(path + ".listening") }
-        try #require(pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
-                     "\((try? script.finish())?.output ?? "")")
+        try #require(
+            pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
+            "\((try? script.finish())?.output ?? "")")
         let connection = try Connection.connect(to: .unix(path: path), timeout: .seconds(30))
         #expect(throws: ConnectionError.authenticationFailed(.peerRequiresKey)) { try connection.receiveBytes() }
         connection.close()

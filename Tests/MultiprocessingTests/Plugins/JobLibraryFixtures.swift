@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 import MultiprocessingTestSupport
 import Synchronization
 import Testing
+
 @testable import Multiprocessing
 
 // Job libraries built for the tests, each from a few lines of Swift, with
@@ -17,12 +31,16 @@ enum TestLibrary: String, CaseIterable, Sendable {
     /// A job type loaded only after a pool's workers run.
     case late = "LateJobs"
     /// Both define `Clash.Twin`: the second to load is refused.
-    case clashFirst = "ClashFirst", clashSecond = "ClashSecond"
+    case clashFirst = "ClashFirst"
+    case clashSecond = "ClashSecond"
     /// Defines `MultiprocessingTests.AddOne`, a name this test module has.
     case programClash = "ProgramClash"
     /// Hand-written descriptions: another build, another layout, a
     /// non-Job type, no description at all.
-    case otherBuild = "OtherBuild", otherLayout = "OtherLayout", notJobs = "NotJobs", noDescription = "NoDescription"
+    case otherBuild = "OtherBuild"
+    case otherLayout = "OtherLayout"
+    case notJobs = "NotJobs"
+    case noDescription = "NoDescription"
     /// A library without the entry point.
     case noEntryPoint = "NoEntryPoint"
     /// Copied elsewhere, loaded, then deleted: workers cannot load it.
@@ -38,7 +56,8 @@ enum TestLibrary: String, CaseIterable, Sendable {
 
     var source: String {
         switch self {
-        case .jobs: """
+        case .jobs:
+            """
             import Multiprocessing
             #if canImport(Glibc)
             import Glibc
@@ -71,7 +90,8 @@ enum TestLibrary: String, CaseIterable, Sendable {
                 JobLibrary.export(Triple.self, Refuse.self, Hidden.self, MarkWorker.self, ReadMark.self, Triple.self)
             }
             """
-        case .late, .vanishing: """
+        case .late, .vanishing:
+            """
             import Multiprocessing
             public struct Negate: Job {
                 public var x: Int
@@ -80,7 +100,8 @@ enum TestLibrary: String, CaseIterable, Sendable {
             @_cdecl("swift_multiprocessing_job_library")
             public func jobLibrary() -> UnsafeMutableRawPointer { JobLibrary.export(Negate.self) }
             """
-        case .clashFirst, .clashSecond, .programClash: """
+        case .clashFirst, .clashSecond, .programClash:
+            """
             import Multiprocessing
             public struct \(self == .programClash ? "AddOne" : "Twin"): Job {
                 public var x: Int
@@ -93,7 +114,8 @@ enum TestLibrary: String, CaseIterable, Sendable {
             """
         case .otherBuild, .otherLayout, .notJobs, .noDescription:
             handWrittenDescription
-        case .noEntryPoint: """
+        case .noEntryPoint:
+            """
             public func notAnEntryPoint() -> Int { 42 }
             """
         }
@@ -102,11 +124,12 @@ enum TestLibrary: String, CaseIterable, Sendable {
     /// An entry point that lays the description out by hand (the layout of
     /// JobLibrary+Export.swift), to say what `export` never says.
     private var handWrittenDescription: String {
-        let (layout, stamp, type) = switch self {
-        case .otherBuild: (1, "swift-multiprocessing 0.0.1, Swift 5.9", "Int.self")
-        case .otherLayout: (2, "", "Int.self")
-        default: (1, "\\(JobLibrary.buildStamp)", "Int.self")
-        }
+        let (layout, stamp, type) =
+            switch self {
+            case .otherBuild: (1, "swift-multiprocessing 0.0.1, Swift 5.9", "Int.self")
+            case .otherLayout: (2, "", "Int.self")
+            default: (1, "\\(JobLibrary.buildStamp)", "Int.self")
+            }
         if self == .noDescription {
             return """
                 @_cdecl("swift_multiprocessing_job_library")
@@ -156,7 +179,8 @@ final class TestLibraries: Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let buildScript = packageRoot.appendingPathComponent("Examples/job-plugin/Plugin/build-job-library.sh").path
     /// This test runner's build directory (.build/debug).
-    static let buildDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
+    static let buildDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().path
 
     func path(of library: TestLibrary) throws -> String {
         try built.withLock { built in
@@ -165,9 +189,12 @@ final class TestLibraries: Sendable {
             let output = "\(directory)/lib\(library.rawValue).so"
             try library.source.write(toFile: source, atomically: true, encoding: .utf8)
             let started = ContinuousClock.now
-            let (status, text) = try runProgram(Self.buildScript, [Self.buildDirectory, library.moduleName, output, source],
-                                                timeout: .seconds(120))
-            guard status == 0 else { throw CheckFailure(description: "building \(library) failed (\(status)):\n\(text)") }
+            let (status, text) = try runProgram(
+                Self.buildScript, [Self.buildDirectory, library.moduleName, output, source],
+                timeout: .seconds(120))
+            guard status == 0 else {
+                throw CheckFailure(description: "building \(library) failed (\(status)):\n\(text)")
+            }
             let elapsed = ContinuousClock.now - started
             buildTimes.withLock { $0[library] = elapsed }
             built[library] = output

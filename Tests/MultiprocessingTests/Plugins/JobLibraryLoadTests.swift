@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 import MultiprocessingPlatform
 import MultiprocessingTestSupport
 import Testing
+
 @testable import Multiprocessing
 
 /// Every JobLibrary suite, one at a time: libraries are built on first use
@@ -94,11 +108,11 @@ extension JobLibrarySuites {
             #expect(SharedObjectFile.isSharedObject(header))
             header[16] = 2  // ET_EXEC
             #expect(!SharedObjectFile.isSharedObject(header))
-            header[5] = 2   // big-endian: e_type 0x0003
+            header[5] = 2  // big-endian: e_type 0x0003
             header[16] = 0
             header[17] = 3
             #expect(SharedObjectFile.isSharedObject(header))
-            header[5] = 7   // neither byte order
+            header[5] = 7  // neither byte order
             #expect(!SharedObjectFile.isSharedObject(header))
             #expect(!SharedObjectFile.isSharedObject(Array(header.prefix(17))))
             #expect(!SharedObjectFile.isSharedObject(Array("#!/bin/sh\nexit 0\n".utf8)))
@@ -114,14 +128,22 @@ extension JobLibrarySuites {
 
         @Test func anotherBuildOrLayoutIsIncompatible() throws {
             let running = JobLibrary.buildStamp
-            #expect(throws: JobLibraryError.incompatible(built: "swift-multiprocessing 0.0.1, Swift 5.9", running: running)) {
+            #expect(
+                throws: JobLibraryError.incompatible(built: "swift-multiprocessing 0.0.1, Swift 5.9", running: running)
+            ) {
                 try JobLibrary.load(path: try TestLibrary.otherBuild.path)
             }
-            #expect(throws: JobLibraryError.incompatible(built: "job library description layout 2",
-                                                         running: "\(running) (description layout 1)")) {
+            #expect(
+                throws: JobLibraryError.incompatible(
+                    built: "job library description layout 2",
+                    running: "\(running) (description layout 1)")
+            ) {
                 try JobLibrary.load(path: try TestLibrary.otherLayout.path)
             }
-            #expect(throws: JobLibraryError.incompatible(built: "an entry point that returned no description", running: running)) {
+            #expect(
+                throws: JobLibraryError.incompatible(
+                    built: "an entry point that returned no description", running: running)
+            ) {
                 try JobLibrary.load(path: try TestLibrary.noDescription.path)
             }
         }
@@ -157,16 +179,20 @@ extension JobLibrarySuites {
                 .incompatible(built: "B", running: "R"), .duplicateType(name: "M.T"), .notAJob(typeName: "M.U"),
                 .programSymbolsNotExported, .loadFailed(path: "/d", reason: "why"),
             ]
-            let expected = ["/a", "/b", "swift_multiprocessing_job_library", "R", "M.T", "M.U", "--export-dynamic", "why"]
+            let expected = [
+                "/a", "/b", "swift_multiprocessing_job_library", "R", "M.T", "M.U", "--export-dynamic", "why",
+            ]
             for (error, text) in zip(errors, expected) {
                 #expect(error.description.contains(text), "\(error)")
             }
         }
 
         @Test func theBuildStampNamesThePackageAndTheCompiler() {
-            #expect(JobLibrary.buildStamp == "swift-multiprocessing \(JobLibrary.packageVersion), Swift \(JobLibrary.compilerVersion)")
+            #expect(
+                JobLibrary.buildStamp
+                    == "swift-multiprocessing \(JobLibrary.packageVersion), Swift \(JobLibrary.compilerVersion)")
             #if compiler(>=6.3) && !compiler(>=6.4)
-            #expect(JobLibrary.compilerVersion == "6.3")
+                #expect(JobLibrary.compilerVersion == "6.3")
             #endif
         }
 

@@ -1,7 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Issue 10: a type's own Codable code is never bypassed unless it opts in
@@ -27,7 +42,8 @@ struct NormalizedName: Job {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         value = try container.decode(Int.self, forKey: .value)
         guard value >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .value, in: container, debugDescription: "negative: \(value)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .value, in: container, debugDescription: "negative: \(value)")
         }
         name = try container.decode(String.self, forKey: .name).lowercased()
         decodedBy = getpid()
@@ -189,12 +205,16 @@ extension ProcessPoolSuites {
             #expect(workers.contains(stamped.encodedBy), "the output was encoded by a worker")
             #expect(stamped.decodedBy == getpid(), "the output was decoded here")
 
-            let error = await #expect(throws: StampedFailure.self) { try await pool.run(NormalizedName(name: "x", value: 13)) }
+            let error = await #expect(throws: StampedFailure.self) {
+                try await pool.run(NormalizedName(name: "x", value: 13))
+            }
             #expect(error?.reason == "unlucky")
             #expect(error.map { workers.contains($0.encodedBy) } == true, "the error was encoded by a worker")
             #expect(error?.decodedBy == getpid(), "and decoded here, by its own init(from:)")
 
-            let refused = await #expect(throws: ProcessPoolError.self) { try await pool.run(NormalizedName(name: "x", value: -1)) }
+            let refused = await #expect(throws: ProcessPoolError.self) {
+                try await pool.run(NormalizedName(name: "x", value: -1))
+            }
             guard case .jobDecodingFailed(let typeName, let detail)? = refused else {
                 Issue.record("unexpected \(String(describing: refused))")
                 return
@@ -205,7 +225,8 @@ extension ProcessPoolSuites {
 
         @Test func aProcessLocalNumberArrivesTranslated() async throws {
             let pool = try ProcessPool(workers: 1)
-            let result = try await pool.run(ResolveNumber(local: .here(7), raw: UntranslatedNumber(number: LocalNumber.here(7).number)))
+            let result = try await pool.run(
+                ResolveNumber(local: .here(7), raw: UntranslatedNumber(number: LocalNumber.here(7).number)))
             let worker = result[3]
             #expect(worker != Int(getpid()))
             #expect(result[0] == 7, "the identifier survived")
@@ -216,7 +237,7 @@ extension ProcessPoolSuites {
 
         @Test func bitwiseTransferableJobsAndOutputsNeverRunTheirCoding() async throws {
             let pool = try ProcessPool(workers: 2)
-            let steps = (0 ..< 500).map { BitwiseStep(x: Int32($0), scale: Double($0) / 4) }
+            let steps = (0..<500).map { BitwiseStep(x: Int32($0), scale: Double($0) / 4) }
             #expect(try await pool.map(steps) == steps.map { $0.run() })
             #expect(try await pool.run(steps[3]) == "3*0.75")
             await pool.shutdown()
@@ -224,9 +245,10 @@ extension ProcessPoolSuites {
 
         @Test func mixedForms_map_mapUnordered_andSubmit() async throws {
             let pool = try ProcessPool(workers: 2)
-            let steps = (0 ..< 300).map { BitwiseStep(x: Int32($0), scale: 0.5) }       // bytes in, Codable out
-            let labels = (0 ..< 300).map { LabelLength(label: String(repeating: "é", count: $0 % 9)) }  // Codable in, bytes out
-            let names = (0 ..< 300).map { NormalizedName(name: "N\($0)", value: $0 == 13 ? 14 : $0) } // Codable both ways
+            // Bytes in, Codable out; Codable in, bytes out; Codable both ways.
+            let steps = (0..<300).map { BitwiseStep(x: Int32($0), scale: 0.5) }
+            let labels = (0..<300).map { LabelLength(label: String(repeating: "é", count: $0 % 9)) }
+            let names = (0..<300).map { NormalizedName(name: "N\($0)", value: $0 == 13 ? 14 : $0) }
 
             // Three maps at once on one pool: their chunks interleave on the workers.
             async let mappedSteps = pool.map(steps)
@@ -243,8 +265,9 @@ extension ProcessPoolSuites {
 
             // Submits of all three kinds, interleaved.
             var futures: [(JobFuture<String>?, JobFuture<BitwiseLength>?, JobFuture<Stamped>?)] = []
-            for index in 0 ..< 50 {
-                futures.append((try pool.submit(steps[index]), try pool.submit(labels[index]), try pool.submit(names[index])))
+            for index in 0..<50 {
+                futures.append(
+                    (try pool.submit(steps[index]), try pool.submit(labels[index]), try pool.submit(names[index])))
             }
             for (index, (step, label, name)) in futures.enumerated() {
                 #expect(try await step?.value == steps[index].run())
@@ -258,7 +281,7 @@ extension ProcessPoolSuites {
             let pool = try ProcessPool(workers: 1)
             for size in [1 << 20, 100 << 20] {
                 // Strings: multi-byte characters, so that every byte is checked as UTF-8.
-                let unit = "ab\u{e9}\u{1F600}\u{0}z"   // 10 bytes
+                let unit = "ab\u{e9}\u{1F600}\u{0}z"  // 10 bytes
                 let string = String(repeating: unit, count: size / unit.utf8.count)
                 let echoedString = try await pool.run(Echo(value: string))
                 #expect(echoedString.utf8.count == string.utf8.count && echoedString == string)
@@ -266,7 +289,9 @@ extension ProcessPoolSuites {
                 // Arrays filled and compared a block at a time: element by element,
                 // 100 MiB takes many seconds in a debug build.
                 let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                    for index in 0 ..< size / 4096 { memset(buffer.baseAddress! + index * 4096, Int32(index & 0xFF), 4096) }
+                    for index in 0..<size / 4096 {
+                        memset(buffer.baseAddress! + index * 4096, Int32(index & 0xFF), 4096)
+                    }
                     count = size
                 }
                 #expect(sameBytes(try await pool.run(Echo(value: bytes)), bytes))
@@ -276,14 +301,17 @@ extension ProcessPoolSuites {
                 }
                 #expect(sameBytes(try await pool.run(Echo(value: doubles)), doubles))
             }
-            let strings = (0 ..< 100_000).map { "file_\($0).txt" }
+            let strings = (0..<100_000).map { "file_\($0).txt" }
             #expect(try await pool.run(Echo(value: strings)) == strings)
             await pool.shutdown()
         }
 
         /// Whether two arrays hold the same bytes (NaNs included).
         private func sameBytes<T>(_ a: [T], _ b: [T]) -> Bool {
-            a.count == b.count && a.withUnsafeBytes { a in b.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+            a.count == b.count
+                && a.withUnsafeBytes { a in
+                    b.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+                }
         }
 
         @Test func aValueThatFailsToDecodeFailsItsOwnJobOnly() async throws {
@@ -309,15 +337,16 @@ extension ProcessPoolSuites {
             }
 
             // map: the failing job's error; mapUnordered: the outputs of the jobs before it, then its error.
-            let names = (0 ..< 10).map { NormalizedName(name: "n", value: $0 == 5 ? -5 : $0) }
+            let names = (0..<10).map { NormalizedName(name: "n", value: $0 == 5 ? -5 : $0) }
             await #expect(throws: ProcessPoolError.self) { try await pool.map(names) }
             var before = Set<Int>()
             await #expect(throws: ProcessPoolError.self) {
                 for try await (index, _) in pool.mapUnordered(names) { before.insert(index) }
             }
             #expect(!before.contains(5))
-            #expect(try await pool.map((0 ..< 10).map { NormalizedName(name: "n", value: $0) }).count == 10,
-                    "the pool goes on serving")
+            #expect(
+                try await pool.map((0..<10).map { NormalizedName(name: "n", value: $0) }).count == 10,
+                "the pool goes on serving")
             await pool.shutdown()
         }
 
@@ -325,15 +354,20 @@ extension ProcessPoolSuites {
             // The worker's side of a task, in this process: job 3 of 5 has a
             // value of another type where `value` should be.
             var payload: [UInt8] = []
-            try ValueBatch.append((0 ..< 5).map { NormalizedName(name: "j\($0)", value: $0) }[...], to: &payload)
-            let third = try #require(payload.indices.first { index in
-                // The entry `value` of job 3: the key "value", then the int tag and 3 zigzagged (6).
-                Array(payload[index ..< min(index + 8, payload.count)]) == [10] + Array("value".utf8) + [WireTag.int.rawValue, 6]
-            })
-            payload[third + 6] = WireTag.true.rawValue   // same length: the framing stays intact
+            try ValueBatch.append((0..<5).map { NormalizedName(name: "j\($0)", value: $0) }[...], to: &payload)
+            let third = try #require(
+                payload.indices.first { index in
+                    // The entry `value` of job 3: the key "value", then the int tag and 3 zigzagged (6).
+                    Array(payload[index..<min(index + 8, payload.count)]) == [10] + Array("value".utf8) + [
+                        WireTag.int.rawValue, 6,
+                    ]
+                })
+            payload[third + 6] = WireTag.true.rawValue  // same length: the framing stays intact
             payload[third + 7] = WireTag.true.rawValue
             var outputs: [UInt8] = []
-            let outcome = payload.withUnsafeBytes { runJobs(NormalizedName.self, payload: $0, appendingOutputsTo: &outputs) }
+            let outcome = payload.withUnsafeBytes {
+                runJobs(NormalizedName.self, payload: $0, appendingOutputsTo: &outputs)
+            }
             #expect(outcome.completed == 3)
             guard case .jobDecodingFailed(let typeName, let detail)? = outcome.failure else {
                 Issue.record("unexpected \(String(describing: outcome.failure))")

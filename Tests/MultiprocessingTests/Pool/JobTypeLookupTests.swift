@@ -1,4 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Multiprocessing
 
 private struct PrivateDouble: Job {
@@ -7,7 +21,8 @@ private struct PrivateDouble: Job {
 }
 
 private enum PrivateShape: Job {
-    case square(Int), circle(radius: Int)
+    case square(Int)
+    case circle(radius: Int)
     func run() -> Int {
         switch self {
         case .square(let side): side * side
@@ -63,7 +78,7 @@ extension ProcessPoolSuites {
             #expect(try await pool.run(NestedTriple(x: 5)) == 15)
             #expect(try await pool.run(GenericBox(value: "a")) == ["a", "a"])
             #expect(try await pool.run(LocalQuadruple(x: 5, label: "=")) == "=20")
-            #expect(try await pool.map((1 ... 3).map { LocalQuadruple(x: $0, label: "") }) == ["4", "8", "12"])
+            #expect(try await pool.map((1...3).map { LocalQuadruple(x: $0, label: "") }) == ["4", "8", "12"])
             #expect(try await pool.map([PrivateShape.square(3), .circle(radius: 2)]) == [9, 12])
             #expect(try await pool.run(PrivateClassJob(n: 2)) == 6)
             await #expect(throws: PrivateFailure.tooBig(11), "a private Codable error comes back as itself") {
@@ -86,13 +101,18 @@ extension ProcessPoolSuites {
 
         @Test func portableNamesRoundTripInProcessAndRejectGarbage() {
             struct Local: Codable {}
-            for type in [PrivateDouble.self, Local.self, PrivateShape.self, PrivateClassJob.self, AddOne.self] as [any Any.Type] {
+            for type in [PrivateDouble.self, Local.self, PrivateShape.self, PrivateClassJob.self, AddOne.self]
+                as [any Any.Type]
+            {
                 let name = PortableTypeName.of(type)
-                #expect(name.flatMap(PortableTypeName.type(named:)).map(ObjectIdentifier.init) == ObjectIdentifier(type))
+                #expect(
+                    name.flatMap(PortableTypeName.type(named:)).map(ObjectIdentifier.init) == ObjectIdentifier(type))
             }
             #expect(PortableTypeName.of(PrivateDouble.self)?.contains("$") == false, "no address travels")
-            for garbage in ["\u{1}", "\u{1}zz\u{0}", "\u{1}10\u{0}/no/such/object", "\u{1}ffffffffffff\u{0}", "\u{1}0\u{0}",
-                            "\u{1}10\u{0}/no/such/object\u{0}x", "\u{1}ffffffffffff\u{0}\u{0}x", "\u{1}0\u{0}\u{0}"] {
+            for garbage in [
+                "\u{1}", "\u{1}zz\u{0}", "\u{1}10\u{0}/no/such/object", "\u{1}ffffffffffff\u{0}", "\u{1}0\u{0}",
+                "\u{1}10\u{0}/no/such/object\u{0}x", "\u{1}ffffffffffff\u{0}\u{0}x", "\u{1}0\u{0}\u{0}",
+            ] {
                 #expect(PortableTypeName.type(named: garbage) == nil, "\(Array(garbage.utf8))")
             }
         }
@@ -105,11 +125,12 @@ extension ProcessPoolSuites {
             let shape = try #require(PortableTypeName.of(PrivateShape.self))
             func fields(_ name: String) -> [Substring] { name.split(separator: "\0", omittingEmptySubsequences: false) }
             #expect(fields(double).count == 3 && fields(shape).count == 3)
-            let doublePlaceShapeName = fields(double)[0 ..< 2].joined(separator: "\0") + "\0" + fields(shape)[2]
+            let doublePlaceShapeName = fields(double)[0..<2].joined(separator: "\0") + "\0" + fields(shape)[2]
             #expect(PortableTypeName.type(named: doublePlaceShapeName) == nil)
             let tampered = double + "x"
             #expect(PortableTypeName.type(named: tampered) == nil)
-            #expect(PortableTypeName.type(named: double).map(ObjectIdentifier.init) == ObjectIdentifier(PrivateDouble.self))
+            #expect(
+                PortableTypeName.type(named: double).map(ObjectIdentifier.init) == ObjectIdentifier(PrivateDouble.self))
 
             // The verification name names the type without an address, the same way each time.
             let name = try #require(PortableTypeName.placeIndependentName(of: PrivateDouble.self))
@@ -119,4 +140,3 @@ extension ProcessPoolSuites {
         }
     }
 }
-

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Jobs the pool tests send to workers. They live in the test module on
@@ -86,7 +100,7 @@ struct Crash: Job {
         case .trap: fatalError("a job that traps")
         case .exit: exit(3)
         case .kill: kill(getpid(), SIGKILL)
-        case .memoryFault: raise(SIGSEGV) // what reading a main.swift String global in a spawned worker does
+        case .memoryFault: raise(SIGSEGV)  // what reading a main.swift String global in a spawned worker does
         }
         return 0
     }
@@ -143,7 +157,7 @@ struct FailingInitializer: Job {
 /// Writes a frame the pool cannot understand to the worker's private socket.
 struct CorruptTheChannel: Job {
     func run() -> Int {
-        let garbage: [UInt8] = [0, 0, 0, 1, 0xEE] // a one-byte frame of an unknown kind
+        let garbage: [UInt8] = [0, 0, 0, 1, 0xEE]  // a one-byte frame of an unknown kind
         _ = garbage.withUnsafeBytes { send(3, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         return 1
     }

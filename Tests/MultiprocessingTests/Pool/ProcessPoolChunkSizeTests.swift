@@ -1,9 +1,24 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
 import Synchronization
 import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension ProcessPoolSuites {
@@ -13,7 +28,7 @@ extension ProcessPoolSuites {
         @Test(arguments: [1, 7, 50, 10_000])
         func mapWithAChunkSizeKeepsInputOrder(_ chunkSize: Int) async throws {
             let pool = try ProcessPool(workers: 2)
-            #expect(try await pool.map((0 ..< 1_000).map { AddOne(x: $0) }, chunkSize: chunkSize) == Array(1 ... 1_000))
+            #expect(try await pool.map((0..<1_000).map { AddOne(x: $0) }, chunkSize: chunkSize) == Array(1...1_000))
             #expect(try await pool.map([AddOne](), chunkSize: chunkSize).isEmpty)
             await pool.shutdown()
         }
@@ -21,10 +36,10 @@ extension ProcessPoolSuites {
         /// A chunk runs on one worker, so each chunk's jobs report one pid.
         @Test func theChunkSizeIsTheNumberOfJobsSentTogether() async throws {
             let pool = try ProcessPool(workers: 2)
-            let pids = try await pool.map((0 ..< 230).map { _ in WorkerPID() }, chunkSize: 50)
+            let pids = try await pool.map((0..<230).map { _ in WorkerPID() }, chunkSize: 50)
             #expect(pids.count == 230)
             for start in stride(from: 0, to: 230, by: 50) {
-                #expect(Set(pids[start ..< min(start + 50, 230)]).count == 1, "jobs \(start)... went to one worker")
+                #expect(Set(pids[start..<min(start + 50, 230)]).count == 1, "jobs \(start)... went to one worker")
             }
             await pool.shutdown()
         }
@@ -32,7 +47,7 @@ extension ProcessPoolSuites {
         @Test func perJobOptionsSendJobsAloneWhateverTheChunkSize() throws {
             let timed = try ProcessPool(workers: 1, options: .init(jobTimeout: .seconds(5)))
             var planner = timed.chunkPlanner(knownCount: 1_000, chunkSize: 50)
-            var numbers = (0 ..< 1_000).makeIterator()
+            var numbers = (0..<1_000).makeIterator()
             #expect(planner.nextChunk(from: &numbers).count == 1)
             let recycled = try ProcessPool(workers: 1, options: .init(maxJobsPerWorker: 10))
             planner = recycled.chunkPlanner(knownCount: 1_000, chunkSize: nil)
@@ -46,7 +61,7 @@ extension ProcessPoolSuites {
         @Test func mapReadsItsInputOnTheCallersActor() async throws {
             let pool = try ProcessPool(workers: 2)
             let outputs = try await onMainActor(pool)
-            #expect(outputs == Array(1 ... 300))
+            #expect(outputs == Array(1...300))
             await pool.shutdown()
         }
 
@@ -55,7 +70,7 @@ extension ProcessPoolSuites {
             let offActor = Atomic<Int>(0)
             let mainThread = pthread_self()  // the main actor's thread
             // A lazy input whose closure belongs to the main actor: read anywhere else, it counts.
-            let jobs = (0 ..< 300).lazy.map { x in
+            let jobs = (0..<300).lazy.map { x in
                 if pthread_equal(pthread_self(), mainThread) == 0 { offActor.add(1, ordering: .relaxed) }
                 return AddOne(x: x)
             }
@@ -67,17 +82,17 @@ extension ProcessPoolSuites {
         @Test func mapBlockingReturnsOutputsInInputOrder() throws {
             let pool = try ProcessPool(workers: 2)
             defer { pool.shutdown(wait: true) }
-            #expect(try pool.mapBlocking((0 ..< 5_000).map { AddOne(x: $0) }) == Array(1 ... 5_000))
-            #expect(try pool.mapBlocking((0 ..< 100).map { AddOne(x: $0) }, chunkSize: 3) == Array(1 ... 100))
+            #expect(try pool.mapBlocking((0..<5_000).map { AddOne(x: $0) }) == Array(1...5_000))
+            #expect(try pool.mapBlocking((0..<100).map { AddOne(x: $0) }, chunkSize: 3) == Array(1...100))
             // An input of unknown length, read lazily.
             let endless = (0...).lazy.map { AddOne(x: $0) }.prefix(700)
-            #expect(try pool.mapBlocking(endless) == Array(1 ... 700))
+            #expect(try pool.mapBlocking(endless) == Array(1...700))
         }
 
         @Test func mapBlockingThrowsTheFirstFailureInInputOrder() throws {
             let pool = try ProcessPool(workers: 2)
             defer { pool.shutdown(wait: true) }
-            let texts = (0 ..< 500).map { $0 == 123 ? "x" : ($0 == 400 ? "" : "\($0)") }
+            let texts = (0..<500).map { $0 == 123 ? "x" : ($0 == 400 ? "" : "\($0)") }
             #expect(throws: ParseFailure.badDigit(UInt8(ascii: "x"))) {
                 _ = try pool.mapBlocking(texts.map { Parse(text: $0) }, chunkSize: 10)
             }

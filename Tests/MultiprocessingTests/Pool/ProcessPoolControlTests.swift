@@ -1,8 +1,23 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension ProcessPoolSuites {
@@ -26,7 +41,7 @@ extension ProcessPoolSuites {
 
         @Test func jobsWithinTheTimeoutAreUnaffected() async throws {
             let pool = try ProcessPool(workers: 2, options: .init(jobTimeout: .seconds(5)))
-            #expect(try await pool.map((0 ..< 50).map { AddOne(x: $0) }) == Array(1 ... 50))
+            #expect(try await pool.map((0..<50).map { AddOne(x: $0) }) == Array(1...50))
             await pool.shutdown()
         }
 
@@ -34,7 +49,7 @@ extension ProcessPoolSuites {
             let pool = try ProcessPool(workers: 1)
             let blocker = try pool.submit(Sleep(milliseconds: 300))
             // Enough jobs that the last ones are still queued in the pool.
-            let queued = try (0 ..< 40).map { _ in try pool.submit(SetGlobal(value: 99)) }
+            let queued = try (0..<40).map { _ in try pool.submit(SetGlobal(value: 99)) }
             for future in queued { #expect(future.cancel()) }
             #expect(try await blocker.value == 300)
             for future in queued {
@@ -74,16 +89,19 @@ extension ProcessPoolSuites {
         /// when it was sent: an initializer slower than the limit used to time
         /// out every job, and the pool replaced its workers in a loop.
         @Test func aSlowInitializerDoesNotCountAgainstTheJobTimeout() async throws {
-            let pool = try ProcessPool(workers: 2, options: .init(
-                jobTimeout: .milliseconds(300), initializer: SlowInitializer(milliseconds: 600)))
-            #expect(try await pool.map((0 ..< 8).map { AddOne(x: $0) }) == Array(1 ... 8))
+            let pool = try ProcessPool(
+                workers: 2,
+                options: .init(
+                    jobTimeout: .milliseconds(300), initializer: SlowInitializer(milliseconds: 600)))
+            #expect(try await pool.map((0..<8).map { AddOne(x: $0) }) == Array(1...8))
             let pids = Set(try await pool.map(Array(repeating: WorkerPID(), count: 8)))
             #expect(pids.count <= 2, "no worker was killed and replaced")
             await pool.shutdown()
         }
 
         @Test func initializerRunsOnceInEachNewWorker() async throws {
-            let pool = try ProcessPool(workers: 2, options: .init(maxJobsPerWorker: 3, initializer: SetGlobal(value: 7)))
+            let pool = try ProcessPool(
+                workers: 2, options: .init(maxJobsPerWorker: 3, initializer: SetGlobal(value: 7)))
             for output in try await pool.map(Array(repeating: ReadGlobal(), count: 20)) {
                 #expect(output == 7, "every worker, recycled ones included, ran the initializer first")
             }
@@ -117,7 +135,7 @@ extension ProcessPoolSuites {
         @Test(arguments: [Crash.How.exit, .kill, .trap])
         func initializerThatKillsItsWorkerStopsThePoolInsteadOfRespawning(how: Crash.How) async throws {
             let pool = try ProcessPool(workers: 2, options: .init(initializer: Crash(how: how)))
-            for x in 0 ..< 4 {
+            for x in 0..<4 {
                 // The pool may break before a submit (which then throws) or after it (the job fails).
                 let error = await #expect(throws: ProcessPoolError.self) { try await pool.submit(AddOne(x: x)).value }
                 guard case .initializerFailed(let remote)? = error else {
@@ -150,7 +168,7 @@ extension ProcessPoolSuites {
         @Test func terminateKillsWorkersAndFailsPendingJobs() async throws {
             let pool = try ProcessPool(workers: 2)
             let pids = pool.workerPIDs
-            let running = try (0 ..< 6).map { _ in try pool.submit(Forever()) }
+            let running = try (0..<6).map { _ in try pool.submit(Forever()) }
             #expect(await eventually { await pool.runningJobCount() == 2 }, "both workers run a job")
             pool.terminate()
             for future in running {
@@ -160,12 +178,12 @@ extension ProcessPoolSuites {
             #expect(throws: JobError.shutDown) { try pool.submit(AddOne(x: 1)) }
             await pool.shutdown()
             for pid in pids { #expect(processState(pid) == nil) }
-            pool.terminate() // again: not an error
+            pool.terminate()  // again: not an error
         }
 
         @Test func shutdownFinishesQueuedWork() async throws {
             let pool = try ProcessPool(workers: 2)
-            let futures = try (0 ..< 30).map { try pool.submit(Sleep(milliseconds: $0 % 5)) }
+            let futures = try (0..<30).map { try pool.submit(Sleep(milliseconds: $0 % 5)) }
             let pids = pool.workerPIDs
             await pool.shutdown()
             for (index, future) in futures.enumerated() {
@@ -181,7 +199,7 @@ extension ProcessPoolSuites {
             do {
                 let pool = try ProcessPool(workers: 2)
                 pids = pool.workerPIDs
-                futures = try (0 ..< 10).map { try pool.submit(Sleep(milliseconds: $0)) }
+                futures = try (0..<10).map { try pool.submit(Sleep(milliseconds: $0)) }
             }
             for (index, future) in futures.enumerated() { #expect(try await future.value == index) }
             #expect(await eventually { pids.allSatisfy { processState($0) == nil } })

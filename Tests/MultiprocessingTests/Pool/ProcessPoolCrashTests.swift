@@ -1,8 +1,23 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension ProcessPoolSuites {
@@ -11,14 +26,15 @@ extension ProcessPoolSuites {
         @Test func sigkillOfAWorkerMidJobFailsOnlyThatJob() async throws {
             let pool = try ProcessPool(workers: 2)
             let victim = try pool.submit(Forever())
-            let others = try (0 ..< 20).map { try pool.submit(Sleep(milliseconds: $0 % 3)) }
+            let others = try (0..<20).map { try pool.submit(Sleep(milliseconds: $0 % 3)) }
             #expect(pool.workerPIDs.count == 2)
             // Ask the pool which worker runs the victim (some of the others may wait behind it).
             var running: Int32?
-            #expect(await eventually(within: .seconds(4)) {
-                running = await pool.core.pidRunning(victim)
-                return running != nil
-            })
+            #expect(
+                await eventually(within: .seconds(4)) {
+                    running = await pool.core.pidRunning(victim)
+                    return running != nil
+                })
             let victimPID = try #require(running)
             kill(victimPID, SIGKILL)
             let error = await #expect(throws: ProcessPoolError.self) { try await victim.value }
@@ -49,17 +65,24 @@ extension ProcessPoolSuites {
             }
             #expect(status.signal == .segmentationFault)
             #expect(String(describing: error!).contains("global declared in main.swift"))
-            #expect(!ProcessPoolError.workerCrashed(pid: 1, status: .exited(3), job: JobDescription(typeName: "T", sequenceNumber: 1))
+            #expect(
+                !ProcessPoolError.workerCrashed(
+                    pid: 1, status: .exited(3), job: JobDescription(typeName: "T", sequenceNumber: 1)
+                )
                 .description.contains("main.swift"), "only memory faults mention it")
             await pool.shutdown()
         }
 
-        @Test(arguments: [(Crash.How.trap, Multiprocessing.ExitStatus.signaled(SIGILL)), (.exit, .exited(3)), (.kill, .signaled(SIGKILL))])
-        func aJobThatEndsItsWorkerFailsWithTheStatus(how: Crash.How, expected: Multiprocessing.ExitStatus) async throws {
+        @Test(arguments: [
+            (Crash.How.trap, Multiprocessing.ExitStatus.signaled(SIGILL)), (.exit, .exited(3)),
+            (.kill, .signaled(SIGKILL)),
+        ])
+        func aJobThatEndsItsWorkerFailsWithTheStatus(how: Crash.How, expected: Multiprocessing.ExitStatus) async throws
+        {
             let pool = try ProcessPool(workers: 1)
             let before = try pool.submit(AddOne(x: 0))
             let crash = try pool.submit(Crash(how: how))
-            let after = try (1 ... 5).map { try pool.submit(AddOne(x: $0)) }
+            let after = try (1...5).map { try pool.submit(AddOne(x: $0)) }
             #expect(try await before.value == 1)
             let error = await #expect(throws: ProcessPoolError.self) { try await crash.value }
             guard case .workerCrashed(_, let status, let job)? = error else {
@@ -84,7 +107,7 @@ extension ProcessPoolSuites {
             await #expect(throws: ProcessPoolError.self) {
                 _ = try await pool.map([Crash(how: .exit)])
             }
-            #expect(try await pool.map((0 ..< 100).map { AddOne(x: $0) }) == Array(1 ... 100))
+            #expect(try await pool.map((0..<100).map { AddOne(x: $0) }) == Array(1...100))
             await pool.shutdown()
         }
     }

@@ -1,7 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension ProcessPoolSuites {
@@ -70,7 +85,7 @@ extension ProcessPoolSuites {
             let pool = try ProcessPool(workers: 1)
             await pool.shutdown()
             #expect(throws: JobError.shutDown) { try pool.submit(AddOne(x: 1)) }
-            await pool.shutdown() // again: not an error
+            await pool.shutdown()  // again: not an error
             #expect(pool.workerPIDs.isEmpty)
         }
 

@@ -1,9 +1,24 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
-import Testing
 import MultiprocessingTestSupport
+import Testing
+
 @testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // These scenarios run inside a worker of a pool (a fresh, single-threaded copy
@@ -37,11 +52,13 @@ struct LeakScenario: Job {
         var crashes = 0
         do {
             let pool = try ProcessPool(workers: 2, options: .init(maxJobsPerWorker: 50))
-            let futures = try (0 ..< 5_000).map { try pool.submit(AddOne(x: $0)) }
-            for (index, future) in futures.enumerated() where try future.wait(timeout: .seconds(60)) != index + 1 { correct = false }
-            let pids = try (0 ..< 200).map { _ in try pool.submit(WorkerPID()) }
+            let futures = try (0..<5_000).map { try pool.submit(AddOne(x: $0)) }
+            for (index, future) in futures.enumerated() where try future.wait(timeout: .seconds(60)) != index + 1 {
+                correct = false
+            }
+            let pids = try (0..<200).map { _ in try pool.submit(WorkerPID()) }
             for future in pids { workers.insert(try future.wait(timeout: .seconds(60))) }
-            for _ in 0 ..< 10 {
+            for _ in 0..<10 {
                 do {
                     _ = try pool.submit(Crash(how: .exit)).wait(timeout: .seconds(60))
                 } catch ProcessPoolError.workerCrashed {
@@ -50,8 +67,9 @@ struct LeakScenario: Job {
             }
             pool.shutdown(wait: true)
         }
-        return LeakReport(before: before, after: ResourceCount.current(), outputsCorrect: correct,
-                          distinctWorkers: workers.count, crashesReported: crashes)
+        return LeakReport(
+            before: before, after: ResourceCount.current(), outputsCorrect: correct,
+            distinctWorkers: workers.count, crashesReported: crashes)
     }
 }
 
@@ -64,7 +82,7 @@ struct StartInnerPool: Job {
         let pool = try ProcessPool(workers: 2, options: .init(startMethod: method.value))
         innerPool = pool
         // One job each so both workers have certainly started.
-        _ = try (0 ..< 4).map { try pool.submit(AddOne(x: $0)) }.map { try $0.wait(timeout: .seconds(60)) }
+        _ = try (0..<4).map { try pool.submit(AddOne(x: $0)) }.map { try $0.wait(timeout: .seconds(60)) }
         return pool.workerPIDs + [getpid()]
     }
 }
@@ -85,7 +103,7 @@ struct SignalDispositions: Job {
         for signal in [SIGUSR1, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV] {
             var current = sigaction()
             sigaction(signal, nil, &current)
-            result[signal] = current.__sigaction_handler.sa_handler == nil // SIG_DFL
+            result[signal] = current.__sigaction_handler.sa_handler == nil  // SIG_DFL
         }
         return result
     }
@@ -148,16 +166,19 @@ extension ProcessPoolSuites {
         /// runner whose standard output is a socket, which the test reads.
         @Test func whatAJobPrintedSurvivesTheKillOfItsWorker() throws {
             let marker = "printed-by-a-job-whose-worker-is-killed-later"
-            try runIsolated(in: Self.self, {
-                let pool = try ProcessPool(workers: 1, options: .init(jobTimeout: .seconds(1)))
-                let printed = try pool.submit(PrintLine(text: marker))
-                let stuck = try pool.submit(Forever())
-                try check(try printed.wait(timeout: .seconds(30)) == marker.count)
-                try checkThrows(JobError.timedOut(.seconds(1))) { try stuck.wait(timeout: .seconds(30)) }
-                pool.shutdown(wait: true)
-            }, output: { output in
-                #expect(output.contains(marker), "the printed line is in the runner's output")
-            })
+            try runIsolated(
+                in: Self.self,
+                {
+                    let pool = try ProcessPool(workers: 1, options: .init(jobTimeout: .seconds(1)))
+                    let printed = try pool.submit(PrintLine(text: marker))
+                    let stuck = try pool.submit(Forever())
+                    try check(try printed.wait(timeout: .seconds(30)) == marker.count)
+                    try checkThrows(JobError.timedOut(.seconds(1))) { try stuck.wait(timeout: .seconds(30)) }
+                    pool.shutdown(wait: true)
+                },
+                output: { output in
+                    #expect(output.contains(marker), "the printed line is in the runner's output")
+                })
         }
 
         @Test func shutdownIsPromptWhileAForkedChildHoldsCopiesOfThePoolsSockets() async throws {
@@ -171,7 +192,9 @@ extension ProcessPoolSuites {
             _ = try child.join()
         }
 
-        @Test(arguments: [(SIGKILL, ProcessPool.StartMethod.Coded.spawn), (SIGKILL, .fork), (SIGINT, .spawn), (SIGTERM, .spawn)])
+        @Test(arguments: [
+            (SIGKILL, ProcessPool.StartMethod.Coded.spawn), (SIGKILL, .fork), (SIGINT, .spawn), (SIGTERM, .spawn),
+        ])
         func workersDieWithTheirParent(signal: Int32, method: ProcessPool.StartMethod.Coded) async throws {
             let host = try ProcessPool(workers: 1)
             var pids = try await host.run(StartInnerPool(method: method))
@@ -180,8 +203,9 @@ extension ProcessPoolSuites {
             #expect(pids.allSatisfy { !isGone($0) })
             kill(parent, signal)
             let start = ContinuousClock.now
-            #expect(await eventually(within: .seconds(1)) { pids.allSatisfy(isGone) },
-                    "the inner pool's workers are gone within a second of their parent")
+            #expect(
+                await eventually(within: .seconds(1)) { pids.allSatisfy(isGone) },
+                "the inner pool's workers are gone within a second of their parent")
             #expect(ContinuousClock.now - start < .seconds(1))
             #expect(await eventually { !host.workerPIDs.contains(parent) && host.workerPIDs.count == 1 })
             #expect(try await host.run(AddOne(x: 1)) == 2, "the host pool replaced its killed worker")

@@ -1,5 +1,19 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Synchronization
 import Testing
+
 @testable import Multiprocessing
 
 extension ProcessPoolSuites {
@@ -7,8 +21,8 @@ extension ProcessPoolSuites {
     struct ProcessPoolMapTests {
         @Test func mapKeepsInputOrderAcrossChunks() async throws {
             let pool = try ProcessPool(workers: 2)
-            let outputs = try await pool.map((0 ..< 10_000).map { AddOne(x: $0) })
-            #expect(outputs == Array(1 ... 10_000))
+            let outputs = try await pool.map((0..<10_000).map { AddOne(x: $0) })
+            #expect(outputs == Array(1...10_000))
             #expect(try await pool.map([AddOne]()).isEmpty)
             await pool.shutdown()
         }
@@ -22,7 +36,7 @@ extension ProcessPoolSuites {
                 return AddOne(x: x)
             }.prefix(3_000)
             let outputs = try await pool.map(jobs)
-            #expect(outputs == Array(1 ... 3_000))
+            #expect(outputs == Array(1...3_000))
             #expect(pulled.load(ordering: .relaxed) <= 3_001)
             await pool.shutdown()
         }
@@ -40,13 +54,15 @@ extension ProcessPoolSuites {
                 received += 1
                 if received == 50 { break }
             }
-            #expect(pulled.load(ordering: .relaxed) <= 50 + 8 * ChunkPlanner.largestGrowingChunk, "an endless input is read a window at a time")
+            #expect(
+                pulled.load(ordering: .relaxed) <= 50 + 8 * ChunkPlanner.largestGrowingChunk,
+                "an endless input is read a window at a time")
             await pool.shutdown()
         }
 
         @Test func mapThrowsTheFirstFailureInInputOrder() async throws {
             let pool = try ProcessPool(workers: 2)
-            let texts = (0 ..< 500).map { $0 == 123 ? "x" : ($0 == 400 ? "" : "\($0)") }
+            let texts = (0..<500).map { $0 == 123 ? "x" : ($0 == 400 ? "" : "\($0)") }
             await #expect(throws: ParseFailure.badDigit(UInt8(ascii: "x"))) {
                 _ = try await pool.map(texts.map { Parse(text: $0) })
             }
@@ -57,11 +73,11 @@ extension ProcessPoolSuites {
         @Test func mapUnorderedYieldsEveryOutputWithItsIndex() async throws {
             let pool = try ProcessPool(workers: 2)
             var seen = [Int?](repeating: nil, count: 200)
-            for try await (index, output) in pool.mapUnordered((0 ..< 200).map { AddOne(x: $0) }) {
+            for try await (index, output) in pool.mapUnordered((0..<200).map { AddOne(x: $0) }) {
                 #expect(seen[index] == nil)
                 seen[index] = output
             }
-            #expect(seen == (1 ... 200).map { $0 })
+            #expect(seen == (1...200).map { $0 })
             await pool.shutdown()
         }
 
@@ -69,13 +85,13 @@ extension ProcessPoolSuites {
             let pool = try ProcessPool(workers: 2)
             var received = 0
             await #expect(throws: ParseFailure.empty) {
-                for try await _ in pool.mapUnordered((0 ..< 100).map { Parse(text: $0 == 70 ? "" : "\($0)") }) {
+                for try await _ in pool.mapUnordered((0..<100).map { Parse(text: $0 == 70 ? "" : "\($0)") }) {
                     received += 1
                 }
             }
             #expect(received < 100)
             var all = 0
-            for try await _ in pool.mapUnordered((0 ..< 100).map { AddOne(x: $0) }) { all += 1 }
+            for try await _ in pool.mapUnordered((0..<100).map { AddOne(x: $0) }) { all += 1 }
             #expect(all == 100, "the pool keeps serving")
             await pool.shutdown()
         }
@@ -85,13 +101,13 @@ extension ProcessPoolSuites {
             await #expect(throws: JobError.timedOut(.milliseconds(300))) {
                 _ = try await pool.map([Sleep(milliseconds: 1), Sleep(milliseconds: 5_000), Sleep(milliseconds: 1)])
             }
-            #expect(try await pool.map((0 ..< 20).map { AddOne(x: $0) }) == Array(1 ... 20))
+            #expect(try await pool.map((0..<20).map { AddOne(x: $0) }) == Array(1...20))
             await pool.shutdown()
         }
 
         @Test func switchingFromAThreadPoolIsOneLine() async throws {
             for executor: any JobExecutor in [ThreadPool(threads: 2), try ProcessPool(workers: 2)] {
-                #expect(try await executor.map((0 ..< 100).map { AddOne(x: $0) }) == Array(1 ... 100))
+                #expect(try await executor.map((0..<100).map { AddOne(x: $0) }) == Array(1...100))
                 #expect(try await executor.run(Greeting(name: "x")) == "hello, x")
                 await executor.shutdown()
             }

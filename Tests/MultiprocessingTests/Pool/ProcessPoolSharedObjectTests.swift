@@ -1,8 +1,23 @@
-import Testing
-@testable import Multiprocessing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension ProcessPoolSuites {
@@ -39,8 +54,8 @@ extension ProcessPoolSuites {
                 failure.state.store(43)
                 #expect(failure.state.load() == 43)
             }
-            let made = try await pool.map((0 ..< 50).map { MakeSharedCounter(start: $0) })
-            #expect(made.map { $0.load() } == Array(0 ..< 50), "outputs of map chunks carry their descriptors")
+            let made = try await pool.map((0..<50).map { MakeSharedCounter(start: $0) })
+            #expect(made.map { $0.load() } == Array(0..<50), "outputs of map chunks carry their descriptors")
             await pool.shutdown()
         }
 
@@ -51,15 +66,16 @@ extension ProcessPoolSuites {
         func batchedJobsCarryAllTheirDescriptors(method: ProcessPool.StartMethod) async throws {
             let pool = try ProcessPool(workers: 2, options: .init(startMethod: method))
             let counter = try SharedValue(0)
-            let pids = try await pool.map((1 ... 2_000).map { AddToSharedCounter(counter: counter, amount: $0) })
-            #expect(counter.load() == (1 ... 2_000).reduce(0, +))
+            let pids = try await pool.map((1...2_000).map { AddToSharedCounter(counter: counter, amount: $0) })
+            #expect(counter.load() == (1...2_000).reduce(0, +))
             #expect(!pids.contains(getpid()))
-            let many = try (0 ..< 300).map { _ in try SharedValue(0) }
+            let many = try (0..<300).map { _ in try SharedValue(0) }
             #expect(try await pool.run(AddToEachCounter(counters: many)) == 300)
             #expect(many.allSatisfy { $0.load() == 1 })
-            let chunks = try await pool.map((0 ..< 40).map { index in AddToEachCounter(counters: Array(many[index ..< index + 10])) })
+            let chunks = try await pool.map(
+                (0..<40).map { index in AddToEachCounter(counters: Array(many[index..<index + 10])) })
             #expect(chunks == Array(repeating: 10, count: 40))
-            let windows = (0 ..< 300).map { counter in (0 ..< 40).count { counter >= $0 && counter < $0 + 10 } }
+            let windows = (0..<300).map { counter in (0..<40).count { counter >= $0 && counter < $0 + 10 } }
             #expect(many.map { $0.load() } == windows.map { 1 + $0 })
             await pool.shutdown()
         }
@@ -67,8 +83,10 @@ extension ProcessPoolSuites {
         @Test func theInitializersSharedObjectsReachEveryWorker() async throws {
             let started = try SharedValue(0)
             let pool = try ProcessPool(workers: 2, options: .init(initializer: CountStartedWorkers(started: started)))
-            _ = try await pool.map((0 ..< 20).map { AddOne(x: $0) })
-            #expect(pollUntil(within: .seconds(20)) { started.load() == 2 }, "each worker ran the initializer: \(started.load())")
+            _ = try await pool.map((0..<20).map { AddOne(x: $0) })
+            #expect(
+                pollUntil(within: .seconds(20)) { started.load() == 2 },
+                "each worker ran the initializer: \(started.load())")
             await pool.shutdown()
         }
 
@@ -78,7 +96,7 @@ extension ProcessPoolSuites {
         @Test func aWorkerAtItsOpenFileLimitFailsTheTaskAndGoesOn() async throws {
             let pool = try ProcessPool(workers: 1)
             _ = try await pool.run(LeaveDescriptorRoom(room: 4))
-            let counters = try (0 ..< 12).map { _ in try SharedValue(0) }
+            let counters = try (0..<12).map { _ in try SharedValue(0) }
             do {
                 _ = try await pool.run(AddToEachCounter(counters: counters))
                 Issue.record("the task should have failed")
@@ -101,7 +119,7 @@ extension ProcessPoolSuites {
             let counter = try SharedValue(0)
             let before = try pool.submit(AddToSharedCounter(counter: counter, amount: 1))
             let unsendable = try pool.submit(UnsendableJob())
-            let after = try (0 ..< 3).map { _ in try pool.submit(AddToSharedCounter(counter: counter, amount: 1)) }
+            let after = try (0..<3).map { _ in try pool.submit(AddToSharedCounter(counter: counter, amount: 1)) }
             _ = try before.wait(timeout: .seconds(30))
             do {
                 _ = try unsendable.wait(timeout: .seconds(30))
@@ -122,12 +140,12 @@ extension ProcessPoolSuites {
                 let counter = try SharedValue(0)
                 let first = try pool.submit(CountWorkerDescriptors(counter: counter)).wait(timeout: .seconds(30))
                 let before = try openDescriptorCount()
-                for _ in 0 ..< 20 {
-                    let futures = try (0 ..< 100).map { _ in try pool.submit(CountWorkerDescriptors(counter: counter)) }
+                for _ in 0..<20 {
+                    let futures = try (0..<100).map { _ in try pool.submit(CountWorkerDescriptors(counter: counter)) }
                     for future in futures { _ = try future.wait(timeout: .seconds(30)) }
                 }
-                for _ in 0 ..< 10 {
-                    let outputs = try (0 ..< 100).map { _ in try pool.submit(MakeSharedCounter(start: 1)) }
+                for _ in 0..<10 {
+                    let outputs = try (0..<100).map { _ in try pool.submit(MakeSharedCounter(start: 1)) }
                         .map { try $0.wait(timeout: .seconds(30)) }
                     try check(outputs.allSatisfy { $0.load() == 1 })
                 }

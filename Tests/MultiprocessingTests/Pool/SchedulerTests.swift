@@ -1,6 +1,20 @@
-import Testing
-@testable import Multiprocessing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import Testing
+
+@testable import Multiprocessing
 
 extension ProcessPoolSuites {
     @Suite("Pool scheduler", .timeLimit(.minutes(1)))
@@ -22,7 +36,7 @@ extension ProcessPoolSuites {
             var scheduler = Scheduler<Int>()
             scheduler.addWorker(a)
             scheduler.addWorker(b)
-            for task in 0 ..< 10 { scheduler.enqueue(task) }
+            for task in 0..<10 { scheduler.enqueue(task) }
             let sent = fill(&scheduler, now: t0)
             #expect(scheduler.inFlightLimit == 2, "two in flight until durations are known")
             #expect(sent.map(\.1) == [0, 1, 2, 3])
@@ -33,7 +47,7 @@ extension ProcessPoolSuites {
         @Test func shortTasksRaiseTheLimitAndLongOnesLowerIt() {
             var scheduler = Scheduler<Int>()
             scheduler.addWorker(a)
-            for task in 0 ..< 3 { scheduler.enqueue(task) }
+            for task in 0..<3 { scheduler.enqueue(task) }
             _ = fill(&scheduler, now: t0)
             _ = scheduler.completeHead(of: a, now: t0.advanced(by: .microseconds(20)))
             #expect(scheduler.inFlightLimit == 9, "1 running + 150 µs / 20 µs queued")
@@ -62,7 +76,7 @@ extension ProcessPoolSuites {
         @Test func aWithdrawnTaskLeavesItsWorker() {
             var scheduler = Scheduler<Int>()
             scheduler.addWorker(a)
-            for task in 0 ..< 2 { scheduler.enqueue(task) }
+            for task in 0..<2 { scheduler.enqueue(task) }
             _ = fill(&scheduler, now: t0)
             scheduler.withdraw(from: a, now: t0.advanced(by: .seconds(1))) { $0 == 0 }
             #expect(Array(scheduler.inFlight(of: a)) == [1])
@@ -77,8 +91,8 @@ extension ProcessPoolSuites {
             var scheduler = Scheduler<Int>()
             scheduler.addWorker(a)
             scheduler.addWorker(b)
-            for task in 0 ..< 6 { scheduler.enqueue(task) }
-            _ = fill(&scheduler, now: t0) // a: 0 2, b: 1 3; queued: 4 5
+            for task in 0..<6 { scheduler.enqueue(task) }
+            _ = fill(&scheduler, now: t0)  // a: 0 2, b: 1 3; queued: 4 5
             #expect(scheduler.removeWorker(a) == 0)
             #expect(Array(scheduler.queue) == [2, 4, 5])
             #expect(scheduler.head(of: b) == 1)
@@ -123,7 +137,7 @@ extension ProcessPoolSuites {
         @Test func aWorkerRetiresAfterMaxJobsAndIsDoneWhenEmpty() {
             var scheduler = Scheduler<Int>(maxJobsPerWorker: 2)
             scheduler.addWorker(a)
-            for task in 0 ..< 3 { scheduler.enqueue(task) }
+            for task in 0..<3 { scheduler.enqueue(task) }
             let sent = fill(&scheduler, now: t0)
             #expect(sent.map(\.1) == [0, 1], "the third job waits for a replacement")
             #expect(scheduler.acceptingCount == 0)
@@ -144,17 +158,17 @@ extension ProcessPoolSuites {
 
         @Test func chunkPlannerFollowsPythonForKnownLengthsAndGrowsForUnknownOnes() {
             var known = ChunkPlanner(workers: 2, knownCount: 1_000, chunkSize: nil)
-            var numbers = (0 ..< 1_000).makeIterator()
+            var numbers = (0..<1_000).makeIterator()
             #expect(known.window == 8)
             #expect(known.nextChunk(from: &numbers).count == 125)
             var unknown = ChunkPlanner(workers: 2, knownCount: 0, chunkSize: nil)
             var endless = (0...).makeIterator()
-            let sizes = (0 ..< 10).map { _ in unknown.nextChunk(from: &endless).count }
+            let sizes = (0..<10).map { _ in unknown.nextChunk(from: &endless).count }
             #expect(sizes == [1, 2, 4, 8, 16, 32, 64, 128, 256, 256])
             var single = ChunkPlanner(workers: 2, knownCount: 1_000, chunkSize: 1)
             #expect(single.nextChunk(from: &numbers).count == 1)
             var huge = ChunkPlanner(workers: 1, knownCount: 10_000_000, chunkSize: nil)
-            var many = (0 ..< 10_000_000).makeIterator()
+            var many = (0..<10_000_000).makeIterator()
             #expect(huge.nextChunk(from: &many).count == ChunkPlanner.largestKnownChunk)
         }
     }

@@ -1,4 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Testing
+
 @testable import Multiprocessing
 
 // How values travel between a pool and its workers: as their bytes only when
@@ -63,7 +77,6 @@ private struct CustomMirror: Codable, CustomReflectable {
 }
 private struct NeverEncodes: Codable {
     var x: Int
-    init(x: Int) { self.x = x }
     func encode(to encoder: any Encoder) throws {
         throw EncodingError.invalidValue(x, .init(codingPath: [], debugDescription: "never"))
     }
@@ -125,7 +138,8 @@ struct Scale: Job {
     var negate: Bool
     func run() -> Scaled {
         let scaled = value * Double(factor)
-        return Scaled(value: negate ? -scaled : scaled, wide: Int64(factor) << 40, narrow: UInt8(truncatingIfNeeded: factor))
+        return Scaled(
+            value: negate ? -scaled : scaled, wide: Int64(factor) << 40, narrow: UInt8(truncatingIfNeeded: factor))
     }
 }
 struct Scaled: Codable, Sendable, Equatable {
@@ -157,8 +171,10 @@ extension ProcessPoolSuites {
         @Test func onlyBitwiseTransferableTypesAndStandardNumbersTravelAsBytes() {
             #expect(Form.of(BitwiseTrailingPadding.self) == .bytes)
             #expect(Form.of(BitwiseScale.self) == .bytes)
-            for type in [Int.self, Int8.self, Int16.self, Int32.self, Int64.self, UInt.self, UInt8.self, UInt16.self,
-                         UInt32.self, UInt64.self, Float.self, Double.self, Bool.self] as [any Any.Type] {
+            for type in [
+                Int.self, Int8.self, Int16.self, Int32.self, Int64.self, UInt.self, UInt8.self, UInt16.self,
+                UInt32.self, UInt64.self, Float.self, Double.self, Bool.self,
+            ] as [any Any.Type] {
                 #expect(form(of: type) == .bytes, "\(type)")
             }
             // Structs and tuples of numbers and Bools travel through their Codable
@@ -200,21 +216,26 @@ extension ProcessPoolSuites {
         }
 
         @Test func batchesRoundTripInBothForms() throws {
-            let codable = (0 ..< 100).map { TrailingPadding(wide: Int64($0) << 33, narrow: UInt8($0)) }
+            let codable = (0..<100).map { TrailingPadding(wide: Int64($0) << 33, narrow: UInt8($0)) }
             let bitwise = codable.map { BitwiseTrailingPadding(wide: $0.wide, narrow: $0.narrow) }
             var codableBatch: [UInt8] = []
             try ValueBatch.append(codable[...], to: &codableBatch)
-            #expect(try codableBatch.withUnsafeBytes { try ValueBatch.decode(TrailingPadding.self, from: $0) } == codable)
+            #expect(
+                try codableBatch.withUnsafeBytes { try ValueBatch.decode(TrailingPadding.self, from: $0) } == codable)
             var bytesBatch: [UInt8] = []
             try ValueBatch.append(bitwise[...], to: &bytesBatch)
-            #expect(try bytesBatch.withUnsafeBytes { try ValueBatch.decode(BitwiseTrailingPadding.self, from: $0) } == bitwise)
+            #expect(
+                try bytesBatch.withUnsafeBytes { try ValueBatch.decode(BitwiseTrailingPadding.self, from: $0) }
+                    == bitwise)
             #expect(bytesBatch.count == 1 + 4 + 100 * MemoryLayout<BitwiseTrailingPadding>.stride)
             // A batch appends after what the buffer holds; an empty one decodes to nothing.
             var empty: [UInt8] = [7, 7]
             try ValueBatch.append([BitwiseTrailingPadding]()[...], to: &empty)
             var decoded = [BitwiseTrailingPadding(wide: 7, narrow: 7)]
             try empty.withUnsafeBytes {
-                try ValueBatch.decode(BitwiseTrailingPadding.self, from: UnsafeRawBufferPointer(rebasing: $0[2...]), appendingTo: &decoded)
+                try ValueBatch.decode(
+                    BitwiseTrailingPadding.self, from: UnsafeRawBufferPointer(rebasing: $0[2...]), appendingTo: &decoded
+                )
             }
             #expect(decoded == [BitwiseTrailingPadding(wide: 7, narrow: 7)])
             #expect(empty.prefix(2) == [7, 7])
@@ -229,25 +250,29 @@ extension ProcessPoolSuites {
             var bytes: [UInt8] = []
             try ValueBatch.append(only: BitwiseScale(value: 2, factor: 3, negate: false), to: &bytes)
             #expect(bytes.count == 1 + 4 + MemoryLayout<BitwiseScale>.stride)
-            #expect(try bytes.withUnsafeBytes { try ValueBatch.decode(only: BitwiseScale.self, from: $0) }.run().value == 6)
+            #expect(
+                try bytes.withUnsafeBytes { try ValueBatch.decode(only: BitwiseScale.self, from: $0) }.run().value == 6)
             // Not exactly one: refused.
             for count in [0, 2] {
                 var batch: [UInt8] = []
                 try ValueBatch.append(Array(repeating: value, count: count)[...], to: &batch)
-                #expect(throws: MalformedMessage.self) { try batch.withUnsafeBytes { try ValueBatch.decode(only: Scaled.self, from: $0) } }
+                #expect(throws: MalformedMessage.self) {
+                    try batch.withUnsafeBytes { try ValueBatch.decode(only: Scaled.self, from: $0) }
+                }
             }
         }
 
         @Test func aValueThatFailsToEncodeLeavesTheOnesBeforeIt() throws {
             var out: [UInt8] = []
             let written = ValueBatch.write(FragileOutput.self, maximumCount: 6, to: &out) { writer in
-                for n in 0 ..< 6 {
+                for n in 0..<6 {
                     do { try writer.append(FragileOutput(n: n)) } catch { break }
                 }
                 return writer.count
             }
             #expect(written == 3)
-            #expect(try out.withUnsafeBytes { try ValueBatch.decode(FragileOutput.self, from: $0) }.map(\.n) == [0, 1, 2])
+            #expect(
+                try out.withUnsafeBytes { try ValueBatch.decode(FragileOutput.self, from: $0) }.map(\.n) == [0, 1, 2])
         }
 
         @Test func malformedBatchesAreRejected() throws {
@@ -285,7 +310,7 @@ extension ProcessPoolSuites {
 
         @Test func bothFormsRoundTripThroughWorkers() async throws {
             let pool = try ProcessPool(workers: 2)
-            let jobs = (0 ..< 5_000).map { (i: Int) -> Scale in
+            let jobs = (0..<5_000).map { (i: Int) -> Scale in
                 Scale(value: Double(i) / 3, factor: Int32(i - 2_500), negate: i % 2 == 0)
             }
             #expect(try await pool.map(jobs) == jobs.map { $0.run() })
@@ -301,7 +326,7 @@ extension ProcessPoolSuites {
             // Before BitwiseTransferable, this output skipped its encode(to:) as a
             // "plain value" and the map succeeded; now its code runs, and 3 fails.
             let error = await #expect(throws: ProcessPoolError.self) {
-                try await pool.map((0 ..< 6).map { MakeFragile(n: $0) })
+                try await pool.map((0..<6).map { MakeFragile(n: $0) })
             }
             guard case .outputEncodingFailed(let typeName, let detail)? = error else {
                 Issue.record("unexpected \(String(describing: error))")
@@ -311,17 +336,18 @@ extension ProcessPoolSuites {
             #expect(detail.contains("3 is fragile"))
             #expect(try await pool.run(MakeFragile(n: 4)).n == 4, "only that job failed")
 
-            let bitwise = try await pool.map((0 ..< 6).map { MakeBitwiseFragile(n: $0) })
-            #expect(bitwise.map(\.n) == Array(0 ..< 6), "travels as bytes: neither encode(to:) nor init(from:) runs")
+            let bitwise = try await pool.map((0..<6).map { MakeBitwiseFragile(n: $0) })
+            #expect(bitwise.map(\.n) == Array(0..<6), "travels as bytes: neither encode(to:) nor init(from:) runs")
             await pool.shutdown()
         }
 
         @Test func arraysAndOtherSequencesAreChunkedAlike() {
             // An array is copied a chunk at a time; any other sequence is read
             // element by element, lazily: the chunks are the same.
-            let numbers = Array(0 ..< 1_000)
+            let numbers = Array(0..<1_000)
             for known in [true, false] {
-                var fromArray = ChunkSource(numbers), fromSequence = ChunkSource(numbers.lazy.map { $0 })
+                var fromArray = ChunkSource(numbers)
+                var fromSequence = ChunkSource(numbers.lazy.map { $0 })
                 var arrayPlanner = ChunkPlanner(workers: 2, knownCount: known ? numbers.count : 0, chunkSize: nil)
                 var sequencePlanner = arrayPlanner
                 var chunks: [[Int]] = []

@@ -1,8 +1,22 @@
-import Testing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import MultiprocessingTestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("ChildProcess", .timeLimit(.minutes(1)))
@@ -25,7 +39,10 @@ struct ChildProcessTests {
     }
 
     @Test func signalDeathIsReported() throws {
-        let child = try ChildProcess.fork { raise(SIGUSR1); return 0 }
+        let child = try ChildProcess.fork {
+            raise(SIGUSR1)
+            return 0
+        }
         #expect(try joined(child) == .signaled(SIGUSR1))
         #expect(child.exitStatus?.description.contains("SIGUSR1") == true)
     }
@@ -62,7 +79,10 @@ struct ChildProcessTests {
 
     @Test func timedJoinReturnsPromptlyWhenTheChildExits() throws {
         let release = try Gate()
-        let child = try ChildProcess.fork { release.wait(); return 5 }
+        let child = try ChildProcess.fork {
+            release.wait()
+            return 5
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let joiner = currentThreadID()
@@ -111,7 +131,10 @@ struct ChildProcessTests {
 
     @Test func concurrentJoinsAllSeeTheStatus() async throws {
         let release = try Gate()
-        let child = try ChildProcess.fork { release.wait(); return 9 }
+        let child = try ChildProcess.fork {
+            release.wait()
+            return 9
+        }
         try await withThrowingTaskGroup(of: Optional<Multiprocessing.ExitStatus>.self) { group in
             for _ in 0..<4 {
                 group.addTask { try child.join(timeout: .seconds(20)) }
@@ -153,10 +176,13 @@ struct ChildProcessTests {
         var pid: pid_t = 0
         let release = try Gate()
         do {
-            let child = try ChildProcess.fork { release.wait(); return 0 }
+            let child = try ChildProcess.fork {
+                release.wait()
+                return 0
+            }
             pid = child.pid
         }
-        release.open() // it ends after its ChildProcess was dropped
+        release.open()  // it ends after its ChildProcess was dropped
         let gone = pollUntil(within: .seconds(10)) {
             processState(pid) == nil
         }
@@ -190,7 +216,8 @@ struct ChildProcessTests {
                 TestThread {
                     for index in 0..<200 {
                         guard let child = try? ChildProcess.fork({ Int32(index % 3) }),
-                              (try? child.join()) == .exited(Int32(index % 3)) else {
+                            (try? child.join()) == .exited(Int32(index % 3))
+                        else {
                             failures.add()
                             return
                         }
@@ -228,7 +255,8 @@ func joined(
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> Multiprocessing.ExitStatus? {
     if let status = try child.join(timeout: limit) { return status }
-    Issue.record("child \(child.pid) (\(child.name)) did not end within \(limit); killed", sourceLocation: sourceLocation)
+    Issue.record(
+        "child \(child.pid) (\(child.name)) did not end within \(limit); killed", sourceLocation: sourceLocation)
     child.kill()
     _ = try child.join(timeout: .seconds(10))
     return nil

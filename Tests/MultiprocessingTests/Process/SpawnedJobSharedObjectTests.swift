@@ -1,10 +1,25 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import SystemPackage
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Python's `Process(target=f, args=(lock, value, queue)).start()`: a spawned
@@ -81,7 +96,8 @@ struct SpawnedJobSharedObjectTests {
         let aboutToLock = try ProcessEvent()
         let counter = try SharedValue(0)
         try lock.lock()
-        let child = try ChildProcess.spawn(SpawnLocksTheParentsLock(lock: lock, aboutToLock: aboutToLock, counter: counter))
+        let child = try ChildProcess.spawn(
+            SpawnLocksTheParentsLock(lock: lock, aboutToLock: aboutToLock, counter: counter))
         #expect(try aboutToLock.wait(timeout: .seconds(30)), "the job started")
         // Blocked on the lock: asleep in the kernel, the counter untouched.
         #expect(pollUntil(within: .seconds(10)) { processState(child.pid) == "S" })
@@ -104,7 +120,7 @@ struct SpawnedJobSharedObjectTests {
     /// came back hold the objects.
     @Test func aQueueTheChildMadeComesBackWithItsContents() throws {
         let queue = try ChildProcess.spawn(SpawnMakesAQueue(values: ["a", "b", "c"])).join()
-        #expect(try (0 ..< 3).map { _ in try queue.get(timeout: .seconds(10)) } == ["a", "b", "c"])
+        #expect(try (0..<3).map { _ in try queue.get(timeout: .seconds(10)) } == ["a", "b", "c"])
         try queue.put("d")
         #expect(queue.tryGet() == "d")
     }
@@ -129,7 +145,7 @@ struct SpawnedJobSharedObjectTests {
 
     /// A job of more descriptors than one `sendmsg` carries (253).
     @Test func aJobWithHundredsOfSharedObjectsReachesTheChild() throws {
-        let counters = try (0 ..< 300).map { _ in try SharedValue(0) }
+        let counters = try (0..<300).map { _ in try SharedValue(0) }
         #expect(try ChildProcess.spawn(AddToEachCounter(counters: counters)).join() == 300)
         #expect(counters.allSatisfy { $0.load() == 1 })
     }
@@ -139,9 +155,9 @@ struct SpawnedJobSharedObjectTests {
     /// process it started is gone, reaped, its socket closed.
     @Test func aJobWhoseDescriptorsAreRefusedFailsToSpawnAndLeavesNothing() throws {
         try runIsolated(in: Self.self) {
-            _ = try ChildProcess.spawn(SpawnSquare(value: 2)).join() // warm up
+            _ = try ChildProcess.spawn(SpawnSquare(value: 2)).join()  // warm up
             let descriptors = try openDescriptorCount()
-            for _ in 0 ..< 3 {
+            for _ in 0..<3 {
                 do {
                     _ = try ChildProcess.spawn(UnsendableJob())
                     throw CheckFailure(description: "spawn should have failed")
@@ -180,9 +196,9 @@ struct SpawnedJobSharedObjectTests {
     @Test func twoHundredSpawnsWithSharedObjectsLeakNoDescriptor() throws {
         try runIsolated(in: Self.self) {
             let counter = try SharedValue(0)
-            _ = try ChildProcess.spawn(AddToSharedCounter(counter: counter, amount: 1)).join() // warm up
+            _ = try ChildProcess.spawn(AddToSharedCounter(counter: counter, amount: 1)).join()  // warm up
             let before = try openDescriptorCount()
-            for round in 0 ..< 200 {
+            for round in 0..<200 {
                 switch round % 3 {
                 case 0:
                     _ = try ChildProcess.spawn(AddToSharedCounter(counter: counter, amount: 1)).join()

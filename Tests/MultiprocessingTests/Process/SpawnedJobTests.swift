@@ -1,11 +1,26 @@
-import Testing
-import MultiprocessingTestSupport
-@testable import Multiprocessing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import Synchronization
 import SystemPackage
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct SpawnSquare: Job {
@@ -23,7 +38,10 @@ struct SpawnThrows: Job {
 
 struct SpawnTraps: Job {
     let divisor: Int
-    func run() -> Int { precondition(divisor != 0, "a deliberate trap in a spawned job"); return 1 / divisor }
+    func run() -> Int {
+        precondition(divisor != 0, "a deliberate trap in a spawned job")
+        return 1 / divisor
+    }
 }
 
 /// Sleeps until killed (or `seconds` pass), then reports its parent.
@@ -40,7 +58,10 @@ struct SpawnSleeps: Job {
 /// Leaves a mark that it ran.
 struct SpawnAnnounces: Job {
     let marker: StartMarker
-    func run() -> Int { marker.announce(); return 0 }
+    func run() -> Int {
+        marker.announce()
+        return 0
+    }
 }
 
 /// Its process's parent and name.
@@ -106,7 +127,7 @@ struct SpawnedJobTests {
         try runIsolated(in: Self.self) {
             let stop = Atomic<Bool>(false)
             let lock = Multiprocessing.Lock()
-            let busy = (0 ..< 8).map { _ in
+            let busy = (0..<8).map { _ in
                 TestThread {
                     var sink: [Int] = []
                     while !stop.load(ordering: .relaxed) {
@@ -118,10 +139,12 @@ struct SpawnedJobTests {
                 stop.store(true, ordering: .relaxed)
                 busy.forEach { $0.join() }
             }
-            for value in 0 ..< 10 {
+            for value in 0..<10 {
                 try check(try ChildProcess.spawn(SpawnSquare(value: value)).join() == value * value)
             }
-            try checkThrows(SpawnTestError(reason: "thrown in the child")) { try ChildProcess.spawn(SpawnThrows()).join() }
+            try checkThrows(SpawnTestError(reason: "thrown in the child")) {
+                try ChildProcess.spawn(SpawnThrows()).join()
+            }
         }
     }
 
@@ -131,10 +154,13 @@ struct SpawnedJobTests {
     @Test func childrenTiedToTheirParentOutliveTheThreadThatStartedThem() throws {
         let started = ClientThread { () throws -> (SpawnedJob<Int32>, ChildProcess) in
             let spawned = try ChildProcess.spawn(SpawnSleeps(seconds: 60), diesWithParent: true)
-            let forked = try ChildProcess.fork(diesWithParent: true) { pause(); return 0 }
+            let forked = try ChildProcess.fork(diesWithParent: true) {
+                pause()
+                return 0
+            }
             return (spawned, forked)
         }
-        let (spawned, forked) = try started.value() // the thread has ended
+        let (spawned, forked) = try started.value()  // the thread has ended
         #expect(try spawned.join(timeout: .milliseconds(300)) == nil, "still running")
         #expect(try forked.join(timeout: .milliseconds(10)) == nil, "still running")
         spawned.kill()
@@ -150,7 +176,10 @@ struct SpawnedJobTests {
     @Test func childrenTiedToTheirParentDieWithinASecondOfItsKill() throws {
         if getenv("SMP_TIED_PARENT") != nil {
             let spawned = try ChildProcess.spawn(SpawnSleeps(seconds: 60), diesWithParent: true)
-            let forked = try ChildProcess.fork(diesWithParent: true) { pause(); return 0 }
+            let forked = try ChildProcess.fork(diesWithParent: true) {
+                pause()
+                return 0
+            }
             let untied = try ChildProcess.spawn(SpawnSleeps(seconds: 60))
             try FileDescriptor.standardOutput.writeAll("PIDS \(spawned.pid) \(forked.pid) \(untied.pid)\n".utf8)
             pause()
@@ -163,16 +192,25 @@ struct SpawnedJobTests {
             defer { closeDescriptor(writeEnd) }
             parent = try spawnProgram(
                 "/proc/self/exe",
-                ["--testing-library", "swift-testing", "--filter", "SpawnedJobTests/childrenTiedToTheirParentDieWithinASecondOfItsKill"],
+                [
+                    "--testing-library", "swift-testing", "--filter",
+                    "SpawnedJobTests/childrenTiedToTheirParentDieWithinASecondOfItsKill",
+                ],
                 environment: ["SMP_TIED_PARENT=1"], descriptors: [1: writeEnd, 2: writeEnd])
         }
-        defer { parent.process.killAndReap(); parent.process.close() }
+        defer {
+            parent.process.killAndReap()
+            parent.process.close()
+        }
         let pids = try readPIDLine(from: readEnd)
         try #require(pids.count == 3)
         kill(parent.pid, SIGKILL)
         _ = try parent.process.reap(blocking: true)
         #expect(pollUntil(within: .seconds(1)) { isGone(pids[0]) && isGone(pids[1]) }, "tied children gone")
-        #expect(!isGone(pids[2]), "the untied child goes on: \(String(describing: processState(pids[2]))) \((try? readTextFile("/proc/\(pids[2])/status")) ?? "no status")")
+        #expect(
+            !isGone(pids[2]),
+            "the untied child goes on: \(String(describing: processState(pids[2]))) \((try? readTextFile("/proc/\(pids[2])/status")) ?? "no status")"
+        )
         kill(pids[2], SIGKILL)
     }
 }

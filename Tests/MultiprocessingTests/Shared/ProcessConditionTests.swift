@@ -1,9 +1,24 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("ProcessCondition", .onItsOwnThread, .timeLimit(.minutes(1)))
@@ -50,7 +65,7 @@ struct ProcessConditionTests {
                 while true { try condition.wait() }
             }
             try check(inWait.wait() == 1)
-            try condition.lock.lock() // the victim released it inside wait()
+            try condition.lock.lock()  // the victim released it inside wait()
             condition.lock.unlock()
             victim.kill()
             _ = try joinChild(victim)
@@ -79,7 +94,10 @@ struct ProcessConditionTests {
                 let condition = try ProcessCondition()
                 let holding = try HandOff()
                 let go = try HandOff()
-                defer { holding.close(); go.close() }
+                defer {
+                    holding.close()
+                    go.close()
+                }
                 let waiterID = Box<pid_t>(0)
                 let outcome = Box("")
                 let unblocked = Box(ContinuousClock.now)
@@ -99,7 +117,7 @@ struct ProcessConditionTests {
                 try check(pollUntil { waiterID.value != 0 } && waitUntilSleeping(waiterID.value))
                 let notifier = try ChildProcess.fork {
                     try condition.lock.lock()
-                    condition.notifyAll() // the waiter wakes, then blocks on the lock
+                    condition.notifyAll()  // the waiter wakes, then blocks on the lock
                     holding.signal()
                     blockUntilKilled()
                 }

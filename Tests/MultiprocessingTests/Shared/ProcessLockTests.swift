@@ -1,9 +1,24 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("ProcessLock and ProcessRecursiveLock", .onItsOwnThread, .timeLimit(.minutes(1)))
@@ -86,7 +101,7 @@ struct ProcessLockTests {
                     } catch {
                         unblocked.value = .now
                         outcome.value = "ownerDied"
-                        lock.unlock() // traps unless this thread holds the lock
+                        lock.unlock()  // traps unless this thread holds the lock
                     }
                 }
                 try check(pollUntil { waiterID.value != 0 } && waitUntilSleeping(waiterID.value))
@@ -147,7 +162,7 @@ struct ProcessLockTests {
                 let lock = try ProcessLock()
                 let holder = try ChildProcess.fork {
                     try lock.lock()
-                    return 0 // exits holding it: also a dead holder
+                    return 0  // exits holding it: also a dead holder
                 }
                 _ = try joinChild(holder)
                 do {

@@ -1,16 +1,33 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("ProcessQueue and JoinableProcessQueue", .onItsOwnThread, .timeLimit(.minutes(2)))
 struct ProcessQueueTests {
     @Test func firstInFirstOutWithCodableElements() throws {
         let queue = try ProcessQueue<Sample>()
-        let samples = (0..<100).map { Sample(id: $0, name: "n\($0)", values: Array(repeating: Double($0), count: $0 % 7)) }
+        let samples = (0..<100).map {
+            Sample(id: $0, name: "n\($0)", values: Array(repeating: Double($0), count: $0 % 7))
+        }
         for sample in samples { try queue.put(sample) }
         #expect(queue.count == 100 && !queue.isEmpty)
         let firstHalf = try (0..<50).map { _ in try queue.get() }
@@ -134,7 +151,10 @@ struct ProcessQueueTests {
             try queue.put("before")
             let midPut = try HandOff()
             let producer = try ChildProcess.fork {
-                ProcessQueueTestHooks.midPut = { midPut.signal(); blockUntilKilled() }
+                ProcessQueueTestHooks.midPut = {
+                    midPut.signal()
+                    blockUntilKilled()
+                }
                 try queue.put(String(repeating: "torn", count: 100))
                 return 0
             }
@@ -157,7 +177,10 @@ struct ProcessQueueTests {
             try queue.put(2)
             let midGet = try HandOff()
             let consumer = try ChildProcess.fork {
-                ProcessQueueTestHooks.midGet = { midGet.signal(); blockUntilKilled() }
+                ProcessQueueTestHooks.midGet = {
+                    midGet.signal()
+                    blockUntilKilled()
+                }
                 _ = try queue.get()
                 return 0
             }
@@ -205,8 +228,9 @@ struct ProcessQueueTests {
             queue.shutdown()
             for consumer in consumers { try check(try joinChild(consumer, timeout: .seconds(90)) == .exited(0)) }
             let counts = seen.toArray()
-            try check(counts.allSatisfy { $0 == 1 },
-                      "\(counts.filter { $0 == 0 }.count) lost, \(counts.filter { $0 > 1 }.count) duplicated")
+            try check(
+                counts.allSatisfy { $0 == 1 },
+                "\(counts.filter { $0 == 0 }.count) lost, \(counts.filter { $0 > 1 }.count) duplicated")
         }
     }
 

@@ -1,9 +1,24 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The process-shared types are also used between the threads of one
@@ -89,7 +104,9 @@ struct SharedBetweenThreadsTests {
         let memory = try SharedMemory(name: name, size: 4)
         let pool = try ProcessPool(workers: 2)
         defer { pool.shutdown(wait: true) }
-        let sizes = try (0..<4).map { try pool.submit(SharedJob(segmentName: name, index: $0)) }.map { try $0.wait(timeout: .seconds(30)) }
+        let sizes = try (0..<4).map { try pool.submit(SharedJob(segmentName: name, index: $0)) }.map {
+            try $0.wait(timeout: .seconds(30))
+        }
         #expect(sizes == [4, 4, 4, 4])
         #expect(memory.withUnsafeMutableBytes { Array($0) } == [1, 2, 3, 4])
     }

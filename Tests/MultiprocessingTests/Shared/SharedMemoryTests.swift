@@ -1,9 +1,24 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("SharedMemory", .onItsOwnThreadOneAtATime, .timeLimit(.minutes(3)))
@@ -17,12 +32,14 @@ struct SharedMemoryTests {
             #expect(bytes.count == size)
             #expect(bytes.allSatisfy { $0 == 0 })
         }
-        try memory.unlink() // anonymous: nothing to do, not an error
+        try memory.unlink()  // anonymous: nothing to do, not an error
     }
 
     @Test func sizeBelowOneIsATypedError() {
         #expect(throws: SharedMemoryError.invalidSize(0)) { try SharedMemory(size: 0) }
-        #expect(throws: SharedMemoryError.invalidSize(-5)) { try SharedMemory(name: uniqueSegmentName("neg"), size: -5) }
+        #expect(throws: SharedMemoryError.invalidSize(-5)) {
+            try SharedMemory(name: uniqueSegmentName("neg"), size: -5)
+        }
     }
 
     @Test(arguments: ["", "a/b", ".", "..", String(repeating: "x", count: 256)])
@@ -41,7 +58,7 @@ struct SharedMemoryTests {
         owner?.withUnsafeMutableBytes { $0[999] = 7 }
         #expect(attached.withUnsafeMutableBytes { $0[999] } == 7)
         #expect(throws: SharedMemoryError.nameTaken(name)) { try SharedMemory(name: name, size: 10) }
-        owner = nil // the owner's deinit removes the name...
+        owner = nil  // the owner's deinit removes the name...
         #expect(sharedMemoryNames(withPrefix: name).isEmpty)
         #expect(attached.withUnsafeMutableBytes { $0[999] } == 7, "...and attached instances keep the memory")
         #expect(throws: SharedMemoryError.notFound(name)) { try SharedMemory(attachingTo: name) }
@@ -56,7 +73,7 @@ struct SharedMemoryTests {
         #expect(sharedMemoryNames(withPrefix: name) == [name], "an attached instance's deinit leaves the name")
         try SharedMemory(attachingTo: name).unlink()
         #expect(sharedMemoryNames(withPrefix: name).isEmpty, "unlink is open to anyone")
-        try owner.unlink() // already gone: not an error
+        try owner.unlink()  // already gone: not an error
     }
 
     @Test func ownerLeavesANewerSegmentOfTheSameNameAlone() throws {
@@ -97,8 +114,9 @@ struct SharedMemoryTests {
             let survivor = try SharedMemory(attachingTo: name)
             owner.kill()
             try check(try joinChild(owner) == .signaled(SIGKILL))
-            try check(pollUntil { sharedMemoryNames(withPrefix: name).isEmpty },
-                      "the killed owner's segment is still in /dev/shm")
+            try check(
+                pollUntil { sharedMemoryNames(withPrefix: name).isEmpty },
+                "the killed owner's segment is still in /dev/shm")
             try check(survivor.withUnsafeMutableBytes { $0[0] } == 1, "an attached process keeps the memory")
         }
     }
@@ -176,7 +194,9 @@ struct SharedMemoryTests {
         #expect(outgoing.descriptors.count == 1)
         outgoing.removeAll()
         // Decoded without the descriptors (none arrived):
-        #expect(throws: SharedMemoryError.descriptorMissing) { try BinaryDecoder().decode(SharedMemory.self, from: bytes) }
+        #expect(throws: SharedMemoryError.descriptorMissing) {
+            try BinaryDecoder().decode(SharedMemory.self, from: bytes)
+        }
         var decoder = BinaryDecoder()
         decoder.userInfo[DescriptorTransfer.incomingKey] = IncomingDescriptors(adopting: [])
         #expect(throws: SharedMemoryError.descriptorMissing) { try decoder.decode(SharedMemory.self, from: bytes) }

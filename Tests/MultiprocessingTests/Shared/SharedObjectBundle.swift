@@ -1,9 +1,24 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One of every shared object type, made by the parent and used by another
@@ -29,7 +44,7 @@ struct SharedObjectBundle: Codable, Sendable {
     var joinable: JoinableProcessQueue<Int>
 
     /// How many distinct segments (so descriptors) a bundle holds.
-    static let segmentCount = 13 // the condition has its own lock
+    static let segmentCount = 13  // the condition has its own lock
 
     static func make() throws -> SharedObjectBundle {
         SharedObjectBundle(
@@ -82,8 +97,9 @@ struct SharedObjectBundle: Codable, Sendable {
         try check(memory.withUnsafeMutableBytes { $0[0] } == 0xAB)
         try check(value.load() == 5)
         try check(array[1] == 2.5)
-        try check(report.lockWasHeld && report.recursiveLockWasHeld && report.conditionLockWasHeld,
-                  "the locks the parent holds are held over there: \(report)")
+        try check(
+            report.lockWasHeld && report.recursiveLockWasHeld && report.conditionLockWasHeld,
+            "the locks the parent holds are held over there: \(report)")
         try check(report.joinableElement == 17)
         try check(joinable.join(timeout: .seconds(5)), "taskDone over there counts here")
         try check(semaphore.tryAcquire())

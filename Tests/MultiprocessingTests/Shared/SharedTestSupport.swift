@@ -1,10 +1,25 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
 import Synchronization
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A one-byte hand-off between processes (or threads), over a socket pair:

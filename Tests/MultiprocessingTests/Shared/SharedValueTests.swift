@@ -1,9 +1,24 @@
-import Testing
-@testable import Multiprocessing
-import MultiprocessingTestSupport
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import MultiprocessingPlatform
+import MultiprocessingTestSupport
+import Testing
+
+@testable import Multiprocessing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A value too large for lock-free access (it takes the lock).
@@ -25,7 +40,11 @@ struct SharedValueTests {
         let wide = try SharedValue(Wide(a: 1, b: 2, c: 3))
         wide.store(Wide(a: 4, b: 5, c: 6))
         #expect(wide.load() == Wide(a: 4, b: 5, c: 6))
-        #expect(try wide.withLock { value in value.c += 1; return value.c } == 7)
+        #expect(
+            try wide.withLock { value in
+                value.c += 1
+                return value.c
+            } == 7)
         #expect(wide.load().c == 7)
         let signed = try SharedValue<Int32>(-5)
         #expect(signed.add(-10) == -15)
@@ -59,7 +78,12 @@ struct SharedValueTests {
                         counter.add(1)
                         perSlot.add(1, at: child)
                     }
-                    for _ in 0..<1_000 { try wide.withLock { $0.a += 1; $0.c -= 1 } }
+                    for _ in 0..<1_000 {
+                        try wide.withLock {
+                            $0.a += 1
+                            $0.c -= 1
+                        }
+                    }
                     return 0
                 }
             }
@@ -84,9 +108,16 @@ struct SharedValueTests {
                 let inside = try HandOff()
                 let victim = try ChildProcess.fork {
                     if wideValue {
-                        try value.withLock { _ in inside.signal(); blockUntilKilled() }
+                        try value.withLock { _ in
+                            inside.signal()
+                            blockUntilKilled()
+                        }
                     } else {
-                        try array.withLock { buffer in buffer[0] = 99; inside.signal(); blockUntilKilled() }
+                        try array.withLock { buffer in
+                            buffer[0] = 99
+                            inside.signal()
+                            blockUntilKilled()
+                        }
                     }
                 }
                 try check(inside.wait() == 1)

@@ -1,5 +1,18 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import Testing
 
 /// The coders hand kept keyed containers out again (WireContainerReuse.swift)
 /// and remember each key type's keys (WireLearnedKey.swift). These check that
@@ -56,7 +69,7 @@ struct WireContainerReuseTests {
     @Test func aKeptEncodingContainerIsNeverHandedOutAgain() throws {
         let stash = Stash()
         let (encoder, decoder) = coders(stash)
-        let values = (0 ..< 20).map { Keeper(a: $0) }
+        let values = (0..<20).map { Keeper(a: $0) }
         let bytes = try encoder.encode(values)
         #expect(try decoder.decode([Keeper].self, from: bytes) == values)
         // The last value's container, kept past the encoding: writes throw.
@@ -73,13 +86,15 @@ struct WireContainerReuseTests {
         let (encoder, _) = coders(stash)
         // The second value writes through the first value's container, whose
         // value is finished: an error, never an entry in the second value.
-        #expect(throws: EncodingError.self) { try encoder.encode([Keeper(a: 1), Keeper(a: 2, writeThroughKept: true)]) }
+        #expect(throws: EncodingError.self) {
+            try encoder.encode([Keeper(a: 1), Keeper(a: 2, writeThroughKept: true)])
+        }
     }
 
     @Test func aKeptDecodingContainerReadsItsOwnValueOrNothing() throws {
         let stash = Stash()
         let (encoder, decoder) = coders(stash)
-        let values = (0 ..< 20).map { Keeper(a: $0 * 3) }
+        let values = (0..<20).map { Keeper(a: $0 * 3) }
         #expect(try decoder.decode([Keeper].self, from: encoder.encode(values)) == values)
         let kept = try #require(stash.decoding)
         #expect(throws: DecodingError.self) { try kept.decode(Int.self, forKey: .a) }
@@ -95,7 +110,7 @@ struct WireContainerReuseTests {
         func tree(_ depth: Int, _ seed: Int) -> Tree {
             depth == 0 ? .leaf(seed) : .node(tree(depth - 1, seed * 2), tree(depth - 1, seed * 2 + 1))
         }
-        let trees = (0 ..< 5).map { tree(8, $0) }   // 25 levels of containers in use at the deepest
+        let trees = (0..<5).map { tree(8, $0) }  // 25 levels of containers in use at the deepest
         #expect(try BinaryDecoder().decode([Tree].self, from: BinaryEncoder().encode(trees)) == trees)
     }
 
@@ -110,7 +125,7 @@ struct WireContainerReuseTests {
     }
 
     @Test func moreKeyTypesThanTheCacheKeeps() throws {
-        let values = (0 ..< 50).map { n -> Many in
+        let values = (0..<50).map { n -> Many in
             var many = Many()
             many.a.v.v.v.v.v = n
             many.d = Array(repeating: many.a, count: n % 4)
@@ -151,7 +166,7 @@ struct WireContainerReuseTests {
     }
 
     @Test func keysInAnyOrderOrNumberReadBackAsWritten() throws {
-        let values = (0 ..< 200).map { Shifting(a: $0, b: $0 % 3 == 0 ? nil : "b\($0)", c: Double($0) / 8) }
+        let values = (0..<200).map { Shifting(a: $0, b: $0 % 3 == 0 ? nil : "b\($0)", c: Double($0) / 8) }
         #expect(try BinaryDecoder().decode([Shifting].self, from: BinaryEncoder().encode(values)) == values)
         // Missing keys are still keyNotFound, after keys were learned.
         struct OnlyA: Encodable {
@@ -178,7 +193,7 @@ struct WireContainerReuseTests {
     }
 
     @Test func integerAndLongKeysReadBackAsWritten() throws {
-        let values = (0 ..< 100).map { OddKeys(zero: $0, long: -$0, minus: $0 * 2) }
+        let values = (0..<100).map { OddKeys(zero: $0, long: -$0, minus: $0 * 2) }
         #expect(try BinaryDecoder().decode([OddKeys].self, from: BinaryEncoder().encode(values)) == values)
     }
 }

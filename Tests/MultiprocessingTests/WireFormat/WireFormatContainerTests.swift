@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 import Testing
 
@@ -7,7 +20,9 @@ struct WireFormatContainerTests {
     func keyLookup() throws {
         let message = WireMessage(id: 1, name: "n", values: [], flag: nil)
         let bytes = try BinaryEncoder().encode(message)
-        #expect(try BinaryDecoder().decode(WireReversed.self, from: bytes) == WireReversed(flag: nil, values: [], name: "n", id: 1))
+        #expect(
+            try BinaryDecoder().decode(WireReversed.self, from: bytes)
+                == WireReversed(flag: nil, values: [], name: "n", id: 1))
         #expect(try BinaryDecoder().decode(WireIDOnly.self, from: bytes).id == 1)
         // `flag: nil` is not written at all.
         #expect(!BinaryDecoder.describe(bytes).contains("flag"))
@@ -106,7 +121,8 @@ struct WireCounted: Codable {
         bytes = []
         while !container.isAtEnd { bytes.append(try container.decode(UInt8.self)) }
         guard container.currentIndex == seenCount else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "index \(container.currentIndex)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "index \(container.currentIndex)"))
         }
     }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 import Testing
 
@@ -6,7 +19,10 @@ struct WireFormatDescriptionTests {
     @Test("a message renders as JSON-like text")
     func message() throws {
         let text = BinaryDecoder.describe(try BinaryEncoder().encode(wireSampleMessage()))
-        #expect(text == #"{"id": 42, "name": "sample-42", "values": [0.0, 1.25, 2.5, 3.75, 5.0, 6.25, 7.5, 8.75], "flag": true}"#)
+        #expect(
+            text
+                == #"{"id": 42, "name": "sample-42", "values": [0.0, 1.25, 2.5, 3.75, 5.0, 6.25, 7.5, 8.75], "flag": true}"#
+        )
     }
 
     @Test("optionals, integer keys, blobs and enums")
@@ -14,7 +30,9 @@ struct WireFormatDescriptionTests {
         #expect(BinaryDecoder.describe(try BinaryEncoder().encode([7: "seven"])) == #"{7: "seven"}"#)
         #expect(BinaryDecoder.describe(try BinaryEncoder().encode(Int??.some(nil))) == "some(null)")
         #expect(BinaryDecoder.describe(try BinaryEncoder().encode([UInt8]([1, 2]))) == "[1, 2]")
-        #expect(BinaryDecoder.describe(try BinaryEncoder().encode(WireShape.circle(radius: 2))) == #"{"circle": {"radius": 2.0}}"#)
+        #expect(
+            BinaryDecoder.describe(try BinaryEncoder().encode(WireShape.circle(radius: 2)))
+                == #"{"circle": {"radius": 2.0}}"#)
         #expect(BinaryDecoder.describe(try BinaryEncoder().encode([Int8(-1)])) == "[-1]")
         let long = BinaryDecoder.describe(try BinaryEncoder().encode([UInt8](repeating: 0, count: 1000)))
         #expect(long.hasSuffix("(1000 bytes)]"))

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 import Testing
 
@@ -15,7 +28,9 @@ struct WireFormatErrorTests {
     func truncation() throws {
         let bytes = try BinaryEncoder().encode(WireEverything(message: wireSampleMessage()))
         for length in 0..<bytes.count {
-            #expect(wireDecodingError(WireEverything.self, Array(bytes[..<length])) != nil, "prefix of \(length) bytes decoded")
+            #expect(
+                wireDecodingError(WireEverything.self, Array(bytes[..<length])) != nil,
+                "prefix of \(length) bytes decoded")
         }
         let message = try BinaryEncoder().encode(wireSampleMessage())
         for length in 0..<message.count {
@@ -46,7 +61,8 @@ struct WireFormatErrorTests {
             for _ in 0..<3000 {
                 var bytes = sample
                 for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                    bytes[Int.random(in: 1..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    bytes[Int.random(in: 1..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
                 }
                 wireDecodingError(WireEverything.self, bytes)
                 wireDecodingError(WireMessage.self, bytes)
@@ -63,7 +79,10 @@ struct WireFormatErrorTests {
             ("keyed", [0xB1, 0x09, 0xFF, 0xFF, 0xFF, 0xFF]),
             ("unkeyed", [0xB1, 0x0A, 0xFF, 0xFF, 0xFF, 0x7F, 0x00]),
             ("scalars", [0xB1, 0x0D, 0x09] + varintMax),
-            ("scalars, count times width overflows", [0xB1, 0x0D, 0x09, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F]),
+            (
+                "scalars, count times width overflows",
+                [0xB1, 0x0D, 0x09, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F]
+            ),
         ]
         for (name, bytes) in cases {
             #expect(wireDecodingError(String.self, bytes)?.isDataCorrupted == true, "\(name)")
@@ -72,9 +91,15 @@ struct WireFormatErrorTests {
             #expect(wireDecodingError([String: Int].self, bytes)?.isDataCorrupted == true, "\(name)")
         }
         // An over-long varint (11 bytes) and one that overflows 64 bits.
-        #expect(wireDecodingError(Int.self, [0xB1, 0x03] + [UInt8](repeating: 0x80, count: 10) + [0x01])?.isDataCorrupted == true)
-        #expect(wireDecodingError(UInt64.self, [0xB1, 0x04] + [UInt8](repeating: 0xFF, count: 9) + [0x02])?.isDataCorrupted == true)
-        #expect(try BinaryDecoder().decode(UInt64.self, from: [0xB1, 0x04] + [UInt8](repeating: 0xFF, count: 9) + [0x01]) == .max)
+        #expect(
+            wireDecodingError(Int.self, [0xB1, 0x03] + [UInt8](repeating: 0x80, count: 10) + [0x01])?.isDataCorrupted
+                == true)
+        #expect(
+            wireDecodingError(UInt64.self, [0xB1, 0x04] + [UInt8](repeating: 0xFF, count: 9) + [0x02])?.isDataCorrupted
+                == true)
+        #expect(
+            try BinaryDecoder().decode(UInt64.self, from: [0xB1, 0x04] + [UInt8](repeating: 0xFF, count: 9) + [0x01])
+                == .max)
     }
 
     @Test("a depth bomb throws instead of overflowing the stack")
@@ -84,8 +109,10 @@ struct WireFormatErrorTests {
         var bytes: [UInt8] = [0xB1]
         for level in 0..<depth {
             let inner = UInt32((depth - level - 1) * 5)
-            bytes += [0x0A, UInt8(truncatingIfNeeded: inner), UInt8(truncatingIfNeeded: inner >> 8),
-                      UInt8(truncatingIfNeeded: inner >> 16), UInt8(truncatingIfNeeded: inner >> 24)]
+            bytes += [
+                0x0A, UInt8(truncatingIfNeeded: inner), UInt8(truncatingIfNeeded: inner >> 8),
+                UInt8(truncatingIfNeeded: inner >> 16), UInt8(truncatingIfNeeded: inner >> 24),
+            ]
         }
         let error = wireDecodingError(WireDepth.self, bytes)
         #expect(error?.isDataCorrupted == true)
@@ -112,7 +139,7 @@ struct WireFormatErrorTests {
         var otherVersion = bytes
         otherVersion[0] = 0xB2
         #expect(wireDecodingError(WireMessage.self, otherVersion)?.context?.debugDescription.contains("header") == true)
-        #expect(wireDecodingError(Int.self, [0xB1, 0x7F])?.isDataCorrupted == true)   // unknown tag
+        #expect(wireDecodingError(Int.self, [0xB1, 0x7F])?.isDataCorrupted == true)  // unknown tag
     }
 
     @Test("a value of another type is typeMismatch, with the coding path")
@@ -128,7 +155,8 @@ struct WireFormatErrorTests {
         let error = wireDecodingError(WireBox<WireOtherMessage>.self, try BinaryEncoder().encode(box))
         #expect(error?.isTypeMismatch == true)
         #expect(error?.context?.codingPath.map(\.stringValue) == ["value", "name"])
-        let listError = wireDecodingError([[String]].self, try BinaryEncoder().encode([["a"], ["b", "c"]].map { $0.map { [$0] } }))
+        let listError = wireDecodingError(
+            [[String]].self, try BinaryEncoder().encode([["a"], ["b", "c"]].map { $0.map { [$0] } }))
         #expect(listError?.isTypeMismatch == true)
     }
 
@@ -138,7 +166,8 @@ struct WireFormatErrorTests {
         let error = wireDecodingError(WireMessage.self, try BinaryEncoder().encode(["id": 1]))
         #expect(error?.isKeyNotFound == true)
         #expect(wireDecodingError(WireTwoInts.self, try BinaryEncoder().encode([5]))?.isValueNotFound == true)
-        #expect(wireDecodingError(WireTwoInts.self, try BinaryEncoder().encode([Int?.some(5)]))?.isValueNotFound == true)
+        #expect(
+            wireDecodingError(WireTwoInts.self, try BinaryEncoder().encode([Int?.some(5)]))?.isValueNotFound == true)
     }
 
     @Test("numbers that do not fit the type asked for are dataCorrupted")

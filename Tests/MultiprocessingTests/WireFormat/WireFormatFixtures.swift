@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
 import Testing
 
@@ -146,7 +159,8 @@ extension DecodingError {
     var context: Context? {
         switch self {
         case .dataCorrupted(let context), .typeMismatch(_, let context),
-             .valueNotFound(_, let context), .keyNotFound(_, let context): context
+            .valueNotFound(_, let context), .keyNotFound(_, let context):
+            context
         @unknown default: nil
         }
     }

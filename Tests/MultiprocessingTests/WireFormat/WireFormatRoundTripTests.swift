@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 import Multiprocessing
 import Testing
@@ -70,7 +83,9 @@ struct WireFormatRoundTripTests {
         let values: [Int??] = [.none, .some(.none), .some(.some(5))]
         for value in values {
             #expect(try wireRoundTrip(value) == value)
-            #expect(try wireRoundTrip(WireBox(value: value, list: [value], optional: value)) == WireBox(value: value, list: [value], optional: value))
+            #expect(
+                try wireRoundTrip(WireBox(value: value, list: [value], optional: value))
+                    == WireBox(value: value, list: [value], optional: value))
         }
         #expect(try wireRoundTrip(values) == values)
         let triple: Int??? = .some(.some(.none))
@@ -82,7 +97,9 @@ struct WireFormatRoundTripTests {
         var generator = WireSeededGenerator(seed: 7)
         for index in 0..<200 {
             var message = wireSampleMessage(id: Int.random(in: .min ... .max, using: &generator))
-            message.values = (0..<Int.random(in: 0...20, using: &generator)).map { _ in Double.random(in: -1e9...1e9, using: &generator) }
+            message.values = (0..<Int.random(in: 0...20, using: &generator)).map { _ in
+                Double.random(in: -1e9...1e9, using: &generator)
+            }
             message.flag = [true, false, nil][index % 3]
             #expect(try wireRoundTrip(message) == message)
         }
@@ -101,8 +118,10 @@ struct WireFormatRoundTripTests {
 
     @Test("dictionaries with String, Int and other keys")
     func dictionaries() throws {
-        let byString = ["": 0, "a": 1, "1": 2, "01": 3, "-0": 4, "-5": 5, "+1": 6, "super": 7,
-                        "99999999999999999999": 8, "\(Int.min)": 9, "é": 10]
+        let byString = [
+            "": 0, "a": 1, "1": 2, "01": 3, "-0": 4, "-5": 5, "+1": 6, "super": 7,
+            "99999999999999999999": 8, "\(Int.min)": 9, "é": 10,
+        ]
         #expect(try wireRoundTrip(byString) == byString)
         let byInt = [Int.min: "min", -1: "minus one", 0: "zero", Int.max: "max"]
         #expect(try wireRoundTrip(byInt) == byInt)
@@ -132,15 +151,24 @@ struct WireFormatRoundTripTests {
     @Test("packed arrays read element by element, with another width or container type")
     func packedArraysElementwise() throws {
         let doubles: [Double] = [1.5, -2, .infinity]
-        #expect(try BinaryDecoder().decode(ContiguousArray<Double>.self, from: BinaryEncoder().encode(doubles)) == ContiguousArray(doubles))
-        #expect(try BinaryDecoder().decode([Int].self, from: BinaryEncoder().encode([Int32.min, 7])) == [Int(Int32.min), 7])
+        #expect(
+            try BinaryDecoder().decode(ContiguousArray<Double>.self, from: BinaryEncoder().encode(doubles))
+                == ContiguousArray(doubles))
+        #expect(
+            try BinaryDecoder().decode([Int].self, from: BinaryEncoder().encode([Int32.min, 7])) == [Int(Int32.min), 7])
         #expect(try BinaryDecoder().decode([Int16].self, from: BinaryEncoder().encode([UInt8(200)])) == [200])
         #expect(try BinaryDecoder().decode([Double].self, from: BinaryEncoder().encode([Float(0.25)])) == [0.25])
         #expect(try BinaryDecoder().decode(Set<Int>.self, from: BinaryEncoder().encode([3, 3, 4])) == [3, 4])
         #expect(try BinaryDecoder().decode([Int?].self, from: BinaryEncoder().encode([1, 2])) == [1, 2])
-        #expect(try BinaryDecoder().decode([WireWrapped].self, from: BinaryEncoder().encode([5.5])) == [WireWrapped(raw: 5.5)])
+        #expect(
+            try BinaryDecoder().decode([WireWrapped].self, from: BinaryEncoder().encode([5.5])) == [
+                WireWrapped(raw: 5.5)
+            ])
         #expect(wireDecodingError([Float].self, try BinaryEncoder().encode([0.5, 1e300]))?.isDataCorrupted == true)
-        #expect(try BinaryDecoder().decode([Float].self, from: BinaryEncoder().encode([0.5, .infinity])) == [0.5, .infinity])
+        #expect(
+            try BinaryDecoder().decode([Float].self, from: BinaryEncoder().encode([0.5, .infinity])) == [
+                0.5, .infinity,
+            ])
         let error = wireDecodingError([Int8].self, try BinaryEncoder().encode([Int.max]))
         #expect(error?.isDataCorrupted == true)
         #expect(wireDecodingError([String].self, try BinaryEncoder().encode([1.0]))?.isTypeMismatch == true)
@@ -207,7 +235,9 @@ struct WireFormatRoundTripTests {
         }
         #expect(decoded == wireSampleMessage())
         var untouched: [UInt8] = [1, 2]
-        #expect(throws: EncodingError.self) { try BinaryEncoder().encode(WireDepth(levels: 600), appendingTo: &untouched) }
+        #expect(throws: EncodingError.self) {
+            try BinaryEncoder().encode(WireDepth(levels: 600), appendingTo: &untouched)
+        }
         #expect(untouched == [1, 2])
     }
 
@@ -294,7 +324,8 @@ extension WireEverything {
     static func random(using generator: inout WireSeededGenerator) -> WireEverything {
         func string() -> String {
             let alphabet = Array("aé€🧪\u{0}Z9 -")
-            return String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            return String(
+                (0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
         }
         func shape(_ depth: Int) -> WireShape {
             switch Int.random(in: 0...(depth > 3 ? 2 : 4), using: &generator) {
@@ -305,30 +336,47 @@ extension WireEverything {
             default: return .group((0..<Int.random(in: 0...3, using: &generator)).map { _ in shape(depth + 1) })
             }
         }
-        var value = WireEverything(message: WireMessage(
-            id: .random(in: .min ... .max, using: &generator), name: string(),
-            values: (0..<Int.random(in: 0...9, using: &generator)).map { _ in .random(in: -1e300...1e300, using: &generator) },
-            flag: [true, false, nil][Int.random(in: 0...2, using: &generator)]))
+        var value = WireEverything(
+            message: WireMessage(
+                id: .random(in: .min ... .max, using: &generator), name: string(),
+                values: (0..<Int.random(in: 0...9, using: &generator)).map { _ in
+                    .random(in: -1e300...1e300, using: &generator)
+                },
+                flag: [true, false, nil][Int.random(in: 0...2, using: &generator)]))
         value.int8 = .random(in: .min ... .max, using: &generator)
         value.uint16 = .random(in: .min ... .max, using: &generator)
-        value.int128 = Int128(Int64.random(in: .min ... .max, using: &generator)) << Int.random(in: 0...63, using: &generator)
-        value.uint128 = UInt128(UInt64.random(in: .min ... .max, using: &generator)) << Int.random(in: 0...64, using: &generator)
+        value.int128 =
+            Int128(Int64.random(in: .min ... .max, using: &generator)) << Int.random(in: 0...63, using: &generator)
+        value.uint128 =
+            UInt128(UInt64.random(in: .min ... .max, using: &generator)) << Int.random(in: 0...64, using: &generator)
         value.float = .random(in: -1e30...1e30, using: &generator)
-        value.bytes = (0..<Int.random(in: 0...300, using: &generator)).map { _ in .random(in: 0...255, using: &generator) }
-        value.ints = (0..<Int.random(in: 0...20, using: &generator)).map { _ in .random(in: .min ... .max, using: &generator) }
+        value.bytes = (0..<Int.random(in: 0...300, using: &generator)).map { _ in
+            .random(in: 0...255, using: &generator)
+        }
+        value.ints = (0..<Int.random(in: 0...20, using: &generator)).map { _ in
+            .random(in: .min ... .max, using: &generator)
+        }
         value.strings = (0..<Int.random(in: 0...5, using: &generator)).map { _ in string() }
         value.nested = (0..<Int.random(in: 0...4, using: &generator)).map { _ in
             (0..<Int.random(in: 0...4, using: &generator)).map { _ in .random(in: .min ... .max, using: &generator) }
         }
-        value.optionalOptional = [.none, .some(.none), .some(.some(.random(in: -9...9, using: &generator)))][Int.random(in: 0...2, using: &generator)]
+        value.optionalOptional =
+            [.none, .some(.none), .some(.some(.random(in: -9...9, using: &generator)))][
+                Int.random(in: 0...2, using: &generator)]
         value.shapes = (0..<Int.random(in: 0...4, using: &generator)).map { _ in shape(0) }
-        value.byString = Dictionary((0..<Int.random(in: 0...6, using: &generator)).map { _ in
-            (Bool.random(using: &generator) ? string() : String(Int.random(in: -99...99, using: &generator)), Int.random(in: 0...9, using: &generator))
-        }, uniquingKeysWith: { first, _ in first })
-        value.byInt = Dictionary((0..<Int.random(in: 0...6, using: &generator)).map { _ in
-            (Int.random(in: .min ... .max, using: &generator), string())
-        }, uniquingKeysWith: { first, _ in first })
-        value.box = WireBox(value: string(), list: [string()], optional: Bool.random(using: &generator) ? string() : nil)
+        value.byString = Dictionary(
+            (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+                (
+                    Bool.random(using: &generator) ? string() : String(Int.random(in: -99...99, using: &generator)),
+                    Int.random(in: 0...9, using: &generator)
+                )
+            }, uniquingKeysWith: { first, _ in first })
+        value.byInt = Dictionary(
+            (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+                (Int.random(in: .min ... .max, using: &generator), string())
+            }, uniquingKeysWith: { first, _ in first })
+        value.box = WireBox(
+            value: string(), list: [string()], optional: Bool.random(using: &generator) ? string() : nil)
         return value
     }
 }

@@ -1,5 +1,18 @@
-import Testing
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Multiprocessing
+import Testing
 
 /// Many values in one buffer, one coder state for all (what a pool's batches are).
 @Suite("Wire format: sequences", .timeLimit(.minutes(1)))
@@ -45,7 +58,9 @@ struct WireSequenceTests {
     }
 
     @Test func valuesRoundTripAndEachIsAWholeValue() throws {
-        let items = (0 ..< 300).map { Item(name: "item \($0)", count: $0 * 7 - 100, tags: ["t\($0 % 3)", ""], ratio: $0 % 2 == 0 ? nil : 0.5) }
+        let items = (0..<300).map {
+            Item(name: "item \($0)", count: $0 * 7 - 100, tags: ["t\($0 % 3)", ""], ratio: $0 % 2 == 0 ? nil : 0.5)
+        }
         let bytes = try encode(items)
         #expect(try decode(Item.self, items.count, from: bytes) == items)
         // A sequence is the header, then each value exactly as a message of its own holds it.
@@ -59,7 +74,7 @@ struct WireSequenceTests {
         var out: [UInt8] = [9, 9]
         var failures: [Int] = []
         BinaryEncoder().encodeSequence(appendingTo: &out) { writer in
-            for n in 0 ..< 4 {
+            for n in 0..<4 {
                 do { try writer.append(Fragile(n: n)) } catch { failures.append(n) }
             }
         }
@@ -69,7 +84,7 @@ struct WireSequenceTests {
     }
 
     @Test func aValueThatFailsToDecodeFailsAloneAndTheReaderGoesOn() throws {
-        let bytes = try encode((0 ..< 6).map { Fragile(n: $0 == 2 ? 20 : $0) })
+        let bytes = try encode((0..<6).map { Fragile(n: $0 == 2 ? 20 : $0) })
         let results: [Result<Int, any Error>] = try bytes.withUnsafeBytes { bytes in
             try BinaryDecoder().decodeSequence(6, from: bytes) { reader in
                 var results: [Result<Int, any Error>] = []
@@ -87,7 +102,9 @@ struct WireSequenceTests {
 
     @Test func aSequenceWithTheWrongFramingIsRefusedBeforeAnyValueIsRead() throws {
         let bytes = try encode([1, 2, 3].map { Item(name: "\($0)", count: $0, tags: [], ratio: nil) })
-        for (count, input) in [(4, bytes), (2, bytes), (3, Array(bytes.dropLast())), (3, bytes + [0]), (3, [0xB0] + bytes.dropFirst())] {
+        for (count, input) in [
+            (4, bytes), (2, bytes), (3, Array(bytes.dropLast())), (3, bytes + [0]), (3, [0xB0] + bytes.dropFirst()),
+        ] {
             var read = 0
             #expect(throws: DecodingError.self) {
                 try input.withUnsafeBytes { input in

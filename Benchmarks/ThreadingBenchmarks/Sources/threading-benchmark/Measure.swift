@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 
 /// Runs `body` `runs` times and returns the median of what it reports.
@@ -24,7 +37,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
-func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+func asyncSeconds(_ body: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now
     try await body()
     let elapsed = ContinuousClock.now - start
@@ -100,7 +113,7 @@ func poolSample(jobs: Int, _ body: () throws -> Void) rethrows -> PoolSample {
 
 func poolSample(jobs: Int, _ body: () async throws -> Void) async rethrows -> PoolSample {
     let cpu = processCPUSeconds()
-    let elapsed = try await seconds(body)
+    let elapsed = try await asyncSeconds(body)
     let spent = processCPUSeconds() - cpu
     return PoolSample(jobsPerSecond: Double(jobs) / elapsed, cpuNanosecondsPerJob: spent / Double(jobs) * 1e9)
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -114,7 +127,10 @@ func perJobMapThroughput(pool: ThreadPool, jobs: [Square]) async throws -> PoolS
 final class RawMutex: @unchecked Sendable {
     let pointer = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     init() { pthread_mutex_init(pointer, nil) }
-    deinit { pthread_mutex_destroy(pointer); pointer.deallocate() }
+    deinit {
+        pthread_mutex_destroy(pointer)
+        pointer.deallocate()
+    }
     @inline(__always) func lock() { pthread_mutex_lock(pointer) }
     @inline(__always) func unlock() { pthread_mutex_unlock(pointer) }
 }
@@ -130,7 +146,8 @@ func uncontended(iterations: Int, lock: () -> Void, unlock: () -> Void) -> Doubl
 }
 
 /// Nanoseconds per lock+increment+unlock with two threads hammering one lock.
-func contended(iterations: Int, lock: @escaping @Sendable () -> Void, unlock: @escaping @Sendable () -> Void) -> Double {
+func contended(iterations: Int, lock: @escaping @Sendable () -> Void, unlock: @escaping @Sendable () -> Void) -> Double
+{
     final class Counter: @unchecked Sendable { var value = 0 }
     let counter = Counter()
     let go = Event()

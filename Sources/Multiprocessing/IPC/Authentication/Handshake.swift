@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// Python's `multiprocessing.connection` authentication as a state machine
@@ -122,7 +135,7 @@ struct Handshake {
         let prefix = Array("{\(SHA256.pythonName)}".utf8)
         if let random = try? secureRandomBytes(count: challengeRandomCount) { return prefix + random }
         var generator = SystemRandomNumberGenerator()
-        return prefix + (0 ..< challengeRandomCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + (0..<challengeRandomCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     // MARK: The two computations (Python's `_verify_challenge` and `_create_response`)
@@ -184,15 +197,18 @@ enum Digest: Sendable {
         }
         let longestName = pythonNames.map(\.utf8.count).max()!
         guard message.first == UInt8(ascii: "{"),
-              let close = message.prefix(longestName + 2).firstIndex(of: UInt8(ascii: "}")), close > 1 else {
+            let close = message.prefix(longestName + 2).firstIndex(of: UInt8(ascii: "}")), close > 1
+        else {
             return .failure(.malformed("a message of \(message.count) bytes without a {digest} prefix"))
         }
-        let name = String(decoding: message[1 ..< close], as: UTF8.self)
+        let name = String(decoding: message[1..<close], as: UTF8.self)
         let payload = Array(message[(close + 1)...])
         switch name {
         case MD5.pythonName: return .success((.md5, payload))
         case SHA256.pythonName: return .success((.sha256, payload))
-        default: return .failure(pythonNames.contains(name) ? .unsupportedDigest(name) : .malformed("unknown digest '\(name)'"))
+        default:
+            return .failure(
+                pythonNames.contains(name) ? .unsupportedDigest(name) : .malformed("unknown digest '\(name)'"))
         }
     }
 }

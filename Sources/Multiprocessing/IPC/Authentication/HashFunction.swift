@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // Hand-written on purpose: the handshake of Python's multiprocessing.connection
 // needs HMAC with two hash functions, SHA-256 and MD5 (the latter only for
 // Python 3.11 and older). swift-crypto has both, but on Linux it compiles
@@ -39,7 +52,7 @@ extension HashFunction {
     mutating func finish(_ message: UnsafeRawBufferPointer, absorbedBefore: Int) -> [UInt8] {
         var offset = 0
         while message.count - offset >= Self.blockCount {
-            compress(UnsafeRawBufferPointer(rebasing: message[offset ..< offset + Self.blockCount]))
+            compress(UnsafeRawBufferPointer(rebasing: message[offset..<offset + Self.blockCount]))
             offset += Self.blockCount
         }
         // The tail, 0x80, zeros, and the bit count fill one or two blocks.
@@ -53,7 +66,7 @@ extension HashFunction {
             let length = Self.lengthIsBigEndian ? bitCount.bigEndian : bitCount.littleEndian
             tail.storeBytes(of: length, toByteOffset: total - 8, as: UInt64.self)
             for start in stride(from: 0, to: total, by: Self.blockCount) {
-                compress(UnsafeRawBufferPointer(rebasing: tail[start ..< start + Self.blockCount]))
+                compress(UnsafeRawBufferPointer(rebasing: tail[start..<start + Self.blockCount]))
             }
         }
         var digest: [UInt8] = []

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// MD5 (RFC 1321), only for HMAC-MD5, the digest of Python 3.11 and older in
 /// the handshake; see `HashFunction.swift` for why it is written here. MD5 is
 /// broken as a hash, but HMAC-MD5 still withstands the attacks that break it;
@@ -33,13 +46,13 @@ struct MD5: HashFunction {
         var (a, b, c, d) = h
         Self.k.withUnsafeBufferPointer { k in
             Self.shifts.withUnsafeBufferPointer { shifts in
-                for i in 0 ..< 64 {
+                for i in 0..<64 {
                     let f: UInt32
                     let g: Int
                     switch i {
-                    case 0 ..< 16: (f, g) = ((b & c) | (~b & d), i)
-                    case 16 ..< 32: (f, g) = ((d & b) | (~d & c), (5 * i + 1) % 16)
-                    case 32 ..< 48: (f, g) = (b ^ c ^ d, (3 * i + 5) % 16)
+                    case 0..<16: (f, g) = ((b & c) | (~b & d), i)
+                    case 16..<32: (f, g) = ((d & b) | (~d & c), (5 * i + 1) % 16)
+                    case 32..<48: (f, g) = (b ^ c ^ d, (3 * i + 5) % 16)
                     default: (f, g) = (c ^ (b | ~d), (7 * i) % 16)
                     }
                     let word = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: g * 4, as: UInt32.self))

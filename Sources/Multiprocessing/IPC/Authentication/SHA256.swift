@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// SHA-256 (FIPS 180-4), for the handshake's HMAC; see `HashFunction.swift`
 /// for why it is written here.
 struct SHA256: HashFunction {
@@ -24,13 +37,13 @@ struct SHA256: HashFunction {
         var (a, b, c, d, e, f, g, hh) = h
         Self.k.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                for t in 0 ..< 16 { w[t] = block.loadBigEndian(fromByteOffset: t * 4) }
-                for t in 16 ..< 64 {
+                for t in 0..<16 { w[t] = block.loadBigEndian(fromByteOffset: t * 4) }
+                for t in 16..<64 {
                     let s0 = w[t - 15].rotatedRight(7) ^ w[t - 15].rotatedRight(18) ^ (w[t - 15] >> 3)
                     let s1 = w[t - 2].rotatedRight(17) ^ w[t - 2].rotatedRight(19) ^ (w[t - 2] >> 10)
                     w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
                 }
-                for t in 0 ..< 64 {
+                for t in 0..<64 {
                     let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
                     let choice = (e & f) ^ (~e & g)
                     let t1 = hh &+ s1 &+ choice &+ k[t] &+ w[t]

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The package's one helper for integers in byte streams: big-endian (network
 // order), as Python's `multiprocessing.connection` frame header requires. The
 // frame header and the pool's envelopes are written and read with it, in
@@ -77,9 +90,11 @@ struct ByteCursor {
 
     mutating func byteRun() throws(MalformedMessage) -> UnsafeRawBufferPointer {
         let count = Int(try integer(UInt32.self))
-        guard remaining >= count else { throw MalformedMessage(description: "a field claims \(count) bytes, \(remaining) remain") }
+        guard remaining >= count else {
+            throw MalformedMessage(description: "a field claims \(count) bytes, \(remaining) remain")
+        }
         defer { offset += count }
-        return UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + count])
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
     }
 
     /// A byte run written by `appendOptionalBytes(_:)` (or its absence), copied out.

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
 
@@ -103,7 +116,7 @@ struct FrameReader {
     var hasBufferedFrame: Bool {
         guard large == nil, start < end else { return false }
         switch try? bufferedHeader() {
-        case nil: return true // malformed or too large: the next call fails at once
+        case nil: return true  // malformed or too large: the next call fails at once
         case .incomplete?: return false
         case let .complete(payloadCount, headerCount, _)?: return end - start - headerCount >= Int(payloadCount)
         }
@@ -141,7 +154,8 @@ struct FrameReader {
             }
             if let payload = large, payload.received == payload.expected {
                 large = nil
-                consume(.owned(payload.storage), descriptors(frameEnd: payload.frameEnd, announced: payload.descriptors))
+                consume(
+                    .owned(payload.storage), descriptors(frameEnd: payload.frameEnd, announced: payload.descriptors))
                 return .frame
             }
         }
@@ -152,8 +166,10 @@ struct FrameReader {
     /// Hands out the frame at the start of the buffer if it is whole; moves a
     /// payload larger than the buffer to storage of its own.
     private mutating func takeBufferedFrame(_ consume: (Payload, FrameDescriptors) -> Void) throws(FrameError) -> Bool {
-        guard start < end, case let .complete(announced, headerCount, descriptorCount) = try header() else { return false }
-        let payloadCount = Int(announced) // checked against the limit, so it fits
+        guard start < end, case let .complete(announced, headerCount, descriptorCount) = try header() else {
+            return false
+        }
+        let payloadCount = Int(announced)  // checked against the limit, so it fits
         let available = end - start - headerCount
         let frameEnd = streamOffset - available + payloadCount
         if available >= payloadCount {
@@ -162,8 +178,9 @@ struct FrameReader {
             if start == end { (start, end) = (0, 0) }
             let descriptors = descriptors(frameEnd: frameEnd, announced: descriptorCount)
             buffer.withUnsafeBytes { bytes in
-                consume(.borrowed(UnsafeRawBufferPointer(rebasing: bytes[payloadStart ..< payloadStart + payloadCount])),
-                        descriptors)
+                consume(
+                    .borrowed(UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<payloadStart + payloadCount])),
+                    descriptors)
             }
             return true
         }
@@ -171,11 +188,12 @@ struct FrameReader {
             var storage = Self.storage(count: min(payloadCount, Self.initialPayloadCapacity))
             storage.withUnsafeMutableBytes { target in
                 buffer.withUnsafeBytes { source in
-                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start + headerCount ..< end]))
+                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start + headerCount..<end]))
                 }
             }
-            large = LargePayload(storage: storage, received: available, expected: payloadCount,
-                                 frameEnd: frameEnd, descriptors: descriptorCount)
+            large = LargePayload(
+                storage: storage, received: available, expected: payloadCount,
+                frameEnd: frameEnd, descriptors: descriptorCount)
             (start, end) = (0, 0)
         }
         return false
@@ -205,7 +223,7 @@ struct FrameReader {
     /// The header at the start of the buffer, checked against the limits.
     private func bufferedHeader() throws(FrameError) -> FrameHeader.Decoded {
         let decoded = try buffer.withBytes { bytes throws(FrameError) in
-            try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: bytes[start ..< end]))
+            try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
         }
         if case let .complete(payloadCount, _, _) = decoded {
             let limit = min(maximumMessageSize, MemoryLimits.physicalMemory)
@@ -220,14 +238,16 @@ struct FrameReader {
     /// the buffered bytes (moved to the front first). Returns 0 at end of stream.
     private mutating func read(_ socket: Int32, nonBlocking: Bool) throws(Errno) -> Int {
         if var payload = large {
-            large = nil // no copy-on-write of the storage while it is read into
+            large = nil  // no copy-on-write of the storage while it is read into
             defer { large = payload }
             if payload.received == payload.storage.count {
                 Self.grow(&payload.storage, to: payload.expected, keeping: payload.received)
             }
             let received = payload.received
             let (count, arrived) = try payload.storage.withMutableBytes { target throws(Errno) in
-                try Self.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[received...]), nonBlocking: nonBlocking)
+                try Self.readSome(
+                    socket, into: UnsafeMutableRawBufferPointer(rebasing: target[received...]), nonBlocking: nonBlocking
+                )
             }
             record(count, arrived)
             payload.received += count
@@ -243,7 +263,8 @@ struct FrameReader {
         }
         let end = self.end
         let (count, arrived) = try buffer.withMutableBytes { target throws(Errno) in
-            try Self.readSome(socket, into: UnsafeMutableRawBufferPointer(rebasing: target[end...]), nonBlocking: nonBlocking)
+            try Self.readSome(
+                socket, into: UnsafeMutableRawBufferPointer(rebasing: target[end...]), nonBlocking: nonBlocking)
         }
         record(count, arrived)
         self.end += count
@@ -284,7 +305,9 @@ struct FrameReader {
     private static func grow(_ storage: inout [UInt8], to count: Int, keeping kept: Int) {
         var grown = Self.storage(count: count)
         grown.withUnsafeMutableBytes { target in
-            storage.withUnsafeBytes { source in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[..<kept])) }
+            storage.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[..<kept]))
+            }
         }
         storage = grown
     }

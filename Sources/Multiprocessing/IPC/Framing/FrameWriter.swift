@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// The one frame writer: appends whole frames to an outgoing buffer, whose
 /// payload the caller writes in place (no intermediate buffer, no copy).
 /// ``Connection`` sends each frame as it is written; the process pool
@@ -33,11 +46,13 @@ enum FrameWriter {
         let payloadCount = buffer.count - start - FrameHeader.shortCount
         let headerCount = FrameHeader.count(forPayloadCount: payloadCount, descriptors: descriptorCount)
         if headerCount > FrameHeader.shortCount {
-            buffer.insert(contentsOf: repeatElement(0, count: headerCount - FrameHeader.shortCount),
-                          at: start + FrameHeader.shortCount)
+            buffer.insert(
+                contentsOf: repeatElement(0, count: headerCount - FrameHeader.shortCount),
+                at: start + FrameHeader.shortCount)
         }
         buffer.withUnsafeMutableBytes { raw in
-            _ = FrameHeader.encode(payloadCount: payloadCount, descriptors: descriptorCount, into: raw.baseAddress! + start)
+            _ = FrameHeader.encode(
+                payloadCount: payloadCount, descriptors: descriptorCount, into: raw.baseAddress! + start)
         }
     }
 }

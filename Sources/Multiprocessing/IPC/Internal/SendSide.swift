@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
 
@@ -33,7 +46,8 @@ final class SendSide: @unchecked Sendable {
         }
         let collector = DescriptorCollector(outgoing: passingDescriptors ? outgoing : nil)
         defer { if passingDescriptors { outgoing.removeAll() } }
-        try FrameWriter.append(to: &buffer, descriptors: passingDescriptors ? outgoing.count : 0) { buffer throws(ConnectionError) in
+        try FrameWriter.append(to: &buffer, descriptors: passingDescriptors ? outgoing.count : 0) {
+            buffer throws(ConnectionError) in
             try encode(&buffer, collector)
         }
         let descriptors = passingDescriptors ? outgoing.descriptors : []
@@ -81,7 +95,9 @@ final class SendSide: @unchecked Sendable {
     }
 
     /// Writes the frame `bytes` with `descriptors` attached to its first bytes.
-    private func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, attaching descriptors: [Int32]) throws(ConnectionError) {
+    private func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, attaching descriptors: [Int32])
+        throws(ConnectionError)
+    {
         do {
             let attachments = try DescriptorAttachment.spreading(descriptors, overMessageAt: 0, count: bytes.count)
             try SocketIO.writeAll(fd, bytes, attachments: attachments)

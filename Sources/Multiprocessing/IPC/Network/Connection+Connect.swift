@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Connection {
@@ -78,7 +92,9 @@ extension Connection {
     }
 
     /// A socket connected to one of the addresses `address` resolves to.
-    private static func connectedSocket(to address: ConnectionAddress, until deadline: Deadline) throws(ConnectionError) -> Int32 {
+    private static func connectedSocket(to address: ConnectionAddress, until deadline: Deadline) throws(ConnectionError)
+        -> Int32
+    {
         let candidates: [SocketAddress]
         do {
             candidates = try address.socketAddresses(passive: false)

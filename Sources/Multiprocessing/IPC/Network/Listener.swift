@@ -1,9 +1,23 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
+internal import MultiprocessingPlatform
 import Synchronization
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A socket that other processes connect to, handing out a ``Connection``
@@ -86,7 +100,9 @@ public final class Listener: Sendable {
         address: ConnectionAddress, authKey: [UInt8]? = nil, backlog: Int = 128,
         handshakeTimeout: Duration = Connection.defaultHandshakeTimeout
     ) throws(ListenerError) {
-        try self.init(bound: try ListeningSocket.bind(address, backlog: backlog), authKey: authKey, handshakeTimeout: handshakeTimeout)
+        try self.init(
+            bound: try ListeningSocket.bind(address, backlog: backlog), authKey: authKey,
+            handshakeTimeout: handshakeTimeout)
     }
 
     /// Takes over a socket another process bound and made listen (a

@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A bound, listening, non-blocking socket, and the rules for binding a
@@ -38,7 +52,9 @@ struct ListeningSocket {
         throw lastError
     }
 
-    private static func bind(_ candidate: SocketAddress, as address: ConnectionAddress, backlog: Int) throws(ListenerError) -> ListeningSocket {
+    private static func bind(_ candidate: SocketAddress, as address: ConnectionAddress, backlog: Int)
+        throws(ListenerError) -> ListeningSocket
+    {
         let socket: Int32
         do {
             socket = try openStreamSocket(family: candidate.family)
@@ -87,7 +103,7 @@ struct ListeningSocket {
         do {
             try bindSocket(socket, to: candidate)
         } catch .addressInUse {
-            throw .addressInUse(address) // another listener took the path meanwhile
+            throw .addressInUse(address)  // another listener took the path meanwhile
         } catch {
             throw .system(operation: "bind", errno: error)
         }
@@ -103,7 +119,7 @@ struct ListeningSocket {
         }
         switch status {
         case .missing:
-            return // removed meanwhile: bind again
+            return  // removed meanwhile: bind again
         case .other:
             throw .pathIsNotASocket(path)
         case .socket:
@@ -140,7 +156,9 @@ struct ListeningSocket {
     }
 
     /// The address a socket is bound to, in the terms of `requested`.
-    private static func boundAddress(_ socket: Int32, as requested: ConnectionAddress) throws(Errno) -> ConnectionAddress {
+    private static func boundAddress(_ socket: Int32, as requested: ConnectionAddress) throws(Errno)
+        -> ConnectionAddress
+    {
         guard case .tcp = requested else { return requested }
         let local = try SocketAddress.local(of: socket)
         return .tcp(host: local.numericHost ?? "", port: local.port ?? 0)

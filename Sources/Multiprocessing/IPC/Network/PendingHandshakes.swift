@@ -1,6 +1,19 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
 import DequeModule
+internal import MultiprocessingPlatform
 import SystemPackage
 
 /// A ``Listener``'s connections between `accept(2)` and ``Listener/accept()``:
@@ -109,7 +122,9 @@ struct PendingHandshakes: ~Copyable {
     private mutating func fail(_ socket: Int32) {
         withUnsafeTemporaryAllocation(byteCount: Handshake.maximumMessageCount, alignment: 1) { scratch in
             var reads = 0
-            while reads < 4, ((try? SocketIO.readSome(socket, into: scratch, nonBlocking: true)) ?? 0) > 0 { reads += 1 }
+            while reads < 4, ((try? SocketIO.readSome(socket, into: scratch, nonBlocking: true)) ?? 0) > 0 {
+                reads += 1
+            }
         }
         closeDescriptor(socket)
         failures += 1

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Decodes `Decodable` values from the binary wire format of ``BinaryEncoder``.
 ///
 /// The decoder is built for bytes that come from another process and may be
@@ -35,10 +48,13 @@ package struct BinaryDecoder: Sendable {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The input is empty."))
         }
         guard header == WireFormat.header else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: """
-                The input does not start with the binary wire format's header byte \
-                0x\(String(WireFormat.header, radix: 16)) (format version 1) but with 0x\(String(header, radix: 16)).
-                """))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [],
+                    debugDescription: """
+                        The input does not start with the binary wire format's header byte \
+                        0x\(String(WireFormat.header, radix: 16)) (format version 1) but with 0x\(String(header, radix: 16)).
+                        """))
         }
         var state = WireStateCache.decoderState()
         var succeeded = false
@@ -53,10 +69,13 @@ package struct BinaryDecoder: Sendable {
         if !userInfo.isEmpty { state.userInfo = userInfo.mapValues { $0 } }
         let end = try state.skipValue(at: 1, end: bytes.count)
         guard end == bytes.count else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: """
-                The input has \(bytes.count - end) trailing bytes after the encoded value \
-                (which ends at byte \(end) of \(bytes.count)).
-                """))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [],
+                    debugDescription: """
+                        The input has \(bytes.count - end) trailing bytes after the encoded value \
+                        (which ends at byte \(end) of \(bytes.count)).
+                        """))
         }
         let value = try state.decodeTopLevel(type, at: 1, end: end)
         succeeded = true

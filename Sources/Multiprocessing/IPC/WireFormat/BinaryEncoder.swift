@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Encodes `Encodable` values in the package's compact binary wire format.
 ///
 /// This is the format `Connection.send(_:)` and `ProcessPool` use to ship
@@ -71,7 +84,7 @@ package struct BinaryEncoder: Sendable {
             try state.throwDeferredFailure()
         } catch {
             state.detachContainers()
-            throw error   // the state is dropped: only a call that succeeded leaves it clean
+            throw error  // the state is dropped: only a call that succeeded leaves it clean
         }
         state.detachContainers()
         buffer.append(contentsOf: state.buffer.bytes)

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // Keyed containers made once and handed out again.
 //
 // `KeyedEncodingContainer(_:)` and `KeyedDecodingContainer(_:)` put the
@@ -41,7 +54,7 @@ final class WireContainerSlot<Container> {
     }
 
     deinit {
-        bits.deallocate()   // the bytes were never owned: nothing to release
+        bits.deallocate()  // the bytes were never owned: nothing to release
     }
 
     /// A copy of the container (which retains its box).
@@ -54,7 +67,8 @@ final class WireContainerSlot<Container> {
 /// reference and the probe showed that reading it tells copies apart.
 private func box<Container>(of container: Container) -> AnyObject? {
     guard MemoryLayout<Container>.size == MemoryLayout<AnyObject>.size,
-          MemoryLayout<Container>.alignment == MemoryLayout<AnyObject>.alignment else { return nil }
+        MemoryLayout<Container>.alignment == MemoryLayout<AnyObject>.alignment
+    else { return nil }
     return withUnsafeBytes(of: container) { $0.load(as: AnyObject.self) }
 }
 
@@ -128,7 +142,9 @@ struct WireContainerCache<Cell: AnyObject> {
 
     /// Keeps `container`, which uses `cell`, if there is room and reuse is possible.
     mutating func keep<Container>(_ container: Container, cell: Cell, for keyType: ObjectIdentifier) {
-        guard entries.count < Self.capacity, keyedContainerSharingIsVisible, let box = box(of: container) else { return }
+        guard entries.count < Self.capacity, keyedContainerSharingIsVisible, let box = box(of: container) else {
+            return
+        }
         entries.append(Entry(keyType: keyType, box: box, slot: WireContainerSlot(viewing: container), cell: cell))
     }
 

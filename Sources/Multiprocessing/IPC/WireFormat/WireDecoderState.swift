@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The state one `BinaryDecoder.decode` call shares by reference across all its
 // decoders and containers, and the bounds-checked reads every decoding goes through.
 //
@@ -39,7 +52,7 @@ final class WireDecoderState {
     /// are empty again after a successful call, and a failed one is never reused.
     func reset() {
         bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-        if !codingPath.isEmpty { codingPath.removeAll() }   // never after a successful call; defensive
+        if !codingPath.isEmpty { codingPath.removeAll() }  // never after a successful call; defensive
         depth = 0
         if !userInfo.isEmpty { userInfo = [:] }
     }
@@ -80,7 +93,9 @@ final class WireDecoderState {
 
     // MARK: Errors
 
-    func corrupt(_ message: String, _ suffix: [any CodingKey] = [], _ key: some CodingKey = WireNoKey()) -> DecodingError {
+    func corrupt(_ message: String, _ suffix: [any CodingKey] = [], _ key: some CodingKey = WireNoKey())
+        -> DecodingError
+    {
         DecodingError.dataCorrupted(.init(codingPath: path(suffix, key), debugDescription: message))
     }
 
@@ -177,16 +192,18 @@ final class WireDecoderState {
         guard cursor < end, end <= bytes.count else { throw corrupt("Unexpected end of data at byte \(cursor).") }
         let kind = bytes[cursor]
         cursor += 1
-        let width: UInt64 = switch kind {
-        case 1: 1
-        case 2, 5: 2
-        case 3, 6, 8: 4
-        case 4, 7, 9: 8
-        default: throw corrupt("Unknown element kind \(kind) of a packed array at byte \(offset + 1).")
-        }
+        let width: UInt64 =
+            switch kind {
+            case 1: 1
+            case 2, 5: 2
+            case 3, 6, 8: 4
+            case 4, 7, 9: 8
+            default: throw corrupt("Unknown element kind \(kind) of a packed array at byte \(offset + 1).")
+            }
         let count = try readVarint(at: &cursor, end: end)
         guard count <= UInt64(end - cursor) / width else {
-            throw corrupt("A packed array of \(count) elements at byte \(offset) exceeds the \(end - cursor) bytes left.")
+            throw corrupt(
+                "A packed array of \(count) elements at byte \(offset) exceeds the \(end - cursor) bytes left.")
         }
         return (kind, cursor, Int(count))
     }
@@ -224,7 +241,7 @@ final class WireDecoderState {
     private func skipOtherValue(at offset: Int, end: Int) throws -> Int {
         var cursor = offset
         var tag = try tag(at: cursor, end: end)
-        while tag == .some {   // a loop, not recursion: a run of `some` tags cannot overflow the stack
+        while tag == .some {  // a loop, not recursion: a run of `some` tags cannot overflow the stack
             cursor += 1
             tag = try self.tag(at: cursor, end: end)
         }

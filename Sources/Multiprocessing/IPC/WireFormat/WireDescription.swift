@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // A readable rendering of an encoded message, for logs and debugging: what a JSON
 // debug format would give, without a second format or a Foundation dependency.
 
@@ -36,7 +49,9 @@ extension BinaryDecoder {
 extension WireDecoderState {
     /// Appends the rendering of the value at `offset` to `output`; returns where it ends.
     func describeValue(at offset: Int, end: Int, depth: Int, into output: inout String) throws -> Int {
-        guard depth < WireFormat.maximumDepth else { throw corrupt("Values nest more than \(WireFormat.maximumDepth) levels deep.") }
+        guard depth < WireFormat.maximumDepth else {
+            throw corrupt("Values nest more than \(WireFormat.maximumDepth) levels deep.")
+        }
         let tag = try tag(at: offset, end: end)
         var cursor = offset + 1
         switch tag {
@@ -51,11 +66,16 @@ extension WireDecoderState {
         case .float64: output += "\(Double(bitPattern: try readLittleEndian(UInt64.self, at: &cursor, end: end)))"
         case .string:
             let range = try readVarintPrefixedRange(at: &cursor, end: end)
-            guard let string = validUTF8String(range) else { throw corrupt("A string at byte \(offset) is not valid UTF-8.") }
-            output += string.count > 200 ? "\(String(reflecting: String(string.prefix(200))))…" : String(reflecting: string)
+            guard let string = validUTF8String(range) else {
+                throw corrupt("A string at byte \(offset) is not valid UTF-8.")
+            }
+            output +=
+                string.count > 200 ? "\(String(reflecting: String(string.prefix(200))))…" : String(reflecting: string)
         case .bytes, .byteRun:
-            let range = tag == .bytes ? try readVarintPrefixedRange(at: &cursor, end: end)
-                                      : try readU32PrefixedRange(at: &cursor, end: end)
+            let range =
+                tag == .bytes
+                ? try readVarintPrefixedRange(at: &cursor, end: end)
+                : try readU32PrefixedRange(at: &cursor, end: end)
             describeBytes(range, into: &output)
         case .scalars:
             return try describeScalars(at: offset, end: end, into: &output)
@@ -71,7 +91,8 @@ extension WireDecoderState {
                 if entry > entries.lowerBound { output += ", " }
                 switch try readKey(at: &entry, end: entries.upperBound) {
                 case .int(let key): output += "\(key): "
-                case .string(let range): output += "\(String(reflecting: validUTF8String(range) ?? "<invalid UTF-8>")): "
+                case .string(let range):
+                    output += "\(String(reflecting: validUTF8String(range) ?? "<invalid UTF-8>")): "
                 }
                 entry = try describeValue(at: entry, end: entries.upperBound, depth: depth + 1, into: &output)
             }
@@ -101,15 +122,16 @@ extension WireDecoderState {
         for index in 0..<min(count, 64) {
             let at = start + index * width
             let bits = (0..<width).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) }
-            let text = switch kind {
-            case 1: String(Int8(truncatingIfNeeded: bits))
-            case 2: String(Int16(truncatingIfNeeded: bits))
-            case 3: String(Int32(truncatingIfNeeded: bits))
-            case 4: String(Int64(bitPattern: bits))
-            case 8: "\(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))"
-            case 9: "\(Double(bitPattern: bits))"
-            default: String(bits)
-            }
+            let text =
+                switch kind {
+                case 1: String(Int8(truncatingIfNeeded: bits))
+                case 2: String(Int16(truncatingIfNeeded: bits))
+                case 3: String(Int32(truncatingIfNeeded: bits))
+                case 4: String(Int64(bitPattern: bits))
+                case 8: "\(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))"
+                case 9: "\(Double(bitPattern: bits))"
+                default: String(bits)
+                }
             elements.append(text)
         }
         if count > 64 { elements.append("… (\(count) elements)") }

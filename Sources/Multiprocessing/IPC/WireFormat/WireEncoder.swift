@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The `Encoder` handed to `encode(to:)`, and its single-value container.
 
 /// An encoder for one value slot of a `BinaryEncoder` run.
@@ -38,9 +51,11 @@ struct WireEncoder: Encoder {
             return WireFrameRef(index: ref.index, id: 0)
         }
         guard state.convertSlot(ref, to: kind) else {
-            state.deferFailure(state.misuseError(
-                ref, "A \(kind == .keyed ? "keyed" : "unkeyed") container was requested from an encoder "
-                    + "that already holds another kind of value."))
+            state.deferFailure(
+                state.misuseError(
+                    ref,
+                    "A \(kind == .keyed ? "keyed" : "unkeyed") container was requested from an encoder "
+                        + "that already holds another kind of value."))
             return WireFrameRef(index: ref.index, id: 0)
         }
         return ref
@@ -59,28 +74,81 @@ struct WireSingleValueEncodingContainer: SingleValueEncodingContainer {
     private func fill() throws {
         try state.beginWrite(ref)
         guard state.convertSlot(ref, to: .filled) else {
-            throw state.misuseError(ref, "A single value container can hold one value only, "
-                + "and not after a keyed or unkeyed container of the same encoder.")
+            throw state.misuseError(
+                ref,
+                "A single value container can hold one value only, "
+                    + "and not after a keyed or unkeyed container of the same encoder.")
         }
     }
 
-    mutating func encodeNil() throws { try fill(); state.buffer.wireAppend(.null) }
-    mutating func encode(_ value: Bool) throws { try fill(); state.buffer.wireAppendBool(value) }
-    mutating func encode(_ value: String) throws { try fill(); state.buffer.wireAppendString(value) }
-    mutating func encode(_ value: Double) throws { try fill(); state.buffer.wireAppendDouble(value) }
-    mutating func encode(_ value: Float) throws { try fill(); state.buffer.wireAppendFloat(value) }
-    mutating func encode(_ value: Int) throws { try fill(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int8) throws { try fill(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int16) throws { try fill(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int32) throws { try fill(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int64) throws { try fill(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int128) throws { try fill(); state.buffer.wireAppendInt128(value) }
-    mutating func encode(_ value: UInt) throws { try fill(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt8) throws { try fill(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt16) throws { try fill(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt32) throws { try fill(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt64) throws { try fill(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt128) throws { try fill(); state.buffer.wireAppendUInt128(value) }
+    mutating func encodeNil() throws {
+        try fill()
+        state.buffer.wireAppend(.null)
+    }
+    mutating func encode(_ value: Bool) throws {
+        try fill()
+        state.buffer.wireAppendBool(value)
+    }
+    mutating func encode(_ value: String) throws {
+        try fill()
+        state.buffer.wireAppendString(value)
+    }
+    mutating func encode(_ value: Double) throws {
+        try fill()
+        state.buffer.wireAppendDouble(value)
+    }
+    mutating func encode(_ value: Float) throws {
+        try fill()
+        state.buffer.wireAppendFloat(value)
+    }
+    mutating func encode(_ value: Int) throws {
+        try fill()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int8) throws {
+        try fill()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int16) throws {
+        try fill()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int32) throws {
+        try fill()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int64) throws {
+        try fill()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int128) throws {
+        try fill()
+        state.buffer.wireAppendInt128(value)
+    }
+    mutating func encode(_ value: UInt) throws {
+        try fill()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt8) throws {
+        try fill()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt16) throws {
+        try fill()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt32) throws {
+        try fill()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt64) throws {
+        try fill()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt128) throws {
+        try fill()
+        state.buffer.wireAppendUInt128(value)
+    }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try fill()

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The state one `BinaryEncoder.encode` call shares by reference across all its
 // encoders and containers: one growing byte buffer and a stack of open frames.
 //
@@ -87,8 +100,8 @@ final class WireEncoderState {
     /// Readies the state of a call that succeeded for another call: its bytes
     /// have been copied out, every frame is closed and no failure is recorded.
     func reset() {
-        buffer.removeAll(keepingCapacity: 64 << 10)   // a thread keeps no huge buffer for good
-        if !frames.isEmpty { frames.removeAll() }   // never after a successful call; defensive
+        buffer.removeAll(keepingCapacity: 64 << 10)  // a thread keeps no huge buffer for good
+        if !frames.isEmpty { frames.removeAll() }  // never after a successful call; defensive
         if !keys.isEmpty { keys.removeAll() }
         lastID = 0
         if !userInfo.isEmpty { userInfo = [:] }
@@ -100,21 +113,24 @@ final class WireEncoderState {
     @inline(__always)
     func pushSlot<Key: CodingKey>(key: Key) throws -> WireFrameRef {
         // Metatype comparisons: `is` would be a dynamic cast.
-        let label: Label = if Key.self == WireNoKey.self {
-            .none
-        } else if Key.self == WireIndexKey.self, let index = key.intValue {
-            .element(index)
-        } else {
-            .key
-        }
+        let label: Label =
+            if Key.self == WireNoKey.self {
+                .none
+            } else if Key.self == WireIndexKey.self, let index = key.intValue {
+                .element(index)
+            } else {
+                .key
+            }
         return try pushSlot(label: label, key: key)
     }
 
     private func pushSlot(label: Label, key: some CodingKey) throws -> WireFrameRef {
         guard frames.count < WireFormat.maximumDepth else {
             throw EncodingError.invalidValue(
-                key, .init(codingPath: codingPath(upTo: frames.count - 1),
-                           debugDescription: "Values nest more than \(WireFormat.maximumDepth) levels deep."))
+                key,
+                .init(
+                    codingPath: codingPath(upTo: frames.count - 1),
+                    debugDescription: "Values nest more than \(WireFormat.maximumDepth) levels deep."))
         }
         if case .key = label { keys.append(key) }
         lastID &+= 1
@@ -138,8 +154,10 @@ final class WireEncoderState {
                 let length = buffer.count - frame.start - 4
                 guard length <= WireFormat.maximumContainerBytes else {
                     throw EncodingError.invalidValue(
-                        length, .init(codingPath: codingPath(upTo: frames.count),
-                                      debugDescription: "A container of \(length) bytes exceeds 4 GiB."))
+                        length,
+                        .init(
+                            codingPath: codingPath(upTo: frames.count),
+                            debugDescription: "A container of \(length) bytes exceeds 4 GiB."))
                 }
                 buffer.wirePatchLength(UInt32(length), at: frame.start)
             }
@@ -160,7 +178,9 @@ final class WireEncoderState {
     @inline(__always)
     func openTopSlot(_ ref: WireFrameRef, as kind: Kind) -> Bool {
         let index = Int(ref.index)
-        guard index == frames.count - 1, frames[index].id == ref.id, case .slot = frames[index].kind else { return false }
+        guard index == frames.count - 1, frames[index].id == ref.id, case .slot = frames[index].kind else {
+            return false
+        }
         buffer.wireAppend(kind == .keyed ? .keyed : .unkeyed)
         frames[index].start = buffer.wireReserveLength()
         frames[index].kind = kind
@@ -282,18 +302,24 @@ final class WireEncoderState {
 
     /// What writing through a container of a finished coding throws.
     static var finishedError: EncodingError {
-        EncodingError.invalidValue(0, .init(codingPath: [], debugDescription: """
-            A container was used after the encoding it belongs to finished.
-            """))
+        EncodingError.invalidValue(
+            0,
+            .init(
+                codingPath: [],
+                debugDescription: """
+                    A container was used after the encoding it belongs to finished.
+                    """))
     }
 
     func closedFrameError(_ ref: WireFrameRef) -> EncodingError {
         EncodingError.invalidValue(
-            ref.index, .init(codingPath: codingPath(upTo: min(Int(ref.index), frames.count - 1)),
-                             debugDescription: """
-                                 A container or encoder was used after its parent wrote another value; \
-                                 BinaryEncoder needs each nested value finished before its parent goes on.
-                                 """))
+            ref.index,
+            .init(
+                codingPath: codingPath(upTo: min(Int(ref.index), frames.count - 1)),
+                debugDescription: """
+                    A container or encoder was used after its parent wrote another value; \
+                    BinaryEncoder needs each nested value finished before its parent goes on.
+                    """))
     }
 
     func misuseError(_ ref: WireFrameRef, _ message: String) -> EncodingError {
@@ -316,7 +342,7 @@ struct WireFrameStack: ~Copyable {
     }
 
     deinit {
-        base.deallocate()   // frames are trivial: nothing to deinitialize
+        base.deallocate()  // frames are trivial: nothing to deinitialize
     }
 
     var isEmpty: Bool { count == 0 }

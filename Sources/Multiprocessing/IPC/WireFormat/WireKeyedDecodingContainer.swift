@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The keyed container of `BinaryDecoder`.
 //
 // Entries are not indexed up front (that would allocate per container). A lookup
@@ -62,7 +75,8 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         at offset: Int, end: Int, in state: WireDecoderState, suffix: [any CodingKey]
     ) throws -> Range<Int> {
         if offset < end, end <= state.bytes.count, end - offset >= 5, state.bytes[offset] == WireTag.keyed.rawValue {
-            let length = Int(UInt32(littleEndian: state.bytes.loadUnaligned(fromByteOffset: offset + 1, as: UInt32.self)))
+            let length = Int(
+                UInt32(littleEndian: state.bytes.loadUnaligned(fromByteOffset: offset + 1, as: UInt32.self)))
             if length <= end - offset - 5 { return (offset + 5)..<(offset + 5 + length) }
         }
         return try entriesInGeneral(at: offset, end: end, in: state, suffix: suffix)
@@ -84,7 +98,8 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         var cursor = start
         while cursor < end {
             guard let entryKey = try? state.readKey(at: &cursor, end: end),
-                  let next = try? state.skipValue(at: cursor, end: end) else { break }
+                let next = try? state.skipValue(at: cursor, end: end)
+            else { break }
             cursor = next
             switch entryKey {
             case .int(let value):
@@ -144,12 +159,14 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
             let entryKey = try state.readKey(at: &cursor, end: end)
             let valueStart = cursor
             cursor = try state.skipValue(at: valueStart, end: end)
-            let matches = switch entryKey {
-            case .int(let value): integer == value
-            case .string(let range):
-                integer == nil && range.count == name.count
-                    && (name.isEmpty || memcmp(state.bytes.baseAddress! + range.lowerBound, name.baseAddress!, name.count) == 0)
-            }
+            let matches =
+                switch entryKey {
+                case .int(let value): integer == value
+                case .string(let range):
+                    integer == nil && range.count == name.count
+                        && (name.isEmpty
+                            || memcmp(state.bytes.baseAddress! + range.lowerBound, name.baseAddress!, name.count) == 0)
+                }
             if matches {
                 cell.next = cursor
                 return (entry, valueStart..<cursor)
@@ -162,8 +179,11 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     @inline(__always)
     private func require(_ key: Key) throws -> WireEntryValue {
         guard let value = try find(key) else {
-            throw DecodingError.keyNotFound(key, .init(
-                codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+            throw DecodingError.keyNotFound(
+                key,
+                .init(
+                    codingPath: codingPath,
+                    debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
         return value
     }
@@ -183,7 +203,8 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try bool(require(key), key) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
-        try learned(key) { bytes, start, end in bytes.wirePlainString(at: start, end: end) } ?? string(require(key), key)
+        try learned(key) { bytes, start, end in bytes.wirePlainString(at: start, end: end) }
+            ?? string(require(key), key)
     }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try double(require(key), key) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try float(require(key), key) }
@@ -205,22 +226,54 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         return try value.state.decodeValue(type, at: value.range.lowerBound, end: value.range.upperBound, suffix, key)
     }
 
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map { try bool($0, key) } }
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key).map { try string($0, key) } }
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key).map { try double($0, key) } }
-    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try present(key).map { try float($0, key) } }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: Int128.Type, forKey key: Key) throws -> Int128? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try present(key).map { try integer(type, $0, key) } }
-    func decodeIfPresent(_ type: UInt128.Type, forKey key: Key) throws -> UInt128? { try present(key).map { try integer(type, $0, key) } }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try present(key).map { try bool($0, key) }
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try present(key).map { try string($0, key) }
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try present(key).map { try double($0, key) }
+    }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
+        try present(key).map { try float($0, key) }
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: Int128.Type, forKey key: Key) throws -> Int128? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        try present(key).map { try integer(type, $0, key) }
+    }
+    func decodeIfPresent(_ type: UInt128.Type, forKey key: Key) throws -> UInt128? {
+        try present(key).map { try integer(type, $0, key) }
+    }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = try present(key) else { return nil }
@@ -250,8 +303,10 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     func superDecoder() throws -> any Decoder {
         guard let value = try find(WireIndexKey.super) else {
-            throw DecodingError.keyNotFound(WireIndexKey.super, .init(
-                codingPath: codingPath, debugDescription: "No value associated with key \"super\"."))
+            throw DecodingError.keyNotFound(
+                WireIndexKey.super,
+                .init(
+                    codingPath: codingPath, debugDescription: "No value associated with key \"super\"."))
         }
         return value.decoder
     }
@@ -295,11 +350,12 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     @inline(__always)
     private func learned<T>(_ key: Key, _ read: (UnsafeRawBufferPointer, Int, Int) -> (T, end: Int)?) -> T? {
         let name = key.stringValue
-        let bytes = cell.bytes   // empty once the decoding is over
+        let bytes = cell.bytes  // empty once the decoding is over
         guard end <= bytes.count else { return nil }
         let from = cell.next
         guard let keyCount = cell.keys.matchNext(named: name, at: bytes.baseAddress! + from, available: end - from),
-              let (value, valueEnd) = read(bytes, from + keyCount, end) else { return nil }
+            let (value, valueEnd) = read(bytes, from + keyCount, end)
+        else { return nil }
         cell.next = valueEnd
         cell.keys.advance()
         return value

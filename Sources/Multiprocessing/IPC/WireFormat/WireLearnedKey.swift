@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The keys a keyed container of one key type wrote or read, entry by entry,
 // kept in the container's cell (see WireContainerReuse.swift) for the next
 // value of that type.
@@ -130,7 +143,8 @@ struct WireLearnedKeys {
     @inline(__always)
     mutating func matchNext(named name: String, at address: UnsafeRawPointer, available: Int) -> Int? {
         guard position >= 0, position < keys.count, keys[position].isNamed(name),
-              keys[position].count < available, keys[position].isEncoded(at: address, available: available) else { return nil }
+            keys[position].count < available, keys[position].isEncoded(at: address, available: available)
+        else { return nil }
         return keys[position].count
     }
 

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The fast paths for arrays that are one blob of memory: `[UInt8]` as a `bytes`
 // value, and arrays of fixed-width numbers as a packed `scalars` value.
 
@@ -84,10 +97,11 @@ private func mayBeArray<T>(_: T.Type) -> Bool {
 /// the order of its `switch`. Looked up by identity: comparing `T.self` with
 /// each of them would ask the runtime for each array type's metadata on every
 /// value (callgrind: more than the rest of the check).
-private let wireFastPathArrayTypes: [ObjectIdentifier] = ([
-    [UInt8].self, [String].self, [Double].self, [Int].self, [Float].self, [Int64].self, [Int32].self,
-    [UInt64].self, [UInt32].self, [UInt].self, [Int16].self, [UInt16].self, [Int8].self,
-] as [any Any.Type]).map { ObjectIdentifier($0) }
+private let wireFastPathArrayTypes: [ObjectIdentifier] =
+    ([
+        [UInt8].self, [String].self, [Double].self, [Int].self, [Float].self, [Int64].self, [Int32].self,
+        [UInt64].self, [UInt32].self, [UInt].self, [Int16].self, [UInt16].self, [Int8].self,
+    ] as [any Any.Type]).map { ObjectIdentifier($0) }
 
 /// Appends `value` as the value its own `Codable` conformance would write
 /// through this coder, when `T` is a type whose conformance is the standard
@@ -149,9 +163,9 @@ private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout Wire
     buffer.append(S.wireKind)
     buffer.wireAppendVarint(UInt64(elements.count))
     #if _endian(little)
-    elements.withUnsafeBytes { buffer.append(contentsOf: $0) }
+        elements.withUnsafeBytes { buffer.append(contentsOf: $0) }
     #else
-    for element in elements { buffer.wireAppendLittleEndian(element.wireBits) }
+        for element in elements { buffer.wireAppendLittleEndian(element.wireBits) }
     #endif
 }
 
@@ -177,7 +191,7 @@ func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: 
         let run = try reader.readU32PrefixedRange(at: &cursor, end: elements.upperBound)
         guard run.upperBound == elements.upperBound else { return nil }
         return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[run]))
-    default:   // `scalars` values take `wireDecodeScalars`
+    default:  // `scalars` values take `wireDecodeScalars`
         return nil
     }
 }
@@ -197,10 +211,12 @@ private func byteCollection<T>(_: T.Type, _ bytes: UnsafeRawBufferPointer) -> T?
     // Identity checks first: a cast to `any RangeReplaceableCollection<UInt8>.Type`
     // demangles on every call (~1 µs, perf).
     let identity = unsafeBitCast(T.self as Any.Type, to: Int.self)
-    guard T.self == ContiguousArray<UInt8>.self || T.self == ArraySlice<UInt8>.self
+    guard
+        T.self == ContiguousArray<UInt8>.self || T.self == ArraySlice<UInt8>.self
             || dataTypeIdentity.load(ordering: .relaxed) == identity
             || isDataTypeName(T.self, identity),
-          let collection = T.self as? any RangeReplaceableCollection.Type else { return nil }
+        let collection = T.self as? any RangeReplaceableCollection.Type
+    else { return nil }
     return makeByteCollection(collection, bytes) as? T
 }
 
@@ -264,12 +280,12 @@ private func readScalars<S: WireScalar>(
     let source = UnsafeRawBufferPointer(rebasing: reader.bytes[start..<(start + count * MemoryLayout<S>.size)])
     return [S](unsafeUninitializedCapacity: count) { elements, initialized in
         #if _endian(little)
-        UnsafeMutableRawBufferPointer(elements).copyMemory(from: source)
+            UnsafeMutableRawBufferPointer(elements).copyMemory(from: source)
         #else
-        for index in 0..<count {
-            let bits = source.loadUnaligned(fromByteOffset: index * MemoryLayout<S>.size, as: S.Bits.self)
-            elements.initializeElement(at: index, to: S(wireBits: S.Bits(littleEndian: bits)))
-        }
+            for index in 0..<count {
+                let bits = source.loadUnaligned(fromByteOffset: index * MemoryLayout<S>.size, as: S.Bits.self)
+                elements.initializeElement(at: index, to: S(wireBits: S.Bits(littleEndian: bits)))
+            }
         #endif
         initialized = count
     }

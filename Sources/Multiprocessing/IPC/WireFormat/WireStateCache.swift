@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // One spare encoder state and one spare decoder state per thread.
 //
 // A state object and its stack array cost two heap allocations per
@@ -25,7 +38,7 @@ enum WireStateCache {
         let rc = pthread_key_create(&key) { pointer in
             if let pointer { Unmanaged<AnyObject>.fromOpaque(pointer).release() }
         }
-        return rc == 0 ? key : nil   // out of keys: run without spares
+        return rc == 0 ? key : nil  // out of keys: run without spares
     }
 
     /// Removes and returns the thread's spare object under `key`, if any.

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The unkeyed container of `BinaryDecoder`.
 //
 // Besides an `unkeyed` value it reads a `bytes` value (a `[UInt8]`) as a sequence
@@ -53,7 +66,8 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         var cursor = cursor + runRemaining * runWidth
         while cursor < end {
             guard let tag = try? state.tag(at: cursor, end: end),
-                  let next = try? state.skipValue(at: cursor, end: end) else { return nil }
+                let next = try? state.skipValue(at: cursor, end: end)
+            else { return nil }
             count += tag == .byteRun ? next - cursor - 5 : 1
             cursor = next
         }
@@ -73,8 +87,10 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
             throw state.mismatch(type, found: runKind == 0 ? .byteRun : .scalars, suffix, indexKey)
         }
         guard cursor < end else {
-            throw DecodingError.valueNotFound(type, .init(
-                codingPath: state.path(suffix, indexKey), debugDescription: "Unkeyed container is at end."))
+            throw DecodingError.valueNotFound(
+                type,
+                .init(
+                    codingPath: state.path(suffix, indexKey), debugDescription: "Unkeyed container is at end."))
         }
         return cursor..<(try state.skipValue(at: cursor, end: end))
     }
@@ -87,7 +103,7 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
-        if runRemaining > 0 || atByteRun { return false }   // a number is never nil
+        if runRemaining > 0 || atByteRun { return false }  // a number is never nil
         let range = try next(Never.self)
         guard state.isNil(at: range.lowerBound, end: range.upperBound) else { return false }
         advance(to: range.upperBound)

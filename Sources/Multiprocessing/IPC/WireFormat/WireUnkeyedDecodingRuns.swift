@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // Reading the elements of a run (a byte run, or a `bytes` or `scalars` value read
 // as an unkeyed container) one at a time.
 
@@ -14,7 +27,7 @@ struct WireRunElement {
         case 2: T(exactly: Int16(truncatingIfNeeded: bits))
         case 3: T(exactly: Int32(truncatingIfNeeded: bits))
         case 4: T(exactly: Int64(bitPattern: bits))
-        default: .none   // a float: not an integer at all
+        default: .none  // a float: not an integer at all
         }
     }
 
@@ -68,8 +81,9 @@ extension WireUnkeyedDecodingContainer {
         switch element.integer(T.self) {
         case .some(.some(let value)): return value
         case .some(.none):
-            throw state.corrupt("An element of a packed array does not fit in \(T.self).",
-                                suffix, WireIndexKey(intValue: currentIndex - 1))
+            throw state.corrupt(
+                "An element of a packed array does not fit in \(T.self).",
+                suffix, WireIndexKey(intValue: currentIndex - 1))
         case .none:
             throw state.mismatch(type, found: element.tag, suffix, WireIndexKey(intValue: currentIndex - 1))
         }
@@ -101,8 +115,10 @@ extension WireUnkeyedDecodingContainer {
         let saved = (cursor, runRemaining, runKind, currentIndex)
         guard let element = try takeRunElement() else { throw state.mismatch(type, found: .byteRun, suffix, indexKey) }
         do {
-            return try T(from: WireRunElementDecoder(state: state, element: element,
-                                                     codingPath: state.path(suffix, WireIndexKey(intValue: saved.3))))
+            return try T(
+                from: WireRunElementDecoder(
+                    state: state, element: element,
+                    codingPath: state.path(suffix, WireIndexKey(intValue: saved.3))))
         } catch {
             (cursor, runRemaining, runKind, currentIndex) = saved
             throw error
@@ -125,15 +141,21 @@ struct WireRunElementDecoder: Decoder, WireSingleValueIntegerDecoding {
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
     private func mismatch<T>(_ type: T.Type) -> DecodingError {
-        .typeMismatch(type, .init(codingPath: codingPath,
-                                  debugDescription: "Expected to decode \(type) but found \(element.tag.noun) instead."))
+        .typeMismatch(
+            type,
+            .init(
+                codingPath: codingPath,
+                debugDescription: "Expected to decode \(type) but found \(element.tag.noun) instead."))
     }
 
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         switch element.integer(type) {
         case .some(.some(let value)): return value
         case .some(.none):
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "An element of a packed array does not fit in \(T.self)."))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath, debugDescription: "An element of a packed array does not fit in \(T.self).")
+            )
         case .none: throw mismatch(type)
         }
     }
@@ -148,7 +170,8 @@ struct WireRunElementDecoder: Decoder, WireSingleValueIntegerDecoding {
     func decode(_ type: Float.Type) throws -> Float {
         guard let double = element.double else { throw mismatch(type) }
         guard element.kind == 8 || double.isNaN || Double(Float(double)) == double else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "The number \(double) does not fit in Float."))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath, debugDescription: "The number \(double) does not fit in Float."))
         }
         return Float(double)
     }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The unkeyed container of `BinaryEncoder`: elements `value`, written in call order.
 
 struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
@@ -19,23 +32,74 @@ struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         count += 1
     }
 
-    mutating func encodeNil() throws { try begin(); state.buffer.wireAppend(.null) }
-    mutating func encode(_ value: Bool) throws { try begin(); state.buffer.wireAppendBool(value) }
-    mutating func encode(_ value: String) throws { try begin(); state.buffer.wireAppendString(value) }
-    mutating func encode(_ value: Double) throws { try begin(); state.buffer.wireAppendDouble(value) }
-    mutating func encode(_ value: Float) throws { try begin(); state.buffer.wireAppendFloat(value) }
-    mutating func encode(_ value: Int) throws { try begin(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int8) throws { try begin(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int16) throws { try begin(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int32) throws { try begin(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int64) throws { try begin(); state.buffer.wireAppendInt(value) }
-    mutating func encode(_ value: Int128) throws { try begin(); state.buffer.wireAppendInt128(value) }
-    mutating func encode(_ value: UInt) throws { try begin(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt8) throws { try begin(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt16) throws { try begin(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt32) throws { try begin(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt64) throws { try begin(); state.buffer.wireAppendUInt(value) }
-    mutating func encode(_ value: UInt128) throws { try begin(); state.buffer.wireAppendUInt128(value) }
+    mutating func encodeNil() throws {
+        try begin()
+        state.buffer.wireAppend(.null)
+    }
+    mutating func encode(_ value: Bool) throws {
+        try begin()
+        state.buffer.wireAppendBool(value)
+    }
+    mutating func encode(_ value: String) throws {
+        try begin()
+        state.buffer.wireAppendString(value)
+    }
+    mutating func encode(_ value: Double) throws {
+        try begin()
+        state.buffer.wireAppendDouble(value)
+    }
+    mutating func encode(_ value: Float) throws {
+        try begin()
+        state.buffer.wireAppendFloat(value)
+    }
+    mutating func encode(_ value: Int) throws {
+        try begin()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int8) throws {
+        try begin()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int16) throws {
+        try begin()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int32) throws {
+        try begin()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int64) throws {
+        try begin()
+        state.buffer.wireAppendInt(value)
+    }
+    mutating func encode(_ value: Int128) throws {
+        try begin()
+        state.buffer.wireAppendInt128(value)
+    }
+    mutating func encode(_ value: UInt) throws {
+        try begin()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt8) throws {
+        try begin()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt16) throws {
+        try begin()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt32) throws {
+        try begin()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt64) throws {
+        try begin()
+        state.buffer.wireAppendUInt(value)
+    }
+    mutating func encode(_ value: UInt128) throws {
+        try begin()
+        state.buffer.wireAppendUInt128(value)
+    }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try begin()
@@ -51,7 +115,9 @@ struct WireUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         let start = state.buffer.count
         state.buffer.wireAppend(.byteRun)
         let lengthAt = state.buffer.wireReserveLength()
-        let copied: Void? = sequence.withContiguousStorageIfAvailable { state.buffer.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        let copied: Void? = sequence.withContiguousStorageIfAvailable {
+            state.buffer.append(contentsOf: UnsafeRawBufferPointer($0))
+        }
         // Iterating a sequence runs its code: never while the buffer is being modified.
         if copied == nil { state.buffer.append(contentsOf: Array(sequence)) }
         let length = state.buffer.count - lengthAt - 4

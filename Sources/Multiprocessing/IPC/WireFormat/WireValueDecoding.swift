@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // Decoding one value from its byte range: primitives directly, everything else
 // through its `init(from:)` with a `WireDecoder`.
 
@@ -5,12 +18,17 @@ import Glibc
 
 extension WireDecoderState {
     /// The error for a value of the wrong type, or for `nil` where a value is needed.
-    func mismatch<T>(_ type: T.Type, found tag: WireTag, _ suffix: [any CodingKey], _ key: some CodingKey) -> DecodingError {
+    func mismatch<T>(_ type: T.Type, found tag: WireTag, _ suffix: [any CodingKey], _ key: some CodingKey)
+        -> DecodingError
+    {
         let path = path(suffix, key)
         if tag == .null {
-            return .valueNotFound(type, .init(codingPath: path, debugDescription: "Expected \(type) value but found nil instead."))
+            return .valueNotFound(
+                type, .init(codingPath: path, debugDescription: "Expected \(type) value but found nil instead."))
         }
-        return .typeMismatch(type, .init(codingPath: path, debugDescription: "Expected to decode \(type) but found \(tag.noun) instead."))
+        return .typeMismatch(
+            type, .init(codingPath: path, debugDescription: "Expected to decode \(type) but found \(tag.noun) instead.")
+        )
     }
 
     /// Whether the value at `offset` is `nil`.
@@ -28,7 +46,7 @@ extension WireDecoderState {
         }
     }
 
-    @inline(__always)   // specialized for the integer type at each call site
+    @inline(__always)  // specialized for the integer type at each call site
     func decodeInteger<T: FixedWidthInteger>(
         _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
     ) throws -> T {
@@ -149,7 +167,9 @@ extension WireDecoderState {
         if tag == WireTag.string.rawValue, T.self == String.self {
             return unsafeBitCast(try decodeString(at: offset, end: end, suffix, key), to: T.self)
         }
-        if tag == WireTag.unkeyed.rawValue, T.self == [String].self, let strings = try decodeStrings(at: offset, end: end) {
+        if tag == WireTag.unkeyed.rawValue, T.self == [String].self,
+            let strings = try decodeStrings(at: offset, end: end)
+        {
             return unsafeBitCast(strings, to: T.self)
         }
         if tag == WireTag.scalars.rawValue {
@@ -189,7 +209,7 @@ extension WireDecoderState {
         }
         let pathCount = codingPath.count
         if !suffix.isEmpty { codingPath.append(contentsOf: suffix) }
-        if Key.self != WireNoKey.self { codingPath.append(key) }   // not `type(of:)`: a runtime call
+        if Key.self != WireNoKey.self { codingPath.append(key) }  // not `type(of:)`: a runtime call
         depth += 1
         defer {
             depth -= 1
@@ -213,8 +233,11 @@ extension UnsafeRawBufferPointer {
         guard offset < end, end <= count else { return nil }
         let tag = self[offset]
         guard tag == WireTag.int.rawValue || tag == WireTag.uint.rawValue,
-              let (raw, valueEnd) = wirePlainVarint(at: offset + 1, end: end) else { return nil }
-        let value = tag == WireTag.uint.rawValue ? T(exactly: raw)
+            let (raw, valueEnd) = wirePlainVarint(at: offset + 1, end: end)
+        else { return nil }
+        let value =
+            tag == WireTag.uint.rawValue
+            ? T(exactly: raw)
             : T(exactly: Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))))
         return value.map { ($0, valueEnd) }
     }
@@ -224,8 +247,9 @@ extension UnsafeRawBufferPointer {
     @inline(__always)
     func wirePlainString(at offset: Int, end: Int) -> (String, end: Int)? {
         guard offset < end, end <= count, self[offset] == WireTag.string.rawValue,
-              let (length, start) = wirePlainVarint(at: offset + 1, end: end), length <= UInt64(end - start),
-              let string = wireValidUTF8String(start..<(start + Int(length))) else { return nil }
+            let (length, start) = wirePlainVarint(at: offset + 1, end: end), length <= UInt64(end - start),
+            let string = wireValidUTF8String(start..<(start + Int(length)))
+        else { return nil }
         return (string, start + Int(length))
     }
 

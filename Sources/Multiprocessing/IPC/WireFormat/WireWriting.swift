@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The buffer an encoding writes into, and appending the primitive pieces of
 // the wire format to it.
 
@@ -169,7 +182,7 @@ extension WireBuffer {
             append(contentsOf: utf8)
         }
         guard copied == nil else { return }
-        var string = string   // small or bridged: `withUTF8` makes the bytes contiguous
+        var string = string  // small or bridged: `withUTF8` makes the bytes contiguous
         string.withUTF8 { utf8 in
             wireAppendVarint(UInt64(utf8.count))
             append(contentsOf: utf8)

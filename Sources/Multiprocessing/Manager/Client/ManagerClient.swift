@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessing
 import Synchronization
 
@@ -103,7 +116,9 @@ final class ManagerClient: Sendable {
             try connection.sendFrame { buffer, _ in request.write(to: &buffer) }
             try connection.receiveFrame { frame in
                 frame.descriptors.discard()
-                reply = frame.payload.withBytes { bytes in Result { () throws(MalformedMessage) in try ManagerReply.read(from: bytes) } }
+                reply = frame.payload.withBytes { bytes in
+                    Result { () throws(MalformedMessage) in try ManagerReply.read(from: bytes) }
+                }
             }
         } catch {
             connection.close()
@@ -114,7 +129,7 @@ final class ManagerClient: Sendable {
             checkIn(connection)
             return reply
         case let .failure(error):
-            connection.close() // out of step with the server
+            connection.close()  // out of step with the server
             throw .malformedReply(error.description)
         }
     }
@@ -130,7 +145,9 @@ final class ManagerClient: Sendable {
 
     private func checkIn(_ connection: Connection) {
         let kept = idle.withLock { idle -> Bool in
-            guard idle.connections.count < Self.maximumIdleCount, idle.generation == cmp_fork_generation() else { return false }
+            guard idle.connections.count < Self.maximumIdleCount, idle.generation == cmp_fork_generation() else {
+                return false
+            }
             idle.connections.append(connection)
             return true
         }

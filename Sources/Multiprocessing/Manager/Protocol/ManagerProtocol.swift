@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 // The manager's wire protocol: one request frame (``ManagerRequest``), one
@@ -10,7 +23,8 @@ internal import MultiprocessingPlatform
 
 /// The kind of a named object on the server.
 enum ManagedObjectKind: UInt8, Sendable {
-    case dictionary = 1, list, queue
+    case dictionary = 1
+    case list, queue
 
     var name: String {
         switch self {

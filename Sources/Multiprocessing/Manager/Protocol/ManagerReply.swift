@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// What a manager's server answers to a ``ManagerRequest``.
 ///
 /// Layout: kind:u8, then the case's fields in order (byte runs and
@@ -94,13 +107,13 @@ enum ManagerReply: Sendable {
             let count = Int(try cursor.integer(UInt32.self))
             var values: [[UInt8]] = []
             values.reserveCapacity(Swift.min(count, cursor.remaining / 4))
-            for _ in 0 ..< count { values.append(Array(try cursor.byteRun())) }
+            for _ in 0..<count { values.append(Array(try cursor.byteRun())) }
             reply = .values(values)
         case 6:
             let count = Int(try cursor.integer(UInt32.self))
             var pairs: [([UInt8], [UInt8])] = []
             pairs.reserveCapacity(Swift.min(count, cursor.remaining / 8))
-            for _ in 0 ..< count { pairs.append((Array(try cursor.byteRun()), Array(try cursor.byteRun()))) }
+            for _ in 0..<count { pairs.append((Array(try cursor.byteRun()), Array(try cursor.byteRun()))) }
             reply = .pairs(pairs)
         case 7: reply = .conflict(version: try cursor.integer(), value: try cursor.optionalByteRun())
         case 20: reply = .noSuchObject
@@ -112,7 +125,9 @@ enum ManagerReply: Sendable {
         case 26: reply = .malformedRequest(try cursor.string())
         case let kind: throw MalformedMessage(description: "an unknown reply kind \(kind)")
         }
-        guard cursor.remaining == 0 else { throw MalformedMessage(description: "\(cursor.remaining) bytes after the reply") }
+        guard cursor.remaining == 0 else {
+            throw MalformedMessage(description: "\(cursor.remaining) bytes after the reply")
+        }
         return reply
     }
 }

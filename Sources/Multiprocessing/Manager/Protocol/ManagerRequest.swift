@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// What a client asks a manager's server, about the object named `name`.
 ///
 /// Layout: operation:u8 name:string, then the case's fields in order
@@ -90,8 +103,9 @@ struct ManagerRequest: Sendable {
         case 13: operation = .dictionaryCount
         case 14: operation = .dictionaryItems
         case 15:
-            operation = .dictionaryCompareAndSet(key: Array(try cursor.byteRun()), expectedVersion: try cursor.integer(),
-                                                 value: try cursor.optionalByteRun())
+            operation = .dictionaryCompareAndSet(
+                key: Array(try cursor.byteRun()), expectedVersion: try cursor.integer(),
+                value: try cursor.optionalByteRun())
         case 20: operation = .listAppend(value: Array(try cursor.byteRun()))
         case 21: operation = .listGet(index: try cursor.integer())
         case 22: operation = .listSet(index: try cursor.integer(), value: Array(try cursor.byteRun()))
@@ -105,7 +119,9 @@ struct ManagerRequest: Sendable {
         case 34: operation = .queueShutdown(immediate: try cursor.integer(UInt8.self) != 0)
         default: throw MalformedMessage(description: "an unknown operation \(code)")
         }
-        guard cursor.remaining == 0 else { throw MalformedMessage(description: "\(cursor.remaining) bytes after the request") }
+        guard cursor.remaining == 0 else {
+            throw MalformedMessage(description: "\(cursor.remaining) bytes after the request")
+        }
         return ManagerRequest(name: name, operation: operation)
     }
 

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A proxy of a queue held by a ``Manager``'s server: Python's
 /// `Manager().Queue()`, with ``ProcessQueue``'s vocabulary. Get one from
 /// ``Manager/queue(_:of:maxSize:)``, or decode one sent inside a `Job` or a
@@ -79,7 +92,8 @@ public final class ManagedQueue<Element: Codable & Sendable>: Sendable, Codable 
     /// - Throws: ``QueueError/shutDown`` once the queue is shut down and empty; ``ManagerError``.
     public func get(upTo count: Int, timeout: Duration?) throws -> [Element] {
         precondition(count >= 1, "get(upTo:) needs a count of at least 1")
-        let operation = ManagerRequest.Operation.queueGetMany(count: UInt32(clamping: count), timeout: WireTimeout.encode(timeout))
+        let operation = ManagerRequest.Operation.queueGetMany(
+            count: UInt32(clamping: count), timeout: WireTimeout.encode(timeout))
         return try core.call(operation) { reply -> [[UInt8]]? in
             if case let .values(values) = reply { values } else { nil }
         }.map { try core.decoded(Element.self, $0) }
@@ -113,8 +127,10 @@ public final class ManagedQueue<Element: Codable & Sendable>: Sendable, Codable 
     }
 
     private func get(timeout: Duration?) throws -> Element {
-        try core.decoded(Element.self, try core.call(.queueGet(timeout: WireTimeout.encode(timeout))) { reply -> [UInt8]? in
-            if case let .value(value) = reply { value } else { nil }
-        })
+        try core.decoded(
+            Element.self,
+            try core.call(.queueGet(timeout: WireTimeout.encode(timeout))) { reply -> [UInt8]? in
+                if case let .value(value) = reply { value } else { nil }
+            })
     }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// What every proxy of a manager's object holds: the object's name and the
 /// client of its server. Encoded, a proxy is the name, the server's address
 /// and its key; decoded in another process, it finds (or makes) that
@@ -16,8 +29,9 @@ struct ProxyCore: Sendable, Codable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
-        client = ManagerClient.shared(address: try container.decode(ConnectionAddress.self, forKey: .address),
-                                      authKey: try container.decodeIfPresent([UInt8].self, forKey: .authKey))
+        client = ManagerClient.shared(
+            address: try container.decode(ConnectionAddress.self, forKey: .address),
+            authKey: try container.decodeIfPresent([UInt8].self, forKey: .authKey))
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -50,7 +64,9 @@ struct ProxyCore: Sendable, Codable {
             throw .encodingFailed(type: String(reflecting: T.self), description: String(describing: error))
         }
         guard out.count <= Int(UInt32.max) else {
-            throw .encodingFailed(type: String(reflecting: T.self), description: "\(out.count) bytes; a manager holds values of at most 4 GiB")
+            throw .encodingFailed(
+                type: String(reflecting: T.self),
+                description: "\(out.count) bytes; a manager holds values of at most 4 GiB")
         }
         return out
     }
@@ -66,6 +82,7 @@ struct ProxyCore: Sendable, Codable {
 
     /// The message of a subscript that cannot throw and failed.
     func subscriptFailure(_ error: any Error, _ alternative: String) -> Never {
-        preconditionFailure("the subscript of the manager's object '\(name)' failed: \(error); use \(alternative) to handle errors")
+        preconditionFailure(
+            "the subscript of the manager's object '\(name)' failed: \(error); use \(alternative) to handle errors")
     }
 }

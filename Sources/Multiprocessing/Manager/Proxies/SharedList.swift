@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A proxy of a list held by a ``Manager``'s server: Python's
 /// `Manager().list()`. Get one from ``Manager/list(_:of:)``, or decode one
 /// sent inside a `Job` or a message. Every call is one atomic round trip.

@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 internal import Threading
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A manager's server: accepts authenticated connections on its listener
@@ -33,7 +47,7 @@ final class ManagerServer: Sendable {
             do {
                 try thread.start()
             } catch {
-                connection.close() // no thread for it: the client sees the connection end
+                connection.close()  // no thread for it: the client sees the connection end
             }
         }
     }
@@ -46,10 +60,12 @@ final class ManagerServer: Sendable {
             do {
                 try connection.receiveFrame { frame in
                     frame.descriptors.discard()
-                    request = frame.payload.withBytes { bytes in Result { () throws(MalformedMessage) in try ManagerRequest.read(from: bytes) } }
+                    request = frame.payload.withBytes { bytes in
+                        Result { () throws(MalformedMessage) in try ManagerRequest.read(from: bytes) }
+                    }
                 }
             } catch {
-                return // the client went away (or sent something that is not a frame)
+                return  // the client went away (or sent something that is not a frame)
             }
             switch request! {
             case let .success(request):
@@ -66,7 +82,9 @@ final class ManagerServer: Sendable {
                     return
                 }
             case let .failure(error):
-                try? connection.sendFrame { buffer, _ in ManagerReply.malformedRequest(error.description).write(to: &buffer) }
+                try? connection.sendFrame { buffer, _ in
+                    ManagerReply.malformedRequest(error.description).write(to: &buffer)
+                }
                 return
             }
         }
@@ -97,8 +115,9 @@ struct ManagerServerJob: Job {
     let handshakeTimeout: Duration
 
     func run() throws -> Int32 {
-        let listener = try Listener(adoptingListeningSocket: ManagerServerHandle.inheritedDescriptor,
-                                    address: address, authKey: authKey, handshakeTimeout: handshakeTimeout)
+        let listener = try Listener(
+            adoptingListeningSocket: ManagerServerHandle.inheritedDescriptor,
+            address: address, authKey: authKey, handshakeTimeout: handshakeTimeout)
         ManagerServer(listener: listener).serve()
         return getpid()
     }

@@ -1,8 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessing
 internal import MultiprocessingPlatform
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The owner's hold on a manager's server process: it starts it, and stops
@@ -35,7 +49,7 @@ final class ManagerServerHandle: Sendable {
             bound.release()
             throw error
         }
-        closeDescriptor(bound.socket) // the server's now, and so is its socket file
+        closeDescriptor(bound.socket)  // the server's now, and so is its socket file
         self.address = bound.address
         self.authKey = authKey
     }

@@ -1,6 +1,19 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import DequeModule
 internal import MultiprocessingPlatform
 internal import Threading
-import DequeModule
 
 /// The named objects a manager's server holds, as bytes: keys, values and
 /// elements stay in their encoding (the server never decodes a user's type),
@@ -113,11 +126,12 @@ final class ManagerStore: @unchecked Sendable {
             let description = "\(existing.kind.name) of \(existing.signature)"
             return description == requested ? .done : .typeMismatch(existing: description, requested: requested)
         }
-        objects[name] = switch kind {
-        case .dictionary: .dictionary(Dictionary(signature: signature))
-        case .list: .list(List(signature: signature))
-        case .queue: .queue(Queue(signature: signature, maxSize: maxSize))
-        }
+        objects[name] =
+            switch kind {
+            case .dictionary: .dictionary(Dictionary(signature: signature))
+            case .list: .list(List(signature: signature))
+            case .queue: .queue(Queue(signature: signature, maxSize: maxSize))
+            }
         return .done
     }
 
@@ -143,7 +157,8 @@ final class ManagerStore: @unchecked Sendable {
             dictionary.set(key, value)
             return .done
         default:
-            return .typeMismatch(existing: "dictionary of \(dictionary.signature)", requested: "an operation of another kind")
+            return .typeMismatch(
+                existing: "dictionary of \(dictionary.signature)", requested: "an operation of another kind")
         }
     }
 
@@ -153,14 +168,20 @@ final class ManagerStore: @unchecked Sendable {
             list.elements.append(value)
             return .done
         case let .listGet(index):
-            guard index < list.elements.count else { return .indexOutOfRange(index: index, count: UInt64(list.elements.count)) }
+            guard index < list.elements.count else {
+                return .indexOutOfRange(index: index, count: UInt64(list.elements.count))
+            }
             return .value(list.elements[Int(index)])
         case let .listSet(index, value):
-            guard index < list.elements.count else { return .indexOutOfRange(index: index, count: UInt64(list.elements.count)) }
+            guard index < list.elements.count else {
+                return .indexOutOfRange(index: index, count: UInt64(list.elements.count))
+            }
             list.elements[Int(index)] = value
             return .done
         case let .listRemove(index):
-            guard index < list.elements.count else { return .indexOutOfRange(index: index, count: UInt64(list.elements.count)) }
+            guard index < list.elements.count else {
+                return .indexOutOfRange(index: index, count: UInt64(list.elements.count))
+            }
             return .value(list.elements.remove(at: Int(index)))
         case .listCount:
             return .count(UInt64(list.elements.count))
@@ -171,10 +192,13 @@ final class ManagerStore: @unchecked Sendable {
         }
     }
 
-    private func perform(_ operation: ManagerRequest.Operation, on queue: Queue, clientIsGone: () -> Bool) -> ManagerReply {
+    private func perform(_ operation: ManagerRequest.Operation, on queue: Queue, clientIsGone: () -> Bool)
+        -> ManagerReply
+    {
         switch operation {
         case let .queuePut(timeout, value):
-            guard wait(until: WireTimeout.decode(timeout), clientIsGone, while: { !queue.isShutDown && queue.isFull }) else {
+            guard wait(until: WireTimeout.decode(timeout), clientIsGone, while: { !queue.isShutDown && queue.isFull })
+            else {
                 return .queueFull
             }
             guard !queue.isShutDown else { return .queueShutDown }
@@ -182,11 +206,15 @@ final class ManagerStore: @unchecked Sendable {
             changed.notifyAll()
             return .done
         case let .queueGet(timeout):
-            if let taken = take(from: queue, count: 1, until: WireTimeout.decode(timeout), clientIsGone) { return .value(taken[0]) }
+            if let taken = take(from: queue, count: 1, until: WireTimeout.decode(timeout), clientIsGone) {
+                return .value(taken[0])
+            }
             return queue.isShutDown ? .queueShutDown : .queueEmpty
         case let .queueGetMany(count, timeout):
             guard count > 0 else { return .malformedRequest("a get of 0 elements") }
-            if let taken = take(from: queue, count: Int(count), until: WireTimeout.decode(timeout), clientIsGone) { return .values(taken) }
+            if let taken = take(from: queue, count: Int(count), until: WireTimeout.decode(timeout), clientIsGone) {
+                return .values(taken)
+            }
             return queue.isShutDown ? .queueShutDown : .values([])
         case .queueCount:
             return .count(UInt64(queue.elements.count))
@@ -202,9 +230,11 @@ final class ManagerStore: @unchecked Sendable {
 
     /// Takes up to `count` elements, waiting for the first; `nil` at the
     /// deadline, or once the queue is shut down and empty.
-    private func take(from queue: Queue, count: Int, until deadline: Deadline, _ clientIsGone: () -> Bool) -> [[UInt8]]? {
+    private func take(from queue: Queue, count: Int, until deadline: Deadline, _ clientIsGone: () -> Bool) -> [[UInt8]]?
+    {
         guard wait(until: deadline, clientIsGone, while: { !queue.isShutDown && queue.elements.isEmpty }),
-              !queue.elements.isEmpty else { return nil }
+            !queue.elements.isEmpty
+        else { return nil }
         let taken = Array(queue.elements.prefix(count))
         queue.elements.removeFirst(taken.count)
         changed.notifyAll()

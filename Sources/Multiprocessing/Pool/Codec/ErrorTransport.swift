@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 // An error thrown by a job travels back as itself when its type is Codable:
@@ -13,9 +26,10 @@ enum ErrorTransport {
         let typeName = String(reflecting: type)
         let description = String(describing: error)
         if let encodable = error as? any Encodable,
-           type is any Decodable.Type,
-           let mangled = PortableTypeName.of(type),
-           let value = try? encodeValue(encodable, descriptors: descriptors) {
+            type is any Decodable.Type,
+            let mangled = PortableTypeName.of(type),
+            let value = try? encodeValue(encodable, descriptors: descriptors)
+        {
             return .thrown(mangledTypeName: mangled, typeName: typeName, description: description, value: value)
         }
         return .remote(RemoteError(typeName: typeName, description: description))
@@ -23,19 +37,22 @@ enum ErrorTransport {
 
     /// The error a caller sees for a failure a worker reported for `job`
     /// (its shared objects take their descriptors from `descriptors`).
-    static func recreate(_ failure: WorkerFailure, job: JobDescription,
-                         descriptors: IncomingDescriptors? = nil) -> any Error {
+    static func recreate(
+        _ failure: WorkerFailure, job: JobDescription,
+        descriptors: IncomingDescriptors? = nil
+    ) -> any Error {
         switch failure {
         case let .thrown(mangled, typeName, description, value):
             if let type = PortableTypeName.type(named: mangled) as? any (Error & Decodable).Type,
-               let error = try? decodeError(type, from: value, descriptors: descriptors) {
+                let error = try? decodeError(type, from: value, descriptors: descriptors)
+            {
                 return error
             }
             return RemoteError(typeName: typeName, description: description)
         case let .remote(error):
             return error
         case .jobTypeNotFound:
-            return ProcessPoolError.jobTypeNotFound(job.typeName) // readable, unlike the mangled name sent
+            return ProcessPoolError.jobTypeNotFound(job.typeName)  // readable, unlike the mangled name sent
         case let .jobDecodingFailed(typeName, description):
             return ProcessPoolError.jobDecodingFailed(typeName: typeName, description: description)
         case let .outputEncodingFailed(typeName, description):

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 // How a worker finds a job's type by itself: the pool sends the type's mangled
@@ -32,13 +45,16 @@ struct TaskOutcome {
 /// output that fails to encode; appends the batch of the outputs of those
 /// that completed to `out`. The jobs' shared objects take their descriptors
 /// from `coding`, and those of the outputs and of a thrown error go to it.
-func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingOutputsTo out: inout [UInt8],
-                     coding: TaskCoding = TaskCoding()) -> TaskOutcome {
+func runJobs<J: Job>(
+    _ type: J.Type, payload: UnsafeRawBufferPointer, appendingOutputsTo out: inout [UInt8],
+    coding: TaskCoding = TaskCoding()
+) -> TaskOutcome {
     let mark = out.count
     var failure: WorkerFailure?
     do {
         let completed = try ValueBatch.read(J.self, from: payload, descriptors: coding.incoming) { jobs in
-            ValueBatch.write(J.Output.self, maximumCount: jobs.count, to: &out, descriptors: coding.outgoing) { outputs in
+            ValueBatch.write(J.Output.self, maximumCount: jobs.count, to: &out, descriptors: coding.outgoing) {
+                outputs in
                 failure = run(J.self, &jobs, appendingOutputsTo: &outputs, errorDescriptors: coding.outgoing)
                 return outputs.count
             }
@@ -47,17 +63,20 @@ func runJobs<J: Job>(_ type: J.Type, payload: UnsafeRawBufferPointer, appendingO
     } catch {
         // The batch as a whole is malformed: no job could be read.
         out.removeSubrange(mark...)
-        return TaskOutcome(completed: 0, failure: .jobDecodingFailed(
-            typeName: String(reflecting: J.self), description: String(describing: error)))
+        return TaskOutcome(
+            completed: 0,
+            failure: .jobDecodingFailed(
+                typeName: String(reflecting: J.self), description: String(describing: error)))
     }
 }
 
 /// Runs the jobs `jobs` reads, appending their outputs, until one fails;
 /// returns why (a thrown error's shared objects attach their descriptors to
 /// `errorDescriptors`).
-private func run<J: Job>(_: J.Type, _ jobs: inout ValueBatch.Reader, appendingOutputsTo outputs: inout ValueBatch.Writer,
-                         errorDescriptors: OutgoingDescriptors?) -> WorkerFailure?
-{
+private func run<J: Job>(
+    _: J.Type, _ jobs: inout ValueBatch.Reader, appendingOutputsTo outputs: inout ValueBatch.Writer,
+    errorDescriptors: OutgoingDescriptors?
+) -> WorkerFailure? {
     while !jobs.isAtEnd {
         let job: J
         do {
@@ -74,7 +93,8 @@ private func run<J: Job>(_: J.Type, _ jobs: inout ValueBatch.Reader, appendingOu
         do {
             try outputs.append(output)
         } catch {
-            return .outputEncodingFailed(typeName: String(reflecting: J.Output.self), description: String(describing: error))
+            return .outputEncodingFailed(
+                typeName: String(reflecting: J.Output.self), description: String(describing: error))
         }
     }
     return nil
@@ -82,7 +102,9 @@ private func run<J: Job>(_: J.Type, _ jobs: inout ValueBatch.Reader, appendingOu
 
 /// Appends `jobs` as the batch of a task (their shared objects attach their
 /// descriptors to `descriptors`).
-func encodeJobs<J: Job>(_ jobs: ArraySlice<J>, appendingTo out: inout [UInt8], descriptors: OutgoingDescriptors? = nil) throws {
+func encodeJobs<J: Job>(_ jobs: ArraySlice<J>, appendingTo out: inout [UInt8], descriptors: OutgoingDescriptors? = nil)
+    throws
+{
     try ValueBatch.append(jobs, to: &out, descriptors: descriptors)
 }
 

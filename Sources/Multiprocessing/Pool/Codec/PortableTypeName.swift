@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessing
 
 // `_mangledTypeName` names a type declared `private`, or inside a function,
@@ -38,10 +51,11 @@ enum PortableTypeName {
     static func of(_ type: any Any.Type) -> String? {
         guard let mangled = _mangledTypeName(type) else { return nil }
         guard mangled.utf8.contains(UInt8(ascii: "$")),
-              let place = descriptorPlace(of: type),
-              let name = placeIndependentName(of: type),
-              let resolved = Self.type(atDescriptorPlace: place),
-              ObjectIdentifier(resolved) == ObjectIdentifier(type) else { return mangled }
+            let place = descriptorPlace(of: type),
+            let name = placeIndependentName(of: type),
+            let resolved = Self.type(atDescriptorPlace: place),
+            ObjectIdentifier(resolved) == ObjectIdentifier(type)
+        else { return mangled }
         return place + "\0" + name
     }
 
@@ -52,7 +66,8 @@ enum PortableTypeName {
         guard fields.count == 3 else { return nil }
         let place = String(decoding: name.utf8[..<fields[1].endIndex], as: UTF8.self)
         guard let type = type(atDescriptorPlace: place),
-              placeIndependentName(of: type) == String(decoding: fields[2], as: UTF8.self) else { return nil }
+            placeIndependentName(of: type) == String(decoding: fields[2], as: UTF8.self)
+        else { return nil }
         return type
     }
 
@@ -72,7 +87,8 @@ enum PortableTypeName {
             var image: UnsafePointer<CChar>?
             var base: UInt = 0
             guard let address = UInt(digits, radix: 16), cmp_image_of_address(address, &image, &base) == 0,
-                  let image else { return nil }
+                let image
+            else { return nil }
             name += "@" + String(cString: image) + "+" + String(address - base, radix: 16)
             rest = rest.dropFirst(digits.count)
         }
@@ -84,7 +100,7 @@ enum PortableTypeName {
     /// `MetadataKind` of Swift classes (without Objective-C interop), structs
     /// and enums; `ContextDescriptorKind` of their descriptors.
     private static let classMetadata: UInt = 0, structMetadata: UInt = 0x200, enumMetadata: UInt = 0x201
-    private static let descriptorKinds: Set<UInt32> = [16, 17, 18] // class, struct, enum
+    private static let descriptorKinds: Set<UInt32> = [16, 17, 18]  // class, struct, enum
     private static let genericDescriptorFlag: UInt32 = 0x80
 
     /// Where the metadata of a kind points to its type descriptor: after the
@@ -108,8 +124,9 @@ enum PortableTypeName {
         var base: UInt = 0
         // Only read a descriptor that lies inside a loaded object.
         guard cmp_image_of_address(UInt(bitPattern: descriptor), &image, &base) == 0, let image,
-              isInsideObject(descriptor + MemoryLayout<UInt32>.size - 1, base: base),
-              isPlainTypeDescriptor(descriptor) else { return nil }
+            isInsideObject(descriptor + MemoryLayout<UInt32>.size - 1, base: base),
+            isPlainTypeDescriptor(descriptor)
+        else { return nil }
         let offset = String(UInt(bitPattern: descriptor) - base, radix: 16)
         return String(decoding: [descriptorMark], as: UTF8.self) + offset + "\0" + String(cString: image)
     }
@@ -117,15 +134,18 @@ enum PortableTypeName {
     /// The type whose descriptor is at `place` (`descriptorPlace(of:)`), if one is.
     private static func type(atDescriptorPlace place: String) -> (any Any.Type)? {
         let fields = place.utf8.dropFirst().split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
-        guard fields.count == 2, let offset = UInt(String(decoding: fields[0], as: UTF8.self), radix: 16) else { return nil }
+        guard fields.count == 2, let offset = UInt(String(decoding: fields[0], as: UTF8.self), radix: 16) else {
+            return nil
+        }
         let image = String(decoding: fields[1], as: UTF8.self)
         var base: UInt = 0
         guard cmp_image_base(image, &base) == 0 else { return nil }
         // Only follow an address that lies inside that very object.
         let address = base &+ offset
         guard isInsideObject(UnsafeRawPointer(bitPattern: address), base: base),
-              isInsideObject(UnsafeRawPointer(bitPattern: address &+ UInt(MemoryLayout<UInt32>.size - 1)), base: base),
-              let descriptor = UnsafeRawPointer(bitPattern: address), isPlainTypeDescriptor(descriptor) else { return nil }
+            isInsideObject(UnsafeRawPointer(bitPattern: address &+ UInt(MemoryLayout<UInt32>.size - 1)), base: base),
+            let descriptor = UnsafeRawPointer(bitPattern: address), isPlainTypeDescriptor(descriptor)
+        else { return nil }
         return typeByIndirectSymbolicReference(to: descriptor)
     }
 
@@ -150,7 +170,8 @@ enum PortableTypeName {
         reference.storeBytes(of: 0x02, as: UInt8.self)
         reference.storeBytes(of: Int32(7), toByteOffset: 1, as: Int32.self)
         reference.storeBytes(of: descriptor, toByteOffset: 8, as: UnsafeRawPointer.self)
-        return _getTypeByMangledNameInContext(reference.assumingMemoryBound(to: UInt8.self), 5,
-                                              genericContext: nil, genericArguments: nil)
+        return _getTypeByMangledNameInContext(
+            reference.assumingMemoryBound(to: UInt8.self), 5,
+            genericContext: nil, genericArguments: nil)
     }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// The codec work the pool does for a chunk of jobs, all in this process:
 /// what the parent encodes, what a worker decodes, runs and encodes, and
 /// what the parent decodes. For benchmarks and profiles (callgrind counts its

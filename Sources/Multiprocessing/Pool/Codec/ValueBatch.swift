@@ -1,4 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
+import Synchronization
 
 // A batch of values of one type -- a task's jobs, a result's outputs -- as it
 // travels in a pool message:
@@ -13,8 +27,6 @@ internal import MultiprocessingPlatform
 // unless the type allows it. Every value of a codable batch is its own unit
 // of failure: one that cannot be encoded or decoded fails, and the values
 // before it stand.
-
-import Synchronization
 
 /// Writes and reads batches of values of one type in pool messages.
 enum ValueBatch {
@@ -33,7 +45,8 @@ enum ValueBatch {
             if T.self == Int.self || T.self == Double.self || T.self == Bool.self || T.self == UInt8.self
                 || T.self == Int64.self || T.self == UInt64.self || T.self == Int32.self || T.self == UInt32.self
                 || T.self == Float.self || T.self == UInt.self || T.self == Int16.self || T.self == UInt16.self
-                || T.self == Int8.self {
+                || T.self == Int8.self
+            {
                 return .bytes
             }
             // The conformance check is a runtime lookup (about 200 instructions):
@@ -99,7 +112,7 @@ enum ValueBatch {
             let byteCount = maximumCount * MemoryLayout<T>.stride
             let values = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: MemoryLayout<T>.alignment)
             defer { values.deallocate() }
-            values.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)   // padding travels as zeros
+            values.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)  // padding travels as zeros
             var writer = Writer(sequence: nil, values: values, capacity: maximumCount)
             result = try body(&writer)
             count = writer.count
@@ -121,8 +134,10 @@ enum ValueBatch {
     /// their descriptors to `descriptors`).
     ///
     /// - Throws: The first error a value's `encode(to:)` throws.
-    static func append<T: Codable>(_ values: ArraySlice<T>, to out: inout [UInt8],
-                                   descriptors: OutgoingDescriptors? = nil) throws {
+    static func append<T: Codable>(
+        _ values: ArraySlice<T>, to out: inout [UInt8],
+        descriptors: OutgoingDescriptors? = nil
+    ) throws {
         guard Form.of(T.self) == .codable else {
             out.append(Form.bytes.rawValue)
             out.appendInteger(UInt32(values.count))
@@ -138,7 +153,8 @@ enum ValueBatch {
     /// Appends a batch of the one value `value` to `out` (a single job's task).
     ///
     /// - Throws: What the value's `encode(to:)` throws.
-    static func append<T: Codable>(only value: T, to out: inout [UInt8], descriptors: OutgoingDescriptors? = nil) throws {
+    static func append<T: Codable>(only value: T, to out: inout [UInt8], descriptors: OutgoingDescriptors? = nil) throws
+    {
         try write(T.self, maximumCount: 1, to: &out, descriptors: descriptors) { writer in try writer.append(value) }
     }
 
@@ -178,8 +194,10 @@ enum ValueBatch {
     /// - Throws: `MalformedMessage` if the batch is cut short, has another
     ///   form than `T` travels in, or does not hold its count of values; what
     ///   `body` throws.
-    static func read<T: Codable, R>(_: T.Type, from bytes: UnsafeRawBufferPointer, descriptors: IncomingDescriptors? = nil,
-                                    _ body: (inout Reader) throws -> R) throws -> R {
+    static func read<T: Codable, R>(
+        _: T.Type, from bytes: UnsafeRawBufferPointer, descriptors: IncomingDescriptors? = nil,
+        _ body: (inout Reader) throws -> R
+    ) throws -> R {
         var cursor = ByteCursor(bytes)
         let formByte = try cursor.integer(UInt8.self)
         let count = Int(try cursor.integer(UInt32.self))
@@ -188,7 +206,8 @@ enum ValueBatch {
             throw MalformedMessage(description: "unknown batch form \(formByte)")
         }
         guard form == Form.of(T.self) else {
-            throw MalformedMessage(description: "a batch of \(T.self) in the \(form) form, which is not how \(T.self) travels")
+            throw MalformedMessage(
+                description: "a batch of \(T.self) in the \(form) form, which is not how \(T.self) travels")
         }
         switch form {
         case .bytes:
@@ -196,7 +215,8 @@ enum ValueBatch {
                 throw MalformedMessage(description: "\(payload.count) bytes cannot hold \(count) values of \(T.self)")
             }
             // A frame's bytes carry no alignment: the values are copied out first.
-            let values = UnsafeMutableRawPointer.allocate(byteCount: payload.count, alignment: MemoryLayout<T>.alignment)
+            let values = UnsafeMutableRawPointer.allocate(
+                byteCount: payload.count, alignment: MemoryLayout<T>.alignment)
             defer { values.deallocate() }
             if let source = payload.baseAddress { values.copyMemory(from: source, byteCount: payload.count) }
             var reader = Reader(sequence: nil, values: values, count: count)
@@ -214,11 +234,15 @@ enum ValueBatch {
     /// is thrown.
     ///
     /// - Throws: The errors of ``read(_:from:_:)`` and of the values' `init(from:)`.
-    static func decode<T: Codable>(_: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T],
-                                   descriptors: IncomingDescriptors? = nil) throws {
+    static func decode<T: Codable>(
+        _: T.Type, from bytes: UnsafeRawBufferPointer, appendingTo values: inout [T],
+        descriptors: IncomingDescriptors? = nil
+    ) throws {
         try read(T.self, from: bytes, descriptors: descriptors) { reader in
-            if let bytesForm = reader.values {   // all at once
-                values.append(contentsOf: UnsafeBufferPointer(start: bytesForm.assumingMemoryBound(to: T.self), count: reader.count))
+            if let bytesForm = reader.values {  // all at once
+                values.append(
+                    contentsOf: UnsafeBufferPointer(
+                        start: bytesForm.assumingMemoryBound(to: T.self), count: reader.count))
                 return
             }
             values.reserveCapacity(values.count + reader.count)
@@ -230,17 +254,23 @@ enum ValueBatch {
     ///
     /// - Throws: `MalformedMessage` if the batch holds another count of values;
     ///   the errors of ``read(_:from:_:)`` and of the value's `init(from:)`.
-    static func decode<T: Codable>(only _: T.Type, from bytes: UnsafeRawBufferPointer,
-                                   descriptors: IncomingDescriptors? = nil) throws -> T {
+    static func decode<T: Codable>(
+        only _: T.Type, from bytes: UnsafeRawBufferPointer,
+        descriptors: IncomingDescriptors? = nil
+    ) throws -> T {
         try read(T.self, from: bytes, descriptors: descriptors) { reader in
-            guard reader.count == 1 else { throw MalformedMessage(description: "expected one value, got \(reader.count)") }
+            guard reader.count == 1 else {
+                throw MalformedMessage(description: "expected one value, got \(reader.count)")
+            }
             return try reader.next(T.self)
         }
     }
 
     /// ``decode(_:from:appendingTo:descriptors:)`` into a new array.
-    static func decode<T: Codable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer,
-                                   descriptors: IncomingDescriptors? = nil) throws -> [T] {
+    static func decode<T: Codable>(
+        _ type: T.Type, from bytes: UnsafeRawBufferPointer,
+        descriptors: IncomingDescriptors? = nil
+    ) throws -> [T] {
         var values: [T] = []
         try decode(type, from: bytes, appendingTo: &values, descriptors: descriptors)
         return values

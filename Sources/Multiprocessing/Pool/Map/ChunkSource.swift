@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 extension ChunkPlanner {
     /// The next chunk read from `source`: full unless the input ends.
     mutating func nextChunk<Element>(from source: inout ChunkSource<Element>) -> ArraySlice<Element> {
@@ -30,7 +43,7 @@ struct ChunkSource<Element> {
         guard iterator != nil else {
             let end = offset + min(count, array.count - offset)
             defer { offset = end }
-            return array[offset ..< end]
+            return array[offset..<end]
         }
         return ChunkPlanner.read(count, from: &iterator!)[...]
     }

@@ -1,5 +1,18 @@
-internal import Threading
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import DequeModule
+internal import Threading
 
 /// The consumer-driven engine of ``ProcessPool/mapUnordered(_:)``: each
 /// `next()` tops up a window of chunks from the input iterator, waits for
@@ -30,7 +43,7 @@ final class ChunkedUnorderedMap<J: Job>: @unchecked Sendable {
     }
 
     deinit {
-        inFlight.cancelAll() // the stream was dropped: nobody wants the remaining outputs
+        inFlight.cancelAll()  // the stream was dropped: nobody wants the remaining outputs
     }
 
     func next() async throws -> (index: Int, output: Output)? {

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 extension ProcessPool {
     /// Runs every job and returns their outputs in input order, once all are
     /// done (Python's `Pool.map`), sending the jobs to workers in chunks.
@@ -23,7 +36,8 @@ extension ProcessPool {
     /// different lengths best; larger chunks cost less per job (one message
     /// each way per chunk). With ``Options/jobTimeout`` or
     /// ``Options/maxJobsPerWorker`` set, jobs still travel alone.
-    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) async throws -> [J.Output] {
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) async throws -> [J.Output]
+    {
         try await map(jobs, chunkSizeOrNil: chunkSize)
     }
 
@@ -41,7 +55,9 @@ extension ProcessPool {
         try mapBlocking(jobs, chunkSizeOrNil: chunkSize)
     }
 
-    nonisolated(nonsending) private func map<J: Job>(_ jobs: some Sequence<J>, chunkSizeOrNil: Int?) async throws -> [J.Output] {
+    nonisolated(nonsending) private func map<J: Job>(_ jobs: some Sequence<J>, chunkSizeOrNil: Int?) async throws -> [J
+        .Output]
+    {
         var window = try ProcessChunkWindow(pool: self, jobs: jobs, chunkSize: chunkSizeOrNil)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
@@ -64,19 +80,24 @@ extension ProcessPool {
     }
 
     /// A chunk's task, and the future its outputs arrive in.
-    static func makeChunk<J: Job>(_ jobs: ArraySlice<J>, mangledTypeName: String) throws -> (TaskRecord, JobFuture<ChunkResult>) {
+    static func makeChunk<J: Job>(_ jobs: ArraySlice<J>, mangledTypeName: String) throws -> (
+        TaskRecord, JobFuture<ChunkResult>
+    ) {
         let waiter = ChunkWaiter()
         do {
             return (try TaskRecord(encoding: jobs, mangledTypeName: mangledTypeName, waiter: waiter), waiter.future)
         } catch {
-            throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
+            throw ProcessPoolError.jobEncodingFailed(
+                typeName: String(reflecting: J.self), description: String(describing: error))
         }
     }
 
     /// Appends the outputs of a chunk (their shared objects take the
     /// descriptors that came with them, and the rest are closed), then throws
     /// the error that stopped it, if any.
-    static func decode<Output: Codable>(_ result: ChunkResult, as _: Output.Type, appendingTo outputs: inout [Output]) throws {
+    static func decode<Output: Codable>(_ result: ChunkResult, as _: Output.Type, appendingTo outputs: inout [Output])
+        throws
+    {
         defer { result.descriptors?.closeUnclaimed() }
         if result.completed > 0 {
             do {
@@ -84,8 +105,9 @@ extension ProcessPool {
                     try ValueBatch.decode(Output.self, from: $0, appendingTo: &outputs, descriptors: result.descriptors)
                 }
             } catch {
-                throw ProcessPoolError.outputDecodingFailed(typeName: String(reflecting: Output.self),
-                                                            description: String(describing: error))
+                throw ProcessPoolError.outputDecodingFailed(
+                    typeName: String(reflecting: Output.self),
+                    description: String(describing: error))
             }
         }
         if let failure = result.failure { throw failure }
@@ -110,7 +132,8 @@ extension ProcessPool {
             return AsyncThrowingStream { $0.finish(throwing: Self.unnamed(J.self)) }
         }
         let planner = chunkPlanner(knownCount: jobs.underestimatedCount, chunkSize: nil)
-        let driver = ChunkedUnorderedMap(pool: self, mangledTypeName: mangled, source: ChunkSource(jobs), planner: planner)
+        let driver = ChunkedUnorderedMap(
+            pool: self, mangledTypeName: mangled, source: ChunkSource(jobs), planner: planner)
         return AsyncThrowingStream(unfolding: { try await driver.next() })
     }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
 
@@ -96,8 +109,10 @@ enum ParentMessage {
         case 4:
             let count = Int(try cursor.integer(UInt32.self))
             // Each path takes at least its 4-byte length: a count beyond that is malformed.
-            guard count <= cursor.remaining / 4 else { throw MalformedMessage(description: "\(count) library paths announced") }
-            return .loadLibraries(paths: try (0 ..< count).map { _ throws(MalformedMessage) in try cursor.string() })
+            guard count <= cursor.remaining / 4 else {
+                throw MalformedMessage(description: "\(count) library paths announced")
+            }
+            return .loadLibraries(paths: try (0..<count).map { _ throws(MalformedMessage) in try cursor.string() })
         case let kind:
             throw MalformedMessage(description: "unknown message kind \(kind)")
         }

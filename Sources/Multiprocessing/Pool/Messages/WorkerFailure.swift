@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Why a job failed inside a worker, as it travels back to the pool.
 ///
 /// Layout: kind:u8, then
@@ -47,8 +60,9 @@ enum WorkerFailure: Sendable {
             let mangled = try cursor.string()
             let typeName = try cursor.string()
             let description = try cursor.string()
-            return .thrown(mangledTypeName: mangled, typeName: typeName, description: description,
-                           value: Array(try cursor.byteRun()))
+            return .thrown(
+                mangledTypeName: mangled, typeName: typeName, description: description,
+                value: Array(try cursor.byteRun()))
         case 1:
             return .remote(RemoteError(typeName: try cursor.string(), description: try cursor.string()))
         case 2:

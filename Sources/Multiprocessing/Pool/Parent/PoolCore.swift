@@ -1,9 +1,23 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
-internal import Threading
 import Synchronization
 import SystemPackage
+internal import Threading
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a pool is in its life. The inbox holds the one copy (see ``Inbox``):
@@ -78,8 +92,10 @@ final class PoolCore: @unchecked Sendable {
     /// Signalled to wake the I/O thread; closed (under the inbox lock) when it exits.
     let wakeup: WakeupDescriptor
 
-    init(workerCount: Int, startMethod: ProcessPool.StartMethod, jobTimeout: Duration?,
-         initializer: Initializer?) throws(Errno) {
+    init(
+        workerCount: Int, startMethod: ProcessPool.StartMethod, jobTimeout: Duration?,
+        initializer: Initializer?
+    ) throws(Errno) {
         self.workerCount = workerCount
         self.startMethod = startMethod
         self.jobTimeout = jobTimeout
@@ -127,7 +143,7 @@ final class PoolCore: @unchecked Sendable {
         let mustWait = inbox.withLock { inbox in
             switch inbox.lifecycle {
             case .finished, .broken:
-                return false // a broken pool has already killed its workers and failed every job
+                return false  // a broken pool has already killed its workers and failed every job
             case .running, .draining, .terminating:
                 inbox.lifecycle = .terminating
                 inbox.terminateWaiters.append(parker)

@@ -1,8 +1,22 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
+internal import MultiprocessingPlatform
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension PoolIOLoop {
@@ -50,8 +64,9 @@ extension PoolIOLoop {
         }
         workers[id] = handle
         scheduler.addWorker(id)
-        sendNewLibraries(to: handle) // the initializer may be a library's job
-        append(.start(initializer: core.initializer?.jobs), carrying: core.initializer?.descriptors, for: nil, to: handle)
+        sendNewLibraries(to: handle)  // the initializer may be a library's job
+        append(
+            .start(initializer: core.initializer?.jobs), carrying: core.initializer?.descriptors, for: nil, to: handle)
         workersChanged = true
     }
 
@@ -99,7 +114,7 @@ extension PoolIOLoop {
                     }
                 }
             } catch .readFailed {
-                return socketEnded(handle) // ECONNRESET and the like: the worker is gone
+                return socketEnded(handle)  // ECONNRESET and the like: the worker is gone
             } catch {
                 return violation(by: handle, error.description)
             }
@@ -139,14 +154,17 @@ extension PoolIOLoop {
         case let .thrown(_, typeName, description, _): RemoteError(typeName: typeName, description: description)
         case let .remote(error): error
         default:
-            RemoteError(typeName: "ProcessPoolError",
-                        description: String(describing: ErrorTransport.recreate(failure, job: JobDescription(typeName: "", sequenceNumber: 0))))
+            RemoteError(
+                typeName: "ProcessPoolError",
+                description: String(
+                    describing: ErrorTransport.recreate(failure, job: JobDescription(typeName: "", sequenceNumber: 0))))
         }
     }
 
     private func completeHead(of handle: WorkerHandle, sequence: UInt64) throws(MalformedMessage) -> TaskRecord {
         guard let head = scheduler.head(of: handle.id), head.sequence == sequence,
-              let (task, retired) = scheduler.completeHead(of: handle.id, now: .now) else {
+            let (task, retired) = scheduler.completeHead(of: handle.id, now: .now)
+        else {
             throw MalformedMessage(description: "a result for task #\(sequence), which it was not running")
         }
         task.worker = nil
@@ -179,18 +197,19 @@ extension PoolIOLoop {
         do {
             status = try handle.pidfd.reap(blocking: true).map(ExitStatus.init(waitStatus:)) ?? .signaled(SIGKILL)
         } catch {
-            status = .exited(-1) // reaped by someone else (a stray waitpid(-1)): status unknown
+            status = .exited(-1)  // reaped by someone else (a stray waitpid(-1)): status unknown
         }
         epoll.remove(handle.pidfd.rawValue)
         handle.pidfd.close()
         workers[id] = nil
         workersChanged = true
-        let head = scheduler.removeWorker(id) // its other tasks go back to the queue
+        let head = scheduler.removeWorker(id)  // its other tasks go back to the queue
         if !handle.isReady && !handle.state.isEndedByPool, let initializer = core.initializer {
             // It died in the initializer: a replacement would only die the same way.
-            let error = ProcessPoolError.initializerFailed(RemoteError(
-                typeName: initializer.typeName,
-                description: "the worker process \(handle.pid) died running the initializer: \(status)"))
+            let error = ProcessPoolError.initializerFailed(
+                RemoteError(
+                    typeName: initializer.typeName,
+                    description: "the worker process \(handle.pid) died running the initializer: \(status)"))
             head?.waiter.fail(error)
             breakPool(with: error)
         } else if let head {
@@ -211,7 +230,9 @@ extension PoolIOLoop {
     /// A worker that broke the protocol is killed; its task fails saying so.
     private func violation(by handle: WorkerHandle, _ detail: String) {
         let job = scheduler.head(of: handle.id)?.job ?? JobDescription(typeName: "none", sequenceNumber: 0)
-        abandonWorker(handle, failingHeadWith: ProcessPoolError.workerProtocolViolation(pid: handle.pid, detail: detail, job: job))
+        abandonWorker(
+            handle, failingHeadWith: ProcessPoolError.workerProtocolViolation(pid: handle.pid, detail: detail, job: job)
+        )
     }
 
     /// Ends an idle worker normally: the end of its input makes it exit.

@@ -1,10 +1,24 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessingPlatform
-internal import Threading
 import DequeModule
+internal import MultiprocessingPlatform
 import SystemPackage
+internal import Threading
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The pool's single I/O thread: one `epoll` set over the wake-up descriptor
@@ -49,7 +63,7 @@ final class PoolIOLoop {
     func startWorkers() throws(Errno) {
         core.loopThread.store(UInt(pthread_self()), ordering: .releasing)
         do throws(Errno) {
-            for _ in 0 ..< core.workerCount { try spawnWorker() }
+            for _ in 0..<core.workerCount { try spawnWorker() }
             publishWorkers()
         } catch {
             for handle in workers.values {
@@ -70,7 +84,7 @@ final class PoolIOLoop {
         while true {
             var deadline = scheduler.nextDeadline ?? .distantFuture
             if lifecycle != .running {
-                deadline = min(deadline, .after(.milliseconds(100))) // while stopping, look again now and then
+                deadline = min(deadline, .after(.milliseconds(100)))  // while stopping, look again now and then
             }
             let count: Int
             do {
@@ -107,7 +121,11 @@ final class PoolIOLoop {
         let (shutdownWaiters, terminateWaiters, inspections) = core.inbox.withLock { inbox in
             core.finish(&inbox)
             inbox.workerPIDs = []
-            defer { inbox.shutdownWaiters = []; inbox.terminateWaiters = []; inbox.inspections = [] }
+            defer {
+                inbox.shutdownWaiters = []
+                inbox.terminateWaiters = []
+                inbox.inspections = []
+            }
             return (inbox.shutdownWaiters, inbox.terminateWaiters, inbox.inspections)
         }
         for inspection in inspections { inspection(self) }
@@ -202,7 +220,7 @@ final class PoolIOLoop {
         while !scheduler.queue.isEmpty, let id = scheduler.workerWithCapacity(among: candidates) {
             guard let task = scheduler.popQueued() else { break }
             if task.hasBegun {
-                if task.waiter.isAbandoned { continue } // cancelled after a requeue
+                if task.waiter.isAbandoned { continue }  // cancelled after a requeue
             } else {
                 let core = self.core
                 guard task.waiter.begin(stop: { core.requestStop(task) }) else { continue }
@@ -223,8 +241,10 @@ final class PoolIOLoop {
     /// Appends `message` to what `handle` is sent, with `descriptors` (those
     /// of the shared objects in `task`'s jobs, or in the initializer when
     /// `task` is `nil`) attached to its first bytes.
-    func append(_ message: ParentMessage, carrying descriptors: OutgoingDescriptors?, for task: TaskRecord?,
-                to handle: WorkerHandle) {
+    func append(
+        _ message: ParentMessage, carrying descriptors: OutgoingDescriptors?, for task: TaskRecord?,
+        to handle: WorkerHandle
+    ) {
         let start = handle.outgoing.count
         let list = descriptors?.descriptors ?? []
         do {
@@ -233,7 +253,8 @@ final class PoolIOLoop {
             return failUnsent(task, on: handle, error)
         }
         guard let descriptors, !list.isEmpty else { return }
-        handle.descriptorFrames.append(DescriptorFrame(range: start ..< handle.outgoing.count, descriptors: descriptors, task: task))
+        handle.descriptorFrames.append(
+            DescriptorFrame(range: start..<handle.outgoing.count, descriptors: descriptors, task: task))
     }
 
     private func flushAll() {
@@ -247,17 +268,19 @@ final class PoolIOLoop {
     func flush(_ handle: WorkerHandle) {
         guard handle.socket >= 0 else { return }
         while handle.hasUnsentBytes {
-            let socket = handle.socket, offset = handle.sentCount
+            let socket = handle.socket
+            let offset = handle.sentCount
             let carriesDescriptors = handle.attachments.first?.offset == offset
             do {
                 handle.sentCount += try handle.outgoing.withBytes { bytes throws(Errno) in
-                    try SocketIO.sendSome(socket, bytes, from: offset, attachments: &handle.attachments, nonBlocking: true)
+                    try SocketIO.sendSome(
+                        socket, bytes, from: offset, attachments: &handle.attachments, nonBlocking: true)
                 }
                 handle.releaseSentDescriptors()
             } catch .wouldBlock {
                 watchWritable(handle, true)
                 return
-            } catch where carriesDescriptors && error != .brokenPipe && error != .connectionReset {
+            } catch  where carriesDescriptors && error != .brokenPipe && error != .connectionReset {
                 // The kernel refused the descriptors (ETOOMANYREFS, ENOMEM): nothing was sent.
                 guard withdrawFrame(at: offset, of: handle, error) else { return }
             } catch {

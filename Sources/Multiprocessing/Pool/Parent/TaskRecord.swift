@@ -1,5 +1,18 @@
-internal import Threading
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
+internal import Threading
 
 /// One unit the pool sends to a worker: a job, or a chunk of jobs of one type
 /// from `map`, already encoded, and what waits for its outcome.
@@ -32,8 +45,9 @@ final class TaskRecord: @unchecked Sendable {
         var payload: [UInt8] = []
         let descriptors = Self.descriptorCollector(for: J.self)
         try encodeJobs(jobs, appendingTo: &payload, descriptors: descriptors)
-        self.init(mangledTypeName: mangledTypeName, payload: payload, descriptors: descriptors, jobType: J.self,
-                  jobCount: jobs.count, waiter: waiter)
+        self.init(
+            mangledTypeName: mangledTypeName, payload: payload, descriptors: descriptors, jobType: J.self,
+            jobCount: jobs.count, waiter: waiter)
     }
 
     /// Encodes `job`, from `submit`, as a batch of its own for `waiter`.
@@ -41,12 +55,15 @@ final class TaskRecord: @unchecked Sendable {
         var payload: [UInt8] = []
         let descriptors = Self.descriptorCollector(for: J.self)
         try encodeJob(job, appendingTo: &payload, descriptors: descriptors)
-        self.init(mangledTypeName: mangledTypeName, payload: payload, descriptors: descriptors, jobType: J.self,
-                  jobCount: 1, waiter: waiter)
+        self.init(
+            mangledTypeName: mangledTypeName, payload: payload, descriptors: descriptors, jobType: J.self,
+            jobCount: 1, waiter: waiter)
     }
 
-    private init(mangledTypeName: String, payload: [UInt8], descriptors: OutgoingDescriptors?, jobType: any Any.Type,
-                 jobCount: Int, waiter: any TaskWaiter) {
+    private init(
+        mangledTypeName: String, payload: [UInt8], descriptors: OutgoingDescriptors?, jobType: any Any.Type,
+        jobCount: Int, waiter: any TaskWaiter
+    ) {
         self.descriptors = descriptors.flatMap { $0.count > 0 ? $0 : nil }
         self.jobs = EncodedJobs(mangledTypeName: mangledTypeName, payload: payload)
         self.jobType = jobType
@@ -67,7 +84,9 @@ final class TaskRecord: @unchecked Sendable {
     /// The worker's answer: the batch of the first `completed` outputs, why
     /// the next job failed, if one did, and the descriptors of the shared
     /// objects in both.
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?, descriptors: FrameDescriptors) {
+    func deliver(
+        outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?, descriptors: FrameDescriptors
+    ) {
         waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors, for: job)
     }
 }
@@ -82,7 +101,8 @@ protocol TaskWaiter: Sendable {
     /// re-created as the error the caller sees); the outputs' shared objects
     /// take their descriptors from `descriptors`, which the waiter closes
     /// once they are decoded.
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?)
+    func deliver(
+        outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?)
 }
 
 extension TaskWaiter {
@@ -102,8 +122,10 @@ extension TaskWaiter {
     /// Completes the future from the worker's answer to `job`: the batch of
     /// the first `completed` outputs, why the next job failed, if one did,
     /// and the descriptors of the shared objects in both.
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?,
-                 descriptors: FrameDescriptors, for job: JobDescription) {
+    func deliver(
+        outputs: UnsafeRawBufferPointer, completed: Int, failure: WorkerFailure?,
+        descriptors: FrameDescriptors, for job: JobDescription
+    ) {
         if case let .failed(error) = descriptors {
             fail(ProcessPoolError.outputDecodingFailed(typeName: job.typeName, description: error.description))
             return
@@ -117,17 +139,22 @@ extension TaskWaiter {
 struct SingleJobWaiter<Output: Codable & Sendable>: TaskWaiter {
     let future = JobFuture<Output>()
 
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?) {
+    func deliver(
+        outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?
+    ) {
         defer { descriptors?.closeUnclaimed() }
         if let failure {
             future.complete(with: .failure(failure))
             return
         }
         do {
-            future.complete(with: .success(try ValueBatch.decode(only: Output.self, from: outputs, descriptors: descriptors)))
+            future.complete(
+                with: .success(try ValueBatch.decode(only: Output.self, from: outputs, descriptors: descriptors)))
         } catch {
-            future.complete(with: .failure(ProcessPoolError.outputDecodingFailed(
-                typeName: String(reflecting: Output.self), description: String(describing: error))))
+            future.complete(
+                with: .failure(
+                    ProcessPoolError.outputDecodingFailed(
+                        typeName: String(reflecting: Output.self), description: String(describing: error))))
         }
     }
 }
@@ -146,8 +173,13 @@ struct ChunkResult: Sendable {
 struct ChunkWaiter: TaskWaiter {
     let future = JobFuture<ChunkResult>()
 
-    func deliver(outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?) {
-        future.complete(with: .success(ChunkResult(outputs: Array(outputs), completed: completed, failure: failure,
-                                                   descriptors: descriptors)))
+    func deliver(
+        outputs: UnsafeRawBufferPointer, completed: Int, failure: (any Error)?, descriptors: IncomingDescriptors?
+    ) {
+        future.complete(
+            with: .success(
+                ChunkResult(
+                    outputs: Array(outputs), completed: completed, failure: failure,
+                    descriptors: descriptors)))
     }
 }

@@ -1,6 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The pool's side of one worker process: its socket with the frames waiting
@@ -81,7 +95,7 @@ final class WorkerHandle {
         }
         for index in descriptorFrames.indices where descriptorFrames[index].range.lowerBound >= range.upperBound {
             let frame = descriptorFrames[index].range
-            descriptorFrames[index].range = frame.lowerBound - range.count ..< frame.upperBound - range.count
+            descriptorFrames[index].range = frame.lowerBound - range.count..<frame.upperBound - range.count
         }
     }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import Threading
 
 extension ChildProcess {
@@ -39,7 +52,9 @@ extension ChildProcess {
     ///   for it is then killed and reaped.
     ///   What the job throws is not an error of `spawn`: ``SpawnedJob/join()`` throws it.
     ///   The corresponding C functions are `posix_spawn` and `sendmsg`.
-    public static func spawn<J: Job>(_ job: J, name: String? = nil, diesWithParent: Bool = false) throws -> SpawnedJob<J.Output> {
+    public static func spawn<J: Job>(_ job: J, name: String? = nil, diesWithParent: Bool = false) throws -> SpawnedJob<
+        J.Output
+    > {
         try SpawnedJob(job, name: name ?? nextName(), diesWithParent: diesWithParent, inheritedDescriptor: nil)
     }
 }

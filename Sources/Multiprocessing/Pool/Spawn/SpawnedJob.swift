@@ -1,8 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
-internal import Threading
 import SystemPackage
+internal import Threading
+
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #endif
 
 /// A job running in a process of its own, started by
@@ -40,21 +54,23 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     /// The process's ID.
     public var pid: Glibc.pid_t { process.pid }
 
-    init<J: Job>(_ job: J, name: String, diesWithParent: Bool, inheritedDescriptor: Int32?) throws where J.Output == Output {
+    init<J: Job>(_ job: J, name: String, diesWithParent: Bool, inheritedDescriptor: Int32?) throws
+    where J.Output == Output {
         guard let mangled = MangledNames.of(J.self) else { throw ProcessPool.unnamed(J.self) }
         // Encoded as a pool's task: its shared objects' descriptors collected.
         let task: TaskRecord
         do {
             task = try TaskRecord(encoding: job, mangledTypeName: mangled, waiter: waiter)
         } catch {
-            throw ProcessPoolError.jobEncodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
+            throw ProcessPoolError.jobEncodingFailed(
+                typeName: String(reflecting: J.self), description: String(describing: error))
         }
         task.sequence = 1
         // The job's shared objects stay open (their owners held by
         // `task.descriptors`) until the frame that carries them is sent.
         defer { task.descriptors?.removeAll() }
         var messages: [UInt8] = []
-        let libraries = JobLibraryCatalog.shared.paths(from: 0) // the job may be a library's
+        let libraries = JobLibraryCatalog.shared.paths(from: 0)  // the job may be a library's
         if !libraries.isEmpty { ParentMessage.loadLibraries(paths: libraries).write(to: &messages) }
         let attachments: [DescriptorAttachment]
         do {
@@ -64,7 +80,8 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
             throw Self.descriptorsUnsent(error, typeName: task.typeName)
         }
         let options = WorkerStarter.Options(
-            diesWithParent: diesWithParent, systemName: PosixThread.systemName(name), inheritedDescriptor: inheritedDescriptor)
+            diesWithParent: diesWithParent, systemName: PosixThread.systemName(name),
+            inheritedDescriptor: inheritedDescriptor)
         let started: StartedWorker
         do {
             let start = { () throws(Errno) in try WorkerStarter.start(.spawn, options: options) }
@@ -79,7 +96,9 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
             // Sent blocking (a large job waits for the process to read it);
             // replies are read without blocking, against a deadline.
             try setNonBlocking(started.socket, false)
-            try messages.withBytes { bytes throws(Errno) in try SocketIO.writeAll(started.socket, bytes, attachments: attachments) }
+            try messages.withBytes { bytes throws(Errno) in
+                try SocketIO.writeAll(started.socket, bytes, attachments: attachments)
+            }
         } catch .brokenPipe, .connectionReset {
             // The process died already: join reports how.
         } catch {
@@ -89,7 +108,8 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
             _ = try? process.join()
             // On a socket that is alive, only descriptors are refused
             // (`ETOOMANYREFS`, `EBADF`, `ENOMEM`).
-            throw attachments.isEmpty ? ChildProcessError.spawnFailed(error) : Self.descriptorsUnsent(error, typeName: task.typeName)
+            throw attachments.isEmpty
+                ? ChildProcessError.spawnFailed(error) : Self.descriptorsUnsent(error, typeName: task.typeName)
         }
     }
 
@@ -161,7 +181,9 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
     }
 
     /// Reads until the output (or the end of the process) arrives; `nil` at the deadline.
-    private func read(_ socket: Int32, _ reader: inout FrameReader, until deadline: Deadline) -> Result<Output, any Error>? {
+    private func read(_ socket: Int32, _ reader: inout FrameReader, until deadline: Deadline) -> Result<
+        Output, any Error
+    >? {
         while true {
             var delivered: Result<Output, any Error>?
             let outcome: FrameReader.Outcome
@@ -192,10 +214,13 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         do throws(MalformedMessage) {
             switch try WorkerMessage.read(from: frame) {
             case let .result(_, completed, failure, outputs):
-                waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors, for: job)
-                guard let result = waiter.future.result else { preconditionFailure("a delivered task left its future open") }
+                waiter.deliver(
+                    outputs: outputs, completed: completed, failure: failure, descriptors: descriptors, for: job)
+                guard let result = waiter.future.result else {
+                    preconditionFailure("a delivered task left its future open")
+                }
                 return result
-            case .ready, .skipped, .initializerFailed: // answers to a pool's messages, never sent here
+            case .ready, .skipped, .initializerFailed:  // answers to a pool's messages, never sent here
                 throw MalformedMessage(description: "an unexpected message")
             }
         } catch {

@@ -1,8 +1,22 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessing
+internal import MultiprocessingPlatform
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A worker process just started: its pid, a pidfd to wait for it on, and the
@@ -48,10 +62,11 @@ enum WorkerStarter {
         let (parentEnd, childEnd) = try makeWorkerSocketPair()
         let pid: pid_t
         do throws(Errno) {
-            pid = switch method {
-            case .spawn: try spawn(childEnd: childEnd, options: options)
-            case .fork: try fork(childEnd: childEnd, parentEnd: parentEnd, diesWithParent: options.diesWithParent)
-            }
+            pid =
+                switch method {
+                case .spawn: try spawn(childEnd: childEnd, options: options)
+                case .fork: try fork(childEnd: childEnd, parentEnd: parentEnd, diesWithParent: options.diesWithParent)
+                }
         } catch {
             closeDescriptor(parentEnd)
             closeDescriptor(childEnd)
@@ -97,14 +112,19 @@ enum WorkerStarter {
         defer { owned.forEach { free($0) } }
         var environment: [UnsafeMutablePointer<CChar>?] = [owned[0], owned[1]]
         if let systemName = options.systemName {
-            owned.append(strdup("\(processNameVariable)=" + String(decoding: systemName.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
+            owned.append(
+                strdup(
+                    "\(processNameVariable)="
+                        + String(decoding: systemName.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
             environment.append(owned.last!)
         }
         var hasBacktraceSetting = false
         if var entry = Optional(environ) {
             while let variable = entry.pointee {
                 let text = String(cString: variable)
-                if ![workerFDVariable, parentPIDVariable, processNameVariable].contains(where: { text.hasPrefix($0 + "=") }) {
+                if ![workerFDVariable, parentPIDVariable, processNameVariable].contains(where: {
+                    text.hasPrefix($0 + "=")
+                }) {
                     environment.append(variable)
                 }
                 hasBacktraceSetting = hasBacktraceSetting || text.hasPrefix(backtraceVariable + "=")

@@ -1,8 +1,22 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import DequeModule
+internal import MultiprocessingPlatform
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A worker process's whole life: read tasks from the pool's socket, run them
@@ -64,7 +78,7 @@ struct WorkerLoop {
                 } else {
                     runTask(sequence: sequence, jobs: jobs, descriptors: descriptors)
                 }
-                if !cancelled.isEmpty { // a cancel that arrived too late: forget it
+                if !cancelled.isEmpty {  // a cancel that arrived too late: forget it
                     cancelled = cancelled.filter { $0 > sequence }
                 }
             case let .start(initializer):
@@ -84,13 +98,15 @@ struct WorkerLoop {
     /// descriptors of those into `resultDescriptors`.
     private mutating func execute(_ jobs: EncodedJobs, descriptors: FrameDescriptors) -> TaskOutcome {
         outputs.removeAll(keepingCapacity: true)
-        defer { descriptors.discard() } // what the jobs did not take
+        defer { descriptors.discard() }  // what the jobs did not take
         guard let type = registry.type(named: jobs.mangledTypeName) else {
             return TaskOutcome(completed: 0, failure: .jobTypeNotFound(jobs.mangledTypeName))
         }
         if case let .failed(error) = descriptors {
-            return TaskOutcome(completed: 0, failure: .jobDecodingFailed(
-                typeName: String(reflecting: type), description: error.description))
+            return TaskOutcome(
+                completed: 0,
+                failure: .jobDecodingFailed(
+                    typeName: String(reflecting: type), description: error.description))
         }
         let coding = TaskCoding(incoming: descriptors.incoming, outgoing: resultDescriptors)
         let outcome = jobs.payload.withUnsafeBytes { bytes in
@@ -145,7 +161,8 @@ struct WorkerLoop {
                 if descriptors.isEmpty {
                     try SocketIO.writeAll(fd, bytes)
                 } else {
-                    let attachments = try DescriptorAttachment.spreading(descriptors, overMessageAt: 0, count: bytes.count)
+                    let attachments = try DescriptorAttachment.spreading(
+                        descriptors, overMessageAt: 0, count: bytes.count)
                     try SocketIO.writeAll(fd, bytes, attachments: attachments)
                 }
             }
@@ -167,8 +184,11 @@ struct WorkerLoop {
             do {
                 outcome = try reader.next(from: fd, nonBlocking: nonBlocking) { frame, descriptors in
                     do throws(MalformedMessage) {
-                        message = (try frame.withBytes { bytes throws(MalformedMessage) in try ParentMessage.read(from: bytes) },
-                                   descriptors)
+                        message = (
+                            try frame.withBytes { bytes throws(MalformedMessage) in try ParentMessage.read(from: bytes)
+                            },
+                            descriptors
+                        )
                     } catch {
                         descriptors.discard()
                         malformed = true
@@ -182,7 +202,7 @@ struct WorkerLoop {
             if malformed { WorkerExit.malformedMessage.exit() }
             if let message { queue(message) }
             switch outcome {
-            case .frame: nonBlocking = true // take whatever else has arrived, without waiting
+            case .frame: nonBlocking = true  // take whatever else has arrived, without waiting
             case .wouldBlock: return
             case .endOfStream:
                 // A pool worker stops at once; a one-off job first runs what it received.

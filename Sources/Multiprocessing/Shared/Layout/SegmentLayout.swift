@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// Places the fields of a shared object in its segment: a ``SegmentHeader``
@@ -36,20 +49,16 @@ struct SegmentLayout {
 struct SegmentHeader: Equatable {
     /// What a segment holds.
     enum Kind: UInt32 {
-        case lock = 1, recursiveLock, condition, semaphore, event, barrier, value, array, queue
+        case lock = 1
+        case recursiveLock, condition, semaphore, event, barrier, value, array, queue
     }
 
     static let size = 32
-    private static let magic: UInt32 = 0x314D_5053 // "SPM1" in memory order
+    private static let magic: UInt32 = 0x314D_5053  // "SPM1" in memory order
 
     var kind: Kind
     /// Parameters the object's layout depends on (sizes, counts, bounds).
     var parameters: (UInt64, UInt64, UInt64) = (0, 0, 0)
-
-    init(kind: Kind, parameters: (UInt64, UInt64, UInt64) = (0, 0, 0)) {
-        self.kind = kind
-        self.parameters = parameters
-    }
 
     static func == (lhs: SegmentHeader, rhs: SegmentHeader) -> Bool {
         lhs.kind == rhs.kind && lhs.parameters == rhs.parameters
@@ -76,10 +85,13 @@ struct SegmentHeader: Equatable {
         guard base.load(as: UInt32.self) == magic, rawKind == kind.rawValue else {
             throw .mismatchedSegment("it does not hold a \(kind)")
         }
-        return SegmentHeader(kind: kind, parameters: (
-            base.load(fromByteOffset: 8, as: UInt64.self),
-            base.load(fromByteOffset: 16, as: UInt64.self),
-            base.load(fromByteOffset: 24, as: UInt64.self)))
+        return SegmentHeader(
+            kind: kind,
+            parameters: (
+                base.load(fromByteOffset: 8, as: UInt64.self),
+                base.load(fromByteOffset: 16, as: UInt64.self),
+                base.load(fromByteOffset: 24, as: UInt64.self)
+            ))
     }
 }
 

@@ -1,5 +1,18 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Atomics
+internal import MultiprocessingPlatform
 
 /// A 32-bit word in shared memory that processes change atomically and
 /// wait on with a futex: the building block of every process-shared wait.
@@ -9,7 +22,7 @@ import Atomics
 /// processes is, at a different address in each. (`Synchronization.Atomic`
 /// is a value with its own storage; it cannot be placed over memory
 /// another process initialized.)
-struct SharedWord: @unchecked Sendable { // every access is atomic
+struct SharedWord: @unchecked Sendable {  // every access is atomic
     let address: UnsafeMutableRawPointer
 
     init(_ address: UnsafeMutableRawPointer) {

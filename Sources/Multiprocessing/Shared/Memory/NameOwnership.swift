@@ -1,9 +1,23 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import CMultiprocessing
+internal import MultiprocessingPlatform
 import Synchronization
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The owner's side of a named segment: the name it must remove, and the
@@ -69,7 +83,8 @@ final class NameOwnership: Sendable {
     /// or names another file now, is left as it is).
     static func removeName(_ path: String, ifItNames identity: FileIdentity) {
         guard let current = try? fileIdentity(atPath: path),
-              current.device == identity.device, current.inode == identity.inode else { return }
+            current.device == identity.device, current.inode == identity.inode
+        else { return }
         try? unlinkPath(path)
     }
 

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
 
@@ -46,7 +59,8 @@ extension SharedMemory: Codable {
     static func decodedShared(from decoder: any Decoder) throws -> SharedMemory {
         let segment = try EncodedSegment(from: decoder)
         if let index = segment.descriptorIndex,
-           let earlier = incomingDescriptors(decoder.userInfo)?.object(at: index, as: SharedMemory.self) {
+            let earlier = incomingDescriptors(decoder.userInfo)?.object(at: index, as: SharedMemory.self)
+        {
             return earlier
         }
         return try SharedMemory(segment, userInfo: decoder.userInfo)
@@ -60,7 +74,8 @@ extension SharedMemory: Codable {
             guard let name = segment.name else { throw SharedMemoryError.descriptorMissing }
             try self.init(attachingTo: name)
             guard size == segment.size else {
-                throw SharedMemoryError.mismatchedSegment("\"\(name)\" has \(size) bytes, \(segment.size) were recorded")
+                throw SharedMemoryError.mismatchedSegment(
+                    "\"\(name)\" has \(size) bytes, \(segment.size) were recorded")
             }
             return
         }

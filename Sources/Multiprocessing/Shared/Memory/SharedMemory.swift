@@ -1,7 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Memory that several processes read and write at once, Python's
@@ -242,13 +256,16 @@ public final class SharedMemory: Sendable {
     /// The path of the segment `name` in /dev/shm, once `name` is checked.
     private static func path(of name: String) throws(SharedMemoryError) -> String {
         guard !name.isEmpty, name.utf8.count <= 255, !name.contains("/"), !name.utf8.contains(0),
-              name != ".", name != ".." else {
+            name != ".", name != ".."
+        else {
             throw .invalidName(name)
         }
         return sharedMemoryDirectory + "/" + name
     }
 
-    private static func sizeAndMap(_ fd: Int32, size: Int, seal: Bool) throws(SharedMemoryError) -> UnsafeMutableRawPointer {
+    private static func sizeAndMap(_ fd: Int32, size: Int, seal: Bool) throws(SharedMemoryError)
+        -> UnsafeMutableRawPointer
+    {
         do {
             try setFileSize(fd, to: size)
         } catch {

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// A first-in, first-out queue that many producer and consumer processes
@@ -64,8 +77,9 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     ///     (1 MiB by default), each taking its encoded size plus 4.
     /// - Throws: ``SharedMemoryError`` if no segment can be made.
     public init(maxSize: Int = 0, capacityBytes: Int = 1 << 20) throws(SharedMemoryError) {
-        segment = try QueueSegment(capacity: capacityBytes, maxSize: maxSize, joinable: Self.tracksTasks,
-                                   typeName: Self.tracksTasks ? "JoinableProcessQueue" : "ProcessQueue")
+        segment = try QueueSegment(
+            capacity: capacityBytes, maxSize: maxSize, joinable: Self.tracksTasks,
+            typeName: Self.tracksTasks ? "JoinableProcessQueue" : "ProcessQueue")
     }
 
     init(memory: SharedMemory) throws(SharedMemoryError) {
@@ -212,5 +226,7 @@ extension BlockingProcessQueue where Tracking == TrackedTasks {
 
 extension BlockingProcessQueue: Codable {
     public func encode(to encoder: any Encoder) throws { try segment.memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws {
+        try self.init(memory: SharedMemory.decodedShared(from: decoder))
+    }
 }

@@ -1,15 +1,28 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 #if DEBUG
-/// Test-only hooks that let a test kill a process at an exact point of a put
-/// or a get (the process is forked and single-threaded; the hook tells the
-/// test and blocks). Debug builds only.
-enum ProcessQueueTestHooks {
-    /// Called holding the queue's lock with half of the record written.
-    nonisolated(unsafe) static var midPut: (() -> Void)?
-    /// Called holding the queue's lock with the record copied out, before the commit.
-    nonisolated(unsafe) static var midGet: (() -> Void)?
-}
+    /// Test-only hooks that let a test kill a process at an exact point of a put
+    /// or a get (the process is forked and single-threaded; the hook tells the
+    /// test and blocks). Debug builds only.
+    enum ProcessQueueTestHooks {
+        /// Called holding the queue's lock with half of the record written.
+        nonisolated(unsafe) static var midPut: (() -> Void)?
+        /// Called holding the queue's lock with the record copied out, before the commit.
+        nonisolated(unsafe) static var midGet: (() -> Void)?
+    }
 #endif
 
 extension QueueSegment {
@@ -62,7 +75,10 @@ extension QueueSegment {
         }
         var lastLook = false
         while true {
-            switch try withLock({ (transaction) throws(QueueError) in try tryPut(payload, &transaction, until: deadline) }) {
+            let outcome = try withLock { (transaction) throws(QueueError) in
+                try tryPut(payload, &transaction, until: deadline)
+            }
+            switch outcome {
             case .put(let wakeConsumers):
                 if wakeConsumers { elementPut.wakeSleepers() }
                 return
@@ -89,10 +105,11 @@ extension QueueSegment {
         withUnsafeBytes(of: &length) { transaction.write($0, at: counters.writePosition) }
         let payloadPosition = counters.writePosition &+ UInt64(Self.recordHeaderSize)
         #if DEBUG
-        if let hook = ProcessQueueTestHooks.midPut {
-            transaction.write(UnsafeRawBufferPointer(rebasing: payload[..<(payload.count / 2)]), at: payloadPosition)
-            hook()
-        }
+            if let hook = ProcessQueueTestHooks.midPut {
+                transaction.write(
+                    UnsafeRawBufferPointer(rebasing: payload[..<(payload.count / 2)]), at: payloadPosition)
+                hook()
+            }
         #endif
         transaction.write(payload, at: payloadPosition)
         counters.writePosition &+= UInt64(recordSize)
@@ -124,7 +141,8 @@ extension QueueSegment {
 
     /// Removes up to `maximum` elements (at least one), waiting until
     /// `deadline` for the first; an empty result means the deadline passed.
-    func get<Element: Decodable>(upTo maximum: Int, _ type: Element.Type, until deadline: Deadline) throws -> [Element] {
+    func get<Element: Decodable>(upTo maximum: Int, _ type: Element.Type, until deadline: Deadline) throws -> [Element]
+    {
         precondition(maximum >= 1, "get(upTo:) needs a count of at least 1, got \(maximum)")
         var payloads: [[UInt8]] = []
         do {
@@ -186,14 +204,16 @@ extension QueueSegment {
         var taken = 0
         while taken < maximum && counters.count > 0 {
             let length = try transaction.recordLength(at: counters.readPosition, queuedBytes: counters.usedBytes)
-            try consume(Record(transaction: transaction,
-                               position: counters.readPosition &+ UInt64(Self.recordHeaderSize), length: length))
+            try consume(
+                Record(
+                    transaction: transaction,
+                    position: counters.readPosition &+ UInt64(Self.recordHeaderSize), length: length))
             counters.readPosition &+= UInt64(Self.recordHeaderSize + length)
             counters.count -= 1
             taken += 1
         }
         #if DEBUG
-        ProcessQueueTestHooks.midGet?()
+            ProcessQueueTestHooks.midGet?()
         #endif
         transaction.commit(counters)
         return .took(wakeProducers: elementTaken.signal())

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// The shared side of a ``ProcessQueue`` or ``JoinableProcessQueue``: a ring
@@ -75,11 +88,13 @@ struct QueueSegment: @unchecked Sendable {
 
     init(capacity: Int, maxSize: Int, joinable: Bool, typeName: String) throws(SharedMemoryError) {
         precondition(maxSize >= 0, "\(typeName): maxSize must not be negative, got \(maxSize)")
-        precondition(capacity > Self.recordHeaderSize,
-                     "\(typeName): capacityBytes must exceed \(Self.recordHeaderSize), got \(capacity)")
+        precondition(
+            capacity > Self.recordHeaderSize,
+            "\(typeName): capacityBytes must exceed \(Self.recordHeaderSize), got \(capacity)")
         let offsets = Offsets(capacity: capacity)
-        let memory = try SharedMemory.forObject(Self.header(capacity: capacity, maxSize: maxSize, joinable: joinable),
-                                                layout: offsets.layout)
+        let memory = try SharedMemory.forObject(
+            Self.header(capacity: capacity, maxSize: maxSize, joinable: joinable),
+            layout: offsets.layout)
         self.init(memory: memory, offsets: offsets, capacity: capacity, maxSize: maxSize, joinable: joinable)
     }
 
@@ -93,8 +108,9 @@ struct QueueSegment: @unchecked Sendable {
         guard capacity > Self.recordHeaderSize, memory.size >= offsets.layout.size else {
             throw .mismatchedSegment("too small for a queue of \(capacity) bytes")
         }
-        self.init(memory: memory, offsets: offsets, capacity: capacity,
-                  maxSize: Int(header.parameters.1), joinable: joinable)
+        self.init(
+            memory: memory, offsets: offsets, capacity: capacity,
+            maxSize: Int(header.parameters.1), joinable: joinable)
     }
 
     private init(memory: SharedMemory, offsets: Offsets, capacity: Int, maxSize: Int, joinable: Bool) {

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// The element types a process queue ships as their bytes instead of
 /// through `Codable`: the standard library's fixed-width numbers and `Bool`,
 /// whose memory layout the platform's ABI fixes (so the bytes mean the same

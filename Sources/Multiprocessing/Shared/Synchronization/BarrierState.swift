@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// Where a ``ProcessBarrier``'s fields sit in its segment.
@@ -146,7 +159,8 @@ struct BarrierState {
     mutating func breakRound() {
         setField(layout.broken, to: 1)
         let current = round
-        for slot in 0..<layout.parties where slotState(slot) == .waiting && field(layout.slotRound, at: slot) == current {
+        for slot in 0..<layout.parties where slotState(slot) == .waiting && field(layout.slotRound, at: slot) == current
+        {
             setSlotState(slot, .broken)
         }
         setField(layout.arrived, to: 0)
@@ -214,8 +228,9 @@ struct BarrierState {
                 withLock { $0.reclaimDeadSlots() }
                 continue
             }
-            let (outcome, _) = Futex.waitAny(Array(zip(watched, expected)).map { (word: $0.0, expected: $0.1) },
-                                             until: deadline)
+            let (outcome, _) = Futex.waitAny(
+                Array(zip(watched, expected)).map { (word: $0.0, expected: $0.1) },
+                until: deadline)
             if outcome == .timedOut {
                 return withLock { state in
                     guard state.round == round else { return true }

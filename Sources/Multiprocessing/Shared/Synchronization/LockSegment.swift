@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// The segment of a ``ProcessLock`` or ``ProcessRecursiveLock``: one
@@ -54,7 +67,8 @@ struct LockSegment: Sendable {
         case .unavailable:
             return false
         case .alreadyOwned:
-            preconditionFailure("\(typeName): the calling thread already holds this lock; use ProcessRecursiveLock to re-enter")
+            preconditionFailure(
+                "\(typeName): the calling thread already holds this lock; use ProcessRecursiveLock to re-enter")
         }
     }
 

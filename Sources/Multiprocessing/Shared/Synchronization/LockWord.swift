@@ -1,7 +1,20 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The thread id is read on every lock and unlock: call the inline C function
 // (a thread-local load) directly, not through a non-inlinable Platform getter.
 internal import CMultiprocessingPlatform
+internal import MultiprocessingPlatform
 
 /// The lock of ``ProcessLock`` and ``ProcessRecursiveLock`` (and of the
 /// other shared objects): a priority-inheritance futex word, a "busy" mark
@@ -77,7 +90,8 @@ struct LockWord: @unchecked Sendable {
                 if word.compareExchange(expected: 0, desired: me).exchanged { return markedBusy() }
                 continue
             }
-            let outcome = deadline == .immediately
+            let outcome =
+                deadline == .immediately
                 ? Futex.tryLockPriorityInheriting(word.address)
                 : Futex.lockPriorityInheriting(word.address, until: deadline)
             switch outcome {
@@ -112,7 +126,7 @@ struct LockWord: @unchecked Sendable {
         guard word.load() & Self.ownerMask == me else { return false }
         busy.store(0)
         if !word.compareExchange(expected: me, desired: 0).exchanged {
-            Futex.unlockPriorityInheriting(word.address) // someone sleeps on it
+            Futex.unlockPriorityInheriting(word.address)  // someone sleeps on it
         }
         return true
     }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// A meeting point for a fixed number of threads in several processes,
@@ -41,12 +54,14 @@ public final class ProcessBarrier: Sendable {
     ///
     /// - Throws: ``SharedMemoryError`` if no segment can be made.
     public init(parties: Int) throws(SharedMemoryError) {
-        precondition((1...Self.maximumParties).contains(parties),
-                     "a process barrier needs 1...\(Self.maximumParties) parties, got \(parties)")
+        precondition(
+            (1...Self.maximumParties).contains(parties),
+            "a process barrier needs 1...\(Self.maximumParties) parties, got \(parties)")
         self.parties = parties
         let layout = BarrierLayout(parties: parties)
-        memory = try .forObject(SegmentHeader(kind: .barrier, parameters: (UInt64(parties), 0, 0)),
-                                layout: layout.segment)
+        memory = try .forObject(
+            SegmentHeader(kind: .barrier, parameters: (UInt64(parties), 0, 0)),
+            layout: layout.segment)
         self.layout = layout
         layout.initialize(memory.baseAddress)
     }
@@ -116,5 +131,7 @@ public final class ProcessBarrier: Sendable {
 
 extension ProcessBarrier: Codable {
     public func encode(to encoder: any Encoder) throws { try memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws {
+        try self.init(memory: SharedMemory.decodedShared(from: decoder))
+    }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// A condition variable that threads of several processes share, bound to a
@@ -128,8 +141,8 @@ public final class ProcessCondition: Sendable {
     }
 
     private func wait(until deadline: Deadline) throws(LockOwnerDied) -> Bool {
-        let observed = sequence.load() // read holding the lock: no notify is missed
-        lock.unlock() // traps if the caller does not hold it
+        let observed = sequence.load()  // read holding the lock: no notify is missed
+        lock.unlock()  // traps if the caller does not hold it
         let outcome = sequence.wait(whileEqualTo: observed, until: deadline)
         try lock.lock()
         return outcome != .timedOut
@@ -149,7 +162,8 @@ extension ProcessCondition: Codable {
 
     public convenience init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(lock: container.decode(ProcessLock.self, forKey: .lock),
-                      memory: container.decode(SharedSegmentReference.self, forKey: .condition).memory)
+        try self.init(
+            lock: container.decode(ProcessLock.self, forKey: .lock),
+            memory: container.decode(SharedSegmentReference.self, forKey: .condition).memory)
     }
 }

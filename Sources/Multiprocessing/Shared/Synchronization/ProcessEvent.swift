@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// A flag that threads of several processes wait for, Python's
@@ -85,7 +98,8 @@ public final class ProcessEvent: Sendable {
             let current = flag.load()
             if current == Self.set { return true }
             if current == Self.clear,
-               !flag.compareExchange(expected: Self.clear, desired: Self.clearWithSleepers).exchanged {
+                !flag.compareExchange(expected: Self.clear, desired: Self.clearWithSleepers).exchanged
+            {
                 continue
             }
             if flag.wait(whileEqualTo: Self.clearWithSleepers, until: deadline) == .timedOut {
@@ -97,5 +111,7 @@ public final class ProcessEvent: Sendable {
 
 extension ProcessEvent: Codable {
     public func encode(to encoder: any Encoder) throws { try memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws {
+        try self.init(memory: SharedMemory.decodedShared(from: decoder))
+    }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// A counting semaphore that threads of several processes share, Python's
@@ -68,7 +81,9 @@ public final class ProcessSemaphore: Sendable {
     ///
     /// The corresponding C function is `futex(FUTEX_WAKE)`.
     public func release(count: Int = 1) {
-        precondition(segment.release(count), "ProcessSemaphore.release(count:): more than \(SemaphoreSegment.maximumValue) permits")
+        precondition(
+            segment.release(count),
+            "ProcessSemaphore.release(count:): more than \(SemaphoreSegment.maximumValue) permits")
     }
 
     /// Runs `body` holding a permit and gives it back however `body` exits.
@@ -81,5 +96,7 @@ public final class ProcessSemaphore: Sendable {
 
 extension ProcessSemaphore: Codable {
     public func encode(to encoder: any Encoder) throws { try segment.memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws {
+        try self.init(memory: SharedMemory.decodedShared(from: decoder))
+    }
 }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// The segment of a ``ProcessSemaphore`` or ``ProcessBoundedSemaphore``:
@@ -29,8 +42,9 @@ struct SemaphoreSegment: Sendable {
     }
 
     init(value: Int, bound: Int?, typeName: String) throws(SharedMemoryError) {
-        precondition((0...Self.maximumValue).contains(value),
-                     "\(typeName): the initial value must be in 0...\(Self.maximumValue), got \(value)")
+        precondition(
+            (0...Self.maximumValue).contains(value),
+            "\(typeName): the initial value must be in 0...\(Self.maximumValue), got \(value)")
         let (layout, offset) = Self.layout()
         memory = try .forObject(Self.header(bound: bound), layout: layout)
         word = SharedWord(memory.baseAddress + offset)

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Atomics
 
 /// Lock-free access to a plain value of 1, 2, 4 or 8 bytes in shared memory,
@@ -37,10 +50,22 @@ enum AtomicBits {
     @inline(__always)
     static func add<T: FixedWidthInteger & BitwiseCopyable>(_ delta: T, at address: UnsafeMutableRawPointer) -> T {
         switch MemoryLayout<T>.size {
-        case 1: value(of: atomic(UInt8.self, address).wrappingIncrementThenLoad(by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
-        case 2: value(of: atomic(UInt16.self, address).wrappingIncrementThenLoad(by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
-        case 4: value(of: atomic(UInt32.self, address).wrappingIncrementThenLoad(by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
-        default: value(of: atomic(UInt64.self, address).wrappingIncrementThenLoad(by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
+        case 1:
+            value(
+                of: atomic(UInt8.self, address).wrappingIncrementThenLoad(
+                    by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
+        case 2:
+            value(
+                of: atomic(UInt16.self, address).wrappingIncrementThenLoad(
+                    by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
+        case 4:
+            value(
+                of: atomic(UInt32.self, address).wrappingIncrementThenLoad(
+                    by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
+        default:
+            value(
+                of: atomic(UInt64.self, address).wrappingIncrementThenLoad(
+                    by: bits(of: delta), ordering: .acquiringAndReleasing), as: T.self)
         }
     }
 

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// One plain value in shared memory, Python's `multiprocessing.Value`.
 ///
 /// ```swift
@@ -78,5 +91,7 @@ extension SharedValue where Value: FixedWidthInteger {
 
 extension SharedValue: Codable {
     public func encode(to encoder: any Encoder) throws { try segment.memory.encode(to: encoder) }
-    public convenience init(from decoder: any Decoder) throws { try self.init(memory: SharedMemory.decodedShared(from: decoder)) }
+    public convenience init(from decoder: any Decoder) throws {
+        try self.init(memory: SharedMemory.decodedShared(from: decoder))
+    }
 }

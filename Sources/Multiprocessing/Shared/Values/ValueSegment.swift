@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// The segment of a ``SharedValue`` or ``SharedArray``: `count` plain values,
@@ -20,18 +33,25 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
         var layout = SegmentLayout()
         let lock = layout.reserve(LockWord.size, alignment: 64)
         let pending = layout.reserveWord()
-        let elements = layout.reserve(MemoryLayout<Element>.stride * count,
-                                      alignment: max(8, MemoryLayout<Element>.alignment))
+        let elements = layout.reserve(
+            MemoryLayout<Element>.stride * count,
+            alignment: max(8, MemoryLayout<Element>.alignment))
         return (layout, lock, pending, elements)
     }
 
     private static func header(kind: SegmentHeader.Kind, count: Int) -> SegmentHeader {
-        SegmentHeader(kind: kind, parameters: (UInt64(MemoryLayout<Element>.size),
-                                               UInt64(MemoryLayout<Element>.alignment), UInt64(count)))
+        SegmentHeader(
+            kind: kind,
+            parameters: (
+                UInt64(MemoryLayout<Element>.size),
+                UInt64(MemoryLayout<Element>.alignment), UInt64(count)
+            ))
     }
 
     /// A new segment of `count` values, each set by `initialize`.
-    init(kind: SegmentHeader.Kind, count: Int, initialize: (UnsafeMutableBufferPointer<Element>) -> Void) throws(SharedMemoryError) {
+    init(kind: SegmentHeader.Kind, count: Int, initialize: (UnsafeMutableBufferPointer<Element>) -> Void)
+        throws(SharedMemoryError)
+    {
         precondition(count >= 0, "a shared array's count must not be negative, got \(count)")
         let (layout, lockOffset, pending, elements) = Self.layout(count: count)
         memory = try .forObject(Self.header(kind: kind, count: count), layout: layout)
@@ -39,7 +59,9 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
         self.lock = LockWord(memory.baseAddress + lockOffset)
         self.ownerDiedPending = SharedWord(memory.baseAddress + pending)
         self.elements = memory.baseAddress + elements
-        initialize(UnsafeMutableBufferPointer(start: self.elements.bindMemory(to: Element.self, capacity: count), count: count))
+        initialize(
+            UnsafeMutableBufferPointer(start: self.elements.bindMemory(to: Element.self, capacity: count), count: count)
+        )
     }
 
     /// The values in a received segment.
@@ -104,7 +126,8 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     func withLockedValue<R, E: Error>(_ index: Int, _ body: (inout Element) throws(E) -> R) throws -> R {
         let address = address(index)
         return try withLock { _ throws(E) in
-            var value = Self.isLockFree ? AtomicBits.load(Element.self, at: address) : address.loadUnaligned(as: Element.self)
+            var value =
+                Self.isLockFree ? AtomicBits.load(Element.self, at: address) : address.loadUnaligned(as: Element.self)
             defer {
                 if Self.isLockFree {
                     AtomicBits.store(value, at: address)

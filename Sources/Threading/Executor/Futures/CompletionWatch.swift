@@ -1,5 +1,18 @@
-internal import MultiprocessingPlatform
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import DequeModule
+internal import MultiprocessingPlatform
 
 /// Watches a set of futures and hands out the positions of those that
 /// finish, in the order they finish, to a thread that blocks for them: the

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 internal import MultiprocessingPlatform
 
 /// Tools for many futures at once, Python's `concurrent.futures.as_completed`
@@ -119,7 +132,8 @@ private struct WaitOutcome<Value: Sendable> {
     }
 
     var split: (done: [JobFuture<Value>], pending: [JobFuture<Value>]) {
-        var done: [JobFuture<Value>] = [], pending: [JobFuture<Value>] = []
+        var done: [JobFuture<Value>] = []
+        var pending: [JobFuture<Value>] = []
         for future in futures {
             if finished.contains(ObjectIdentifier(future)) { done.append(future) } else { pending.append(future) }
         }

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// How many jobs the default ``JobExecutor/map(_:)``
 /// and ``JobExecutor/mapUnordered(_:)`` keep submitted ahead of the results
 /// consumed, so a huge (or endless) input sequence is read lazily.
@@ -72,8 +85,10 @@ extension JobExecutor {
     ///     least 1); `nil` means twice ``workerCount``, enough to keep every
     ///     worker busy.
     ///   - isolation: where the input is read; leave the default.
-    public func mapStream<J: Job>(_ jobs: some Sequence<J>, buffer: Int? = nil,
-                                  isolation: isolated (any Actor)? = #isolation)
+    public func mapStream<J: Job>(
+        _ jobs: some Sequence<J>, buffer: Int? = nil,
+        isolation: isolated (any Actor)? = #isolation
+    )
         -> AsyncThrowingStream<J.Output, any Error>
     {
         let size = buffer ?? 2 * Swift.max(workerCount, 1)

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// The futures of a map, handed out in input order: ``OrderedWindow`` (a job
 /// each), the chunks of a ``ThreadPool`` map (many jobs each) and those of a
 /// process pool's map. Each keeps a bounded number submitted ahead of the one

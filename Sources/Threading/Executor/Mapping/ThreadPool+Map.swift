@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import DequeModule
 import Synchronization
 
@@ -22,9 +35,13 @@ extension ThreadPool {
     /// about four chunks per thread for an input of known length (at most
     /// 4096 jobs each), or chunks growing from 1 to 256 jobs for an input of
     /// unknown length.
-    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) async throws -> [J.Output] {
-        try await map(jobs, planner: ChunkPlanner(workers: threadCount, knownCount: jobs.underestimatedCount,
-                                                  chunkSize: chunkSize))
+    nonisolated(nonsending) public func map<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) async throws -> [J.Output]
+    {
+        try await map(
+            jobs,
+            planner: ChunkPlanner(
+                workers: threadCount, knownCount: jobs.underestimatedCount,
+                chunkSize: chunkSize))
     }
 
     /// The blocking twin of ``map(_:)``, for synchronous code: the calling
@@ -37,11 +54,16 @@ extension ThreadPool {
     /// The blocking twin of ``map(_:chunkSize:)``.
     @available(*, noasync, message: "use 'try await map(_:chunkSize:)' from async code")
     public func mapBlocking<J: Job>(_ jobs: some Sequence<J>, chunkSize: Int) throws -> [J.Output] {
-        try mapBlocking(jobs, planner: ChunkPlanner(workers: threadCount, knownCount: jobs.underestimatedCount,
-                                                    chunkSize: chunkSize))
+        try mapBlocking(
+            jobs,
+            planner: ChunkPlanner(
+                workers: threadCount, knownCount: jobs.underestimatedCount,
+                chunkSize: chunkSize))
     }
 
-    nonisolated(nonsending) private func map<J: Job>(_ jobs: some Sequence<J>, planner: ChunkPlanner) async throws -> [J.Output] {
+    nonisolated(nonsending) private func map<J: Job>(_ jobs: some Sequence<J>, planner: ChunkPlanner) async throws -> [J
+        .Output]
+    {
         var window = ChunkWindow(pool: self, jobs: jobs, planner: planner)
         var outputs: [J.Output] = []
         outputs.reserveCapacity(jobs.underestimatedCount)
