@@ -64,6 +64,16 @@ int cmpp_futex_unlock_pi(uint32_t *word);
 
 /// The kernel thread id of the calling thread, cached in thread-local storage
 /// (gettid(2) is a system call); the cache is reset in the child of fork(2).
+/// A CPU's spin-wait hint (x86 `pause`, Arm `yield`): a loop that looks again
+/// at a word another CPU will change runs gentler on the CPU and its sibling.
+static inline void cmpp_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 int cmpp_thread_id_uncached(void);
 extern __thread int cmpp_thread_id_cache;
 static inline int cmpp_thread_id(void) {

@@ -26,20 +26,29 @@ internal import MultiprocessingPlatform
 #endif
 
 extension QueueSegment {
+    /// How many times a put that finds the queue full, or a get that finds it
+    /// empty, looks again (yielding the CPU in between) before it sleeps: a
+    /// producer and a consumer that keep pace with each other then never pay
+    /// a sleep and a wake-up (microseconds, and a system call for the other
+    /// side) per element. Some tens of microseconds at most before a long wait.
+    private static var looksBeforeSleeping: Int { 64 }
+
     private enum PutOutcome {
         /// Put; wake the consumers if they sleep.
         case put(wakeConsumers: Bool)
         case shutDown
-        /// Full: sleep while the "taken" signal holds this value.
-        case full(expected: UInt32)
+        /// Full: sleep while the "taken" signal holds this value, or (`nil`)
+        /// look again first.
+        case full(expected: UInt32?)
     }
 
     private enum TakeOutcome {
         /// Taken; wake the producers if they sleep.
         case took(wakeProducers: Bool)
         case shutDown
-        /// Empty: sleep while the "put" signal holds this value.
-        case empty(expected: UInt32)
+        /// Empty: sleep while the "put" signal holds this value, or (`nil`)
+        /// look again first.
+        case empty(expected: UInt32?)
     }
 
     /// A record in the ring, seen holding the lock.
@@ -74,9 +83,11 @@ extension QueueSegment {
             throw ProcessQueueError.elementTooLarge(byteCount: recordSize, capacity: capacity)
         }
         var lastLook = false
+        var looks = 0
         while true {
+            let maySleep = looks >= Self.looksBeforeSleeping
             let outcome = try withLock { (transaction) throws(QueueError) in
-                try tryPut(payload, &transaction, until: deadline)
+                try tryPut(payload, &transaction, until: deadline, maySleep: maySleep)
             }
             switch outcome {
             case .put(let wakeConsumers):
@@ -84,7 +95,10 @@ extension QueueSegment {
                 return
             case .shutDown:
                 throw QueueError.shutDown
-            case .full(let expected):
+            case .full(nil):
+                looks += 1
+                yieldProcessor()
+            case .full(let expected?):
                 if lastLook { throw QueueError.full }
                 if !elementTaken.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
             }
@@ -92,13 +106,14 @@ extension QueueSegment {
     }
 
     private func tryPut(
-        _ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction, until deadline: Deadline
+        _ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction, until deadline: Deadline, maySleep: Bool
     ) throws(QueueError) -> PutOutcome {
         var counters = transaction.counters
         let recordSize = Self.recordHeaderSize + payload.count
         guard counters.isShutDown == 0 else { return .shutDown }
         guard transaction.hasRoomForAnElement, transaction.freeBytes >= recordSize else {
             if deadline == .immediately { throw .full }
+            guard maySleep else { return .full(expected: nil) }
             return .full(expected: elementTaken.prepareToWait())
         }
         var length = UInt32(payload.count).littleEndian
@@ -174,9 +189,11 @@ extension QueueSegment {
         upTo maximum: Int, until deadline: Deadline, _ consume: (Record) throws(ProcessQueueError) -> Void
     ) throws {
         var lastLook = false
+        var looks = 0
         while true {
+            let maySleep = looks >= Self.looksBeforeSleeping
             let outcome = try withLock { (transaction) throws(any Error) in
-                try tryTake(upTo: maximum, &transaction, until: deadline, consume)
+                try tryTake(upTo: maximum, &transaction, until: deadline, maySleep: maySleep, consume)
             }
             switch outcome {
             case .took(let wakeProducers):
@@ -184,7 +201,10 @@ extension QueueSegment {
                 return
             case .shutDown:
                 throw QueueError.shutDown
-            case .empty(let expected):
+            case .empty(nil):
+                looks += 1
+                yieldProcessor()
+            case .empty(let expected?):
                 if lastLook { throw QueueError.empty }
                 if !elementPut.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
             }
@@ -192,13 +212,14 @@ extension QueueSegment {
     }
 
     private func tryTake(
-        upTo maximum: Int, _ transaction: inout Transaction, until deadline: Deadline,
+        upTo maximum: Int, _ transaction: inout Transaction, until deadline: Deadline, maySleep: Bool,
         _ consume: (Record) throws(ProcessQueueError) -> Void
     ) throws -> TakeOutcome {
         var counters = transaction.counters
         guard counters.count > 0 else {
             if counters.isShutDown != 0 { return .shutDown }
             if deadline == .immediately { throw QueueError.empty }
+            guard maySleep else { return .empty(expected: nil) }
             return .empty(expected: elementPut.prepareToWait())
         }
         var taken = 0

@@ -33,7 +33,7 @@
 ///
 /// An index out of range traps, as with `Array`.
 public final class SharedArray<Element: BitwiseCopyable & Sendable>: Sendable {
-    let segment: ValueSegment<Element>
+    @usableFromInline let segment: ValueSegment<Element>
 
     /// Creates an array of `count` copies of `repeating`.
     ///
@@ -54,10 +54,10 @@ public final class SharedArray<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// The number of elements, fixed at creation.
-    public var count: Int { segment.count }
+    @inlinable public var count: Int { segment.count }
 
     /// The element at `index` (lock-free for elements of at most 8 bytes).
-    public subscript(index: Int) -> Element {
+    @inlinable public subscript(index: Int) -> Element {
         get { segment.load(index) }
         set { segment.store(newValue, index) }
     }
@@ -80,7 +80,7 @@ public final class SharedArray<Element: BitwiseCopyable & Sendable>: Sendable {
 extension SharedArray where Element: FixedWidthInteger {
     /// Adds `delta` to the element at `index` atomically and returns the new
     /// value; wraps around on overflow.
-    @discardableResult
+    @inlinable @discardableResult
     public func add(_ delta: Element, at index: Int) -> Element {
         segment.add(delta, index)
     }

@@ -46,7 +46,7 @@
 /// other processes by `fork`, or (being `Codable`) inside a `Job` or a
 /// message over a transport that carries descriptors.
 public final class SharedValue<Value: BitwiseCopyable & Sendable>: Sendable {
-    let segment: ValueSegment<Value>
+    @usableFromInline let segment: ValueSegment<Value>
 
     /// Creates a shared value holding `initial`.
     ///
@@ -60,12 +60,12 @@ public final class SharedValue<Value: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// The value now (lock-free for values of at most 8 bytes).
-    public func load() -> Value {
+    @inlinable public func load() -> Value {
         segment.load(0)
     }
 
     /// Replaces the value (lock-free for values of at most 8 bytes).
-    public func store(_ value: Value) {
+    @inlinable public func store(_ value: Value) {
         segment.store(value, 0)
     }
 
@@ -83,7 +83,7 @@ public final class SharedValue<Value: BitwiseCopyable & Sendable>: Sendable {
 extension SharedValue where Value: FixedWidthInteger {
     /// Adds `delta` atomically and returns the new value; wraps around on
     /// overflow (as C's atomics do) instead of trapping.
-    @discardableResult
+    @inlinable @discardableResult
     public func add(_ delta: Value) -> Value {
         segment.add(delta, 0)
     }

@@ -20,14 +20,15 @@ internal import MultiprocessingPlatform
 /// ``AtomicBits``); other values go through the lock. A dead holder found
 /// by a plain read or write (which cannot throw) is remembered in
 /// `ownerDiedPending`, so the next `withLock` still reports it.
+@usableFromInline
 struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     let memory: SharedMemory
-    let count: Int
+    @usableFromInline let count: Int
     private let lock: LockWord
     private let ownerDiedPending: SharedWord
-    private let elements: UnsafeMutableRawPointer
+    @usableFromInline let elements: UnsafeMutableRawPointer
 
-    private static var isLockFree: Bool { AtomicBits.isLockFree(Element.self) }
+    @inlinable static var isLockFree: Bool { AtomicBits.isLockFree(Element.self) }
 
     private static func layout(count: Int) -> (SegmentLayout, lock: Int, pending: Int, elements: Int) {
         var layout = SegmentLayout()
@@ -80,7 +81,8 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
         self.elements = memory.baseAddress + elements
     }
 
-    private func address(_ index: Int) -> UnsafeMutableRawPointer {
+    @inlinable
+    func address(_ index: Int) -> UnsafeMutableRawPointer {
         precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
         return elements + index * MemoryLayout<Element>.stride
     }
@@ -90,7 +92,7 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     /// The value at `index`.
-    @inline(__always)
+    @inlinable @inline(__always)
     func load(_ index: Int) -> Element {
         let address = address(index)
         if Self.isLockFree { return AtomicBits.load(Element.self, at: address) }
@@ -98,7 +100,7 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     /// Replaces the value at `index`.
-    @inline(__always)
+    @inlinable @inline(__always)
     func store(_ value: Element, _ index: Int) {
         let address = address(index)
         if Self.isLockFree { return AtomicBits.store(value, at: address) }
@@ -140,7 +142,8 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     /// Runs `body` holding the lock, recording a dead holder for the next `withLock`.
-    private func withQuietLock<R>(_ body: () -> R) -> R {
+    @usableFromInline
+    func withQuietLock<R>(_ body: () -> R) -> R {
         if lockReportingDeath() { ownerDiedPending.store(1) }
         defer { _ = lock.unlock() }
         return body()
@@ -157,7 +160,7 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
 
 extension ValueSegment where Element: FixedWidthInteger {
     /// Adds `delta` to the value at `index` (wrapping) and returns the new value.
-    @inline(__always)
+    @inlinable @inline(__always)
     func add(_ delta: Element, _ index: Int) -> Element {
         let address = address(index)
         if Self.isLockFree { return AtomicBits.add(delta, at: address) }
