@@ -75,6 +75,7 @@ let package = Package(
             name: "Threading",
             dependencies: [
                 "CThreading",
+                "CMultiprocessingPlatform",
                 "MultiprocessingPlatform",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),

@@ -70,6 +70,15 @@ static inline pid_t cth_gettid(void) {
     return gettid();
 }
 
+/// The kernel thread id of `mutex`'s holder, 0 while it is free: glibc
+/// records it in every mutex it locks (`__data.__owner`, written by the
+/// holder after it took the mutex and cleared before it lets go, and around
+/// condition waits), whatever the mutex's kind. Read relaxed: only the
+/// holder ever finds its own id there.
+static inline int cth_mutex_owner(pthread_mutex_t *mutex) {
+    return __atomic_load_n(&mutex->__data.__owner, __ATOMIC_RELAXED);
+}
+
 /// The main thread's `pthread_t`, recorded by a constructor before `main` runs.
 pthread_t cth_main_thread(void);
 

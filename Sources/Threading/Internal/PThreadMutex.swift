@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+internal import CThreading
 package import MultiprocessingPlatform
 
 #if canImport(Glibc)
@@ -58,6 +59,12 @@ package struct PThreadMutex: @unchecked Sendable {
         lock()
         defer { unlock() }
         return try body()
+    }
+
+    /// The kernel thread id of the holder, 0 while the mutex is free (glibc's
+    /// own record in the mutex: see `cth_mutex_owner`).
+    var holderThreadID: Int32 {
+        storage.withMutex(cth_mutex_owner)
     }
 
     /// Runs `body` with the underlying mutex (for condition waits).

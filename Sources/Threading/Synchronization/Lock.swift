@@ -38,7 +38,7 @@ internal import MultiprocessingPlatform
 /// a lock that is held is not an error.
 public final class Lock: @unchecked Sendable {
     let mutex = PThreadMutex()
-    let owner = LockOwner()
+    var owner: LockOwner { LockOwner(mutex: mutex) }
 
     /// Creates an unlocked lock.
     public init() {}
@@ -49,7 +49,6 @@ public final class Lock: @unchecked Sendable {
     public func lock() {
         if owner.isCurrentThread { lockMisuse("Lock", "lock()", .relocked) }
         mutex.lock()
-        owner.claim()
     }
 
     /// Takes the lock if it is free.
@@ -58,9 +57,7 @@ public final class Lock: @unchecked Sendable {
     ///
     /// The corresponding C function is `pthread_mutex_trylock`.
     public func tryLock() -> Bool {
-        guard mutex.tryLock() else { return false }
-        owner.claim()
-        return true
+        mutex.tryLock()
     }
 
     /// Blocks until the calling thread holds the lock or `timeout` has passed.
@@ -78,9 +75,7 @@ public final class Lock: @unchecked Sendable {
             sleep(until: deadline)
             return false
         }
-        guard mutex.lock(until: deadline) else { return false }
-        owner.claim()
-        return true
+        return mutex.lock(until: deadline)
     }
 
     /// Releases the lock, which the calling thread must hold.
@@ -88,7 +83,6 @@ public final class Lock: @unchecked Sendable {
     /// The corresponding C function is `pthread_mutex_unlock`.
     public func unlock() {
         guard owner.isCurrentThread else { lockMisuse("Lock", "unlock()", .notHeld) }
-        owner.clear()
         mutex.unlock()
     }
 
@@ -113,12 +107,10 @@ public final class Lock: @unchecked Sendable {
     /// hold the lock (then nothing changes).
     func suspendOwnership() -> Int? {
         guard owner.isCurrentThread else { return nil }
-        owner.clear()
         return 1
     }
 
-    /// After a condition wait, which took the mutex back.
-    func resumeOwnership(levels _: Int) {
-        owner.claim()
-    }
+    /// After a condition wait, which took the mutex back (glibc recorded the
+    /// holder again): nothing to do.
+    func resumeOwnership(levels _: Int) {}
 }

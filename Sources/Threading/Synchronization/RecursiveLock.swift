@@ -31,7 +31,7 @@ internal import MultiprocessingPlatform
 public final class RecursiveLock: @unchecked Sendable {
     /// Taken once by the owner, however deep it holds the lock.
     let mutex = PThreadMutex()
-    private let owner = LockOwner()
+    private var owner: LockOwner { LockOwner(mutex: mutex) }
     /// How many levels the owner holds; read and written only by the owner.
     private var depth = 0
 
@@ -78,10 +78,7 @@ public final class RecursiveLock: @unchecked Sendable {
     public func unlock() {
         guard owner.isCurrentThread else { lockMisuse("RecursiveLock", "unlock()", .notHeld) }
         depth -= 1
-        if depth == 0 {
-            owner.clear()
-            mutex.unlock()
-        }
+        if depth == 0 { mutex.unlock() }
     }
 
     /// Whether some thread holds the lock now: a snapshot that other threads
@@ -109,7 +106,6 @@ public final class RecursiveLock: @unchecked Sendable {
 
     /// Called right after taking the mutex.
     private func becomeOwner(levels: Int) {
-        owner.claim()
         depth = levels
     }
 
@@ -122,7 +118,6 @@ public final class RecursiveLock: @unchecked Sendable {
         guard owner.isCurrentThread else { return nil }
         let levels = depth
         depth = 0
-        owner.clear()
         return levels
     }
 

@@ -78,13 +78,16 @@ func waitUntilSleeping(_ tid: pid_t) -> Bool {
 }
 
 /// Runs `trial` (which returns how long survivors took to unblock after a
-/// kill) up to three times and checks that one run took under `limit` and
+/// kill) up to ten times and checks that one run took under `limit` and
 /// none took longer than a second. A machine under load may delay a dying
 /// process by a scheduling slice now and then; a design that polls, or
 /// that hangs, fails every run.
 func checkPrompt(within limit: Duration = .milliseconds(10), _ trial: () throws -> Duration) throws {
     var times: [Duration] = []
-    for _ in 0..<3 {
+    // Up to ten trials: a trial measures the kernel's hand-over plus the
+    // killed process's exit, which other tests running at once can slow
+    // past the limit; one trial within it shows the mechanism is prompt.
+    for _ in 0..<10 {
         let time = try trial()
         times.append(time)
         try check(time < .seconds(1), "survivors took \(time) to unblock")
