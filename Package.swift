@@ -237,8 +237,9 @@ let package = Package(
         .executableTarget(
             name: "codec-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Codec",
             swiftSettings: strictSettings),
+        .target(name: "BenchmarkSupport", path: "Benchmarks/Support", swiftSettings: strictSettings),
         .executableTarget(
-            name: "pool-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Pool",
+            name: "pool-benchmark", dependencies: ["Multiprocessing", "BenchmarkSupport"], path: "Benchmarks/Pool",
             swiftSettings: strictSettings),
         .executableTarget(
             name: "worker-death-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/WorkerDeath",
@@ -247,10 +248,11 @@ let package = Package(
             name: "huge-message-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/HugeMessages",
             swiftSettings: strictSettings),
         .executableTarget(
-            name: "shared-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Shared",
+            name: "shared-benchmark", dependencies: ["Multiprocessing", "BenchmarkSupport"], path: "Benchmarks/Shared",
             swiftSettings: strictSettings),
         .executableTarget(
-            name: "connection-benchmark", dependencies: ["Multiprocessing"], path: "Benchmarks/Connections",
+            name: "connection-benchmark", dependencies: ["Multiprocessing", "BenchmarkSupport"],
+            path: "Benchmarks/Connections",
             swiftSettings: strictSettings),
         .executableTarget(
             name: "postgres-benchmark",

@@ -31,21 +31,15 @@
 // Benchmarks/Python/connection_peer.py, run with python3 (3.11 here: the
 // HMAC-MD5 handshake; ours answers it the same way).
 
+import BenchmarkSupport
 import Foundation
 import Multiprocessing
 import Synchronization
 
 // MARK: Options
 
-let arguments = CommandLine.arguments
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
-    else {
-        return fallback
-    }
-    return value
-}
-let quick = arguments.contains("--quick")
+let arguments = benchmarkArguments
+let quick = quickBenchmark
 let runs = option("--runs", quick ? 3 : 5)
 let roundTrips = option("--round-trips", quick ? 5_000 : 20_000)
 let connections = option("--connections", quick ? 2_000 : 5_000)
@@ -53,13 +47,6 @@ let managerCalls = option("--manager-calls", quick ? 2_000 : 10_000)
 let clients = option("--clients", 4)
 
 let clock = ContinuousClock()
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-func median(_ body: () throws -> Double) rethrows -> Double {
-    let values = try (0..<runs).map { _ in try body() }.sorted()
-    return values[values.count / 2]
-}
 
 enum Bench {
     static let key = Array("connection benchmark key".utf8)
@@ -173,40 +160,27 @@ func managerSetGet(_ dictionary: SharedDictionary<Int, Int>, count: Int) throws 
 }
 
 print("connection-benchmark: \(runs) runs per figure, medians\n")
-let listenerTrip = try median { try listenerRoundTrip(count: roundTrips) }
-let pipeTrip = try median { try pipeRoundTrip(count: roundTrips) }
-let accepts = try median { try acceptRate(connections: connections, clients: clients) }
-let rawPair = try median { try twoRawRoundTrips(count: managerCalls) }
+let listenerTrip = try median(runs: runs) { try listenerRoundTrip(count: roundTrips) }
+let pipeTrip = try median(runs: runs) { try pipeRoundTrip(count: roundTrips) }
+let accepts = try median(runs: runs) { try acceptRate(connections: connections, clients: clients) }
+let rawPair = try median(runs: runs) { try twoRawRoundTrips(count: managerCalls) }
 let manager = try Manager()
 let dictionary = try manager.dictionary("benchmark", of: [Int: Int].self)
-let setGet = try median { try managerSetGet(dictionary, count: managerCalls) }
+let setGet = try median(runs: runs) { try managerSetGet(dictionary, count: managerCalls) }
 manager.shutdown()
 
 // MARK: Python
 
-let pythonScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Python/connection_peer.py").path
-
 /// Runs the Python peer; its medians, or an empty table if it failed.
 func pythonPeer() -> [String: Double] {
-    let process = Foundation.Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-        "python3", pythonScript, "--runs", "\(runs)", "--round-trips", "\(roundTrips)",
-        "--connections", "\(connections)", "--clients", "\(clients)", "--manager-calls", "\(managerCalls)",
-    ]
-    let output = Foundation.Pipe()
-    process.standardOutput = output
-    do {
-        try process.run()
-    } catch {
-        print("note: python3 could not be started: Python's rows are skipped")
-        return [:]
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return [:] }
-    return ((try? JSONSerialization.jsonObject(with: data)) as? [String: Double]) ?? [:]
+    let figures = pythonFigures(
+        "connection_peer.py",
+        [
+            "--runs", "\(runs)", "--round-trips", "\(roundTrips)", "--connections", "\(connections)",
+            "--clients", "\(clients)", "--manager-calls", "\(managerCalls)",
+        ])
+    if figures == nil { print("note: python3's peer failed or is not available: Python's rows are skipped") }
+    return figures ?? [:]
 }
 
 var python: [String: Double] = [:]

@@ -15,6 +15,7 @@
 // scheduler statistics: a figure that stays meaningful on a busy machine,
 // where wall-clock rates measure the other load as much as our code.
 
+import BenchmarkSupport
 import Foundation
 
 /// Nanoseconds the threads of the processes `pids` have run on a CPU so far

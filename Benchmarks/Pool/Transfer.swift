@@ -14,6 +14,7 @@
 // The transfer rows: `map` of the same data as Python's peer, four shapes of
 // job (issue 10's table), and the codec work behind each, in this process.
 
+import BenchmarkSupport
 import Multiprocessing
 
 #if canImport(Glibc)

@@ -29,20 +29,14 @@
 // that work, for callgrind (see Transfer.swift); `--map-row ROW COUNT` runs
 // one map of a row, for `perf stat` (CPU time of the parent and its workers).
 
+import BenchmarkSupport
 import Foundation
 import Multiprocessing
 
 // MARK: Options
 
-let arguments = CommandLine.arguments
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
-    else {
-        return fallback
-    }
-    return value
-}
-let quick = arguments.contains("--quick")
+let arguments = benchmarkArguments
+let quick = quickBenchmark
 let runs = option("--runs", quick ? 3 : 5)
 let submits = option("--submits", quick ? 20_000 : 100_000)
 let pythonSubmits = option("--python-submits", quick ? 2_000 : 5_000)
@@ -51,16 +45,6 @@ let maps = option("--maps", quick ? 50_000 : 200_000)
 // MARK: Measuring
 
 let clock = ContinuousClock()
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1
-        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
 
 func measure(_ body: () async throws -> Double) async throws -> Double {
     var values: [Double] = []
@@ -143,24 +127,12 @@ func deathToError() async throws -> Double {
 // MARK: Python
 
 func runPythonPeer(onlyTransfer: Bool) -> [String: Double]? {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Python/pool_peer.py").path
-    let process = Foundation.Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments =
-        ["python3", script, "--runs", "\(runs)", "--submits", "\(pythonSubmits)", "--maps", "\(maps)"]
-        + (onlyTransfer ? ["--only-transfer"] : [])
-    let output = Foundation.Pipe()
-    process.standardOutput = output
-    do {
-        try process.run()
-    } catch {
-        print("(python3 not available: \(error))")
-        return nil
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (try? JSONSerialization.jsonObject(with: data)) as? [String: Double]
+    let figures = pythonFigures(
+        "pool_peer.py",
+        ["--runs", "\(runs)", "--submits", "\(pythonSubmits)", "--maps", "\(maps)"]
+            + (onlyTransfer ? ["--only-transfer"] : []))
+    if figures == nil { print("(python3's peer failed or is not available: Python's rows are skipped)") }
+    return figures
 }
 
 // MARK: Main

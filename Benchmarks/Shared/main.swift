@@ -26,20 +26,14 @@
 // network access or pip, that row is skipped with a note. Every figure is a
 // median of RUNS runs.
 
+import BenchmarkSupport
 import Foundation
 import Multiprocessing
 
 // MARK: Options
 
-let arguments = CommandLine.arguments
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
-    else {
-        return fallback
-    }
-    return value
-}
-let quick = arguments.contains("--quick")
+let arguments = benchmarkArguments
+let quick = quickBenchmark
 let runs = option("--runs", quick ? 3 : 5)
 let streamItems = option("--items", quick ? 200_000 : 1_000_000)
 let pythonItems = option("--python-items", quick ? 50_000 : 200_000)
@@ -49,13 +43,6 @@ let pythonAdds = option("--python-adds", quick ? 200_000 : 1_000_000)
 let lockPairs = option("--lock-pairs", quick ? 2_000_000 : 20_000_000)
 
 let clock = ContinuousClock()
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-func median(_ body: () throws -> Double) rethrows -> Double {
-    let values = try (0..<runs).map { _ in try body() }.sorted()
-    return values[values.count / 2]
-}
 @inline(never) func keep<T>(_ value: T) { withExtendedLifetime(value) {} }
 
 // MARK: Swift workloads
@@ -163,32 +150,10 @@ func lockPairNanoseconds(pairs: Int, _ lockUnlock: () throws -> Void) rethrows -
 
 // MARK: Python
 
-let pythonFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Python")
-let packageRoot = pythonFolder.deletingLastPathComponent().deletingLastPathComponent()
-
-/// Runs `executable` with `arguments`; its standard output, or nil if it failed.
-func run(_ executable: String, _ arguments: [String]) -> Data? {
-    let process = Foundation.Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Foundation.Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    do {
-        try process.run()
-    } catch {
-        return nil
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? data : nil
-}
+let packageRoot = pythonPeersFolder.deletingLastPathComponent().deletingLastPathComponent()
 
 func peer(_ python: String, _ extra: [String]) -> [String: Double] {
-    let script = pythonFolder.appendingPathComponent("shared_peer.py").path
-    guard let data = run(python, [script, "--runs", "\(runs)"] + extra) else { return [:] }
-    return ((try? JSONSerialization.jsonObject(with: data)) as? [String: Double]) ?? [:]
+    pythonFigures("shared_peer.py", ["--runs", "\(runs)"] + extra, python: python) ?? [:]
 }
 
 /// A Python with faster-fifo: a virtual environment under .build/, made and
@@ -196,11 +161,11 @@ func peer(_ python: String, _ extra: [String]) -> [String: Double] {
 func pythonWithFasterFifo() -> String? {
     let environment = packageRoot.appendingPathComponent(".build/shared-benchmark-venv").path
     let python = environment + "/bin/python"
-    if run(python, ["-c", "import faster_fifo"]) != nil { return python }
+    if runProgram(python, ["-c", "import faster_fifo"]) != nil { return python }
     print("installing faster-fifo from PyPI into \(environment)...")
-    guard run("/usr/bin/env", ["python3", "-m", "venv", environment]) != nil,
-        run(environment + "/bin/pip", ["install", "--quiet", "faster-fifo"]) != nil,
-        run(python, ["-c", "import faster_fifo"]) != nil
+    guard runProgram("/usr/bin/env", ["python3", "-m", "venv", environment]) != nil,
+        runProgram(environment + "/bin/pip", ["install", "--quiet", "faster-fifo"]) != nil,
+        runProgram(python, ["-c", "import faster_fifo"]) != nil
     else {
         print("note: faster-fifo could not be installed (no pip, no network or no wheel): its row is skipped")
         return nil
@@ -237,11 +202,11 @@ if arguments.contains("--local-queue") {
 }
 
 print("shared-benchmark: \(runs) runs per figure, medians\n")
-let stream = try median { try streamRate(items: streamItems) }
-let batchedStream = try median { try streamRate(items: streamItems, batched: true) }
-let queueTrip = try median { try queueRoundTrip(count: roundTrips) }
-let connectionTrip = try median { try connectionRoundTrip(count: roundTrips) }
-let addRate = try median { try valueAddRate(adds: adds) }
+let stream = try median(runs: runs) { try streamRate(items: streamItems) }
+let batchedStream = try median(runs: runs) { try streamRate(items: streamItems, batched: true) }
+let queueTrip = try median(runs: runs) { try queueRoundTrip(count: roundTrips) }
+let connectionTrip = try median(runs: runs) { try connectionRoundTrip(count: roundTrips) }
+let addRate = try median(runs: runs) { try valueAddRate(adds: adds) }
 let processLock = try ProcessLock()
 let threadLock = Lock()
 // Measured with a second thread alive: glibc takes a non-atomic shortcut for
