@@ -33,22 +33,15 @@ extension QueueSegment {
     /// side) per element. Some tens of microseconds at most before a long wait.
     private static var looksBeforeSleeping: Int { 64 }
 
-    private enum PutOutcome {
-        /// Put; wake the consumers if they sleep.
-        case put(wakeConsumers: Bool)
+    /// What one attempt at a put or a get, holding the lock, came to.
+    private enum Attempt {
+        /// Done; the other side's sleepers are to be woken if `wakeOthers`.
+        case done(wakeOthers: Bool)
         case shutDown
-        /// Full: sleep while the "taken" signal holds this value, or (`nil`)
-        /// look again first.
-        case full(expected: UInt32?)
-    }
-
-    private enum TakeOutcome {
-        /// Taken; wake the producers if they sleep.
-        case took(wakeProducers: Bool)
-        case shutDown
-        /// Empty: sleep while the "put" signal holds this value, or (`nil`)
-        /// look again first.
-        case empty(expected: UInt32?)
+        /// No room (a put) or nothing queued (a get).
+        case blocked
+        /// Blocked, and registered to sleep while the signal holds this value.
+        case sleep(whileUnchanged: UInt32)
     }
 
     /// A record in the ring, seen holding the lock.
@@ -60,6 +53,40 @@ extension QueueSegment {
         /// Copies the record's payload (`length` bytes) to `destination`.
         func copy(to destination: UnsafeMutableRawBufferPointer) {
             transaction.read(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<length]), at: position)
+        }
+    }
+
+    /// Runs `attempt` holding the lock until it is done: while it is
+    /// blocked, looks again ``looksBeforeSleeping`` times, then sleeps on
+    /// `waitSignal` until it changes or `deadline` passes, after which one
+    /// last look throws `timedOut`. Once done, wakes `doneSignal`'s sleepers
+    /// if the attempt asked for it. The one waiting loop of puts and gets.
+    private func repeatUntilDone(
+        until deadline: Deadline, sleepingOn waitSignal: ChangeSignal, waking doneSignal: ChangeSignal,
+        timedOut: QueueError, _ attempt: (inout Transaction) throws -> Attempt
+    ) throws {
+        var lastLook = false
+        var looks = 0
+        while true {
+            let maySleep = looks >= Self.looksBeforeSleeping
+            let step = try withLock { (transaction) throws(any Error) -> Attempt in
+                let step = try attempt(&transaction)
+                guard case .blocked = step, maySleep else { return step }
+                return .sleep(whileUnchanged: waitSignal.prepareToWait())  // under the lock: no wake-up lost
+            }
+            switch step {
+            case .done(let wakeOthers):
+                if wakeOthers { doneSignal.wakeSleepers() }
+                return
+            case .shutDown:
+                throw QueueError.shutDown
+            case .blocked:
+                looks += 1
+                yieldProcessor()
+            case .sleep(let expected):
+                if lastLook { throw timedOut }
+                if !waitSignal.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
+            }
         }
     }
 
@@ -82,39 +109,20 @@ extension QueueSegment {
         guard recordSize <= capacity else {
             throw ProcessQueueError.elementTooLarge(byteCount: recordSize, capacity: capacity)
         }
-        var lastLook = false
-        var looks = 0
-        while true {
-            let maySleep = looks >= Self.looksBeforeSleeping
-            let outcome = try withLock { (transaction) throws(QueueError) in
-                try tryPut(payload, &transaction, until: deadline, maySleep: maySleep)
-            }
-            switch outcome {
-            case .put(let wakeConsumers):
-                if wakeConsumers { elementPut.wakeSleepers() }
-                return
-            case .shutDown:
-                throw QueueError.shutDown
-            case .full(nil):
-                looks += 1
-                yieldProcessor()
-            case .full(let expected?):
-                if lastLook { throw QueueError.full }
-                if !elementTaken.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
-            }
+        try repeatUntilDone(until: deadline, sleepingOn: elementTaken, waking: elementPut, timedOut: .full) {
+            transaction throws(QueueError) in try tryPut(payload, &transaction, until: deadline)
         }
     }
 
     private func tryPut(
-        _ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction, until deadline: Deadline, maySleep: Bool
-    ) throws(QueueError) -> PutOutcome {
+        _ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction, until deadline: Deadline
+    ) throws(QueueError) -> Attempt {
         var counters = transaction.counters
         let recordSize = Self.recordHeaderSize + payload.count
         guard counters.isShutDown == 0 else { return .shutDown }
         guard transaction.hasRoomForAnElement, transaction.freeBytes >= recordSize else {
             if deadline == .immediately { throw .full }
-            guard maySleep else { return .full(expected: nil) }
-            return .full(expected: elementTaken.prepareToWait())
+            return .blocked
         }
         var length = UInt32(payload.count).littleEndian
         withUnsafeBytes(of: &length) { transaction.write($0, at: counters.writePosition) }
@@ -131,7 +139,7 @@ extension QueueSegment {
         counters.count += 1
         counters.unfinished += 1
         transaction.commit(counters)
-        return .put(wakeConsumers: elementPut.signal())
+        return .done(wakeOthers: elementPut.signal())
     }
 
     // MARK: Get
@@ -188,39 +196,20 @@ extension QueueSegment {
     private func take(
         upTo maximum: Int, until deadline: Deadline, _ consume: (Record) throws(ProcessQueueError) -> Void
     ) throws {
-        var lastLook = false
-        var looks = 0
-        while true {
-            let maySleep = looks >= Self.looksBeforeSleeping
-            let outcome = try withLock { (transaction) throws(any Error) in
-                try tryTake(upTo: maximum, &transaction, until: deadline, maySleep: maySleep, consume)
-            }
-            switch outcome {
-            case .took(let wakeProducers):
-                if wakeProducers { elementTaken.wakeSleepers() }
-                return
-            case .shutDown:
-                throw QueueError.shutDown
-            case .empty(nil):
-                looks += 1
-                yieldProcessor()
-            case .empty(let expected?):
-                if lastLook { throw QueueError.empty }
-                if !elementPut.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
-            }
+        try repeatUntilDone(until: deadline, sleepingOn: elementPut, waking: elementTaken, timedOut: .empty) {
+            transaction in try tryTake(upTo: maximum, &transaction, until: deadline, consume)
         }
     }
 
     private func tryTake(
-        upTo maximum: Int, _ transaction: inout Transaction, until deadline: Deadline, maySleep: Bool,
+        upTo maximum: Int, _ transaction: inout Transaction, until deadline: Deadline,
         _ consume: (Record) throws(ProcessQueueError) -> Void
-    ) throws -> TakeOutcome {
+    ) throws -> Attempt {
         var counters = transaction.counters
         guard counters.count > 0 else {
             if counters.isShutDown != 0 { return .shutDown }
             if deadline == .immediately { throw QueueError.empty }
-            guard maySleep else { return .empty(expected: nil) }
-            return .empty(expected: elementPut.prepareToWait())
+            return .blocked
         }
         var taken = 0
         while taken < maximum && counters.count > 0 {
@@ -237,7 +226,7 @@ extension QueueSegment {
             ProcessQueueTestHooks.midGet?()
         #endif
         transaction.commit(counters)
-        return .took(wakeProducers: elementTaken.signal())
+        return .done(wakeOthers: elementTaken.signal())
     }
 
     // MARK: State
