@@ -113,12 +113,7 @@ struct PythonListenerInteropTests {
 
     @Test(arguments: interpreters)
     func ourClientTalksToAPythonListener(python: PythonInterpreter) throws {
-        let path = uniqueSocketPath()
-        let script = try PythonProcess(python, script: Self.listener, arguments: [path, hex(testKey)])
-        defer { unlink(path + ".listening") }
-        try #require(
-            pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
-            "\((try? script.finish())?.output ?? "")")
+        let (path, script) = try startPythonListener(python)
         let connection = try Connection.connect(to: .unix(path: path), authKey: testKey, timeout: .seconds(30))
         try connection.sendBytes(Array("hello".utf8))
         #expect(try connection.receiveBytes() == Array("olleh".utf8))
@@ -128,12 +123,7 @@ struct PythonListenerInteropTests {
 
     @Test(arguments: interpreters)
     func ourClientWithAWrongKeyIsRefusedByAPythonListener(python: PythonInterpreter) throws {
-        let path = uniqueSocketPath()
-        let script = try PythonProcess(python, script: Self.listener, arguments: [path, hex(testKey)])
-        defer { unlink(path + ".listening") }
-        try #require(
-            pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
-            "\((try? script.finish())?.output ?? "")")
+        let (path, script) = try startPythonListener(python)
         #expect(throws: ConnectionError.authenticationFailed(.rejectedByPeer)) {
             try Connection.connect(to: .unix(path: path), authKey: Array("wrong".utf8), timeout: .seconds(30))
         }
@@ -143,16 +133,23 @@ struct PythonListenerInteropTests {
 
     @Test(arguments: interpreters)
     func ourClientWithoutAKeyLearnsThatAPythonListenerWantsOne(python: PythonInterpreter) throws {
+        let (path, script) = try startPythonListener(python)
+        let connection = try Connection.connect(to: .unix(path: path), timeout: .seconds(30))
+        #expect(throws: ConnectionError.authenticationFailed(.peerRequiresKey)) { try connection.receiveBytes() }
+        connection.close()
+        let (status, _) = try script.finish()
+        #expect(ExitStatus(waitStatus: status) != .exited(0), "Python's accept fails: our side never answered")
+    }
+
+    /// Starts Python's keyed `Listener` on a fresh path and returns once it
+    /// listens (it says so with a marker file, removed here).
+    private func startPythonListener(_ python: PythonInterpreter) throws -> (path: String, script: PythonProcess) {
         let path = uniqueSocketPath()
         let script = try PythonProcess(python, script: Self.listener, arguments: [path, hex(testKey)])
         defer { unlink(path + ".listening") }
         try #require(
             pollUntil(within: .seconds(30)) { access(path + ".listening", F_OK) == 0 },
             "\((try? script.finish())?.output ?? "")")
-        let connection = try Connection.connect(to: .unix(path: path), timeout: .seconds(30))
-        #expect(throws: ConnectionError.authenticationFailed(.peerRequiresKey)) { try connection.receiveBytes() }
-        connection.close()
-        let (status, _) = try script.finish()
-        #expect(ExitStatus(waitStatus: status) != .exited(0), "Python's accept fails: our side never answered")
+        return (path, script)
     }
 }
