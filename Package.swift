@@ -277,9 +277,15 @@ let package = Package(
             name: "ThreadingTests",
             dependencies: ["Threading", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
             swiftSettings: strictSettings),
+        // A program whose pool jobs read globals declared in its main.swift (`MainGlobalsTests`).
+        .executableTarget(
+            name: "main-globals-fixture", dependencies: ["Multiprocessing"], path: "Tests/MainGlobalsFixture",
+            swiftSettings: strictSettings),
         .testTarget(
             name: "MultiprocessingTests",
-            dependencies: ["Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport"],
+            dependencies: [
+                "Multiprocessing", "MultiprocessingPlatform", "MultiprocessingTestSupport", "main-globals-fixture",
+            ],
             swiftSettings: strictSettings,
             linkerSettings: exportSymbolsToJobLibraries  // the JobLibrary tests load libraries
         ),

@@ -42,9 +42,12 @@ import SystemPackage
 /// type by itself in the executable: nothing to register, no change to `main`.
 ///
 /// - Important: A spawned worker (the default) never runs `main`, so the
-///   globals declared in `main.swift` are uninitialized there: a job that
-///   reads one reads `0`, or crashes its worker. Globals declared in other
-///   files work; see <doc:ProcessPools> ("Globals declared in main.swift").
+///   pool copies the globals declared in `main.swift` into it: those that are
+///   plain values (numbers, `Bool`s, enums, structs of them) or `Codable`,
+///   as they are when the first job of a type is submitted. Others (a class
+///   that is not `Codable`, a lock) stay uninitialized there: pass them in
+///   the job. Globals declared in other files always work; see
+///   <doc:ProcessPools> ("Globals declared in main.swift").
 ///
 /// ## Starting workers
 /// With ``StartMethod/spawn`` (the default) workers are fresh processes of the
@@ -93,8 +96,9 @@ public final class ProcessPool: JobExecutor {
     public enum StartMethod: Sendable, Hashable {
         /// Workers are fresh processes of the running executable (`posix_spawn`
         /// of `/proc/self/exe`) that enter the worker loop before `main`. Safe
-        /// whatever threads the program runs. Globals declared in `main.swift`
-        /// are uninitialized in them (`main` never runs there).
+        /// whatever threads the program runs. `main` never runs there: the
+        /// pool copies in the globals of `main.swift` that are plain values or
+        /// `Codable` (see <doc:ProcessPools>).
         case spawn
         /// Workers are forked copies of the pool's I/O thread; the fastest start.
         ///
@@ -177,6 +181,7 @@ public final class ProcessPool: JobExecutor {
         } catch {
             throw .spawnFailed(error)
         }
+        if let job = options.initializer { core.captureGlobals(of: type(of: job)) }
         try Self.startLoop(core: core, maxJobsPerWorker: options.maxJobsPerWorker)
     }
 

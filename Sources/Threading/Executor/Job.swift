@@ -46,13 +46,14 @@
 /// since the job has a thread of its own).
 ///
 /// ## Globals declared in `main.swift`
-/// A job must not read a global variable declared in `main.swift`. Such
-/// globals are initialized by `main` as it runs, and a process pool's
-/// workers started with `.spawn` never run `main`: there the global is
-/// uninitialized memory, and reading it crashes the worker (the pool reports
-/// the crash and names this rule) or reads zero. Declare the global in
-/// another file (lazily initialized, like every global outside
-/// `main.swift`), or better, pass the value in the job's stored properties.
+/// Globals declared in `main.swift` are initialized by `main` as it runs, and
+/// a process pool's workers started with `.spawn` never run `main`. The pool
+/// copies in those that hold plain values (numbers, `Bool`s, enums, structs
+/// and tuples of them) or `Codable` ones, before the first job of their
+/// module runs; a job must not read any other kind there (a class that is
+/// not `Codable`, a lock): those stay uninitialized in the worker. Pass such
+/// things in the job's stored properties, or declare the global in another
+/// file (lazily initialized, in every process).
 public protocol Job: Codable, Sendable {
     /// The job's result type.
     associatedtype Output: Codable & Sendable

@@ -22,13 +22,27 @@ internal import MultiprocessingPlatform
 /// A worker's cache of job types resolved from their mangled names.
 struct JobTypeRegistry {
     private var cache: [String: any Job.Type] = [:]
+    /// The program's plain global variables (a spawned worker's), restored
+    /// module by module as job types of those modules arrive.
+    var globals = GlobalValues()
+    private var restoredModules: Set<String> = []
 
     /// The job type named `name`, or `nil` if this executable has none.
     mutating func type(named name: String) -> (any Job.Type)? {
         if let known = cache[name] { return known }
         guard let type = PortableTypeName.type(named: name) as? any Job.Type else { return nil }
         cache[name] = type
+        restoreGlobals(of: type)
         return type
+    }
+
+    /// Copies in the global variables of the modules `type` is made of (a
+    /// generic job's arguments included), once per module, before its first job runs.
+    private mutating func restoreGlobals(of type: any Job.Type) {
+        guard !globals.values.isEmpty else { return }
+        for module in modules(of: type) where restoredModules.insert(module).inserted {
+            globals.restore(module: module)
+        }
     }
 }
 

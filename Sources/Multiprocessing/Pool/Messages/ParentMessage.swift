@@ -39,6 +39,7 @@ struct EncodedJobs: Sendable {
 ///   2 task    seq:u64 typeName:string jobs:rest
 ///   3 cancel  seq:u64
 ///   4 load    count:u32 path:string... (count of them)
+///   5 globals count:u32 (module:string address:u64 bytes:bytes)... (``GlobalValues``)
 enum ParentMessage {
     /// The first message to every worker: run the pool's initializer, if it
     /// has one, then answer ``WorkerMessage/ready``.
@@ -50,6 +51,10 @@ enum ParentMessage {
     /// Load these job libraries (``JobLibrary``), in order, before anything
     /// that follows: the program loaded them since the worker was last told.
     case loadLibraries(paths: [String])
+    /// Before anything else, to a spawned process: the program's plain
+    /// global variables, for the worker to copy into its own before the
+    /// first job of each module (see ``GlobalValues``).
+    case globals(GlobalValues)
 
     /// Appends the message as one frame that announces `descriptors`
     /// descriptors (those of the shared objects in its values).
@@ -71,6 +76,9 @@ enum ParentMessage {
                 body.append(4)
                 body.appendInteger(UInt32(paths.count))
                 for path in paths { body.appendString(path) }
+            case let .globals(values):
+                body.append(5)
+                values.write(to: &body)
             }
         }
     }
@@ -113,6 +121,8 @@ enum ParentMessage {
                 throw MalformedMessage(description: "\(count) library paths announced")
             }
             return .loadLibraries(paths: try (0..<count).map { _ throws(MalformedMessage) in try cursor.string() })
+        case 5:
+            return .globals(try GlobalValues.read(from: &cursor))
         case let kind:
             throw MalformedMessage(description: "unknown message kind \(kind)")
         }

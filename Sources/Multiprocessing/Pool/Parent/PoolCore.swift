@@ -86,6 +86,12 @@ final class PoolCore: @unchecked Sendable {
     let startMethod: ProcessPool.StartMethod
     let jobTimeout: Duration?
     let initializer: Initializer?
+    /// The program's global variables that spawned workers copy in (see
+    /// ``GlobalValues``): those of each job type's modules, taken on the
+    /// caller's thread when the first job of that type is submitted, in
+    /// that order. Forked workers have the parent's memory: none for them.
+    let globals = LockedState(GlobalValues())
+    private let modulesWithGlobals = LockedState(ModulesSeen())
     let inbox = LockedState(Inbox())
     /// The I/O thread's `pthread_self()`, once it runs.
     let loopThread = Atomic<UInt>(0)
@@ -107,11 +113,23 @@ final class PoolCore: @unchecked Sendable {
 
     /// Hands a task to the I/O thread.
     func submit(_ task: TaskRecord) throws {
+        captureGlobals(of: task.jobType)
         try inbox.withLock { inbox in
             if let error = inbox.lifecycle.submitError { throw error }
             inbox.submissions.append(task)
             wake(&inbox)
         }
+    }
+
+    /// Takes the values of the global variables of `type`'s modules, the
+    /// first time a job of that type comes (spawned workers only), ahead of
+    /// the job: workers receive them before any job of those modules.
+    func captureGlobals(of type: any Any.Type) {
+        guard startMethod == .spawn else { return }
+        let modules = modulesWithGlobals.withLock { $0.newModules(of: type) }
+        guard !modules.isEmpty else { return }
+        let captured = GlobalValues.capture(modules: modules)
+        if !captured.values.isEmpty { globals.withLock { $0.values += captured.values } }
     }
 
     /// Asks the I/O thread to stop a task that was sent to a worker (a cancel).

@@ -64,21 +64,28 @@ extension PoolIOLoop {
         }
         workers[id] = handle
         scheduler.addWorker(id)
-        sendNewLibraries(to: handle)  // the initializer may be a library's job
+        sendWhatIsNew(to: handle)  // the initializer may be a library's job, or read globals
         append(
             .start(initializer: core.initializer?.jobs), carrying: core.initializer?.descriptors, for: nil, to: handle)
         workersChanged = true
     }
 
-    /// Tells the worker to load the job libraries the program loaded since it
-    /// was last told, if any, ahead of whatever is sent next: so a worker has
-    /// a library before it gets a job of that library.
-    func sendNewLibraries(to handle: WorkerHandle) {
+    /// Tells the worker, ahead of whatever is sent next, to load the job
+    /// libraries the program loaded and the values of the global variables
+    /// the pool took since it was last told, if any: so a worker has a
+    /// library, and the globals of a module, before a job of them.
+    func sendWhatIsNew(to handle: WorkerHandle) {
         let catalog = JobLibraryCatalog.shared
-        guard catalog.count > handle.librariesSent else { return }
-        let paths = catalog.paths(from: handle.librariesSent)
-        handle.librariesSent += paths.count
-        ParentMessage.loadLibraries(paths: paths).write(to: &handle.outgoing)
+        if catalog.count > handle.librariesSent {
+            let paths = catalog.paths(from: handle.librariesSent)
+            handle.librariesSent += paths.count
+            ParentMessage.loadLibraries(paths: paths).write(to: &handle.outgoing)
+        }
+        let globals = core.globals.withLock { $0.values.dropFirst(handle.globalsSent) }
+        if !globals.isEmpty {
+            handle.globalsSent += globals.count
+            ParentMessage.globals(GlobalValues(values: Array(globals))).write(to: &handle.outgoing)
+        }
     }
 
     // MARK: Reading

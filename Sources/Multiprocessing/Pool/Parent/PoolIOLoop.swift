@@ -233,7 +233,7 @@ final class PoolIOLoop {
             task.worker = id
             scheduler.assign(task, jobCount: task.jobCount, to: id, now: now)
             guard let handle = workers[id] else { preconditionFailure("\(id) has no handle") }
-            sendNewLibraries(to: handle)
+            sendWhatIsNew(to: handle)
             append(.task(sequence: task.sequence, jobs: task.jobs), carrying: task.descriptors, for: task, to: handle)
         }
     }

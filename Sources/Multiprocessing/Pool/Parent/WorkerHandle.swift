@@ -56,6 +56,8 @@ final class WorkerHandle {
     /// How many of the program's job libraries the worker was told to load
     /// (``JobLibraryCatalog``).
     var librariesSent = 0
+    /// How many of the pool's global values the worker was sent (``PoolCore/globals``).
+    var globalsSent = 0
     var reader = FrameReader(maximumMessageSize: MemoryLimits.physicalMemory)
 
     init(id: WorkerID, started: StartedWorker) {

@@ -70,6 +70,8 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         // `task.descriptors`) until the frame that carries them is sent.
         defer { task.descriptors?.removeAll() }
         var messages: [UInt8] = []
+        let globals = GlobalValues.capture(modules: modules(of: J.self))
+        if !globals.values.isEmpty { ParentMessage.globals(globals).write(to: &messages) }
         let libraries = JobLibraryCatalog.shared.paths(from: 0)  // the job may be a library's
         if !libraries.isEmpty { ParentMessage.loadLibraries(paths: libraries).write(to: &messages) }
         let attachments: [DescriptorAttachment]

@@ -85,8 +85,8 @@ struct WorkerLoop {
                 start(initializer: initializer, descriptors: descriptors)
             case let .loadLibraries(paths):
                 loadLibraries(paths)
-            case .cancel:
-                preconditionFailure("cancels are not queued")
+            case .cancel, .globals:
+                preconditionFailure("cancels and globals are not queued")
             }
         }
     }
@@ -225,6 +225,9 @@ struct WorkerLoop {
             pending.append(message)
         case .task, .loadLibraries:
             pending.append(message)
+        case let .globals(values):
+            message.1.discard()
+            registry.globals.values += values.values
         }
     }
 }
