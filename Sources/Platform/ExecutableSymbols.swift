@@ -118,10 +118,9 @@ private struct ELFFile {
     }
 
     private func cString(at offset: Int, in table: UnsafeRawBufferPointer) -> UnsafeBufferPointer<UInt8>? {
-        guard offset < table.count else { return nil }
-        let tail = UnsafeRawBufferPointer(rebasing: table[offset...])
-        let rest = UnsafeBufferPointer(start: tail.baseAddress?.assumingMemoryBound(to: UInt8.self), count: tail.count)
-        guard let end = rest.firstIndex(of: 0) else { return nil }
-        return UnsafeBufferPointer(rebasing: rest[..<end])
+        guard offset < table.count, let start = table.baseAddress.map({ $0 + offset }) else { return nil }
+        let length = strnlen(start.assumingMemoryBound(to: CChar.self), table.count - offset)
+        guard length < table.count - offset else { return nil }  // no terminating zero
+        return UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: length)
     }
 }

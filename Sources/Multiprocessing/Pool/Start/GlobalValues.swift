@@ -161,8 +161,12 @@ struct GlobalValues: Sendable {
     /// token whose type the runtime finds (and whose size the symbol table
     /// confirms), found once.
     private static let candidates: [Candidate] = {
-        let swiftNames = { (name: UnsafeBufferPointer<UInt8>) in name.starts(with: "$s".utf8) }
-        guard let variables = try? executableVariables(where: swiftNames) else { return [] }
+        // Variables' storage and lazy initialization tokens of Swift modules.
+        let storageAndTokens = { (name: UnsafeBufferPointer<UInt8>) in
+            name.starts(with: "$s".utf8)
+                && (name.reversed().starts(with: "pv".utf8) || name.reversed().starts(with: "zW_".utf8))
+        }
+        guard let variables = try? executableVariables(where: storageAndTokens) else { return [] }
         let tokens = Set(variables.lazy.filter { $0.name.hasSuffix("_Wz") }.map(\.name))
         return variables.compactMap { variable in
             guard let name = GlobalVariableName(variable.name), !tokens.contains(name.initializationToken),
