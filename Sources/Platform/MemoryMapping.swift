@@ -39,3 +39,18 @@ package func unmap(_ address: UnsafeMutableRawPointer, size: Int) {
         preconditionFailure("munmap failed: \(Errno(rawValue: errno))")
     }
 }
+
+/// The address ranges this process has mapped, of any kind (its executable,
+/// libraries, heap, stacks, mappings), as `/proc/self/maps` lists them.
+///
+/// The corresponding C functions are `open("/proc/self/maps")` and `read`.
+package func mappedAddressRanges() throws(Errno) -> [Range<UInt>] {
+    let text = String(decoding: try readFile(atPath: "/proc/self/maps", maximumCount: 64 << 20), as: UTF8.self)
+    return text.split(separator: "\n").compactMap { line in
+        let bounds = line.prefix { $0 != " " }.split(separator: "-")
+        guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
+            start < end
+        else { return nil }
+        return start..<end
+    }
+}

@@ -45,8 +45,8 @@ import SystemPackage
 ///   pool copies the globals declared in `main.swift` into it: those that are
 ///   plain values (numbers, `Bool`s, enums, structs of them) or `Codable`,
 ///   as they are when the first job of a type is submitted. Others (a class
-///   that is not `Codable`, a lock) stay uninitialized there: pass them in
-///   the job. Globals declared in other files always work; see
+///   that is not `Codable`, a lock) cannot be copied: a job that uses one
+///   crashes its worker, with an error that says so. Pass them in the job. Globals declared in other files always work; see
 ///   <doc:ProcessPools> ("Globals declared in main.swift").
 ///
 /// ## Starting workers

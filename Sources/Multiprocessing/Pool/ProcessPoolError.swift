@@ -112,7 +112,7 @@ public enum ProcessPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A memory fault is what a job that reads a global declared in
     /// `main.swift` that the pool could not copy (neither a plain value nor
     /// `Codable`) gets in a spawned worker, where `main` never ran.
-    private static func crashHint(_ status: ExitStatus) -> String {
+    static func crashHint(_ status: ExitStatus) -> String {
         guard status.signal == .segmentationFault || status.signal == .busError else { return "" }
         return " (if the job reads a global declared in main.swift: workers started by .spawn never run main, "
             + "and the pool copies in only plain and Codable globals, so others are uninitialized there; "

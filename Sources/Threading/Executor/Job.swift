@@ -50,10 +50,10 @@
 /// a process pool's workers started with `.spawn` never run `main`. The pool
 /// copies in those that hold plain values (numbers, `Bool`s, enums, structs
 /// and tuples of them) or `Codable` ones, before the first job of their
-/// module runs; a job must not read any other kind there (a class that is
-/// not `Codable`, a lock): those stay uninitialized in the worker. Pass such
-/// things in the job's stored properties, or declare the global in another
-/// file (lazily initialized, in every process).
+/// module runs; a job must not use any other kind there (a class that is
+/// not `Codable`, a lock): those cannot be copied, and using one crashes the
+/// worker. Pass such things in the job's stored properties, or declare the
+/// global in another file (lazily initialized, in every process).
 public protocol Job: Codable, Sendable {
     /// The job's result type.
     associatedtype Output: Codable & Sendable

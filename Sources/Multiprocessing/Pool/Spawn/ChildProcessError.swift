@@ -30,7 +30,8 @@ public enum ChildProcessError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .crashed(status): "the process ended before delivering its job's output: \(status)"
+        case let .crashed(status):
+            "the process ended before delivering its job's output: \(status)" + ProcessPoolError.crashHint(status)
         case let .spawnFailed(errno): "the process could not be started: \(errno)"
         case let .protocolViolation(detail): "the process broke the protocol on its socket and was killed: \(detail)"
         }

@@ -30,10 +30,9 @@ internal import MultiprocessingPlatform
 /// The pool reads this executable's symbol table once (see
 /// ``executableVariables(where:)``) and keeps the module-level variables
 /// that have no lazy initialization token (those of `main.swift`, and those
-/// the compiler initialized statically) and whose type the runtime finds by
-/// the mangling in the variable's name. When a `.spawn` pool is made (or a
-/// job spawned), it takes the value of each one that is set (not all zero
-/// bits):
+/// the compiler initialized statically). When the first job of a type is
+/// submitted to a `.spawn` pool (or spawned), it takes the value of each one
+/// of the job's modules that is set (not all zero bits):
 /// - a *plain value* -- numbers, `Bool`s, cases of enums without payloads,
 ///   and optionals, tuples and structs of those, checked on the value with
 ///   `Mirror` -- travels as its bytes: it means the same in every process,
@@ -41,9 +40,16 @@ internal import MultiprocessingPlatform
 /// - any other `Codable` value (`String`, arrays, dictionaries, your own
 ///   types) travels encoded, and the worker decodes it, running the type's
 ///   own `init(from:)`, into its variable, if that is still all zero bits;
-/// - anything else (class instances that are not `Codable`, closures, a
-///   pool) stays uninitialized in workers: the documented rule
-///   (``ProcessPool``) is to pass such values in the job instead.
+/// - anything else -- a class instance that is not `Codable`, a closure, the
+///   pool itself, or a value whose type the runtime cannot find by the
+///   mangling in the variable's name (an optimized build emits no metadata
+///   for a type nothing inspects) -- travels as its bytes with every 8-byte
+///   word that points into this process's mappings (`/proc/self/maps`)
+///   replaced by an address in the first page, which no process maps. Its
+///   plain parts arrive right; a job that follows one of its references
+///   crashes its worker at once, and the pool's error names the rule
+///   (pass such values in the job), where zero bits would have read as
+///   `nil` or an empty string, silently.
 ///
 /// A worker writes the values of a module's variables before it runs the
 /// first job of that module; variables of other modules are left alone.
@@ -71,14 +77,16 @@ struct GlobalValues: Sendable {
     /// if it cannot read its symbol table).
     static func capture(modules: Set<String>) -> GlobalValues {
         guard let bias = executableLoadBias() else { return GlobalValues() }
+        let variables = candidates.filter { modules.contains($0.module) }
+        guard !variables.isEmpty else { return GlobalValues() }
+        let mappings = (try? mappedAddressRanges()) ?? []
         return GlobalValues(
-            values: candidates.compactMap { variable in
-                guard modules.contains(variable.module) else { return nil }
+            values: variables.compactMap { variable in
                 let address = UnsafeRawPointer(bitPattern: bias + variable.linkedAddress)!
                 // All zero bits: not set yet (or zero), as in a worker.
                 guard UnsafeRawBufferPointer(start: address, count: variable.size).contains(where: { $0 != 0 })
                 else { return nil }
-                guard let (form, bytes) = variable.read(at: address) else { return nil }
+                let (form, bytes) = variable.read(at: address, mappings: mappings)
                 return Value(
                     symbol: variable.symbol, linkedAddress: UInt64(variable.linkedAddress), form: form, bytes: bytes)
             })
@@ -89,16 +97,14 @@ struct GlobalValues: Sendable {
     func restore(module: String) {
         guard let bias = Self.executableLoadBias() else { return }
         for value in values {
-            guard let name = GlobalVariableName(value.symbol), name.module == module, let type = name.type else {
-                continue
-            }
+            guard let name = GlobalVariableName(value.symbol), name.module == module else { continue }
             let address = UnsafeMutableRawPointer(bitPattern: bias + UInt(value.linkedAddress))!
             switch value.form {
             case .bits:
-                guard _isPOD(type), value.bytes.count == size(of: type) else { continue }
+                if let type = name.type, value.bytes.count != size(of: type) { continue }
                 value.bytes.withUnsafeBytes { address.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             case .encoded:
-                guard let type = type as? any Decodable.Type,
+                guard let type = name.type as? any Decodable.Type,
                     !UnsafeRawBufferPointer(start: address, count: size(of: type)).contains(where: { $0 != 0 })
                 else { continue }
                 decode(type, from: value.bytes, into: address)
@@ -140,10 +146,15 @@ struct GlobalValues: Sendable {
         var module: String
         var linkedAddress: UInt
         var size: Int
-        var type: Any.Type
+        /// `nil` if the runtime has no metadata for it.
+        var type: Any.Type?
 
-        /// The value at `address` as bytes if it is a plain value, else encoded if it is `Codable`.
-        func read(at address: UnsafeRawPointer) -> (Form, [UInt8])? {
+        /// The value at `address` as bytes if it is a plain value, else
+        /// encoded if it is `Codable`, else as bytes with its pointers into
+        /// `mappings` poisoned.
+        func read(at address: UnsafeRawPointer, mappings: [Range<UInt>]) -> (Form, [UInt8]) {
+            let poisoned = { (Form.bits, poisoningPointers(UnsafeRawBufferPointer(start: address, count: size), mappings)) }
+            guard let type else { return poisoned() }
             func plainBytes<T>(_: T.Type) -> [UInt8]? {
                 guard _isPOD(T.self), isPlainValue(address.load(as: T.self)) else { return nil }
                 return Array(UnsafeRawBufferPointer(start: address, count: MemoryLayout<T>.size))
@@ -152,14 +163,14 @@ struct GlobalValues: Sendable {
                 try? BinaryEncoder().encode(address.assumingMemoryBound(to: T.self).pointee)
             }
             if let bytes = _openExistential(type, do: plainBytes) { return (.bits, bytes) }
-            guard let codable = type as? any Codable.Type, let bytes = encoded(codable) else { return nil }
+            guard let codable = type as? any Codable.Type, let bytes = encoded(codable) else { return poisoned() }
             return (.encoded, bytes)
         }
     }
 
     /// This executable's module-level variables without an initialization
-    /// token whose type the runtime finds (and whose size the symbol table
-    /// confirms), found once.
+    /// token (with their type if the runtime finds it, and its size agrees
+    /// with the symbol table's), found once.
     private static let candidates: [Candidate] = {
         // Variables' storage and lazy initialization tokens of Swift modules.
         let storageAndTokens = { (name: UnsafeBufferPointer<UInt8>) in
@@ -169,9 +180,11 @@ struct GlobalValues: Sendable {
         guard let variables = try? executableVariables(where: storageAndTokens) else { return [] }
         let tokens = Set(variables.lazy.filter { $0.name.hasSuffix("_Wz") }.map(\.name))
         return variables.compactMap { variable in
-            guard let name = GlobalVariableName(variable.name), !tokens.contains(name.initializationToken),
-                let type = name.type, size(of: type) == variable.size
-            else { return nil }
+            guard let name = GlobalVariableName(variable.name), !tokens.contains(name.initializationToken) else {
+                return nil
+            }
+            let type = name.type
+            if let type, size(of: type) != variable.size { return nil }
             return Candidate(
                 symbol: variable.name, module: name.module, linkedAddress: variable.linkedAddress, size: variable.size,
                 type: type)
@@ -217,6 +230,25 @@ private func size(of type: Any.Type) -> Int {
 private func decode<T: Decodable>(_: T.Type, from bytes: [UInt8], into address: UnsafeMutableRawPointer) {
     guard let value = try? BinaryDecoder().decode(T.self, from: bytes) else { return }
     address.bindMemory(to: T.self, capacity: 1).initialize(to: value)
+}
+
+/// `bytes` with each aligned 8-byte word that holds an address in
+/// `mappings` (once the tag bits a reference may carry, the top 16 and the
+/// low 3, are masked off) pointing into the first page instead, tag bits
+/// kept: below `vm.mmap_min_addr` (64 KiB), which no process can map.
+private func poisoningPointers(_ bytes: UnsafeRawBufferPointer, _ mappings: [Range<UInt>]) -> [UInt8] {
+    var copy = Array(bytes)
+    let addressBits: UInt64 = 0x0000_FFFF_FFFF_FFF8
+    let first = (8 - Int(bitPattern: bytes.baseAddress!) % 8) % 8
+    copy.withUnsafeMutableBytes { copy in
+        for offset in stride(from: first, through: bytes.count - 8, by: 8) {
+            let word = copy.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let address = UInt(word & addressBits)
+            guard address != 0, mappings.contains(where: { $0.contains(address) }) else { continue }
+            copy.storeBytes(of: word & ~addressBits | 0x1000, toByteOffset: offset, as: UInt64.self)
+        }
+    }
+    return copy
 }
 
 /// Whether `value` is made only of numbers, `Bool`s and cases of enums
