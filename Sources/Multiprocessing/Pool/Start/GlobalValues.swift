@@ -153,7 +153,9 @@ struct GlobalValues: Sendable {
         /// encoded if it is `Codable`, else as bytes with its pointers into
         /// `mappings` poisoned.
         func read(at address: UnsafeRawPointer, mappings: [Range<UInt>]) -> (Form, [UInt8]) {
-            let poisoned = { (Form.bits, poisoningPointers(UnsafeRawBufferPointer(start: address, count: size), mappings)) }
+            let poisoned = {
+                (Form.bits, poisoningPointers(UnsafeRawBufferPointer(start: address, count: size), mappings))
+            }
             guard let type else { return poisoned() }
             func plainBytes<T>(_: T.Type) -> [UInt8]? {
                 guard _isPOD(T.self), isPlainValue(address.load(as: T.self)) else { return nil }
