@@ -17,6 +17,7 @@
 // "<name> <result in a worker> | <result here>", or "<name> error: <error>"
 // (the crash of a job that reads a global the pool cannot copy).
 import Multiprocessing
+import Synchronization
 
 let factor = CommandLine.arguments.count * 3  // set by main as it runs, not at compile time
 let scale = 0.5 * Double(CommandLine.arguments.count)
@@ -28,6 +29,7 @@ struct Settings: Sendable {
 enum Mode: Sendable { case slow, fast }
 let settings = Settings(limit: 40 + factor, enabled: true, mode: .fast)
 let pair = (factor, -factor)
+let hits = Atomic<Int>(factor * 5)  // not Copyable: copied as bits, with nothing to poison
 let greeting = String(repeating: "a greeting that lives on the heap ", count: factor)
 struct Limits: Codable, Sendable {
     var names: [String: Int]
@@ -46,7 +48,8 @@ struct ReadUncopyableGlobal: Job {
 struct ReadPlainGlobals: Job {
     var x: Int
     func run() -> String {
-        "\(x * factor) \(scale) \(settings.limit) \(settings.enabled) \(String(describing: settings.mode)) \(pair)"
+        "\(x * factor) \(scale) \(settings.limit) \(settings.enabled) \(String(describing: settings.mode)) \(pair) "
+            + "\(hits.load(ordering: .relaxed))"
     }
 }
 
