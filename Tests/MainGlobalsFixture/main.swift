@@ -40,6 +40,12 @@ final class Registry: Sendable {
     let count = 5
 }
 let registry = Registry()
+/// Codable, but over the 1 MiB sent to every worker.
+let inputData = [Int](repeating: 7, count: 2 << 20)
+
+struct ReadLargeGlobal: Job {
+    func run() -> Int { inputData.count }
+}
 
 struct ReadUncopyableGlobal: Job {
     func run() -> Int { registry.count }
@@ -75,4 +81,5 @@ check("plain-in-spawned-job", job) { try ChildProcess.spawn(job).join() }
 check("codable-in-pool", ReadCodableGlobals()) { try pool.submit(ReadCodableGlobals()).wait() }
 check("codable-in-spawned-job", ReadCodableGlobals()) { try ChildProcess.spawn(ReadCodableGlobals()).join() }
 check("uncopyable-in-pool", ReadUncopyableGlobal()) { try pool.submit(ReadUncopyableGlobal()).wait() }
+check("too-large-in-pool", ReadLargeGlobal()) { try pool.submit(ReadLargeGlobal()).wait() }
 pool.shutdown(wait: true)

@@ -38,12 +38,14 @@ internal import MultiprocessingPlatform
 ///   `Mirror` -- travels as its bytes: it means the same in every process,
 ///   and no code of its type would run in a copy anyway;
 /// - any other `Codable` value (`String`, arrays, dictionaries, your own
-///   types) travels encoded, and the worker decodes it, running the type's
-///   own `init(from:)`, into its variable, if that is still all zero bits;
+///   types) of at most ``maximumEncodedSize`` encoded travels encoded, and
+///   the worker decodes it, running the type's own `init(from:)`, into its
+///   variable, if that is still all zero bits;
 /// - anything else -- a class instance that is not `Codable`, a closure, the
-///   pool itself, or a value whose type the runtime cannot find by the
-///   mangling in the variable's name (an optimized build emits no metadata
-///   for a type nothing inspects) -- travels as its bytes with every 8-byte
+///   pool itself, a `Codable` value too large to send to every worker, or a
+///   value whose type the runtime cannot find by the mangling in the
+///   variable's name (an optimized build emits no metadata for a type
+///   nothing inspects) -- travels as its bytes with every 8-byte
 ///   word that points into this process's mappings (`/proc/self/maps`)
 ///   replaced by an address in the first page, which no process maps. Its
 ///   plain parts arrive right; a job that follows one of its references
@@ -79,7 +81,7 @@ struct GlobalValues: Sendable {
         guard let bias = executableLoadBias() else { return GlobalValues() }
         let variables = candidates.filter { modules.contains($0.module) }
         guard !variables.isEmpty else { return GlobalValues() }
-        let mappings = (try? mappedAddressRanges()) ?? []
+        let mappings = Mappings()
         return GlobalValues(
             values: variables.compactMap { variable in
                 let address = UnsafeRawPointer(bitPattern: bias + variable.linkedAddress)!
@@ -138,6 +140,16 @@ struct GlobalValues: Sendable {
             })
     }
 
+    /// The largest encoded value sent to every worker (1 MiB): a larger one
+    /// (the program's input data, typically) goes the poisoned way, so a
+    /// job that reads it fails loudly instead of every worker paying for it.
+    static let maximumEncodedSize = 1 << 20
+
+    /// This process's mappings, read once they are needed.
+    private final class Mappings {
+        lazy var ranges: [Range<UInt>] = (try? mappedAddressRanges()) ?? []
+    }
+
     // MARK: Finding the variables
 
     /// A variable whose value may be copied.
@@ -152,9 +164,9 @@ struct GlobalValues: Sendable {
         /// The value at `address` as bytes if it is a plain value, else
         /// encoded if it is `Codable`, else as bytes with its pointers into
         /// `mappings` poisoned.
-        func read(at address: UnsafeRawPointer, mappings: [Range<UInt>]) -> (Form, [UInt8]) {
+        func read(at address: UnsafeRawPointer, mappings: Mappings) -> (Form, [UInt8]) {
             let poisoned = {
-                (Form.bits, poisoningPointers(UnsafeRawBufferPointer(start: address, count: size), mappings))
+                (Form.bits, poisoningPointers(UnsafeRawBufferPointer(start: address, count: size), mappings.ranges))
             }
             guard let type else { return poisoned() }
             func plainBytes<T>(_: T.Type) -> [UInt8]? {
@@ -162,7 +174,18 @@ struct GlobalValues: Sendable {
                 return Array(UnsafeRawBufferPointer(start: address, count: MemoryLayout<T>.size))
             }
             func encoded<T: Encodable>(_: T.Type) -> [UInt8]? {
-                try? BinaryEncoder().encode(address.assumingMemoryBound(to: T.self).pointee)
+                let value = address.assumingMemoryBound(to: T.self).pointee
+                // Each element takes a byte at least: a larger collection is over the limit.
+                if let collection = value as? any Collection,
+                    collection.underestimatedCount > GlobalValues.maximumEncodedSize
+                {
+                    return nil
+                }
+                guard let bytes = try? BinaryEncoder().encode(value), bytes.count <= GlobalValues.maximumEncodedSize
+                else {
+                    return nil
+                }
+                return bytes
             }
             if let bytes = _openExistential(type, do: plainBytes) { return (.bits, bytes) }
             guard let codable = type as? any Codable.Type, let bytes = encoded(codable) else { return poisoned() }
