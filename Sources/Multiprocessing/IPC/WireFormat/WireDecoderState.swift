@@ -74,7 +74,7 @@ final class WireDecoderState {
         guard let index = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
             return makeKeyedContainer(Key.self, entries: entries, suffix: suffix)
         }
-        keyedContainers.cell(at: index).bind(to: self, entries: entries, suffix: suffix)
+        keyedContainers.withCell(at: index) { $0.bind(to: self, entries: entries, suffix: suffix) }
         return keyedContainers.container(at: index, as: KeyedDecodingContainer<Key>.self)
     }
 

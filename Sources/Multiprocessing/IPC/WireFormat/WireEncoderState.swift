@@ -85,7 +85,7 @@ final class WireEncoderState {
     /// Ends a coding: detaches the kept containers, so that one a type kept
     /// throws when used, and so that they do not keep this state alive.
     func detachContainers() {
-        keyedContainers.forEachCell { $0.state = nil }
+        keyedContainers.forEachCell { $0.detach() }
     }
 
     /// Forgets a value whose encoding failed: its frames, its recorded failure
@@ -226,7 +226,7 @@ final class WireEncoderState {
         guard let index = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
             return makeKeyedContainer(Key.self, ref: ref)
         }
-        keyedContainers.cell(at: index).bind(to: self, ref: ref)
+        keyedContainers.withCell(at: index) { $0.bind(to: self, ref: ref) }
         return keyedContainers.container(at: index, as: KeyedEncodingContainer<Key>.self)
     }
 
