@@ -79,8 +79,20 @@ final class WireEncoderState {
     /// Keyed containers made by this state, for reuse (see WireContainerReuse.swift).
     @exclusivity(unchecked) private var keyedContainers = WireContainerCache<WireKeyedEncodingCell>()
 
+    /// The encoder every value of a sequence is given (see `WireSequenceValueEncoder`).
+    let sequenceValueEncoder: any Encoder
+    private let sequenceValueHandle: WireSequenceValueEncoder
+
     /// An empty state; `BinaryEncoder` gets one from `WireStateCache`.
-    init() {}
+    init() {
+        sequenceValueHandle = WireSequenceValueEncoder()
+        sequenceValueEncoder = sequenceValueHandle
+        sequenceValueHandle.state = .passUnretained(self)
+    }
+
+    deinit {
+        sequenceValueHandle.state = nil  // an encoder a type kept outlives the state
+    }
 
     /// Ends a coding: detaches the kept containers, so that one a type kept
     /// throws when used, and so that they do not keep this state alive.
@@ -271,6 +283,28 @@ final class WireEncoderState {
         frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: .none))
         try value.encode(to: WireEncoder(state: self, ref: WireFrameRef(index: 0, id: lastID)))
         try closeFrames(above: -1)
+    }
+
+    /// Writes a value of a sequence: what `encodeTopLevel` does, through the
+    /// one encoder of the sequence's values (see `WireSequenceValueEncoder`).
+    @inline(__always)
+    func encodeSequenceValue<T: Encodable>(_ value: T) throws {
+        precondition(frames.isEmpty, "a top-level value inside another")
+        let type = ObjectIdentifier(T.self)
+        if type != typeWithoutFastPath {
+            if wireEncodeFastPath(value, into: &buffer) { return }
+            typeWithoutFastPath = type
+        }
+        lastID &+= 1
+        frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: .none))
+        try value.encode(to: sequenceValueEncoder)
+        try closeFrames(above: -1)
+    }
+
+    /// The frame of the value of a sequence being written, if one is; else a
+    /// reference every write through which throws.
+    var sequenceValueRef: WireFrameRef {
+        frames.isEmpty ? WireFrameRef(index: 0, id: 0) : WireFrameRef(index: 0, id: frames[0].id)
     }
 
     // MARK: Errors

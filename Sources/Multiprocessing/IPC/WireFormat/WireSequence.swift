@@ -57,7 +57,7 @@ package struct WireSequenceWriter {
     package func append<T: Encodable>(_ value: T) throws {
         let start = state.buffer.count
         do {
-            try state.encodeTopLevel(value)
+            try state.encodeSequenceValue(value)
             try state.throwDeferredFailure()
         } catch {
             state.rollBack(to: start)
@@ -133,5 +133,50 @@ extension WireDecoderState {
         guard cursor == bytes.count else {
             throw corrupt("\(bytes.count - cursor) bytes follow the \(count) values of a sequence.")
         }
+    }
+}
+
+// MARK: The encoder of a sequence's values
+
+// Every value of a sequence is given the same `Encoder`, made with the state:
+// making an existential per value cost a retain and a release of the state,
+// and the existential's set-up and tear-down (callgrind), while the state's
+// `let` is passed to `encode(to:)` without a copy. (A decoder gains nothing
+// so: `init(from:)` consumes its argument, so the existential is copied
+// anyway.) The encoder writes into whichever value of the sequence is being
+// written, so one that an `encode(to:)` kept writes into the value being
+// written if it is used while one is (it is the encoder that value was
+// given, too), and throws when none is or the state is gone. Containers are
+// made per value, and stay bound to theirs.
+
+/// The encoder of the values of a sequence (see above).
+final class WireSequenceValueEncoder: Encoder {
+    /// The state whose sequences this encoder serves, not retained: set by
+    /// the state, which owns this encoder, and cleared when it goes.
+    @exclusivity(unchecked) var state: Unmanaged<WireEncoderState>?
+
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { state?.takeUnretainedValue().userInfo ?? [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        guard let state else { return Self.finished.container(keyedBy: type) }
+        return state._withUnsafeGuaranteedRef { state in
+            WireEncoder(state: state, ref: state.sequenceValueRef).container(keyedBy: type)
+        }
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        guard let state = state?.takeUnretainedValue() else { return Self.finished.unkeyedContainer() }
+        return WireEncoder(state: state, ref: state.sequenceValueRef).unkeyedContainer()
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        guard let state = state?.takeUnretainedValue() else { return Self.finished.singleValueContainer() }
+        return WireEncoder(state: state, ref: state.sequenceValueRef).singleValueContainer()
+    }
+
+    /// An encoder of a coding of its own that accepts nothing.
+    private static var finished: WireEncoder {
+        WireEncoder(state: WireEncoderState(), ref: WireFrameRef(index: 0, id: 0))
     }
 }
