@@ -39,6 +39,20 @@ struct WireSequenceTests {
         }
     }
 
+    /// Keeps the encoder its `encode(to:)` is given, in `stash`.
+    struct Keeper: Encodable {
+        final class Stash: @unchecked Sendable {
+            var encoder: (any Encoder)?
+        }
+        var n: Int
+        var stash: Stash
+        func encode(to encoder: any Encoder) throws {
+            stash.encoder = encoder
+            var container = encoder.singleValueContainer()
+            try container.encode(n)
+        }
+    }
+
     private func encode<T: Encodable>(_ values: [T]) throws -> [UInt8] {
         var out: [UInt8] = []
         try BinaryEncoder().encodeSequence(appendingTo: &out) { writer in
@@ -99,6 +113,24 @@ struct WireSequenceTests {
         }
         #expect(context.debugDescription == "4 is refused")
     }
+
+    @Test func anEncoderKeptFromAValueThrowsOnceTheSequenceIsDone() throws {
+        let stash = Keeper.Stash()
+        let bytes = try encode((0..<3).map { Keeper(n: $0, stash: stash) })
+        #expect(try decode(Int.self, 3, from: bytes) == [0, 1, 2])
+        let kept = try #require(stash.encoder)
+        #expect(kept.codingPath.isEmpty)
+        var single = kept.singleValueContainer()
+        #expect(throws: EncodingError.self) { try single.encode(7) }
+        var keyed = kept.container(keyedBy: KeptKey.self)
+        #expect(throws: EncodingError.self) { try keyed.encode(7, forKey: .a) }
+        var unkeyed = kept.unkeyedContainer()
+        #expect(throws: EncodingError.self) { try unkeyed.encode(7) }
+        // A later sequence is not disturbed.
+        #expect(try decode(Int.self, 2, from: encode([5, 6])) == [5, 6])
+    }
+
+    enum KeptKey: String, CodingKey { case a }
 
     @Test func aSequenceWithTheWrongFramingIsRefusedBeforeAnyValueIsRead() throws {
         let bytes = try encode([1, 2, 3].map { Item(name: "\($0)", count: $0, tags: [], ratio: nil) })

@@ -79,20 +79,8 @@ final class WireEncoderState {
     /// Keyed containers made by this state, for reuse (see WireContainerReuse.swift).
     @exclusivity(unchecked) private var keyedContainers = WireContainerCache<WireKeyedEncodingCell>()
 
-    /// The encoder every value of a sequence is given (see `WireSequenceValueEncoder`).
-    let sequenceValueEncoder: any Encoder
-    private let sequenceValueHandle: WireSequenceValueEncoder
-
     /// An empty state; `BinaryEncoder` gets one from `WireStateCache`.
-    init() {
-        sequenceValueHandle = WireSequenceValueEncoder()
-        sequenceValueEncoder = sequenceValueHandle
-        sequenceValueHandle.state = .passUnretained(self)
-    }
-
-    deinit {
-        sequenceValueHandle.state = nil  // an encoder a type kept outlives the state
-    }
+    init() {}
 
     /// Ends a coding: detaches the kept containers, so that one a type kept
     /// throws when used, and so that they do not keep this state alive.
@@ -285,10 +273,11 @@ final class WireEncoderState {
         try closeFrames(above: -1)
     }
 
-    /// Writes a value of a sequence: what `encodeTopLevel` does, through the
-    /// one encoder of the sequence's values (see `WireSequenceValueEncoder`).
+    /// Writes a value of a sequence: what `encodeTopLevel` does, through
+    /// `encoder`, the one encoder of the sequence's values (see
+    /// `WireSequenceValueEncoder`).
     @inline(__always)
-    func encodeSequenceValue<T: Encodable>(_ value: T) throws {
+    func encodeSequenceValue<T: Encodable>(_ value: T, through encoder: any Encoder) throws {
         precondition(frames.isEmpty, "a top-level value inside another")
         let type = ObjectIdentifier(T.self)
         if type != typeWithoutFastPath {
@@ -297,7 +286,7 @@ final class WireEncoderState {
         }
         lastID &+= 1
         frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: .none))
-        try value.encode(to: sequenceValueEncoder)
+        try value.encode(to: encoder)
         try closeFrames(above: -1)
     }
 

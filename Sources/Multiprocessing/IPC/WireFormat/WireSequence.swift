@@ -41,13 +41,15 @@ extension BinaryEncoder {
             WireStateCache.recycle(&state)
         }
         state.buffer.append(WireFormat.header)
-        return try body(WireSequenceWriter(state: state))
+        let values = WireSequenceValueEncoder.Session(state: state)
+        defer { values.finish() }
+        return try body(WireSequenceWriter(values: values))
     }
 }
 
 /// Appends the values of a sequence (see ``BinaryEncoder/encodeSequence(appendingTo:_:)``).
 package struct WireSequenceWriter {
-    fileprivate let state: WireEncoderState
+    fileprivate let values: WireSequenceValueEncoder.Session
 
     /// Appends `value`. If its encoding fails, nothing of it stays in the
     /// buffer and the writer takes more values as if it had not been given.
@@ -55,9 +57,10 @@ package struct WireSequenceWriter {
     /// - Throws: The errors of ``BinaryEncoder/encode(_:)``.
     @inline(__always)
     package func append<T: Encodable>(_ value: T) throws {
+        let state = values.state
         let start = state.buffer.count
         do {
-            try state.encodeSequenceValue(value)
+            try state.encodeSequenceValue(value, through: values.encoder)
             try state.throwDeferredFailure()
         } catch {
             state.rollBack(to: start)
@@ -138,22 +141,44 @@ extension WireDecoderState {
 
 // MARK: The encoder of a sequence's values
 
-// Every value of a sequence is given the same `Encoder`, made with the state:
-// making an existential per value cost a retain and a release of the state,
-// and the existential's set-up and tear-down (callgrind), while the state's
-// `let` is passed to `encode(to:)` without a copy. (A decoder gains nothing
-// so: `init(from:)` consumes its argument, so the existential is copied
-// anyway.) The encoder writes into whichever value of the sequence is being
-// written, so one that an `encode(to:)` kept writes into the value being
-// written if it is used while one is (it is the encoder that value was
-// given, too), and throws when none is or the state is gone. Containers are
-// made per value, and stay bound to theirs.
-
-/// The encoder of the values of a sequence (see above).
+/// The `Encoder` every value of a sequence is given.
+///
+/// Making an `Encoder` existential per value cost a retain and a release of
+/// the state, and the existential's set-up and tear-down (callgrind); the
+/// session's `let` is passed to `encode(to:)` without a copy. (A decoder
+/// gains nothing so: `init(from:)` consumes its argument, so the existential
+/// would be copied anyway.) The encoder writes into whichever value of its
+/// sequence is being written: one that an `encode(to:)` kept writes, if used
+/// while a later value of the sequence is written, into that value (it is
+/// the encoder that value was given too), and throws once the sequence is
+/// done, as an encoder of a finished coding does. Containers are made per
+/// value, and stay bound to theirs.
 final class WireSequenceValueEncoder: Encoder {
-    /// The state whose sequences this encoder serves, not retained: set by
-    /// the state, which owns this encoder, and cleared when it goes.
-    @exclusivity(unchecked) var state: Unmanaged<WireEncoderState>?
+    /// The encoder of one sequence, and the state it writes into.
+    final class Session {
+        let state: WireEncoderState
+        let encoder: any Encoder
+        private let handle: WireSequenceValueEncoder
+
+        init(state: WireEncoderState) {
+            self.state = state
+            handle = WireSequenceValueEncoder(state: state)
+            encoder = handle
+        }
+
+        /// Ends the sequence: an encoder kept from it writes nothing more.
+        func finish() {
+            handle.state = nil
+        }
+    }
+
+    /// The state written into, not retained (its session holds it); `nil`
+    /// once the sequence is done.
+    @exclusivity(unchecked) private var state: Unmanaged<WireEncoderState>?
+
+    private init(state: WireEncoderState) {
+        self.state = .passUnretained(state)
+    }
 
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { state?.takeUnretainedValue().userInfo ?? [:] }
