@@ -55,8 +55,7 @@ func runJobs<J: Job>(
         let completed = try ValueBatch.read(J.self, from: payload, descriptors: coding.incoming) { jobs in
             ValueBatch.write(J.Output.self, maximumCount: jobs.count, to: &out, descriptors: coding.outgoing) {
                 outputs in
-                failure = run(
-                    J.self, J.Output.self, &jobs, appendingOutputsTo: &outputs, errorDescriptors: coding.outgoing)
+                failure = run(J.self, &jobs, appendingOutputsTo: &outputs, errorDescriptors: coding.outgoing)
                 return outputs.count
             }
         }
@@ -73,12 +72,11 @@ func runJobs<J: Job>(
 
 /// Runs the jobs `jobs` reads, appending their outputs, until one fails;
 /// returns why (a thrown error's shared objects attach their descriptors to
-/// `errorDescriptors`). The output type is passed in, so that it is looked
-/// up once, not once a job (two runtime calls, callgrind).
-private func run<J: Job, Output>(
-    _: J.Type, _: Output.Type, _ jobs: inout ValueBatch.Reader, appendingOutputsTo outputs: inout ValueBatch.Writer,
+/// `errorDescriptors`).
+private func run<J: Job>(
+    _: J.Type, _ jobs: inout ValueBatch.Reader, appendingOutputsTo outputs: inout ValueBatch.Writer,
     errorDescriptors: OutgoingDescriptors?
-) -> WorkerFailure? where J.Output == Output {
+) -> WorkerFailure? {
     while !jobs.isAtEnd {
         let job: J
         do {
@@ -86,7 +84,7 @@ private func run<J: Job, Output>(
         } catch {
             return .jobDecodingFailed(typeName: String(reflecting: J.self), description: String(describing: error))
         }
-        let output: Output
+        let output: J.Output
         do {
             output = try job.run()
         } catch {
@@ -96,7 +94,7 @@ private func run<J: Job, Output>(
             try outputs.append(output)
         } catch {
             return .outputEncodingFailed(
-                typeName: String(reflecting: Output.self), description: String(describing: error))
+                typeName: String(reflecting: J.Output.self), description: String(describing: error))
         }
     }
     return nil
