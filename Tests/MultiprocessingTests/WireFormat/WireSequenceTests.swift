@@ -132,6 +132,56 @@ struct WireSequenceTests {
 
     enum KeptKey: String, CodingKey { case a }
 
+    /// Keeps the decoder its `init(from:)` is given, in `stash`; reads `a`
+    /// through the decoder the previous value kept, if told to.
+    struct DecoderKeeper: Decodable {
+        final class Stash: @unchecked Sendable {
+            static let key = CodingUserInfoKey(rawValue: "wire.sequence.stash")!
+            var decoder: (any Decoder)?
+            var readThroughKept = false
+        }
+        var a: Int
+        init(from decoder: any Decoder) throws {
+            let stash = decoder.userInfo[Stash.key] as! Stash
+            if stash.readThroughKept, let kept = stash.decoder {
+                _ = try kept.container(keyedBy: KeptKey.self).decode(Int.self, forKey: .a)
+            }
+            a = try decoder.container(keyedBy: KeptKey.self).decode(Int.self, forKey: .a)
+            stash.decoder = decoder
+        }
+    }
+
+    struct Keyed: Encodable {
+        var a: Int
+    }
+
+    @Test func aDecoderKeptFromAValueReadsNothingAfterIt() throws {
+        let stash = DecoderKeeper.Stash()
+        var decoder = BinaryDecoder()
+        decoder.userInfo[DecoderKeeper.Stash.key] = stash
+        let bytes = try encode((0..<3).map { Keyed(a: $0 * 5) })
+        func decodeAll() throws -> [Int] {
+            try bytes.withUnsafeBytes { bytes in
+                try decoder.decodeSequence(3, from: bytes) { reader in
+                    var values: [Int] = []
+                    while reader.remaining > 0 { values.append(try reader.next(DecoderKeeper.self).a) }
+                    return values
+                }
+            }
+        }
+        #expect(try decodeAll() == [0, 5, 10])
+        // After the sequence, and after its state is reused by another one.
+        let kept = try #require(stash.decoder)
+        #expect(throws: DecodingError.self) { try kept.container(keyedBy: KeptKey.self) }
+        #expect(throws: DecodingError.self) { try kept.singleValueContainer().decode(Int.self) }
+        #expect(try decodeAll() == [0, 5, 10])
+        #expect(throws: DecodingError.self) { try kept.container(keyedBy: KeptKey.self) }
+        // While a later value of the same sequence is read.
+        stash.readThroughKept = true
+        stash.decoder = nil
+        #expect(throws: DecodingError.self) { try decodeAll() }
+    }
+
     @Test func aSequenceWithTheWrongFramingIsRefusedBeforeAnyValueIsRead() throws {
         let bytes = try encode([1, 2, 3].map { Item(name: "\($0)", count: $0, tags: [], ratio: nil) })
         for (count, input) in [

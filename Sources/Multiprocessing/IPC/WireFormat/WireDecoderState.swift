@@ -36,9 +36,19 @@ final class WireDecoderState {
     /// Keyed containers made by this state, for reuse (see WireContainerReuse.swift).
     @exclusivity(unchecked) private var keyedContainers = WireContainerCache<WireKeyedDecodingCell>()
 
+    /// The range of the value of a sequence being read; empty when none is.
+    @exclusivity(unchecked) var sequenceValue = 0..<0
+    /// Where the decoders of a sequence's values find this state (see WireSequenceValueDecoder.swift).
+    let anchor = WireSequenceAnchor.take()
+
     /// A state with no input; `BinaryDecoder` gets one from `WireStateCache`.
     init() {
         bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        anchor.state = .passUnretained(self)
+    }
+
+    deinit {
+        anchor.giveBack()
     }
 
     /// A state reading `bytes`.

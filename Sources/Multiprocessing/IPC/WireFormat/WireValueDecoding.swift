@@ -154,6 +154,19 @@ extension WireDecoderState {
         return try T(from: WireDecoder(state: self, offset: offset, end: end))
     }
 
+    /// Decodes a value of a sequence: what `decodeTopLevel` does, through a
+    /// decoder that holds no counted reference (see WireSequenceValueDecoder.swift).
+    @inline(__always)
+    func decodeSequenceValue<T: Decodable>(_ type: T.Type, at offset: Int, end: Int) throws -> T {
+        guard depth == 0, codingPath.isEmpty, try rawTag(at: offset, end: end) == WireTag.keyed.rawValue else {
+            return try decodeValue(type, at: offset, end: end, [], WireNoKey())
+        }
+        let generation = anchor.nextValue()
+        (depth, sequenceValue) = (1, offset..<end)
+        defer { (depth, sequenceValue) = (0, 0..<0) }
+        return try T(from: WireSequenceValueDecoder(anchor: .passUnretained(anchor), generation: generation))
+    }
+
     /// Decodes a nested value of any type, one level deeper.
     @inline(__always)
     func decodeValue<T: Decodable>(
