@@ -146,7 +146,7 @@ enum ValueBatch {
         }
         out.append(Form.codable.rawValue)
         out.appendInteger(UInt32(values.count))
-        // Straight to the sequence, not through a `Writer` (about 100 instructions
+        // Straight to the sequence, not through a `Writer` (about 40 instructions
         // a value, callgrind): all the values are written, or the first error is
         // thrown. By index, as a generic iterator costs hundreds of instructions a value.
         try BinaryEncoder(collectingInto: descriptors).encodeSequence(appendingTo: &out) { sequence in
