@@ -36,8 +36,9 @@ final class WireDecoderState {
     /// Keyed containers made by this state, for reuse (see WireContainerReuse.swift).
     @exclusivity(unchecked) private var keyedContainers = WireContainerCache<WireKeyedDecodingCell>()
 
-    /// The range of the value of a sequence being read; empty when none is.
-    @exclusivity(unchecked) var sequenceValue = 0..<0
+    /// The range of the top-level value being read (what the decoder of a
+    /// sequence's values reads); empty when none is.
+    @exclusivity(unchecked) var topLevelValue = 0..<0
     /// Where the decoders of a sequence's values find this state (see WireSequenceValueDecoder.swift).
     let anchor = WireSequenceAnchor.take()
 

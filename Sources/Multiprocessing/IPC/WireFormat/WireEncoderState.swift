@@ -257,27 +257,27 @@ final class WireEncoderState {
         try closeFrames(above: Int(ref.index) - 1)
     }
 
-    /// Writes a value of its own (a message's, or one of a sequence's): what
-    /// `encodeValue` does, without what only nested values need.
+    /// Writes a message's value: what `encodeValue` does, without what only
+    /// nested values need.
     @inline(__always)
     func encodeTopLevel<T: Encodable>(_ value: T) throws {
-        precondition(frames.isEmpty, "a top-level value inside another")
-        let type = ObjectIdentifier(T.self)
-        if type != typeWithoutFastPath {
-            if wireEncodeFastPath(value, into: &buffer) { return }
-            typeWithoutFastPath = type
+        try encodeTopLevel(value) { value, id in
+            try value.encode(to: WireEncoder(state: self, ref: WireFrameRef(index: 0, id: id)))
         }
-        lastID &+= 1
-        frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: .none))
-        try value.encode(to: WireEncoder(state: self, ref: WireFrameRef(index: 0, id: lastID)))
-        try closeFrames(above: -1)
     }
 
     /// Writes a value of a sequence: what `encodeTopLevel` does, through
     /// `encoder`, the one encoder of the sequence's values (see
-    /// `WireSequenceValueEncoder`).
+    /// WireSequenceValueEncoder.swift).
     @inline(__always)
     func encodeSequenceValue<T: Encodable>(_ value: T, through encoder: any Encoder) throws {
+        try encodeTopLevel(value) { value, _ in try value.encode(to: encoder) }
+    }
+
+    /// Writes a value of its own through its fast path, or in a new top
+    /// frame with the id it is given, through `encode`.
+    @inline(__always)
+    private func encodeTopLevel<T: Encodable>(_ value: T, _ encode: (T, UInt32) throws -> Void) throws {
         precondition(frames.isEmpty, "a top-level value inside another")
         let type = ObjectIdentifier(T.self)
         if type != typeWithoutFastPath {
@@ -286,7 +286,7 @@ final class WireEncoderState {
         }
         lastID &+= 1
         frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: .none))
-        try value.encode(to: encoder)
+        try encode(value, lastID)
         try closeFrames(above: -1)
     }
 

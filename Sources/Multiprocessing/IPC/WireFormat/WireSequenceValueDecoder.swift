@@ -75,7 +75,7 @@ struct WireSequenceValueDecoder: Decoder {
             }
             return try state._withUnsafeGuaranteedRef { state in
                 try WireDecoder(
-                    state: state, offset: state.sequenceValue.lowerBound, end: state.sequenceValue.upperBound
+                    state: state, offset: state.topLevelValue.lowerBound, end: state.topLevelValue.upperBound
                 )
                 .container(keyedBy: type)
             }
@@ -95,7 +95,7 @@ struct WireSequenceValueDecoder: Decoder {
         let anchor = anchor.takeUnretainedValue()
         guard anchor.generation.load(ordering: .relaxed) == generation, let state = anchor.state?.takeUnretainedValue()
         else { return Self.finished }
-        return WireDecoder(state: state, offset: state.sequenceValue.lowerBound, end: state.sequenceValue.upperBound)
+        return WireDecoder(state: state, offset: state.topLevelValue.lowerBound, end: state.topLevelValue.upperBound)
     }
 
     /// A decoder of a decoding of its own that has nothing to read.

@@ -17,12 +17,14 @@
 /// the state, and the existential's set-up and tear-down (callgrind); the
 /// session's `let` is passed to `encode(to:)` without a copy. (Not so for a
 /// decoder: `init(from:)` consumes its argument, so a decoder existential is
-/// copied for every value; see WireSequenceValueDecoder.swift.) The encoder writes into whichever value of its
-/// sequence is being written: one that an `encode(to:)` kept writes, if used
-/// while a later value of the sequence is written, into that value (it is
-/// the encoder that value was given too), and throws once the sequence is
-/// done, as an encoder of a finished coding does. Containers are made per
-/// value, and stay bound to theirs.
+/// copied for every value; see WireSequenceValueDecoder.swift.)
+///
+/// The encoder writes into whichever value of its sequence is being
+/// written: one that an `encode(to:)` kept writes, if used while a later
+/// value of the sequence is written, into that value (it is the encoder that
+/// value was given too), and throws once the sequence is done, as an encoder
+/// of a finished coding does. Containers are made per value, and stay bound
+/// to theirs.
 final class WireSequenceValueEncoder: Encoder {
     /// The encoder of one sequence, and the state it writes into.
     final class Session {
