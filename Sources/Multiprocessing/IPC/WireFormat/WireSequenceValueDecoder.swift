@@ -23,6 +23,11 @@ import Synchronization
 /// takes one from a shared pool when it is made and gives it back when it
 /// goes, and every value read through the state moves the anchor's
 /// generation on, so a kept decoder, whose generation is past, throws.
+///
+/// The pool's lock is never waited for: a coding in a forked worker must not
+/// wait for a lock that another thread of the parent held at the fork. When
+/// it is busy, a state takes a new anchor, or lets its own go unpooled (a few
+/// dozen bytes, never freed), which is rare: a thread keeps its states.
 final class WireSequenceAnchor: Sendable {
     /// The value of the sequence being read, counted up from 0; only the
     /// state's thread writes it (an atomic only so that a decoder misused
@@ -38,14 +43,17 @@ final class WireSequenceAnchor: Sendable {
 
     /// An anchor for a new state (which attaches itself), from the pool if it has one.
     static func take() -> WireSequenceAnchor {
-        pool.withLock { $0.popLast() } ?? WireSequenceAnchor()
+        if case let pooled?? = pool.withLockIfAvailable({ $0.popLast() }) { return pooled }
+        return WireSequenceAnchor()
     }
 
-    /// Gives the anchor of a state that goes back to the pool.
+    /// Gives the anchor of a state that goes back to the pool, or lets it go
+    /// if the pool is busy (see above).
     func giveBack() {
         state = nil
         nextValue()
-        Self.pool.withLock { $0.append(self) }
+        let pooled = Self.pool.withLockIfAvailable { $0.append(self) } != nil
+        if !pooled { _ = Unmanaged.passRetained(self) }  // never freed: a kept decoder may still point at it
     }
 
     /// Moves on to the next value: decoders of earlier ones throw.
