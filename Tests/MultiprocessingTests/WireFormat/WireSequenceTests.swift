@@ -39,6 +39,20 @@ struct WireSequenceTests {
         }
     }
 
+    /// Keeps the encoder its `encode(to:)` is given, in `stash`.
+    struct Keeper: Encodable {
+        final class Stash: @unchecked Sendable {
+            var encoder: (any Encoder)?
+        }
+        var n: Int
+        var stash: Stash
+        func encode(to encoder: any Encoder) throws {
+            stash.encoder = encoder
+            var container = encoder.singleValueContainer()
+            try container.encode(n)
+        }
+    }
+
     private func encode<T: Encodable>(_ values: [T]) throws -> [UInt8] {
         var out: [UInt8] = []
         try BinaryEncoder().encodeSequence(appendingTo: &out) { writer in
@@ -98,6 +112,74 @@ struct WireSequenceTests {
             return
         }
         #expect(context.debugDescription == "4 is refused")
+    }
+
+    @Test func anEncoderKeptFromAValueThrowsOnceTheSequenceIsDone() throws {
+        let stash = Keeper.Stash()
+        let bytes = try encode((0..<3).map { Keeper(n: $0, stash: stash) })
+        #expect(try decode(Int.self, 3, from: bytes) == [0, 1, 2])
+        let kept = try #require(stash.encoder)
+        #expect(kept.codingPath.isEmpty)
+        var single = kept.singleValueContainer()
+        #expect(throws: EncodingError.self) { try single.encode(7) }
+        var keyed = kept.container(keyedBy: KeptKey.self)
+        #expect(throws: EncodingError.self) { try keyed.encode(7, forKey: .a) }
+        var unkeyed = kept.unkeyedContainer()
+        #expect(throws: EncodingError.self) { try unkeyed.encode(7) }
+        // A later sequence is not disturbed.
+        #expect(try decode(Int.self, 2, from: encode([5, 6])) == [5, 6])
+    }
+
+    enum KeptKey: String, CodingKey { case a }
+
+    /// Keeps the decoder its `init(from:)` is given, in `stash`; reads `a`
+    /// through the decoder the previous value kept, if told to.
+    struct DecoderKeeper: Decodable {
+        final class Stash: @unchecked Sendable {
+            static let key = CodingUserInfoKey(rawValue: "wire.sequence.stash")!
+            var decoder: (any Decoder)?
+            var readThroughKept = false
+        }
+        var a: Int
+        init(from decoder: any Decoder) throws {
+            let stash = decoder.userInfo[Stash.key] as! Stash
+            if stash.readThroughKept, let kept = stash.decoder {
+                _ = try kept.container(keyedBy: KeptKey.self).decode(Int.self, forKey: .a)
+            }
+            a = try decoder.container(keyedBy: KeptKey.self).decode(Int.self, forKey: .a)
+            stash.decoder = decoder
+        }
+    }
+
+    struct Keyed: Encodable {
+        var a: Int
+    }
+
+    @Test func aDecoderKeptFromAValueReadsNothingAfterIt() throws {
+        let stash = DecoderKeeper.Stash()
+        var decoder = BinaryDecoder()
+        decoder.userInfo[DecoderKeeper.Stash.key] = stash
+        let bytes = try encode((0..<3).map { Keyed(a: $0 * 5) })
+        func decodeAll() throws -> [Int] {
+            try bytes.withUnsafeBytes { bytes in
+                try decoder.decodeSequence(3, from: bytes) { reader in
+                    var values: [Int] = []
+                    while reader.remaining > 0 { values.append(try reader.next(DecoderKeeper.self).a) }
+                    return values
+                }
+            }
+        }
+        #expect(try decodeAll() == [0, 5, 10])
+        // After the sequence, and after its state is reused by another one.
+        let kept = try #require(stash.decoder)
+        #expect(throws: DecodingError.self) { try kept.container(keyedBy: KeptKey.self) }
+        #expect(throws: DecodingError.self) { try kept.singleValueContainer().decode(Int.self) }
+        #expect(try decodeAll() == [0, 5, 10])
+        #expect(throws: DecodingError.self) { try kept.container(keyedBy: KeptKey.self) }
+        // While a later value of the same sequence is read.
+        stash.readThroughKept = true
+        stash.decoder = nil
+        #expect(throws: DecodingError.self) { try decodeAll() }
     }
 
     @Test func aSequenceWithTheWrongFramingIsRefusedBeforeAnyValueIsRead() throws {

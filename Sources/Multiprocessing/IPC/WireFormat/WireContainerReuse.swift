@@ -105,7 +105,9 @@ struct WireContainerCache<Cell: AnyObject> {
         var box: AnyObject
         /// A `WireContainerSlot` of the container.
         let slot: AnyObject
-        let cell: Cell
+        /// The container's cell, which the box keeps alive: used without a
+        /// retain and release (callgrind: a pair per container handed out).
+        let cell: Unmanaged<Cell>
     }
 
     /// Enough for the key types of a batch's values and of what they nest,
@@ -128,10 +130,10 @@ struct WireContainerCache<Cell: AnyObject> {
         }
     }
 
-    /// The cell of the kept container at `index`.
+    /// Calls `body` with the cell of the kept container at `index`.
     @inline(__always)
-    func cell(at index: Int) -> Cell {
-        entries[index].cell
+    func withCell<R>(at index: Int, _ body: (Cell) -> R) -> R {
+        entries[index].cell._withUnsafeGuaranteedRef(body)
     }
 
     /// A copy of the kept container at `index`, which is a `Container`.
@@ -145,11 +147,12 @@ struct WireContainerCache<Cell: AnyObject> {
         guard entries.count < Self.capacity, keyedContainerSharingIsVisible, let box = box(of: container) else {
             return
         }
-        entries.append(Entry(keyType: keyType, box: box, slot: WireContainerSlot(viewing: container), cell: cell))
+        entries.append(
+            Entry(keyType: keyType, box: box, slot: WireContainerSlot(viewing: container), cell: .passUnretained(cell)))
     }
 
     /// Calls `body` with every kept container's cell.
     func forEachCell(_ body: (Cell) -> Void) {
-        for entry in entries { body(entry.cell) }
+        for entry in entries { entry.cell._withUnsafeGuaranteedRef(body) }
     }
 }

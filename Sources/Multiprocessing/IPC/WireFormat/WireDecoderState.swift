@@ -36,9 +36,20 @@ final class WireDecoderState {
     /// Keyed containers made by this state, for reuse (see WireContainerReuse.swift).
     @exclusivity(unchecked) private var keyedContainers = WireContainerCache<WireKeyedDecodingCell>()
 
+    /// The range of the top-level value being read (what the decoder of a
+    /// sequence's values reads); empty when none is.
+    @exclusivity(unchecked) var topLevelValue = 0..<0
+    /// Where the decoders of a sequence's values find this state (see WireSequenceValueDecoder.swift).
+    let anchor = WireSequenceAnchor.take()
+
     /// A state with no input; `BinaryDecoder` gets one from `WireStateCache`.
     init() {
         bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        anchor.state = .passUnretained(self)
+    }
+
+    deinit {
+        anchor.giveBack()
     }
 
     /// A state reading `bytes`.
@@ -74,7 +85,7 @@ final class WireDecoderState {
         guard let index = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
             return makeKeyedContainer(Key.self, entries: entries, suffix: suffix)
         }
-        keyedContainers.cell(at: index).bind(to: self, entries: entries, suffix: suffix)
+        keyedContainers.withCell(at: index) { $0.bind(to: self, entries: entries, suffix: suffix) }
         return keyedContainers.container(at: index, as: KeyedDecodingContainer<Key>.self)
     }
 

@@ -85,7 +85,7 @@ final class WireEncoderState {
     /// Ends a coding: detaches the kept containers, so that one a type kept
     /// throws when used, and so that they do not keep this state alive.
     func detachContainers() {
-        keyedContainers.forEachCell { $0.state = nil }
+        keyedContainers.forEachCell { $0.detach() }
     }
 
     /// Forgets a value whose encoding failed: its frames, its recorded failure
@@ -226,7 +226,7 @@ final class WireEncoderState {
         guard let index = keyedContainers.unshared(for: ObjectIdentifier(Key.self)) else {
             return makeKeyedContainer(Key.self, ref: ref)
         }
-        keyedContainers.cell(at: index).bind(to: self, ref: ref)
+        keyedContainers.withCell(at: index) { $0.bind(to: self, ref: ref) }
         return keyedContainers.container(at: index, as: KeyedEncodingContainer<Key>.self)
     }
 
@@ -257,10 +257,27 @@ final class WireEncoderState {
         try closeFrames(above: Int(ref.index) - 1)
     }
 
-    /// Writes a value of its own (a message's, or one of a sequence's): what
-    /// `encodeValue` does, without what only nested values need.
+    /// Writes a message's value: what `encodeValue` does, without what only
+    /// nested values need.
     @inline(__always)
     func encodeTopLevel<T: Encodable>(_ value: T) throws {
+        try encodeTopLevel(value) { value, id in
+            try value.encode(to: WireEncoder(state: self, ref: WireFrameRef(index: 0, id: id)))
+        }
+    }
+
+    /// Writes a value of a sequence: what `encodeTopLevel` does, through
+    /// `encoder`, the one encoder of the sequence's values (see
+    /// WireSequenceValueEncoder.swift).
+    @inline(__always)
+    func encodeSequenceValue<T: Encodable>(_ value: T, through encoder: any Encoder) throws {
+        try encodeTopLevel(value) { value, _ in try value.encode(to: encoder) }
+    }
+
+    /// Writes a value of its own through its fast path, or in a new top
+    /// frame with the id it is given, through `encode`.
+    @inline(__always)
+    private func encodeTopLevel<T: Encodable>(_ value: T, _ encode: (T, UInt32) throws -> Void) throws {
         precondition(frames.isEmpty, "a top-level value inside another")
         let type = ObjectIdentifier(T.self)
         if type != typeWithoutFastPath {
@@ -269,8 +286,14 @@ final class WireEncoderState {
         }
         lastID &+= 1
         frames.append(Frame(kind: .slot, start: buffer.count, id: lastID, label: .none))
-        try value.encode(to: WireEncoder(state: self, ref: WireFrameRef(index: 0, id: lastID)))
+        try encode(value, lastID)
         try closeFrames(above: -1)
+    }
+
+    /// The frame of the value of a sequence being written, if one is; else a
+    /// reference every write through which throws.
+    var sequenceValueRef: WireFrameRef {
+        frames.isEmpty ? WireFrameRef(index: 0, id: 0) : WireFrameRef(index: 0, id: frames[0].id)
     }
 
     // MARK: Errors

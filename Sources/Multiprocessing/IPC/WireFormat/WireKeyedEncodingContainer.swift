@@ -21,7 +21,12 @@
 /// exclusivity checks (about 75 instructions each, callgrind) are turned off.
 final class WireKeyedEncodingCell {
     /// The coding written into; `nil` when the container belongs to no coding.
-    @exclusivity(unchecked) var state: WireEncoderState?
+    @exclusivity(unchecked) private(set) var state: WireEncoderState? {
+        didSet { unretainedState = state.map(Unmanaged.passUnretained) }
+    }
+    /// `state`, used without a retain and release (callgrind: one pair per
+    /// entry written): `state` owns the same object whenever this is set.
+    @exclusivity(unchecked) private(set) var unretainedState: Unmanaged<WireEncoderState>?
     /// The container's frame in `state`.
     @exclusivity(unchecked) var ref: WireFrameRef
     /// The keys containers of this key type wrote (see WireLearnedKey.swift).
@@ -29,6 +34,7 @@ final class WireKeyedEncodingCell {
 
     init(state: WireEncoderState? = nil, ref: WireFrameRef = WireFrameRef(index: 0, id: 0)) {
         self.state = state
+        self.unretainedState = state.map(Unmanaged.passUnretained)
         self.ref = ref
     }
 
@@ -38,6 +44,11 @@ final class WireKeyedEncodingCell {
         if self.state !== state { self.state = state }
         self.ref = ref
         keys.rewind()
+    }
+
+    /// Detaches the cell from its coding, which is over.
+    func detach() {
+        state = nil
     }
 }
 
@@ -53,10 +64,12 @@ struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     @inline(__always)
     private func entry(_ key: Key, _ value: (inout WireBuffer) -> Void) throws {
         let name = key.stringValue
-        guard let state = cell.state else { throw WireEncoderState.finishedError }
-        try state.beginWrite(cell.ref)
-        write(name, into: state)
-        value(&state.buffer)
+        guard let state = cell.unretainedState else { throw WireEncoderState.finishedError }
+        try state._withUnsafeGuaranteedRef { state in
+            try state.beginWrite(cell.ref)
+            write(name, into: state)
+            value(&state.buffer)
+        }
     }
 
     /// Checks the container is open and writes `key`; call before writing a

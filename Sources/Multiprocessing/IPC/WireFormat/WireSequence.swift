@@ -41,13 +41,15 @@ extension BinaryEncoder {
             WireStateCache.recycle(&state)
         }
         state.buffer.append(WireFormat.header)
-        return try body(WireSequenceWriter(state: state))
+        let values = WireSequenceValueEncoder.Session(state: state)
+        defer { values.finish() }
+        return try body(WireSequenceWriter(values: values))
     }
 }
 
 /// Appends the values of a sequence (see ``BinaryEncoder/encodeSequence(appendingTo:_:)``).
 package struct WireSequenceWriter {
-    fileprivate let state: WireEncoderState
+    fileprivate let values: WireSequenceValueEncoder.Session
 
     /// Appends `value`. If its encoding fails, nothing of it stays in the
     /// buffer and the writer takes more values as if it had not been given.
@@ -55,9 +57,10 @@ package struct WireSequenceWriter {
     /// - Throws: The errors of ``BinaryEncoder/encode(_:)``.
     @inline(__always)
     package func append<T: Encodable>(_ value: T) throws {
+        let state = values.state
         let start = state.buffer.count
         do {
-            try state.encodeTopLevel(value)
+            try state.encodeSequenceValue(value, through: values.encoder)
             try state.throwDeferredFailure()
         } catch {
             state.rollBack(to: start)
@@ -116,7 +119,7 @@ package struct WireSequenceReader {
         let start = cursor
         let end = try state.skipValue(at: start, end: state.bytes.count)
         (cursor, remaining) = (end, remaining - 1)
-        return try state.decodeTopLevel(type, at: start, end: end)
+        return try state.decodeSequenceValue(type, at: start, end: end)
     }
 }
 

@@ -141,17 +141,36 @@ extension WireDecoderState {
         bytes.wireValidUTF8String(range)
     }
 
-    /// Decodes a value of its own (a message's, or one of a sequence's): what
-    /// `decodeValue` does, without the coding path a nested value keeps.
+    /// Decodes a message's value: what `decodeValue` does, without the
+    /// coding path a nested value keeps.
     @inline(__always)
     func decodeTopLevel<T: Decodable>(_ type: T.Type, at offset: Int, end: Int) throws -> T {
-        // A struct (a keyed value) has no fast path: straight to its `init(from:)`.
+        try decodeTopLevel(type, at: offset, end: end) {
+            try T(from: WireDecoder(state: self, offset: offset, end: end))
+        }
+    }
+
+    /// Decodes a value of a sequence: what `decodeTopLevel` does, through a
+    /// decoder that holds no counted reference (see WireSequenceValueDecoder.swift).
+    @inline(__always)
+    func decodeSequenceValue<T: Decodable>(_ type: T.Type, at offset: Int, end: Int) throws -> T {
+        try decodeTopLevel(type, at: offset, end: end) {
+            try T(from: WireSequenceValueDecoder(anchor: .passUnretained(anchor), generation: anchor.nextValue()))
+        }
+    }
+
+    /// Decodes a value of its own through its fast path or, if it is a
+    /// struct (a keyed value, which has none), through `decode`.
+    @inline(__always)
+    private func decodeTopLevel<T: Decodable>(
+        _ type: T.Type, at offset: Int, end: Int, _ decode: () throws -> T
+    ) throws -> T {
         guard depth == 0, codingPath.isEmpty, try rawTag(at: offset, end: end) == WireTag.keyed.rawValue else {
             return try decodeValue(type, at: offset, end: end, [], WireNoKey())
         }
-        depth = 1
-        defer { depth = 0 }
-        return try T(from: WireDecoder(state: self, offset: offset, end: end))
+        (depth, topLevelValue) = (1, offset..<end)
+        defer { (depth, topLevelValue) = (0, 0..<0) }
+        return try decode()
     }
 
     /// Decodes a nested value of any type, one level deeper.

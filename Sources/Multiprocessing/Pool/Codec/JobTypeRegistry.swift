@@ -104,6 +104,12 @@ private func run<J: Job>(
         } catch {
             return ErrorTransport.capture(error, descriptors: errorDescriptors)
         }
+        // Outputs that travel as bytes skip `append`, for which generic code
+        // looks up `J.Output: Codable` on every call (callgrind).
+        if outputs.holdsBytes {
+            outputs.appendBytes(output)
+            continue
+        }
         do {
             try outputs.append(output)
         } catch {
