@@ -33,59 +33,59 @@ extension QueueSegment {
     /// side) per element. Some tens of microseconds at most before a long wait.
     private static var looksBeforeSleeping: Int { 64 }
 
-    /// What one attempt at a put or a get, holding the lock, came to.
+    /// What one attempt at a put or a get, holding its side's lock, came to.
     private enum Attempt {
         /// Done; the other side's sleepers are to be woken if `wakeOthers`.
         case done(wakeOthers: Bool)
         case shutDown
         /// No room (a put) or nothing queued (a get).
         case blocked
-        /// Blocked, and registered to sleep while the signal holds this value.
-        case sleep(whileUnchanged: UInt32)
     }
 
-    /// A record in the ring, seen holding the lock.
+    /// A record in the ring, seen holding the consumers' lock.
     struct Record {
-        let transaction: Transaction
+        let ring: QueueRing
         let position: UInt64
         let length: Int
 
         /// Copies the record's payload (`length` bytes) to `destination`.
         func copy(to destination: UnsafeMutableRawBufferPointer) {
-            transaction.read(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<length]), at: position)
+            ring.read(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<length]), at: position)
         }
     }
 
-    /// Runs `attempt` holding the lock until it is done: while it is
-    /// blocked, looks again ``looksBeforeSleeping`` times, then sleeps on
-    /// `waitSignal` until it changes or `deadline` passes, after which one
-    /// last look throws `timedOut`. Once done, wakes `doneSignal`'s sleepers
-    /// if the attempt asked for it. The one waiting loop of puts and gets.
+    /// Runs `attempt` until it is done: while it is blocked, looks again
+    /// ``looksBeforeSleeping`` times, then announces a sleeper on
+    /// `waitSignal`, looks once more, and sleeps until the signal changes
+    /// or `deadline` passes, after which one last look throws `timedOut`.
+    /// Once done, wakes `doneSignal`'s sleepers if the attempt asked for it.
+    /// The one waiting loop of puts and gets.
     private func repeatUntilDone(
         until deadline: Deadline, sleepingOn waitSignal: ChangeSignal, waking doneSignal: ChangeSignal,
-        timedOut: QueueError, _ attempt: (inout Transaction) throws -> Attempt
+        timedOut: QueueError, _ attempt: () throws -> Attempt
     ) throws {
         var lastLook = false
         var looks = 0
+        var announced: UInt32?
         while true {
-            let maySleep = looks >= Self.looksBeforeSleeping
-            let step = try withLock { (transaction) throws(any Error) -> Attempt in
-                let step = try attempt(&transaction)
-                guard case .blocked = step, maySleep else { return step }
-                return .sleep(whileUnchanged: waitSignal.prepareToWait())  // under the lock: no wake-up lost
-            }
-            switch step {
+            switch try attempt() {
             case .done(let wakeOthers):
                 if wakeOthers { doneSignal.wakeSleepers() }
                 return
             case .shutDown:
                 throw QueueError.shutDown
+            case .blocked where lastLook:
+                throw timedOut
             case .blocked:
-                looks += 1
-                yieldProcessor()
-            case .sleep(let expected):
-                if lastLook { throw timedOut }
-                if !waitSignal.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
+                if let expected = announced {
+                    announced = nil
+                    if !waitSignal.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
+                } else if looks < Self.looksBeforeSleeping {
+                    looks += 1
+                    yieldProcessor()
+                } else {
+                    announced = waitSignal.prepareToWait()  // then one more look: no wake-up lost
+                }
             }
         }
     }
@@ -105,41 +105,58 @@ extension QueueSegment {
 
     /// Adds one record of `payload`, waiting for room until `deadline`.
     private func put(payload: UnsafeRawBufferPointer, until deadline: Deadline) throws {
-        let recordSize = Self.recordHeaderSize + payload.count
+        let recordSize = QueueRing.headerSize + payload.count
         guard recordSize <= capacity else {
             throw ProcessQueueError.elementTooLarge(byteCount: recordSize, capacity: capacity)
         }
         try repeatUntilDone(until: deadline, sleepingOn: elementTaken, waking: elementPut, timedOut: .full) {
-            transaction throws(QueueError) in try tryPut(payload, &transaction, until: deadline)
+            () throws(QueueError) in
+            try producers.withLock { () throws(QueueError) in try tryPut(payload, until: deadline) }
         }
     }
 
-    private func tryPut(
-        _ payload: UnsafeRawBufferPointer, _ transaction: inout Transaction, until deadline: Deadline
-    ) throws(QueueError) -> Attempt {
-        var counters = transaction.counters
-        let recordSize = Self.recordHeaderSize + payload.count
-        guard counters.isShutDown == 0 else { return .shutDown }
-        guard transaction.hasRoomForAnElement, transaction.freeBytes >= recordSize else {
+    /// Holding the producers' lock: one attempt at a put.
+    private func tryPut(_ payload: UnsafeRawBufferPointer, until deadline: Deadline) throws(QueueError) -> Attempt {
+        guard !isShutDown else { return .shutDown }
+        var (counters, index) = producers.current()
+        let recordSize = UInt64(QueueRing.headerSize + payload.count)
+        guard hasRoom(for: recordSize, counters) else {
             if deadline == .immediately { throw .full }
             return .blocked
         }
-        var length = UInt32(payload.count).littleEndian
-        withUnsafeBytes(of: &length) { transaction.write($0, at: counters.writePosition) }
-        let payloadPosition = counters.writePosition &+ UInt64(Self.recordHeaderSize)
+        ring.writeHeader(payloadLength: payload.count, at: counters.writePosition)
+        let payloadPosition = counters.writePosition &+ UInt64(QueueRing.headerSize)
         #if DEBUG
             if let hook = ProcessQueueTestHooks.midPut {
-                transaction.write(
-                    UnsafeRawBufferPointer(rebasing: payload[..<(payload.count / 2)]), at: payloadPosition)
+                ring.write(UnsafeRawBufferPointer(rebasing: payload[..<(payload.count / 2)]), at: payloadPosition)
                 hook()
             }
         #endif
-        transaction.write(payload, at: payloadPosition)
-        counters.writePosition &+= UInt64(recordSize)
-        counters.count += 1
-        counters.unfinished += 1
-        transaction.commit(counters)
+        ring.write(payload, at: payloadPosition)
+        counters.writePosition &+= recordSize
+        counters.elementsPut &+= 1
+        producers.commit(counters, replacing: index)
         return .done(wakeOthers: elementPut.signal())
+    }
+
+    /// Holding the producers' lock: whether a record of `recordSize` bytes
+    /// fits, judged by what the producers last saw of the consumers' side,
+    /// then (if not) by what the consumers published since.
+    @inline(__always)
+    private func hasRoom(for recordSize: UInt64, _ counters: ProducerSide.Counters) -> Bool {
+        func fits(readEnd: UInt64, taken: UInt64) -> Bool {
+            counters.writePosition &- readEnd &+ recordSize <= UInt64(capacity)
+                && (maxSize == 0 || counters.elementsPut &- taken < UInt64(maxSize))
+        }
+        if fits(readEnd: producers.cachedReadEnd.load(), taken: producers.cachedTaken.load()) { return true }
+        // `taken` before `readEnd`, each in the total order of the consumers'
+        // stores (see ``ChangeSignal``): either may be older than the other,
+        // never ahead of what the consumers committed.
+        let taken = consumers.taken.loadInTotalOrder()
+        let readEnd = consumers.readEnd.loadInTotalOrder()
+        producers.cachedTaken.store(taken)
+        producers.cachedReadEnd.store(readEnd)
+        return fits(readEnd: readEnd, taken: taken)
     }
 
     // MARK: Get
@@ -191,96 +208,141 @@ extension QueueSegment {
         }
     }
 
-    /// Hands up to `maximum` records, holding the lock, to `consume`, then
-    /// commits their removal; waits until `deadline` for the first.
+    /// Hands up to `maximum` records, holding the consumers' lock, to
+    /// `consume`, then commits their removal; waits until `deadline` for the first.
     private func take(
         upTo maximum: Int, until deadline: Deadline, _ consume: (Record) throws(ProcessQueueError) -> Void
     ) throws {
         try repeatUntilDone(until: deadline, sleepingOn: elementPut, waking: elementTaken, timedOut: .empty) {
-            transaction in try tryTake(upTo: maximum, &transaction, until: deadline, consume)
+            try consumers.withLock { try tryTake(upTo: maximum, until: deadline, consume) }
         }
     }
 
+    /// Holding the consumers' lock: one attempt at a get.
     private func tryTake(
-        upTo maximum: Int, _ transaction: inout Transaction, until deadline: Deadline,
-        _ consume: (Record) throws(ProcessQueueError) -> Void
+        upTo maximum: Int, until deadline: Deadline, _ consume: (Record) throws(ProcessQueueError) -> Void
     ) throws -> Attempt {
-        var counters = transaction.counters
-        guard counters.count > 0 else {
-            if counters.isShutDown != 0 { return .shutDown }
-            if deadline == .immediately { throw QueueError.empty }
-            return .blocked
+        var (counters, index) = consumers.current()
+        var end = queuedEnd(after: counters.readPosition)
+        if end == nil {
+            guard isShutDown else {
+                if deadline == .immediately { throw QueueError.empty }
+                return .blocked
+            }
+            // Every put committed before the flag was set (both hold the
+            // producers' lock): what they queued still drains.
+            end = queuedEnd(after: counters.readPosition)
         }
+        guard let end else { return .shutDown }
         var taken = 0
-        while taken < maximum && counters.count > 0 {
-            let length = try transaction.recordLength(at: counters.readPosition, queuedBytes: counters.usedBytes)
-            try consume(
-                Record(
-                    transaction: transaction,
-                    position: counters.readPosition &+ UInt64(Self.recordHeaderSize), length: length))
-            counters.readPosition &+= UInt64(Self.recordHeaderSize + length)
-            counters.count -= 1
+        while taken < maximum && counters.readPosition != end {
+            let length = try ring.recordLength(at: counters.readPosition, queuedBytes: end &- counters.readPosition)
+            let payloadPosition = counters.readPosition &+ UInt64(QueueRing.headerSize)
+            try consume(Record(ring: ring, position: payloadPosition, length: length))
+            counters.readPosition = payloadPosition &+ UInt64(length)
+            counters.elementsTaken &+= 1
             taken += 1
         }
         #if DEBUG
             ProcessQueueTestHooks.midGet?()
         #endif
-        transaction.commit(counters)
+        consumers.commit(counters, replacing: index)
         return .done(wakeOthers: elementTaken.signal())
+    }
+
+    /// Holding the consumers' lock: where the complete records after
+    /// `readPosition` end, or `nil` if there are none, judged by what the
+    /// consumers last saw of `writeEnd`, then (if none) by `writeEnd` itself.
+    @inline(__always)
+    private func queuedEnd(after readPosition: UInt64) -> UInt64? {
+        // Positions count bytes ever written (a UInt64 never wraps), and an
+        // immediate shutdown may have moved `readPosition` past the copy.
+        let cached = consumers.cachedWriteEnd.load()
+        if cached > readPosition { return cached }
+        let end = producers.writeEnd.loadInTotalOrder()
+        guard end > readPosition else { return nil }
+        consumers.cachedWriteEnd.store(end)
+        return end
     }
 
     // MARK: State
 
-    /// The number of queued elements now.
-    var count: Int {
-        withLock { Int($0.counters.count) }
+    /// Runs `body` holding both sides' locks, the producers' first.
+    private func withBothLocks<R>(_ body: () -> R) -> R {
+        producers.withLock { consumers.withLock(body) }
     }
 
-    var isShutDown: Bool {
-        withLock { $0.counters.isShutDown != 0 }
+    /// The number of queued elements now.
+    var count: Int {
+        withBothLocks {
+            Int(producers.current().counters.elementsPut &- consumers.current().counters.elementsTaken)
+        }
     }
+
+    var isShutDown: Bool { shutDownFlag.loadInTotalOrder() != 0 }
 
     /// Makes later puts throw and wakes every waiter in every process;
     /// `immediate` also drops what is queued (counting each as done).
     func shutdown(immediate: Bool) {
-        withLock { transaction in
-            var counters = transaction.counters
-            counters.isShutDown = 1
-            if immediate {
-                counters.unfinished -= min(counters.unfinished, counters.count)
-                counters.readPosition = counters.writePosition
-                counters.count = 0
-            }
-            transaction.commit(counters)
-            _ = (elementPut.signal(), elementTaken.signal(), tasksDone.signal())
+        producers.withLock {
+            shutDownFlag.setBitsInTotalOrder(1)
+            if immediate { consumers.withLock { dropQueued() } }
         }
         // Wake unconditionally: cheap for a rare call, and sure.
-        elementPut.wakeSleepers()
-        elementTaken.wakeSleepers()
-        tasksDone.wakeSleepers()
+        for signal in [elementPut, elementTaken, tasksDone] {
+            _ = signal.signal()
+            signal.wakeSleepers()
+        }
+    }
+
+    /// Holding both locks: takes every queued record away, uncounted.
+    private func dropQueued() {
+        var (counters, index) = consumers.current()
+        let end = producers.writeEnd.load()
+        guard end != counters.readPosition else { return }
+        var dropped: UInt64 = 0
+        var position = counters.readPosition
+        while position != end, let length = try? ring.recordLength(at: position, queuedBytes: end &- position) {
+            position &+= UInt64(QueueRing.headerSize + length)
+            dropped += 1
+        }
+        counters.readPosition = end
+        counters.elementsTaken &+= dropped
+        counters.elementsDropped &+= dropped
+        consumers.commit(counters, replacing: index)
     }
 
     // MARK: Tasks
 
+    /// Holding both locks: elements put and neither marked done nor dropped.
+    private var unfinishedTasks: UInt64 {
+        producers.current().counters.elementsPut &- consumers.current().counters.elementsDropped
+            &- consumers.tasksDone.load()
+    }
+
     /// Marks one element taken as processed; traps if none is unfinished.
     func taskDone(typeName: StaticString) {
-        let wakeJoiners = withLock { transaction in
-            var counters = transaction.counters
-            precondition(counters.unfinished > 0, "\(typeName).taskDone() called more times than elements were put")
-            counters.unfinished -= 1
-            transaction.commit(counters)
-            return counters.unfinished == 0 && tasksDone.signal()
+        let wakeJoiners = withBothLocks {
+            let unfinished = unfinishedTasks
+            precondition(unfinished > 0, "\(typeName).taskDone() called more times than elements were put")
+            consumers.tasksDone.publish(consumers.tasksDone.load() &+ 1)
+            return unfinished == 1 && tasksDone.signal()
         }
         if wakeJoiners { tasksDone.wakeSleepers() }
     }
 
     /// Waits until every element put was marked done; `false` if `deadline` passed first.
     func join(until deadline: Deadline) -> Bool {
+        var announced: UInt32?
         while true {
-            let expected: UInt32? = withLock { $0.counters.unfinished == 0 ? nil : tasksDone.prepareToWait() }
-            guard let expected else { return true }
-            if !tasksDone.wait(whileUnchanged: expected, until: deadline) {
-                return withLock { $0.counters.unfinished == 0 }
+            if withBothLocks({ unfinishedTasks == 0 }) { return true }
+            if let expected = announced {
+                announced = nil
+                if !tasksDone.wait(whileUnchanged: expected, until: deadline) {
+                    return withBothLocks { unfinishedTasks == 0 }
+                }
+            } else {
+                announced = tasksDone.prepareToWait()  // then one more look: no wake-up lost
             }
         }
     }

@@ -1,0 +1,130 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-multiprocessing open source project
+//
+// Copyright (c) 2026 the swift-multiprocessing project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE.txt for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+internal import MultiprocessingPlatform
+
+// The two sides of a process queue (see `QueueSegment` for the design):
+// each a lock, two copies of its counters, the position it publishes to the
+// other side, and its copies of what the other side published.
+
+/// The producers' side of a ``QueueSegment``.
+struct ProducerSide {
+    /// The producers' counters (one copy).
+    struct Counters {
+        /// Bytes ever written: the ring offset is this modulo the capacity.
+        var writePosition: UInt64
+        var elementsPut: UInt64
+    }
+
+    let lock: LockWord
+    let copies: UnsafeMutableRawPointer
+    /// Where complete records end: the commit of every put, which consumers read.
+    let writeEnd: SharedPosition
+    /// What the producers last read of the consumers' `readEnd` and `taken`
+    /// (never ahead of them): room is looked up there first.
+    let cachedReadEnd: SharedPosition
+    let cachedTaken: SharedPosition
+
+    /// Runs `body` holding the producers' lock. A holder that died left the
+    /// counters as they were before its unfinished put: nothing to repair.
+    @inline(__always)
+    func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        try lock.withLockSurvivingOwnerDeath(repairing: {}, body)
+    }
+
+    /// Holding the lock: the current counters and the index of their copy.
+    @inline(__always)
+    func current() -> (counters: Counters, index: Int) {
+        let first = copies.load(as: Counters.self)
+        if first.writePosition == writeEnd.load() { return (first, 0) }
+        return ((copies + MemoryLayout<Counters>.stride).load(as: Counters.self), 1)
+    }
+
+    /// Holding the lock: makes `counters` current, replacing copy `index`.
+    /// The store of `writeEnd` is the commit.
+    @inline(__always)
+    func commit(_ counters: Counters, replacing index: Int) {
+        (copies + (1 - index) * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
+        writeEnd.publish(counters.writePosition)
+    }
+}
+
+/// The consumers' side of a ``QueueSegment``.
+struct ConsumerSide {
+    /// The consumers' counters (one copy).
+    struct Counters {
+        /// Bytes ever taken: the ring offset is this modulo the capacity.
+        var readPosition: UInt64
+        /// Elements taken by gets or dropped by an immediate shutdown.
+        var elementsTaken: UInt64
+        /// Elements dropped by an immediate shutdown (they count as done).
+        var elementsDropped: UInt64
+    }
+
+    let lock: LockWord
+    let copies: UnsafeMutableRawPointer
+    /// Where the records taken end (their bytes are free): the commit of every get.
+    let readEnd: SharedPosition
+    /// `elementsTaken`, stored after each commit for producers that count
+    /// against a `maxSize`.
+    let taken: SharedPosition
+    /// What the consumers last read of the producers' `writeEnd` (never ahead of it).
+    let cachedWriteEnd: SharedPosition
+    /// Calls of `taskDone()` (``JoinableProcessQueue``), changed holding both sides' locks.
+    let tasksDone: SharedPosition
+    let maxSize: Int
+
+    /// Runs `body` holding the consumers' lock. A holder that died left the
+    /// counters as they were before its unfinished get; it may not have
+    /// stored `taken` after its last commit, so that is stored again.
+    @inline(__always)
+    func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        try lock.withLockSurvivingOwnerDeath(repairing: { taken.publish(current().counters.elementsTaken) }, body)
+    }
+
+    /// Holding the lock: the current counters and the index of their copy.
+    @inline(__always)
+    func current() -> (counters: Counters, index: Int) {
+        let first = copies.load(as: Counters.self)
+        if first.readPosition == readEnd.load() { return (first, 0) }
+        return ((copies + MemoryLayout<Counters>.stride).load(as: Counters.self), 1)
+    }
+
+    /// Holding the lock: makes `counters` current, replacing copy `index`.
+    /// The store of `readEnd` is the commit; `taken` follows, when
+    /// producers need it (a bounded queue).
+    @inline(__always)
+    func commit(_ counters: Counters, replacing index: Int) {
+        (copies + (1 - index) * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
+        readEnd.publish(counters.readPosition)
+        if maxSize != 0 { taken.publish(counters.elementsTaken) }
+    }
+}
+
+extension LockWord {
+    /// Runs `body` holding the lock, after `repair` if its last holder died
+    /// holding it. A process queue's lock cannot fail otherwise: no deadline,
+    /// and a queue operation never takes a lock its thread holds.
+    @inline(__always)
+    func withLockSurvivingOwnerDeath<R, E: Error>(repairing repair: () -> Void, _ body: () throws(E) -> R) throws(E)
+        -> R
+    {
+        switch lock(until: nil) {
+        case .acquired: break
+        case .ownerDied: repair()
+        case let other: preconditionFailure("a process queue's lock failed: \(other)")
+        }
+        defer { _ = unlock() }
+        return try body()
+    }
+}
