@@ -45,12 +45,13 @@ extension QueueSegment {
     /// A record in the ring, seen holding the consumers' lock.
     struct Record {
         let ring: QueueRing
-        let position: UInt64
+        /// Where the payload starts in the ring.
+        let offset: Int
         let length: Int
 
         /// Copies the record's payload (`length` bytes) to `destination`.
         func copy(to destination: UnsafeMutableRawBufferPointer) {
-            ring.read(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<length]), at: position)
+            _ = ring.read(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<length]), at: offset)
         }
     }
 
@@ -124,15 +125,14 @@ extension QueueSegment {
             if deadline == .immediately { throw .full }
             return .blocked
         }
-        ring.writeHeader(payloadLength: payload.count, at: counters.writePosition)
-        let payloadPosition = counters.writePosition &+ UInt64(QueueRing.headerSize)
+        let payloadOffset = ring.writeHeader(payloadLength: payload.count, at: ring.offset(of: counters.writePosition))
         #if DEBUG
             if let hook = ProcessQueueTestHooks.midPut {
-                ring.write(UnsafeRawBufferPointer(rebasing: payload[..<(payload.count / 2)]), at: payloadPosition)
+                _ = ring.write(UnsafeRawBufferPointer(rebasing: payload[..<(payload.count / 2)]), at: payloadOffset)
                 hook()
             }
         #endif
-        ring.write(payload, at: payloadPosition)
+        _ = ring.write(payload, at: payloadOffset)
         counters.writePosition &+= recordSize
         counters.elementsPut &+= 1
         producers.commit(counters, replacing: index)
@@ -164,19 +164,32 @@ extension QueueSegment {
     /// Removes the next element, waiting until `deadline`.
     func get<Element: Decodable>(_ type: Element.Type, until deadline: Deadline) throws -> Element {
         if RawElements.contains(Element.self) {
-            return try withUnsafeTemporaryAllocation(of: Element.self, capacity: 1) { slot in
-                try take(upTo: 1, until: deadline) { record throws(ProcessQueueError) in
-                    guard record.length == MemoryLayout<Element>.size else {
-                        throw .corruptSegment("a \(Element.self) record of \(record.length) bytes")
-                    }
-                    record.copy(to: UnsafeMutableRawBufferPointer(slot))
-                }
-                return slot.baseAddress!.move()
+            // Room for the widest raw element (8 bytes), on the stack: no generic
+            // buffer (whose metadata an unspecialized caller would look up
+            // on every call).
+            var bytes: UInt64 = 0
+            try withUnsafeMutableBytes(of: &bytes) { buffer in
+                try getRaw(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<MemoryLayout<Element>.size]),
+                    typeName: Element.self, until: deadline)
             }
+            return withUnsafeBytes(of: &bytes) { $0.load(as: Element.self) }
         }
         var payload: [UInt8] = []
         try take(upTo: 1, until: deadline) { record in payload = Self.bytes(of: record) }
         return try payload.withUnsafeBytes { try MessageCoding.decode(type, from: $0) }
+    }
+
+    /// Removes the next element, whose record must be `destination.count`
+    /// bytes, into `destination`, waiting until `deadline`.
+    private func getRaw(
+        into destination: UnsafeMutableRawBufferPointer, typeName: Any.Type, until deadline: Deadline
+    ) throws {
+        try take(upTo: 1, until: deadline) { record throws(ProcessQueueError) in
+            guard record.length == destination.count else {
+                throw .corruptSegment("a \(typeName) record of \(record.length) bytes")
+            }
+            record.copy(to: destination)
+        }
     }
 
     /// Removes up to `maximum` elements (at least one), waiting until
@@ -184,21 +197,45 @@ extension QueueSegment {
     func get<Element: Decodable>(upTo maximum: Int, _ type: Element.Type, until deadline: Deadline) throws -> [Element]
     {
         precondition(maximum >= 1, "get(upTo:) needs a count of at least 1, got \(maximum)")
+        if RawElements.contains(Element.self) {
+            let bytes = try getRaw(upTo: maximum, elementSize: MemoryLayout<Element>.size, typeName: Element.self,
+                until: deadline)
+            return bytes.withUnsafeBytes { raw in
+                (0..<raw.count / MemoryLayout<Element>.size).map {
+                    raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<Element>.size, as: Element.self)
+                }
+            }
+        }
         var payloads: [[UInt8]] = []
         do {
             try take(upTo: maximum, until: deadline) { record in payloads.append(Self.bytes(of: record)) }
         } catch QueueError.empty {
             return []
         }
-        if RawElements.contains(Element.self) {
-            return try payloads.map { payload in
-                guard payload.count == MemoryLayout<Element>.size else {
-                    throw ProcessQueueError.corruptSegment("a \(Element.self) record of \(payload.count) bytes")
-                }
-                return payload.withUnsafeBytes { $0.loadUnaligned(as: Element.self) }
-            }
-        }
         return try payloads.map { payload in try payload.withUnsafeBytes { try MessageCoding.decode(type, from: $0) } }
+    }
+
+    /// Removes up to `maximum` elements whose records must each be
+    /// `elementSize` bytes: their payloads, one after the other (none if
+    /// the deadline passed).
+    private func getRaw(upTo maximum: Int, elementSize: Int, typeName: Any.Type, until deadline: Deadline) throws
+        -> [UInt8]
+    {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(maximum, 1024) * elementSize)
+        do {
+            try take(upTo: maximum, until: deadline) { record throws(ProcessQueueError) in
+                guard record.length == elementSize else {
+                    throw .corruptSegment("a \(typeName) record of \(record.length) bytes")
+                }
+                let start = bytes.count
+                bytes.append(contentsOf: repeatElement(0, count: elementSize))
+                bytes.withUnsafeMutableBytes { record.copy(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+            }
+        } catch QueueError.empty {
+            return []
+        }
+        return bytes
     }
 
     private static func bytes(of record: Record) -> [UInt8] {
@@ -235,13 +272,14 @@ extension QueueSegment {
         }
         guard let end else { return .shutDown }
         var taken = 0
+        var offset = ring.offset(of: counters.readPosition)
         while taken < maximum && counters.readPosition != end {
-            let length = try ring.recordLength(at: counters.readPosition, queuedBytes: end &- counters.readPosition)
-            let payloadPosition = counters.readPosition &+ UInt64(QueueRing.headerSize)
-            try consume(Record(ring: ring, position: payloadPosition, length: length))
-            counters.readPosition = payloadPosition &+ UInt64(length)
+            let payload = try ring.readHeader(at: offset, queuedBytes: end &- counters.readPosition)
+            try consume(Record(ring: ring, offset: payload.offset, length: payload.length))
+            counters.readPosition &+= UInt64(QueueRing.headerSize + payload.length)
             counters.elementsTaken &+= 1
             taken += 1
+            offset = ring.offset(payload.length, after: payload.offset)
         }
         #if DEBUG
             ProcessQueueTestHooks.midGet?()
@@ -302,8 +340,10 @@ extension QueueSegment {
         guard end != counters.readPosition else { return }
         var dropped: UInt64 = 0
         var position = counters.readPosition
-        while position != end, let length = try? ring.recordLength(at: position, queuedBytes: end &- position) {
-            position &+= UInt64(QueueRing.headerSize + length)
+        while position != end,
+            let payload = try? ring.readHeader(at: ring.offset(of: position), queuedBytes: end &- position)
+        {
+            position &+= UInt64(QueueRing.headerSize + payload.length)
             dropped += 1
         }
         counters.readPosition = end
