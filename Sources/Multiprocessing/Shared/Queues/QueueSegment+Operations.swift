@@ -18,10 +18,13 @@ internal import MultiprocessingPlatform
     /// or a get (the process is forked and single-threaded; the hook tells the
     /// test and blocks). Debug builds only.
     enum ProcessQueueTestHooks {
-        /// Called holding the queue's lock with half of the record written.
+        /// Called holding the producers' lock with half of the record written.
         nonisolated(unsafe) static var midPut: (() -> Void)?
-        /// Called holding the queue's lock with the record copied out, before the commit.
+        /// Called holding the consumers' lock with the record copied out, before the commit.
         nonisolated(unsafe) static var midGet: (() -> Void)?
+        /// Called holding the consumers' lock right after the commit, before
+        /// the count of elements taken is published.
+        nonisolated(unsafe) static var afterGetCommit: (() -> Void)?
     }
 #endif
 
@@ -271,6 +274,9 @@ extension QueueSegment {
             end = queuedEnd(after: counters.readPosition)
         }
         guard let end else { return .shutDown }
+        guard end &- counters.readPosition <= UInt64(capacity) else {
+            throw ProcessQueueError.corruptSegment("\(end &- counters.readPosition) bytes queued in a ring of \(capacity)")
+        }
         var taken = 0
         var offset = ring.offset(of: counters.readPosition)
         while taken < maximum && counters.readPosition != end {

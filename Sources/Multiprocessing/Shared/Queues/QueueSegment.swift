@@ -74,7 +74,7 @@ struct QueueSegment: @unchecked Sendable {
     /// Advanced by puts that find sleepers, and by shutdown: consumers sleep on it.
     let elementPut: ChangeSignal
     /// Advanced by gets that find sleepers, and by shutdown: producers of a full queue sleep on it.
-    let elementTaken: ChangeSignal
+    var elementTaken: ChangeSignal { consumers.elementTaken }
     /// Advanced when the last unfinished task is done: joiners sleep on it.
     let tasksDone: ChangeSignal
 
@@ -153,11 +153,11 @@ struct QueueSegment: @unchecked Sendable {
             lock: LockWord(base + offsets.consumerLock), copies: base + offsets.consumerCopies,
             readEnd: SharedPosition(base + offsets.readEnd), taken: SharedPosition(base + offsets.taken),
             cachedWriteEnd: SharedPosition(base + offsets.consumerCache),
-            tasksDone: SharedPosition(base + offsets.done), maxSize: maxSize)
+            tasksDone: SharedPosition(base + offsets.done), elementTaken: ChangeSignal(base + offsets.elementTaken),
+            maxSize: maxSize)
         ring = QueueRing(base: base + offsets.ring, capacity: capacity)
         shutDownFlag = SharedWord(base + offsets.shutDown)
         elementPut = ChangeSignal(base + offsets.put)
-        elementTaken = ChangeSignal(base + offsets.elementTaken)
         tasksDone = ChangeSignal(base + offsets.tasksDone)
     }
 }

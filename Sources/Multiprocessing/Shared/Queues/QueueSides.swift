@@ -82,14 +82,23 @@ struct ConsumerSide {
     let cachedWriteEnd: SharedPosition
     /// Calls of `taskDone()` (``JoinableProcessQueue``), changed holding both sides' locks.
     let tasksDone: SharedPosition
+    /// Advanced by gets that find sleepers: producers of a full queue sleep on it.
+    let elementTaken: ChangeSignal
     let maxSize: Int
 
     /// Runs `body` holding the consumers' lock. A holder that died left the
-    /// counters as they were before its unfinished get; it may not have
-    /// stored `taken` after its last commit, so that is stored again.
+    /// counters as they were before its unfinished get, but it may have died
+    /// between its commit and storing `taken`: that is stored again, and
+    /// producers waiting for room (which they may have counted wrongly) are
+    /// woken to look again.
     @inline(__always)
     func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
-        try lock.withLockSurvivingOwnerDeath(repairing: { taken.publish(current().counters.elementsTaken) }, body)
+        try lock.withLockSurvivingOwnerDeath(repairing: repairAfterOwnerDied, body)
+    }
+
+    private func repairAfterOwnerDied() {
+        taken.publish(current().counters.elementsTaken)
+        if elementTaken.signal() { elementTaken.wakeSleepers() }
     }
 
     /// Holding the lock: the current counters and the index of their copy.
@@ -107,6 +116,9 @@ struct ConsumerSide {
     func commit(_ counters: Counters, replacing index: Int) {
         (copies + (1 - index) * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
         readEnd.publish(counters.readPosition)
+        #if DEBUG
+            ProcessQueueTestHooks.afterGetCommit?()
+        #endif
         if maxSize != 0 { taken.publish(counters.elementsTaken) }
     }
 }
