@@ -96,10 +96,16 @@ extension QueueSegment {
 
     // MARK: Put
 
-    /// Adds `element`, waiting for room until `deadline`: the standard
-    /// numbers as their bytes (see ``RawElements``), anything else encoded.
-    func put<Element: Encodable>(_ element: Element, until deadline: Deadline) throws {
-        if RawElements.contains(Element.self) {
+    /// Adds `element`, waiting for room until `deadline`: as its bytes if
+    /// `raw` (a type of ``RawElements``), encoded otherwise.
+    func put<Element: Encodable>(_ element: Element, raw: Bool, until deadline: Deadline) throws {
+        if raw {
+            // The 8-byte numbers (the common case) through a concrete
+            // `UInt64`, which the generic caller need not reach through metadata.
+            if MemoryLayout<Element>.size == MemoryLayout<UInt64>.size {
+                var bytes = unsafeBitCast(element, to: UInt64.self)
+                return try withUnsafeBytes(of: &bytes) { try put(payload: $0, until: deadline) }
+            }
             return try withUnsafeBytes(of: element) { try put(payload: $0, until: deadline) }
         }
         var encoded: [UInt8] = []
@@ -164,9 +170,9 @@ extension QueueSegment {
 
     // MARK: Get
 
-    /// Removes the next element, waiting until `deadline`.
-    func get<Element: Decodable>(_ type: Element.Type, until deadline: Deadline) throws -> Element {
-        if RawElements.contains(Element.self) {
+    /// Removes the next element, waiting until `deadline`; `raw` as for ``put(_:raw:until:)``.
+    func get<Element: Decodable>(_ type: Element.Type, raw: Bool, until deadline: Deadline) throws -> Element {
+        if raw {
             // Room for the widest raw element (8 bytes), on the stack: no generic
             // buffer (whose metadata an unspecialized caller would look up
             // on every call).
@@ -175,6 +181,7 @@ extension QueueSegment {
                 try getRaw(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<MemoryLayout<Element>.size]),
                     typeName: Element.self, until: deadline)
             }
+            if MemoryLayout<Element>.size == MemoryLayout<UInt64>.size { return unsafeBitCast(bytes, to: Element.self) }
             return withUnsafeBytes(of: &bytes) { $0.load(as: Element.self) }
         }
         var payload: [UInt8] = []
@@ -197,10 +204,11 @@ extension QueueSegment {
 
     /// Removes up to `maximum` elements (at least one), waiting until
     /// `deadline` for the first; an empty result means the deadline passed.
-    func get<Element: Decodable>(upTo maximum: Int, _ type: Element.Type, until deadline: Deadline) throws -> [Element]
-    {
+    func get<Element: Decodable>(
+        upTo maximum: Int, _ type: Element.Type, raw: Bool, until deadline: Deadline
+    ) throws -> [Element] {
         precondition(maximum >= 1, "get(upTo:) needs a count of at least 1, got \(maximum)")
-        if RawElements.contains(Element.self) {
+        if raw {
             let bytes = try getRaw(upTo: maximum, elementSize: MemoryLayout<Element>.size, typeName: Element.self,
                 until: deadline)
             return bytes.withUnsafeBytes { raw in

@@ -71,38 +71,24 @@ struct QueueSegment: @unchecked Sendable {
     let ring: QueueRing
     /// 1 once the queue is shut down; set holding the producers' lock.
     let shutDownFlag: SharedWord
+
     /// Advanced by puts that find sleepers, and by shutdown: consumers sleep on it.
-    let elementPut: ChangeSignal
+    var elementPut: ChangeSignal { producers.elementPut }
     /// Advanced by gets that find sleepers, and by shutdown: producers of a full queue sleep on it.
     var elementTaken: ChangeSignal { consumers.elementTaken }
     /// Advanced when the last unfinished task is done: joiners sleep on it.
-    let tasksDone: ChangeSignal
+    var tasksDone: ChangeSignal { consumers.tasksDoneSignal }
 
     private struct Offsets {
         var layout = SegmentLayout()
-        let producerLock, producerCopies, producerCache, writeEnd, put: Int
-        let consumerLock, consumerCopies, consumerCache, done, tasksDone, readEnd, taken, elementTaken: Int
-        let shutDown, ring: Int
+        let producers, consumers, shutDown, ring: Int
 
         init(capacity: Int) {
-            // What only producers touch, then what consumers read of it
-            // (next to the signal producers read on every put), then the
-            // same for consumers; each group on cache lines of its own.
-            producerLock = layout.reserve(LockWord.size, alignment: 64)
-            producerCopies = layout.reserve(ProducerSide.Counters.self, count: 2)
-            producerCache = layout.reserve(UInt64.self, count: 2)
-            writeEnd = layout.reserve(8, alignment: 64)
-            put = layout.reserveWord()
-            consumerLock = layout.reserve(LockWord.size, alignment: 64)
-            consumerCopies = layout.reserve(ConsumerSide.Counters.self, count: 2)
-            consumerCache = layout.reserve(UInt64.self)
-            done = layout.reserve(UInt64.self)
-            tasksDone = layout.reserveWord()
-            readEnd = layout.reserve(8, alignment: 64)
-            taken = layout.reserve(UInt64.self)
-            elementTaken = layout.reserveWord()
-            // Read by both sides, written once.
-            shutDown = layout.reserve(4, alignment: 64)
+            // Each side's area on cache lines of its own (see the sides);
+            // the flag, written once and read by both, on another.
+            producers = layout.reserve(ProducerSide.size, alignment: 64)
+            consumers = layout.reserve(ConsumerSide.size, alignment: 64)
+            shutDown = layout.reserve(64, alignment: 64)
             ring = layout.reserve(capacity, alignment: 64)
         }
     }
@@ -144,20 +130,9 @@ struct QueueSegment: @unchecked Sendable {
         self.capacity = capacity
         self.maxSize = maxSize
         self.joinable = joinable
-        producers = ProducerSide(
-            lock: LockWord(base + offsets.producerLock), copies: base + offsets.producerCopies,
-            writeEnd: SharedPosition(base + offsets.writeEnd),
-            cachedReadEnd: SharedPosition(base + offsets.producerCache),
-            cachedTaken: SharedPosition(base + offsets.producerCache + 8))
-        consumers = ConsumerSide(
-            lock: LockWord(base + offsets.consumerLock), copies: base + offsets.consumerCopies,
-            readEnd: SharedPosition(base + offsets.readEnd), taken: SharedPosition(base + offsets.taken),
-            cachedWriteEnd: SharedPosition(base + offsets.consumerCache),
-            tasksDone: SharedPosition(base + offsets.done), elementTaken: ChangeSignal(base + offsets.elementTaken),
-            maxSize: maxSize)
+        producers = ProducerSide(base + offsets.producers)
+        consumers = ConsumerSide(base + offsets.consumers, maxSize: maxSize)
         ring = QueueRing(base: base + offsets.ring, capacity: capacity)
         shutDownFlag = SharedWord(base + offsets.shutDown)
-        elementPut = ChangeSignal(base + offsets.put)
-        tasksDone = ChangeSignal(base + offsets.tasksDone)
     }
 }

@@ -14,10 +14,13 @@
 internal import MultiprocessingPlatform
 
 // The two sides of a process queue (see `QueueSegment` for the design):
-// each a lock, two copies of its counters, the position it publishes to the
-// other side, and its copies of what the other side published.
+// each a lock, two copies of its counters, its copy of what the other side
+// published, and what it publishes to the other side. Each side's fields
+// sit at fixed offsets in its own area of the segment: a side is one
+// address, cheap to pass around.
 
-/// The producers' side of a ``QueueSegment``.
+/// The producers' side of a ``QueueSegment``: a cache line only producers
+/// touch, then the one consumers read.
 struct ProducerSide {
     /// The producers' counters (one copy).
     struct Counters {
@@ -26,14 +29,26 @@ struct ProducerSide {
         var elementsPut: UInt64
     }
 
-    let lock: LockWord
-    let copies: UnsafeMutableRawPointer
-    /// Where complete records end: the commit of every put, which consumers read.
-    let writeEnd: SharedPosition
+    /// The bytes the side takes in the segment, 64-byte aligned.
+    static var size: Int { 128 }
+
+    private let base: UnsafeMutableRawPointer
+
+    init(_ base: UnsafeMutableRawPointer) {
+        assert(LockWord.size + 2 * MemoryLayout<Counters>.stride <= 48, "the producers' copies overlap their caches")
+        self.base = base
+    }
+
+    var lock: LockWord { LockWord(base) }
+    private var copies: UnsafeMutableRawPointer { base + LockWord.size }
     /// What the producers last read of the consumers' `readEnd` and `taken`
     /// (never ahead of them): room is looked up there first.
-    let cachedReadEnd: SharedPosition
-    let cachedTaken: SharedPosition
+    var cachedReadEnd: SharedPosition { SharedPosition(base + 48) }
+    var cachedTaken: SharedPosition { SharedPosition(base + 56) }
+    /// Where complete records end: the commit of every put, which consumers read.
+    var writeEnd: SharedPosition { SharedPosition(base + 64) }
+    /// Advanced by puts that find sleepers, and by shutdown: consumers sleep on it.
+    var elementPut: ChangeSignal { ChangeSignal(base + 72) }
 
     /// Runs `body` holding the producers' lock. A holder that died left the
     /// counters as they were before its unfinished put: nothing to repair.
@@ -59,7 +74,8 @@ struct ProducerSide {
     }
 }
 
-/// The consumers' side of a ``QueueSegment``.
+/// The consumers' side of a ``QueueSegment``: two cache lines only
+/// consumers (and joiners) touch, then the one producers read.
 struct ConsumerSide {
     /// The consumers' counters (one copy).
     struct Counters {
@@ -71,20 +87,33 @@ struct ConsumerSide {
         var elementsDropped: UInt64
     }
 
-    let lock: LockWord
-    let copies: UnsafeMutableRawPointer
+    /// The bytes the side takes in the segment, 64-byte aligned.
+    static var size: Int { 192 }
+
+    private let base: UnsafeMutableRawPointer
+    private let maxSize: Int
+
+    init(_ base: UnsafeMutableRawPointer, maxSize: Int) {
+        assert(LockWord.size + 2 * MemoryLayout<Counters>.stride <= 64, "the consumers' copies overlap their cache")
+        self.base = base
+        self.maxSize = maxSize
+    }
+
+    var lock: LockWord { LockWord(base) }
+    private var copies: UnsafeMutableRawPointer { base + LockWord.size }
+    /// What the consumers last read of the producers' `writeEnd` (never ahead of it).
+    var cachedWriteEnd: SharedPosition { SharedPosition(base + 64) }
+    /// Calls of `taskDone()` (``JoinableProcessQueue``), changed holding both sides' locks.
+    var tasksDone: SharedPosition { SharedPosition(base + 72) }
+    /// Advanced when the last unfinished task is done: joiners sleep on it.
+    var tasksDoneSignal: ChangeSignal { ChangeSignal(base + 80) }
     /// Where the records taken end (their bytes are free): the commit of every get.
-    let readEnd: SharedPosition
+    var readEnd: SharedPosition { SharedPosition(base + 128) }
     /// `elementsTaken`, stored after each commit for producers that count
     /// against a `maxSize`.
-    let taken: SharedPosition
-    /// What the consumers last read of the producers' `writeEnd` (never ahead of it).
-    let cachedWriteEnd: SharedPosition
-    /// Calls of `taskDone()` (``JoinableProcessQueue``), changed holding both sides' locks.
-    let tasksDone: SharedPosition
-    /// Advanced by gets that find sleepers: producers of a full queue sleep on it.
-    let elementTaken: ChangeSignal
-    let maxSize: Int
+    var taken: SharedPosition { SharedPosition(base + 136) }
+    /// Advanced by gets that find sleepers, and by shutdown: producers of a full queue sleep on it.
+    var elementTaken: ChangeSignal { ChangeSignal(base + 144) }
 
     /// Runs `body` holding the consumers' lock. A holder that died left the
     /// counters as they were before its unfinished get, but it may have died
