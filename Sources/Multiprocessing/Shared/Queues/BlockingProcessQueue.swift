@@ -47,6 +47,15 @@ internal import MultiprocessingPlatform
 /// at once: send large values another way (a ``SharedMemory`` segment, a
 /// ``Pipe``), or make the queue larger.
 ///
+/// ## Many at once
+/// Producers and consumers take separate locks, so a put never waits for
+/// a get (or the other way round); producers queue behind each other, as
+/// consumers do. Neither side makes a system call unless the queue is
+/// full (a put) or empty (a get) long enough for it to sleep, or someone
+/// sleeps whom it must wake. The standard library's fixed-width numbers
+/// and `Bool` travel as their bytes; every other type through its
+/// `Codable` conformance, so a type's own `init(from:)` always runs.
+///
 /// ## Killed producers and consumers
 /// A process killed in the middle of a put or a get (or while waiting)
 /// never wedges the others and never makes them see a torn element: the
@@ -160,7 +169,8 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     /// - Throws: ``QueueError/shutDown`` once the queue is shut down and
     ///   empty; a `DecodingError` (every element taken is consumed).
     public func get(upTo count: Int, timeout: Duration?) throws -> [Element] {
-        try segment.get(upTo: count, Element.self, raw: travelsRaw, until: timeout.map(Deadline.after) ?? .distantFuture)
+        try segment.get(
+            upTo: count, Element.self, raw: travelsRaw, until: timeout.map(Deadline.after) ?? .distantFuture)
     }
 
     /// Shuts the queue down for every process: later puts throw

@@ -61,8 +61,7 @@ struct QueueRing {
     /// Copies `byteCount` bytes; the sizes of a record's header and of a
     /// raw number inline, not through a call to `memmove`.
     @inline(__always)
-    private static func copy(_ byteCount: Int, from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer)
-    {
+    private static func copy(_ byteCount: Int, from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer) {
         switch byteCount {
         case 8: destination.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
         case 4: destination.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)

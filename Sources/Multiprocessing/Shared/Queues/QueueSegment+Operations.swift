@@ -178,7 +178,8 @@ extension QueueSegment {
             // on every call).
             var bytes: UInt64 = 0
             try withUnsafeMutableBytes(of: &bytes) { buffer in
-                try getRaw(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<MemoryLayout<Element>.size]),
+                try getRaw(
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<MemoryLayout<Element>.size]),
                     typeName: Element.self, until: deadline)
             }
             if MemoryLayout<Element>.size == MemoryLayout<UInt64>.size { return unsafeBitCast(bytes, to: Element.self) }
@@ -209,7 +210,8 @@ extension QueueSegment {
     ) throws -> [Element] {
         precondition(maximum >= 1, "get(upTo:) needs a count of at least 1, got \(maximum)")
         if raw {
-            let bytes = try getRaw(upTo: maximum, elementSize: MemoryLayout<Element>.size, typeName: Element.self,
+            let bytes = try getRaw(
+                upTo: maximum, elementSize: MemoryLayout<Element>.size, typeName: Element.self,
                 until: deadline)
             return bytes.withUnsafeBytes { raw in
                 (0..<raw.count / MemoryLayout<Element>.size).map {
@@ -283,7 +285,8 @@ extension QueueSegment {
         }
         guard let end else { return .shutDown }
         guard end &- counters.readPosition <= UInt64(capacity) else {
-            throw ProcessQueueError.corruptSegment("\(end &- counters.readPosition) bytes queued in a ring of \(capacity)")
+            throw ProcessQueueError.corruptSegment(
+                "\(end &- counters.readPosition) bytes queued in a ring of \(capacity)")
         }
         var taken = 0
         var offset = ring.offset(of: counters.readPosition)

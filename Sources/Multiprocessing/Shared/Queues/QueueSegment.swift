@@ -15,8 +15,9 @@ internal import MultiprocessingPlatform
 
 /// The shared side of a ``ProcessQueue`` or ``JoinableProcessQueue``: a ring
 /// of length-prefixed encoded elements in one segment, with a producers'
-/// side and a consumers' side, each guarded by its own ``LockWord`` (which
-/// survives a dead holder), and three ``ChangeSignal``s to sleep on.
+/// side and a consumers' side (``ProducerSide``, ``ConsumerSide``), each
+/// guarded by its own ``LockWord`` (which survives a dead holder), and three
+/// ``ChangeSignal``s to sleep on.
 ///
 /// ## Two sides that never wait for each other
 /// Producers hold the producers' lock, consumers the consumers' lock, so a
@@ -24,43 +25,52 @@ internal import MultiprocessingPlatform
 /// takes two locks that never leave their own processors' caches. The sides
 /// meet in two published positions, each written by one side and read by
 /// the other without a lock, on cache lines of their own: the producers'
-/// `writeEnd` (the stream offset up to which records are complete) and the
-/// consumers' `readEnd` (up to which records were taken, so their bytes are
-/// free again), next to the count of elements taken. Each side keeps a copy
-/// of the other's position, on its own cache line, and reads the other's
-/// line only when that copy says the ring is full (or empty): in a steady
-/// stream, a side touches the other's line once per batch of elements that
-/// arrived meanwhile, as single-producer rings do. A record's bytes are
-/// written before `writeEnd` passes them (a release store) and read after
-/// loading it (an acquire load), and likewise for `readEnd` and the free
-/// bytes behind it. Nobody sleeps or makes a system call while the queue
-/// is neither empty nor full (see ``ChangeSignal``).
+/// `writeEnd` (the stream position up to which records are complete) and
+/// the consumers' `readEnd` (up to which records were taken, so their bytes
+/// are free again), next to the count of elements taken (for `maxSize`).
+/// Each side keeps a copy of what it last read of the other's, on its own
+/// cache line, and reads the other's line only when that copy says the ring
+/// is full (or empty): in a steady stream a side reads the other's line once
+/// per batch of elements that arrived meanwhile, as single-producer rings
+/// do. A record's bytes are written before `writeEnd` passes them and read
+/// after loading it (release and acquire), and likewise for `readEnd` and
+/// the free bytes behind it. Both positions are stored in the total order
+/// of sequentially consistent operations, which is what lets the other side
+/// sleep without sharing a lock (see ``ChangeSignal``): nobody sleeps or
+/// makes a system call while the queue is neither empty nor full.
 ///
 /// ## Surviving a killed producer or consumer
 /// Each side's counters (the producers' write position and elements put;
-/// the consumers' read position, elements taken and elements dropped by
-/// an immediate shutdown) live in two copies, and the current copy is the
-/// one whose position equals the side's published position. A put writes
-/// its record into free space past `writeEnd`, which no one reads, and its
-/// new counters into the other copy; a get copies its record out and writes
-/// its new counters into the other copy. Only then does either move its
+/// the consumers' read position, elements taken and elements dropped by an
+/// immediate shutdown) live in two copies, and the current copy is the one
+/// whose position equals the side's published position. A put writes its
+/// record into free space past `writeEnd`, which no one reads, and its new
+/// counters into the other copy; a get copies its record out and writes its
+/// new counters into the other copy. Only then does either move its
 /// published position (one atomic store) — the commit, which also makes the
 /// other copy the current one, since positions only grow. A process killed
 /// at any point before that store leaves the current copy untouched: its
 /// half-written record is free space again, its half-read one is still
-/// queued. A process killed after it has finished its put or get. The next
+/// queued. One killed after it has finished its put or get. The next
 /// process to take the side's lock learns that its holder died (see
-/// ``LockWord``) and goes on: the only thing to repair is the consumers'
-/// published count of elements taken, stored after the commit, which the
-/// next consumer stores again (until then producers count one element too
-/// many, which only makes them wait sooner). A consumer killed after its get
+/// ``LockWord``) and goes on. The one thing to repair is the consumers'
+/// published count of elements taken, stored just after the commit: a
+/// consumer killed in between leaves producers of a bounded queue counting
+/// one element too many (they may wait for room that is there), so the next
+/// consumer stores it again and wakes them. A consumer killed after its get
 /// took the element loses it, as any receiver that dies after receiving
 /// does.
 ///
 /// Nobody's waits are recorded in the segment (see ``ChangeSignal``), so a
-/// process killed while it waits leaves nothing behind either. Whatever
-/// needs both sides at once (``count``, ``shutdown(immediate:)``) takes the
-/// producers' lock first, then the consumers'.
+/// process killed while it waits leaves nothing behind either.
+///
+/// ## Both sides at once
+/// The shutdown flag is set holding the producers' lock, so every put
+/// either committed before it or sees it, and a get that finds the queue
+/// empty and the flag set knows nothing more will come. Whatever needs both
+/// sides' counters (``count``, ``shutdown(immediate:)``, `taskDone()` and
+/// `join()`: unfinished tasks are elements put minus those dropped minus
+/// those marked done) takes the producers' lock first, then the consumers'.
 struct QueueSegment: @unchecked Sendable {
     let memory: SharedMemory
     let capacity: Int
