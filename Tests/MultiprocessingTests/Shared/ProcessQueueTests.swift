@@ -107,6 +107,20 @@ struct ProcessQueueTests {
         #expect(dropped.join(timeout: .zero), "dropped elements count as done")
     }
 
+    /// As with Python's JoinableQueue, `taskDone()` may come before the
+    /// get of its element; an immediate shutdown then counts only the
+    /// unfinished rest as done, and `join()` still returns.
+    @Test func tasksMarkedDoneAheadOfTheirGetsAndAnImmediateShutdown() throws {
+        let queue = try JoinableProcessQueue<Int>()
+        try queue.put(1)
+        try queue.put(2)
+        queue.taskDone()
+        #expect(!queue.join(timeout: .zero))
+        queue.shutdown(immediate: true)
+        #expect(queue.isEmpty)
+        #expect(queue.join(timeout: .zero))
+    }
+
     @Test func joinWaitsForEveryTaskDone() throws {
         let queue = try JoinableProcessQueue<Int>()
         #expect(queue.join(timeout: .zero))

@@ -158,9 +158,9 @@ extension QueueSegment {
                 && (maxSize == 0 || counters.elementsPut &- taken < UInt64(maxSize))
         }
         if fits(readEnd: producers.cachedReadEnd.load(), taken: producers.cachedTaken.load()) { return true }
-        // `taken` before `readEnd`, each in the total order of the consumers'
-        // stores (see ``ChangeSignal``): either may be older than the other,
-        // never ahead of what the consumers committed.
+        // In the total order of the consumers' stores (see ``ChangeSignal``).
+        // Either may be older than the consumers' last commit, never ahead
+        // of it: that only makes the room look smaller.
         let taken = consumers.taken.loadInTotalOrder()
         let readEnd = consumers.readEnd.loadInTotalOrder()
         producers.cachedTaken.store(taken)
@@ -363,9 +363,11 @@ extension QueueSegment {
             position &+= UInt64(QueueRing.headerSize + payload.length)
             dropped += 1
         }
+        // Each counts as done, but never more than are unfinished (a task
+        // may have been marked done before its element was taken).
+        counters.elementsDropped &+= min(dropped, unfinishedTasks)
         counters.readPosition = end
         counters.elementsTaken &+= dropped
-        counters.elementsDropped &+= dropped
         consumers.commit(counters, replacing: index)
     }
 

@@ -83,7 +83,8 @@ struct ConsumerSide {
         var readPosition: UInt64
         /// Elements taken by gets or dropped by an immediate shutdown.
         var elementsTaken: UInt64
-        /// Elements dropped by an immediate shutdown (they count as done).
+        /// Elements dropped by an immediate shutdown that count as done
+        /// (all of them, unless tasks were marked done ahead of their gets).
         var elementsDropped: UInt64
     }
 
