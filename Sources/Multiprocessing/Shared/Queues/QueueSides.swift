@@ -40,7 +40,7 @@ struct ProducerSide {
     }
 
     var lock: LockWord { LockWord(base) }
-    private var copies: UnsafeMutableRawPointer { base + LockWord.size }
+    private var copies: CounterCopies<Counters> { CounterCopies(base + LockWord.size) }
     /// What the producers last read of the consumers' `readEnd` and `taken`
     /// (never ahead of them): room is looked up there first.
     var cachedReadEnd: SharedPosition { SharedPosition(base + 48) }
@@ -60,16 +60,14 @@ struct ProducerSide {
     /// Holding the lock: the current counters and the index of their copy.
     @inline(__always)
     func current() -> (counters: Counters, index: Int) {
-        let first = copies.load(as: Counters.self)
-        if first.writePosition == writeEnd.load() { return (first, 0) }
-        return ((copies + MemoryLayout<Counters>.stride).load(as: Counters.self), 1)
+        copies.current(at: writeEnd.load(), \.writePosition)
     }
 
     /// Holding the lock: makes `counters` current, replacing copy `index`.
     /// The store of `writeEnd` is the commit.
     @inline(__always)
     func commit(_ counters: Counters, replacing index: Int) {
-        (copies + (1 - index) * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
+        copies.store(counters, otherThan: index)
         writeEnd.publish(counters.writePosition)
     }
 }
@@ -101,7 +99,7 @@ struct ConsumerSide {
     }
 
     var lock: LockWord { LockWord(base) }
-    private var copies: UnsafeMutableRawPointer { base + LockWord.size }
+    private var copies: CounterCopies<Counters> { CounterCopies(base + LockWord.size) }
     /// What the consumers last read of the producers' `writeEnd` (never ahead of it).
     var cachedWriteEnd: SharedPosition { SharedPosition(base + 64) }
     /// Calls of `taskDone()` (``JoinableProcessQueue``), changed holding both sides' locks.
@@ -134,9 +132,7 @@ struct ConsumerSide {
     /// Holding the lock: the current counters and the index of their copy.
     @inline(__always)
     func current() -> (counters: Counters, index: Int) {
-        let first = copies.load(as: Counters.self)
-        if first.readPosition == readEnd.load() { return (first, 0) }
-        return ((copies + MemoryLayout<Counters>.stride).load(as: Counters.self), 1)
+        copies.current(at: readEnd.load(), \.readPosition)
     }
 
     /// Holding the lock: makes `counters` current, replacing copy `index`.
@@ -144,12 +140,37 @@ struct ConsumerSide {
     /// producers need it (a bounded queue).
     @inline(__always)
     func commit(_ counters: Counters, replacing index: Int) {
-        (copies + (1 - index) * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
+        copies.store(counters, otherThan: index)
         readEnd.publish(counters.readPosition)
         #if DEBUG
             ProcessQueueTestHooks.afterGetCommit?()
         #endif
         if maxSize != 0 { taken.publish(counters.elementsTaken) }
+    }
+}
+
+/// A side's counters in two copies, one after the other: the current copy
+/// is the one whose position equals the side's published position (the
+/// other is older, or a newer one not yet committed).
+struct CounterCopies<Counters> {
+    private let base: UnsafeMutableRawPointer
+
+    init(_ base: UnsafeMutableRawPointer) {
+        self.base = base
+    }
+
+    /// The copy whose position is `published`, and its index.
+    @inline(__always)
+    func current(at published: UInt64, _ position: KeyPath<Counters, UInt64>) -> (counters: Counters, index: Int) {
+        let first = base.load(as: Counters.self)
+        if first[keyPath: position] == published { return (first, 0) }
+        return ((base + MemoryLayout<Counters>.stride).load(as: Counters.self), 1)
+    }
+
+    /// Stores `counters` in the copy that is not copy `index` (the current one).
+    @inline(__always)
+    func store(_ counters: Counters, otherThan index: Int) {
+        (base + (1 - index) * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
     }
 }
 
