@@ -107,6 +107,20 @@ struct ProcessQueueTests {
         #expect(dropped.join(timeout: .zero), "dropped elements count as done")
     }
 
+    /// As with Python's JoinableQueue, `taskDone()` may come before the
+    /// get of its element; an immediate shutdown then counts only the
+    /// unfinished rest as done, and `join()` still returns.
+    @Test func tasksMarkedDoneAheadOfTheirGetsAndAnImmediateShutdown() throws {
+        let queue = try JoinableProcessQueue<Int>()
+        try queue.put(1)
+        try queue.put(2)
+        queue.taskDone()
+        #expect(!queue.join(timeout: .zero))
+        queue.shutdown(immediate: true)
+        #expect(queue.isEmpty)
+        #expect(queue.join(timeout: .zero))
+    }
+
     @Test func joinWaitsForEveryTaskDone() throws {
         let queue = try JoinableProcessQueue<Int>()
         #expect(queue.join(timeout: .zero))
@@ -195,6 +209,76 @@ struct ProcessQueueTests {
             _ = try joinChild(consumer)
             waiter.join()
             try check(waiterDone.value)
+        }
+    }
+
+    /// A consumer killed between its commit and publishing its count of
+    /// elements taken leaves producers of a bounded queue counting one
+    /// element too many: a producer that went to sleep on that wrong count
+    /// is woken by the next consumer, which repairs the count.
+    @Test func consumerKilledRightAfterItsCommitWakesNoOneWrongly() throws {
+        try runIsolated(in: Self.self) {
+            let queue = try ProcessQueue<Int>(maxSize: 1)
+            try queue.put(1)
+            let committed = try HandOff()
+            let consumer = try ChildProcess.fork {
+                ProcessQueueTestHooks.afterGetCommit = {
+                    committed.signal()
+                    blockUntilKilled()
+                }
+                _ = try queue.get()
+                return 0
+            }
+            try check(committed.wait() == 1, "the consumer never committed its get")
+            consumer.kill()
+            _ = try joinChild(consumer)
+            let producerThread = Box<pid_t>(0)
+            let producerReady = try HandOff()
+            let producer = TestThread {
+                producerThread.value = currentThreadID()
+                producerReady.signal()
+                // Longer than the get below waits: only a wake-up lets it succeed in time.
+                #expect(throws: Never.self) { try queue.put(2, timeout: .seconds(60)) }
+            }
+            try check(producerReady.wait() == 1)
+            try check(waitUntilSleeping(producerThread.value), "the producer never went to sleep on the full count")
+            try check(try queue.get(timeout: .seconds(10)) == 2)
+            producer.join()
+            try check(queue.count == 0)
+        }
+    }
+
+    /// Puts and gets that sleep wake each other without sharing a lock:
+    /// a stream through a queue of a few bytes, where the producer finds it
+    /// full and the consumer finds it empty over and over, arrives whole
+    /// and in order, and round trips through two one-element queues never
+    /// miss a wake-up.
+    @Test func sidesThatSleepWakeEachOther() throws {
+        try runIsolated(in: Self.self) {
+            let total = 50_000
+            let tiny = try ProcessQueue<Int>(capacityBytes: 40)
+            let producer = try ChildProcess.fork {
+                for value in 0..<total { try tiny.put(value) }
+                return 0
+            }
+            for expected in 0..<total {
+                let value = try tiny.get(timeout: .seconds(20))
+                try check(value == expected, "got \(value), expected \(expected)")
+            }
+            try check(try joinChild(producer) == .exited(0))
+
+            let requests = try ProcessQueue<Int>(maxSize: 1)
+            let replies = try ProcessQueue<Int>(maxSize: 1)
+            let echo = try ChildProcess.fork {
+                while let value = try? requests.get() { try replies.put(value + 1) }
+                return 0
+            }
+            for value in 0..<5_000 {
+                try requests.put(value, timeout: .seconds(20))
+                try check(try replies.get(timeout: .seconds(20)) == value + 1)
+            }
+            requests.shutdown()
+            try check(try joinChild(echo) == .exited(0))
         }
     }
 

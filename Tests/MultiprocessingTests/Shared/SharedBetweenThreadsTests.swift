@@ -73,6 +73,30 @@ struct SharedBetweenThreadsTests {
         #expect(sums.map(\.value).reduce(0, +) == (0..<20_000).reduce(0, +))
     }
 
+    @Test func joinableQueueOfCodableElementsBetweenThreads() throws {
+        let queue = try JoinableProcessQueue<String>(maxSize: 8, capacityBytes: 256)
+        let received = (0..<2).map { _ in Box<[String]>([]) }
+        let consumers = received.map { box in
+            TestThread {
+                while let text = try? queue.get() {
+                    box.value.append(text)
+                    queue.taskDone()
+                }
+            }
+        }
+        let producers = (0..<2).map { producer in
+            TestThread { for value in 0..<2_000 { try! queue.put("\(producer)-\(value)") } }
+        }
+        producers.forEach { $0.join() }
+        #expect(queue.join(timeout: .seconds(30)), "every task marked done")
+        #expect(queue.count == 0)
+        queue.shutdown()
+        consumers.forEach { $0.join() }
+        let all = received.flatMap(\.value)
+        #expect(Set(all) == Set((0..<2).flatMap { producer in (0..<2_000).map { "\(producer)-\($0)" } }))
+        #expect(all.count == 4_000)
+    }
+
     @Test func eventSemaphoreConditionAndBarrierBetweenThreads() throws {
         let event = try ProcessEvent()
         let semaphore = try ProcessSemaphore(value: 0)

@@ -40,6 +40,10 @@ struct SharedWord: @unchecked Sendable {  // every access is atomic
     @inline(__always)
     func store(_ value: UInt32) { atomic.store(value, ordering: .releasing) }
 
+    /// ``load()`` in the single total order of sequentially consistent operations.
+    @inline(__always)
+    func loadInTotalOrder() -> UInt32 { atomic.load(ordering: .sequentiallyConsistent) }
+
     /// Adds `delta` (wrapping) and returns the value before.
     @inline(__always) @discardableResult
     func add(_ delta: UInt32) -> UInt32 {
@@ -56,6 +60,12 @@ struct SharedWord: @unchecked Sendable {  // every access is atomic
     @inline(__always) @discardableResult
     func setBits(_ mask: UInt32) -> UInt32 {
         atomic.loadThenBitwiseOr(with: mask, ordering: .acquiringAndReleasing)
+    }
+
+    /// ``setBits(_:)`` in the single total order of sequentially consistent operations.
+    @inline(__always) @discardableResult
+    func setBitsInTotalOrder(_ mask: UInt32) -> UInt32 {
+        atomic.loadThenBitwiseOr(with: mask, ordering: .sequentiallyConsistent)
     }
 
     /// Replaces `expected` with `desired`; returns whether it did and the value found.
@@ -76,19 +86,24 @@ struct SharedWord: @unchecked Sendable {  // every access is atomic
 }
 
 /// A word that changes every time something happens ("an element was put",
-/// "a task was done"), which others sleep on until it does. Every change is
-/// made holding the lock of the state it is about, so plain atomic loads
-/// and stores do (no read-modify-write instruction).
+/// "a task was done"), which others sleep on until it does. Sleepers and
+/// signallers need not share a lock (a queue's consumers sleep on what its
+/// producers signal, each side holding its own lock).
 ///
 /// Bit 0 says someone sleeps or is about to; the rest counts events. A
-/// sleeper sets the bit holding the lock (``prepareToWait()``), releases the
-/// lock, then sleeps while the word holds that value. A signaller holding
-/// the lock advances the count and clears the bit only when the bit is set
-/// (``signal()``), and then, after releasing the lock, makes one wake-up
-/// system call (``wakeSleepers()``): in a steady stream nobody sleeps and a
-/// signal is one load. Nothing records who sleeps, so a sleeper killed in its
-/// sleep leaves only the bit behind: the next signal makes one wake-up call
-/// for nobody and clears it.
+/// sleeper announces itself by setting the bit (``prepareToWait()``, an
+/// atomic read-modify-write), then looks at the state it waits for once
+/// more, and sleeps only if it must, while the word holds the value it set.
+/// A signaller first changes that state with a sequentially consistent
+/// store (``SharedPosition/publish(_:)``), then reads the word
+/// (``signal()``): only when the bit is set does it advance the count and
+/// clear the bit, and then, after releasing its lock, make one wake-up
+/// system call (``wakeSleepers()``). Both take their two steps in the single
+/// total order of sequentially consistent operations, so either the
+/// signaller sees the bit or the sleeper's last look sees the change: no
+/// wake-up is lost, and in a steady stream a signal is one load. Nothing
+/// records who sleeps, so a sleeper killed in its sleep leaves only the bit
+/// behind: the next signal makes one wake-up call for nobody and clears it.
 struct ChangeSignal: Sendable {
     private let word: SharedWord
 
@@ -98,17 +113,15 @@ struct ChangeSignal: Sendable {
 
     private static let sleepersBit: UInt32 = 1
 
-    /// Holding the lock: announces a sleeper; returns the value to pass to
-    /// ``wait(whileUnchanged:until:)`` after releasing the lock.
+    /// Announces a sleeper; returns the value to pass to
+    /// ``wait(whileUnchanged:until:)`` after one more look at the state.
     func prepareToWait() -> UInt32 {
-        let sleeping = word.load() | Self.sleepersBit
-        word.store(sleeping)
-        return sleeping
+        word.setBitsInTotalOrder(Self.sleepersBit) | Self.sleepersBit
     }
 
-    /// Without the lock: sleeps while the word holds `expected` (no signal
+    /// Without any lock: sleeps while the word holds `expected` (no signal
     /// since ``prepareToWait()``), until `deadline`. May return early
-    /// (re-check under the lock). Returns `false` once the deadline passed.
+    /// (look again). Returns `false` once the deadline passed.
     ///
     /// It does not spin before sleeping: measured here (A/B in one run,
     /// 0/16/64/256 looks), no spin and 16 looks were alike, and longer spins
@@ -118,18 +131,20 @@ struct ChangeSignal: Sendable {
         word.wait(whileEqualTo: expected, until: deadline) != .timedOut
     }
 
-    /// Holding the lock: records an event if someone sleeps; returns whether
-    /// ``wakeSleepers()`` must be called once the lock is released.
+    /// After the change was stored: records an event if someone sleeps;
+    /// returns whether ``wakeSleepers()`` must be called (once any lock is
+    /// released). A signaller that loses a race to another signaller leaves
+    /// the wake-up to it: that one wakes every sleeper.
     @inline(__always)
     func signal() -> Bool {
-        let current = word.load()
+        let current = word.loadInTotalOrder()
         guard current & Self.sleepersBit != 0 else { return false }
-        word.store((current &+ 2) & ~Self.sleepersBit)
-        return true
+        // Odd plus one: the count advances and the bit clears.
+        return word.compareExchange(expected: current, desired: current &+ 1).exchanged
     }
 
-    /// Without the lock, after a ``signal()`` that returned `true`: wakes
-    /// every sleeper, in every process.
+    /// After a ``signal()`` that returned `true`: wakes every sleeper, in
+    /// every process.
     func wakeSleepers() {
         word.wake()
     }

@@ -47,6 +47,15 @@ internal import MultiprocessingPlatform
 /// at once: send large values another way (a ``SharedMemory`` segment, a
 /// ``Pipe``), or make the queue larger.
 ///
+/// ## Many at once
+/// Producers and consumers take separate locks, so a put never waits for
+/// a get (or the other way round); producers queue behind each other, as
+/// consumers do. Neither side makes a system call unless the queue is
+/// full (a put) or empty (a get) long enough for it to sleep, or someone
+/// sleeps whom it must wake. The standard library's fixed-width numbers
+/// and `Bool` travel as their bytes; every other type through its
+/// `Codable` conformance, so a type's own `init(from:)` always runs.
+///
 /// ## Killed producers and consumers
 /// A process killed in the middle of a put or a get (or while waiting)
 /// never wedges the others and never makes them see a torn element: the
@@ -66,6 +75,11 @@ internal import MultiprocessingPlatform
 /// message over a transport that carries descriptors.
 public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: ProcessQueueTaskTracking>: Sendable {
     let segment: QueueSegment
+    /// Whether elements travel as their bytes (see ``RawElements``), looked
+    /// up once: the generic code that asks cannot be specialized for a
+    /// caller's type, so the question would cost a dozen type comparisons
+    /// per element.
+    private let travelsRaw = RawElements.contains(Element.self)
 
     private static var tracksTasks: Bool { Tracking.self == TrackedTasks.self }
 
@@ -103,14 +117,14 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     ///   ``ProcessQueueError/elementTooLarge(byteCount:capacity:)``; the
     ///   element's own encoding error.
     public func put(_ element: Element) throws {
-        try segment.put(element, until: .distantFuture)
+        try segment.put(element, raw: travelsRaw, until: .distantFuture)
     }
 
     /// Adds `element`, waiting at most `timeout` for room.
     ///
     /// - Throws: ``QueueError/full`` if the timeout passed; the errors of ``put(_:)``.
     public func put(_ element: Element, timeout: Duration) throws {
-        try segment.put(element, until: .after(timeout))
+        try segment.put(element, raw: travelsRaw, until: .after(timeout))
     }
 
     /// Adds `element` if there is room now.
@@ -120,7 +134,7 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     ///   ``put(_:timeout:)`` with `.zero` to learn which.
     @discardableResult
     public func tryPut(_ element: Element) -> Bool {
-        (try? segment.put(element, until: .immediately)) != nil
+        (try? segment.put(element, raw: travelsRaw, until: .immediately)) != nil
     }
 
     /// Removes and returns the next element, blocking while the queue is empty.
@@ -128,14 +142,14 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     /// - Throws: ``QueueError/shutDown`` once the queue is shut down and
     ///   empty; the element's `DecodingError` (it is consumed).
     public func get() throws -> Element {
-        try segment.get(Element.self, until: .distantFuture)
+        try segment.get(Element.self, raw: travelsRaw, until: .distantFuture)
     }
 
     /// Removes and returns the next element, waiting at most `timeout`.
     ///
     /// - Throws: ``QueueError/empty`` if the timeout passed; the errors of ``get()``.
     public func get(timeout: Duration) throws -> Element {
-        try segment.get(Element.self, until: .after(timeout))
+        try segment.get(Element.self, raw: travelsRaw, until: .after(timeout))
     }
 
     /// Removes and returns the next element if there is one now.
@@ -143,7 +157,7 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     /// - Returns: `nil` if the queue is empty (shut down or not), or the
     ///   element failed to decode (it is consumed; ``get(timeout:)`` throws the error).
     public func tryGet() -> Element? {
-        try? segment.get(Element.self, until: .immediately)
+        try? segment.get(Element.self, raw: travelsRaw, until: .immediately)
     }
 
     /// Removes up to `count` elements at once, in order, waiting for the first.
@@ -155,7 +169,8 @@ public final class BlockingProcessQueue<Element: Codable & Sendable, Tracking: P
     /// - Throws: ``QueueError/shutDown`` once the queue is shut down and
     ///   empty; a `DecodingError` (every element taken is consumed).
     public func get(upTo count: Int, timeout: Duration?) throws -> [Element] {
-        try segment.get(upTo: count, Element.self, until: timeout.map(Deadline.after) ?? .distantFuture)
+        try segment.get(
+            upTo: count, Element.self, raw: travelsRaw, until: timeout.map(Deadline.after) ?? .distantFuture)
     }
 
     /// Shuts the queue down for every process: later puts throw

@@ -14,70 +14,91 @@
 internal import MultiprocessingPlatform
 
 /// The shared side of a ``ProcessQueue`` or ``JoinableProcessQueue``: a ring
-/// of length-prefixed encoded elements in one segment, guarded by a
-/// ``LockWord`` (which survives a dead holder), with three ``ChangeSignal``s
-/// to sleep on.
+/// of length-prefixed encoded elements in one segment, with a producers'
+/// side and a consumers' side (``ProducerSide``, ``ConsumerSide``), each
+/// guarded by its own ``LockWord`` (which survives a dead holder), and three
+/// ``ChangeSignal``s to sleep on.
+///
+/// ## Two sides that never wait for each other
+/// Producers hold the producers' lock, consumers the consumers' lock, so a
+/// put and a get never contend, and one producer streaming to one consumer
+/// takes two locks that never leave their own processors' caches. The sides
+/// meet in two published positions, each written by one side and read by
+/// the other without a lock, on cache lines of their own: the producers'
+/// `writeEnd` (the stream position up to which records are complete) and
+/// the consumers' `readEnd` (up to which records were taken, so their bytes
+/// are free again), next to the count of elements taken (for `maxSize`).
+/// Each side keeps a copy of what it last read of the other's, on its own
+/// cache line, and reads the other's line only when that copy says the ring
+/// is full (or empty): in a steady stream a side reads the other's line once
+/// per batch of elements that arrived meanwhile, as single-producer rings
+/// do. A record's bytes are written before `writeEnd` passes them and read
+/// after loading it (release and acquire), and likewise for `readEnd` and
+/// the free bytes behind it. Both positions are stored in the total order
+/// of sequentially consistent operations, which is what lets the other side
+/// sleep without sharing a lock (see ``ChangeSignal``): nobody sleeps or
+/// makes a system call while the queue is neither empty nor full.
 ///
 /// ## Surviving a killed producer or consumer
-/// The queue's counters live in two copies, and a word says which one is
-/// current. A put writes its record into free space past the end, which no
-/// one reads; a get copies its record out. Only then does either write the
-/// new counters into the other copy and flip the word (one atomic store,
-/// with release ordering) — the commit. A process killed at any point
-/// before the flip leaves the current copy untouched: its half-written
-/// record is free space again, its half-read one is still queued. A process
-/// killed after the flip has finished its put or get. The next process to
-/// take the lock learns that its holder died (see ``LockWord``) and simply
-/// goes on: there is nothing to repair. A consumer killed after its get took the element loses it, as
-/// any receiver that dies after receiving does.
+/// Each side's counters (the producers' write position and elements put;
+/// the consumers' read position, elements taken and elements dropped by an
+/// immediate shutdown) live in two copies, and the current copy is the one
+/// whose position equals the side's published position. A put writes its
+/// record into free space past `writeEnd`, which no one reads, and its new
+/// counters into the other copy; a get copies its record out and writes its
+/// new counters into the other copy. Only then does either move its
+/// published position (one atomic store) — the commit, which also makes the
+/// other copy the current one, since positions only grow. A process killed
+/// at any point before that store leaves the current copy untouched: its
+/// half-written record is free space again, its half-read one is still
+/// queued. One killed after it has finished its put or get. The next
+/// process to take the side's lock learns that its holder died (see
+/// ``LockWord``) and goes on. The one thing to repair is the consumers'
+/// published count of elements taken, stored just after the commit: a
+/// consumer killed in between leaves producers of a bounded queue counting
+/// one element too many (they may wait for room that is there), so the next
+/// consumer stores it again and wakes them. A consumer killed after its get
+/// took the element loses it, as any receiver that dies after receiving
+/// does.
 ///
 /// Nobody's waits are recorded in the segment (see ``ChangeSignal``), so a
 /// process killed while it waits leaves nothing behind either.
+///
+/// ## Both sides at once
+/// The shutdown flag is set holding the producers' lock, so every put
+/// either committed before it or sees it, and a get that finds the queue
+/// empty and the flag set knows nothing more will come. Whatever needs both
+/// sides' counters (``count``, ``shutdown(immediate:)``, `taskDone()` and
+/// `join()`: unfinished tasks are elements put minus those dropped minus
+/// those marked done) takes the producers' lock first, then the consumers'.
 struct QueueSegment: @unchecked Sendable {
     let memory: SharedMemory
     let capacity: Int
     let maxSize: Int
     let joinable: Bool
-    private let lock: LockWord
-    private let activeCopy: SharedWord
-    private let copies: UnsafeMutableRawPointer
-    private let ring: UnsafeMutableRawPointer
-    /// Advanced by every put, and by shutdown: consumers sleep on it.
-    let elementPut: ChangeSignal
-    /// Advanced by every get, and by shutdown: producers of a full queue sleep on it.
-    let elementTaken: ChangeSignal
+    let producers: ProducerSide
+    let consumers: ConsumerSide
+    let ring: QueueRing
+    /// 1 once the queue is shut down; set holding the producers' lock.
+    let shutDownFlag: SharedWord
+
+    /// Advanced by puts that find sleepers, and by shutdown: consumers sleep on it.
+    var elementPut: ChangeSignal { producers.elementPut }
+    /// Advanced by gets that find sleepers, and by shutdown: producers of a full queue sleep on it.
+    var elementTaken: ChangeSignal { consumers.elementTaken }
     /// Advanced when the last unfinished task is done: joiners sleep on it.
-    let tasksDone: ChangeSignal
-
-    /// The queue's counters (one copy).
-    struct Counters {
-        /// Bytes ever taken out / put in: the ring offsets are these modulo the capacity.
-        var readPosition: UInt64
-        var writePosition: UInt64
-        var count: UInt64
-        /// Elements put and not yet marked done (``JoinableProcessQueue``).
-        var unfinished: UInt64
-        var isShutDown: UInt64
-
-        var usedBytes: Int { Int(writePosition &- readPosition) }
-    }
-
-    /// The bytes before each record: its length.
-    static let recordHeaderSize = MemoryLayout<UInt32>.size
+    var tasksDone: ChangeSignal { consumers.tasksDoneSignal }
 
     private struct Offsets {
         var layout = SegmentLayout()
-        let lock, active, copies, put, taken, done, ring: Int
+        let producers, consumers, shutDown, ring: Int
 
         init(capacity: Int) {
-            lock = layout.reserve(LockWord.size, alignment: 64)
-            active = layout.reserveWord()
-            copies = layout.reserve(Counters.self, count: 2)
-            // Each signal on a cache line of its own: producers and consumers
-            // touch different ones.
-            put = layout.reserve(64, alignment: 64)
-            taken = layout.reserve(64, alignment: 64)
-            done = layout.reserve(64, alignment: 64)
+            // Each side's area on cache lines of its own (see the sides);
+            // the flag, written once and read by both, on another.
+            producers = layout.reserve(ProducerSide.size, alignment: 64)
+            consumers = layout.reserve(ConsumerSide.size, alignment: 64)
+            shutDown = layout.reserve(64, alignment: 64)
             ring = layout.reserve(capacity, alignment: 64)
         }
     }
@@ -89,8 +110,8 @@ struct QueueSegment: @unchecked Sendable {
     init(capacity: Int, maxSize: Int, joinable: Bool, typeName: String) throws(SharedMemoryError) {
         precondition(maxSize >= 0, "\(typeName): maxSize must not be negative, got \(maxSize)")
         precondition(
-            capacity > Self.recordHeaderSize,
-            "\(typeName): capacityBytes must exceed \(Self.recordHeaderSize), got \(capacity)")
+            capacity > QueueRing.headerSize,
+            "\(typeName): capacityBytes must exceed \(QueueRing.headerSize), got \(capacity)")
         let offsets = Offsets(capacity: capacity)
         let memory = try SharedMemory.forObject(
             Self.header(capacity: capacity, maxSize: maxSize, joinable: joinable),
@@ -105,7 +126,7 @@ struct QueueSegment: @unchecked Sendable {
         }
         let capacity = Int(header.parameters.0)
         let offsets = Offsets(capacity: capacity)
-        guard capacity > Self.recordHeaderSize, memory.size >= offsets.layout.size else {
+        guard capacity > QueueRing.headerSize, memory.size >= offsets.layout.size else {
             throw .mismatchedSegment("too small for a queue of \(capacity) bytes")
         }
         self.init(
@@ -119,90 +140,9 @@ struct QueueSegment: @unchecked Sendable {
         self.capacity = capacity
         self.maxSize = maxSize
         self.joinable = joinable
-        lock = LockWord(base + offsets.lock)
-        activeCopy = SharedWord(base + offsets.active)
-        copies = base + offsets.copies
-        ring = base + offsets.ring
-        elementPut = ChangeSignal(base + offsets.put)
-        elementTaken = ChangeSignal(base + offsets.taken)
-        tasksDone = ChangeSignal(base + offsets.done)
-    }
-
-    // MARK: Holding the lock
-
-    /// Runs `body` holding the queue's lock. A holder that died left the
-    /// counters as they were before its unfinished put or get: nothing to repair.
-    @inline(__always)
-    func withLock<R, E: Error>(_ body: (inout Transaction) throws(E) -> R) throws(E) -> R {
-        switch lock.lock(until: .distantFuture) {
-        case .acquired, .ownerDied: break
-        case let other: preconditionFailure("a process queue's lock failed: \(other)")
-        }
-        defer { _ = lock.unlock() }
-        var transaction = Transaction(segment: self)
-        return try body(&transaction)
-    }
-
-    /// The queue seen while holding its mutex: the current counters, the
-    /// ring, and the commit that publishes new counters.
-    struct Transaction {
-        fileprivate let segment: QueueSegment
-        /// The counters as of the last commit.
-        let counters: Counters
-
-        fileprivate init(segment: QueueSegment) {
-            self.segment = segment
-            counters = segment.loadCounters(Int(segment.activeCopy.load()))
-        }
-
-        var freeBytes: Int { segment.capacity - counters.usedBytes }
-
-        var hasRoomForAnElement: Bool {
-            segment.maxSize == 0 || counters.count < UInt64(segment.maxSize)
-        }
-
-        /// Publishes `counters`: the one store that makes a put or get happen.
-        mutating func commit(_ counters: Counters) {
-            let inactive = 1 - Int(segment.activeCopy.load())
-            (segment.copies + inactive * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
-            segment.activeCopy.store(UInt32(inactive))
-        }
-
-        /// Copies `bytes` into the ring at the stream position `position`.
-        func write(_ bytes: UnsafeRawBufferPointer, at position: UInt64) {
-            guard !bytes.isEmpty else { return }
-            let offset = Int(position % UInt64(segment.capacity))
-            let first = min(bytes.count, segment.capacity - offset)
-            (segment.ring + offset).copyMemory(from: bytes.baseAddress!, byteCount: first)
-            if first < bytes.count {
-                segment.ring.copyMemory(from: bytes.baseAddress! + first, byteCount: bytes.count - first)
-            }
-        }
-
-        /// Copies `bytes.count` bytes out of the ring from `position`.
-        func read(into bytes: UnsafeMutableRawBufferPointer, at position: UInt64) {
-            guard !bytes.isEmpty else { return }
-            let offset = Int(position % UInt64(segment.capacity))
-            let first = min(bytes.count, segment.capacity - offset)
-            bytes.baseAddress!.copyMemory(from: segment.ring + offset, byteCount: first)
-            if first < bytes.count {
-                (bytes.baseAddress! + first).copyMemory(from: segment.ring, byteCount: bytes.count - first)
-            }
-        }
-
-        /// The payload length of the record at `position`, checked against what is queued.
-        func recordLength(at position: UInt64, queuedBytes: Int) throws(ProcessQueueError) -> Int {
-            var length: UInt32 = 0
-            withUnsafeMutableBytes(of: &length) { read(into: $0, at: position) }
-            let payload = Int(UInt32(littleEndian: length))
-            guard payload <= queuedBytes - QueueSegment.recordHeaderSize else {
-                throw .corruptSegment("a record claims \(payload) bytes, \(queuedBytes) are queued")
-            }
-            return payload
-        }
-    }
-
-    private func loadCounters(_ index: Int) -> Counters {
-        (copies + index * MemoryLayout<Counters>.stride).load(as: Counters.self)
+        producers = ProducerSide(base + offsets.producers)
+        consumers = ConsumerSide(base + offsets.consumers, maxSize: maxSize)
+        ring = QueueRing(base: base + offsets.ring, capacity: capacity)
+        shutDownFlag = SharedWord(base + offsets.shutDown)
     }
 }

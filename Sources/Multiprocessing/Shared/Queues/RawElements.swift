@@ -17,7 +17,7 @@
 /// in any process of the same architecture, whichever executable it runs),
 /// and whose `Codable` conformance encodes exactly that value. Everything
 /// else — user structs included — goes through `Codable`, so a hand-written
-/// `init(from:)` always runs.
+/// `init(from:)` always runs. None is wider than 8 bytes.
 enum RawElements {
     /// Whether `T` travels as its bytes.
     @inline(__always)
