@@ -147,7 +147,9 @@ struct GlobalValues: Sendable {
 
     /// This process's mappings, read once they are needed.
     private final class Mappings {
-        lazy var ranges: [Range<UInt>] = (try? mappedAddressRanges()) ?? []
+        private lazy var ranges: [Range<UInt>] = (try? mappedAddressRanges()) ?? []
+
+        func contain(_ address: UInt) -> Bool { ranges.contains { $0.contains(address) } }
     }
 
     // MARK: Finding the variables
@@ -165,13 +167,16 @@ struct GlobalValues: Sendable {
         /// encoded if it is `Codable`, else as bytes with its pointers into
         /// `mappings` poisoned.
         func read(at address: UnsafeRawPointer, mappings: Mappings) -> (Form, [UInt8]) {
+            let bytes = UnsafeRawBufferPointer(start: address, count: size)
             let poisoned = {
-                (Form.bits, poisoningPointers(UnsafeRawBufferPointer(start: address, count: size), mappings.ranges))
+                // A class reference is a pointer: no need to look it up (the program's pool, typically).
+                let isReference = type is AnyClass
+                return (Form.bits, poisoningPointers(bytes) { isReference || mappings.contain($0) })
             }
             guard let type else { return poisoned() }
             func plainBytes<T>(_: T.Type) -> [UInt8]? {
                 guard _isPOD(T.self), isPlainValue(address.load(as: T.self)) else { return nil }
-                return Array(UnsafeRawBufferPointer(start: address, count: MemoryLayout<T>.size))
+                return Array(bytes)
             }
             func encoded<T: Encodable>(_: T.Type) -> [UInt8]? {
                 let value = address.assumingMemoryBound(to: T.self).pointee
@@ -257,11 +262,11 @@ private func decode<T: Decodable>(_: T.Type, from bytes: [UInt8], into address: 
     address.bindMemory(to: T.self, capacity: 1).initialize(to: value)
 }
 
-/// `bytes` with each aligned 8-byte word that holds an address in
-/// `mappings` (once the tag bits a reference may carry, the top 16 and the
-/// low 3, are masked off) pointing into the first page instead, tag bits
-/// kept: below `vm.mmap_min_addr` (64 KiB), which no process can map.
-private func poisoningPointers(_ bytes: UnsafeRawBufferPointer, _ mappings: [Range<UInt>]) -> [UInt8] {
+/// `bytes` with each aligned 8-byte word that holds a nonzero address
+/// `isMapped` accepts (once the tag bits a reference may carry, the top 16
+/// and the low 3, are masked off) pointing into the first page instead, tag
+/// bits kept: below `vm.mmap_min_addr` (64 KiB), which no process can map.
+private func poisoningPointers(_ bytes: UnsafeRawBufferPointer, where isMapped: (UInt) -> Bool) -> [UInt8] {
     var copy = Array(bytes)
     let addressBits: UInt64 = 0x0000_FFFF_FFFF_FFF8
     let first = (8 - Int(bitPattern: bytes.baseAddress!) % 8) % 8
@@ -269,7 +274,7 @@ private func poisoningPointers(_ bytes: UnsafeRawBufferPointer, _ mappings: [Ran
         for offset in stride(from: first, through: bytes.count - 8, by: 8) {
             let word = copy.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             let address = UInt(word & addressBits)
-            guard address != 0, mappings.contains(where: { $0.contains(address) }) else { continue }
+            guard address != 0, isMapped(address) else { continue }
             copy.storeBytes(of: word & ~addressBits | 0x1000, toByteOffset: offset, as: UInt64.self)
         }
     }
