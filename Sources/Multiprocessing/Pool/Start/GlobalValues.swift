@@ -103,7 +103,7 @@ struct GlobalValues: Sendable {
             let address = UnsafeMutableRawPointer(bitPattern: bias + UInt(value.linkedAddress))!
             switch value.form {
             case .bits:
-                if let type = name.type, value.bytes.count != size(of: type) { continue }
+                // Same executable, same layout: no type lookup (a fresh worker's are slow).
                 value.bytes.withUnsafeBytes { address.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             case .encoded:
                 guard let type = name.type as? any Decodable.Type,
