@@ -151,8 +151,12 @@ struct WireContainerCache<Cell: AnyObject> {
             Entry(keyType: keyType, box: box, slot: WireContainerSlot(viewing: container), cell: .passUnretained(cell)))
     }
 
-    /// Calls `body` with every kept container's cell.
+    /// Calls `body` with every kept container's cell. (The entries are not
+    /// copied out: every `encode` and `decode` call ends here, and copying
+    /// would retain and release each entry's box and slot.)
     func forEachCell(_ body: (Cell) -> Void) {
-        for entry in entries { entry.cell._withUnsafeGuaranteedRef(body) }
+        entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices { entries[index].cell._withUnsafeGuaranteedRef(body) }
+        }
     }
 }

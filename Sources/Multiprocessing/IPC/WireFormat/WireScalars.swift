@@ -171,17 +171,17 @@ private func appendScalars<S: WireScalar>(_ elements: [S], to buffer: inout Wire
 
 // MARK: - Decoding
 
-/// Reads `T` from the `bytes` or byte-run value at `offset` if `T` has a fast path.
-///
-/// - Returns: `nil` if `T` has no fast path or the value is not a blob of the
-///   right kind; the caller then decodes it the general way.
+/// The bytes of the `bytes` value, or of the byte run `Data.encode(to:)`
+/// writes, at `offset`; `nil` if the value is neither (the caller then
+/// decodes it the general way). A concrete optional: `Optional<T>` of an
+/// unspecialized `T` would cost a metadata lookup per call.
 @inline(__always)
-func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: Int, end: Int) throws -> T? {
+func wireByteRun(from reader: WireDecoderState, at offset: Int, end: Int) throws -> UnsafeRawBufferPointer? {
     switch try reader.rawTag(at: offset, end: end) {
     case WireTag.bytes.rawValue:
         var cursor = offset + 1
         let range = try reader.readVarintPrefixedRange(at: &cursor, end: end)
-        return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[range]))
+        return UnsafeRawBufferPointer(rebasing: reader.bytes[range])
     case WireTag.unkeyed.rawValue:
         // What `Data.encode(to:)` writes: an unkeyed container holding one byte run.
         guard end - offset > 10, reader.bytes[offset + 5] == WireTag.byteRun.rawValue else { return nil }
@@ -190,11 +190,16 @@ func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: 
         cursor = elements.lowerBound + 1
         let run = try reader.readU32PrefixedRange(at: &cursor, end: elements.upperBound)
         guard run.upperBound == elements.upperBound else { return nil }
-        return byteCollection(T.self, UnsafeRawBufferPointer(rebasing: reader.bytes[run]))
+        return UnsafeRawBufferPointer(rebasing: reader.bytes[run])
     default:  // `scalars` values take `wireDecodeScalars`
         return nil
     }
 }
+
+/// Whether `T` is `[UInt8]`, whose `Codable` conformance is the standard
+/// element-by-element one (see `byteCollection`).
+@inline(__always)
+func isByteArray<T>(_: T.Type) -> Bool { ObjectIdentifier(T.self) == byteArrayType }
 
 /// `bytes` as a `T`, if `T` is a collection of bytes whose `Codable` conformance is
 /// the standard element-by-element one: `[UInt8]`, `ContiguousArray<UInt8>`,
@@ -206,8 +211,12 @@ func wireDecodeFastPath<T>(_: T.Type, from reader: WireDecoderState, at offset: 
 /// standard library's and Foundation's own, which no program can replace)
 /// reads its unkeyed container one `UInt8` at a time into a new collection,
 /// which is what building the collection from the same bytes does.
+@inline(never)
+func byteCollection<T>(_: T.Type, _ bytes: UnsafeRawBufferPointer, orElse fallback: () throws -> T) rethrows -> T {
+    try byteCollection(T.self, bytes) ?? fallback()
+}
+
 private func byteCollection<T>(_: T.Type, _ bytes: UnsafeRawBufferPointer) -> T? {
-    if T.self == [UInt8].self { return unsafeBitCast([UInt8](bytes), to: T.self) }
     // Identity checks first: a cast to `any RangeReplaceableCollection<UInt8>.Type`
     // demangles on every call (~1 µs, perf).
     let identity = unsafeBitCast(T.self as Any.Type, to: Int.self)
@@ -225,6 +234,11 @@ private func makeByteCollection<C: RangeReplaceableCollection>(_: C.Type, _ byte
     guard C.Element.self == UInt8.self else { return nil }
     return C(bytes.assumingMemoryBound(to: C.Element.self))
 }
+
+/// `[UInt8]`'s metatype, looked up once: unspecialized code asks the runtime
+/// for a prespecialized generic type's metadata on every use (perf: 5% of a
+/// 4 KiB decode).
+private let byteArrayType = ObjectIdentifier([UInt8].self)
 
 /// The identity of Foundation's `Data` metatype once seen, to skip the name check.
 private let dataTypeIdentity = Atomic<Int>(0)

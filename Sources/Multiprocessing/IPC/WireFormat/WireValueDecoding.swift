@@ -205,7 +205,12 @@ extension WireDecoderState {
     private func decodeBlobOrValue<T: Decodable>(
         _ type: T.Type, at offset: Int, end: Int, _ suffix: [any CodingKey], _ key: some CodingKey
     ) throws -> T {
-        if let fast = try wireDecodeFastPath(T.self, from: self, at: offset, end: end) { return fast }
+        if let bytes = try wireByteRun(from: self, at: offset, end: end) {
+            // `[UInt8]` first, and nothing here of type `T?`, whose metadata
+            // would be looked up on every call (see `wireByteRun`).
+            if isByteArray(T.self) { return unsafeBitCast([UInt8](bytes), to: T.self) }
+            return try byteCollection(T.self, bytes) { try decodeNested(type, at: offset, end: end, suffix, key) }
+        }
         return try decodeNested(type, at: offset, end: end, suffix, key)
     }
 
