@@ -43,6 +43,10 @@ package struct BinaryDecoder: Sendable {
     ///   another type than the one asked for; `valueNotFound` for `nil` where a value
     ///   is needed; `keyNotFound` for a missing key; any error the type's own
     ///   `init(from:)` throws.
+    // A copy for byte arrays, the common blob: there, handing the decoded
+    // array back as `T` costs nothing (unspecialized, it is a copy: a
+    // retain and a release of the buffer, perf).
+    @_specialize(where T == [UInt8])
     package func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
         guard let header = bytes.first else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The input is empty."))
