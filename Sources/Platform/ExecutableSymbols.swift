@@ -40,7 +40,7 @@ package struct ExecutableVariable: Sendable {
 /// error, the result is empty; so is a file that is not a 64-bit ELF file.
 ///
 /// The corresponding C functions are `open("/proc/self/exe", O_RDONLY |
-/// O_CLOEXEC)`, `fstat` and `mmap(PROT_READ, MAP_PRIVATE)`.
+/// O_CLOEXEC)`, `fstat` and `mmap(PROT_READ, MAP_PRIVATE)` (``mapReadOnly(_:size:)``).
 package func executableVariables(
     where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool
 ) throws(Errno) -> [ExecutableVariable] {
@@ -50,9 +50,9 @@ package func executableVariables(
     try nothingOrErrno { fstat(fd, &status) }
     let size = Int(status.st_size)
     guard size > MemoryLayout<Elf64_Ehdr>.size else { return [] }
-    let address = try valueOrErrno { Int(bitPattern: mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)) }
-    let file = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: address), count: size)
-    defer { munmap(UnsafeMutableRawPointer(mutating: file.baseAddress), size) }
+    let address = try mapReadOnly(fd, size: size)
+    defer { unmap(UnsafeMutableRawPointer(mutating: address), size: size) }
+    let file = UnsafeRawBufferPointer(start: address, count: size)
     return ELFFile(file)?.variables(where: isWanted) ?? []
 }
 

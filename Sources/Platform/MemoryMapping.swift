@@ -30,7 +30,17 @@ package func mapShared(_ fd: Int32, size: Int) throws(Errno) -> UnsafeMutableRaw
     return UnsafeMutableRawPointer(bitPattern: address)!
 }
 
-/// Removes a mapping made by ``mapShared(_:size:)``. Failure means the
+/// Maps `size` bytes of the file `fd` from offset 0, read-only and private
+/// (a file's contents to read in place, such as an executable's).
+///
+/// The corresponding C function is `mmap(PROT_READ, MAP_PRIVATE)`.
+package func mapReadOnly(_ fd: Int32, size: Int) throws(Errno) -> UnsafeRawPointer {
+    precondition(size > 0, "a mapping needs at least one byte")
+    let address = try valueOrErrno { Int(bitPattern: mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)) }
+    return UnsafeRawPointer(bitPattern: address)!
+}
+
+/// Removes a mapping made by ``mapShared(_:size:)`` or ``mapReadOnly(_:size:)``. Failure means the
 /// package lost track of a mapping: a programmer error, so it traps.
 ///
 /// The corresponding C function is `munmap`.

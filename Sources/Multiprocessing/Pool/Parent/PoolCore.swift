@@ -91,7 +91,14 @@ final class PoolCore: @unchecked Sendable {
     /// caller's thread when the first job of that type is submitted, in
     /// that order. Forked workers have the parent's memory: none for them.
     let globals = LockedState(GlobalValues())
+    /// How many values `globals` holds: read on every task the I/O thread
+    /// sends, so an atomic rather than a look under the lock (as
+    /// ``JobLibraryCatalog`` counts its libraries).
+    let globalsCount = Atomic<Int>(0)
     private let modulesWithGlobals = LockedState(ModulesSeen())
+    /// The job type whose globals were taken last: every submit of it after
+    /// the first is one atomic load, not a look under a lock.
+    private let lastTypeWithGlobals = Atomic<UInt>(0)
     let inbox = LockedState(Inbox())
     /// The I/O thread's `pthread_self()`, once it runs.
     let loopThread = Atomic<UInt>(0)
@@ -107,6 +114,7 @@ final class PoolCore: @unchecked Sendable {
         self.jobTimeout = jobTimeout
         self.initializer = initializer
         self.wakeup = try WakeupDescriptor()
+        if startMethod == .spawn { GlobalValues.findVariables() }
     }
 
     // MARK: From callers
@@ -125,11 +133,17 @@ final class PoolCore: @unchecked Sendable {
     /// first time a job of that type comes (spawned workers only), ahead of
     /// the job: workers receive them before any job of those modules.
     func captureGlobals(of type: any Any.Type) {
-        guard startMethod == .spawn else { return }
+        let typeBits = UInt(bitPattern: ObjectIdentifier(type))
+        guard startMethod == .spawn, lastTypeWithGlobals.load(ordering: .relaxed) != typeBits else { return }
         let modules = modulesWithGlobals.withLock { $0.newModules(of: type) }
+        lastTypeWithGlobals.store(typeBits, ordering: .relaxed)
         guard !modules.isEmpty else { return }
         let captured = GlobalValues.capture(modules: modules)
-        if !captured.values.isEmpty { globals.withLock { $0.values += captured.values } }
+        guard !captured.values.isEmpty else { return }
+        globals.withLock { globals in
+            globals.values += captured.values
+            globalsCount.store(globals.values.count, ordering: .releasing)
+        }
     }
 
     /// Asks the I/O thread to stop a task that was sent to a worker (a cancel).

@@ -81,10 +81,10 @@ extension PoolIOLoop {
             handle.librariesSent += paths.count
             ParentMessage.loadLibraries(paths: paths).write(to: &handle.outgoing)
         }
-        let globals = core.globals.withLock { $0.values.dropFirst(handle.globalsSent) }
-        if !globals.isEmpty {
+        if core.globalsCount.load(ordering: .acquiring) > handle.globalsSent {
+            let globals = core.globals.withLock { Array($0.values[handle.globalsSent...]) }
             handle.globalsSent += globals.count
-            ParentMessage.globals(GlobalValues(values: Array(globals))).write(to: &handle.outgoing)
+            ParentMessage.globals(GlobalValues(values: globals)).write(to: &handle.outgoing)
         }
     }
 

@@ -75,6 +75,14 @@ struct GlobalValues: Sendable {
 
     var values: [Value] = []
 
+    /// Reads this executable's symbol table now, if it was not read yet: a
+    /// pool that spawns calls it when it is made (a synchronous call, which
+    /// may do I/O), so that taking values on a job's first submit, which
+    /// may run on one of Swift's cooperative threads, only reads memory.
+    static func findVariables() {
+        _ = candidates
+    }
+
     /// The values the variables of `modules` hold now in this process (none
     /// if it cannot read its symbol table).
     static func capture(modules: Set<String>) -> GlobalValues {
