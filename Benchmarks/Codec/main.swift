@@ -16,7 +16,10 @@
 // JSONDecoder and PropertyListEncoder / PropertyListDecoder (binary) -- and
 // against Python's pickle on the same values, side by side in one run.
 //
-//     swift run -c release codec-benchmark [--quick]
+//     swift run -c release codec-benchmark [--quick] [--only TEXT]
+//
+// `--only TEXT` measures only the payloads whose name contains TEXT (for
+// example `--only "[UInt8]"`), for chasing one row in alternating runs.
 //
 // For each payload it prints the encoded sizes and the median time per
 // operation (encode, decode, encode + decode) of each serialiser, then
@@ -78,6 +81,9 @@ let records = (0..<1000).map { index in
 // MARK: Measuring
 
 let quick = CommandLine.arguments.contains("--quick")
+let onlyPayloadsNamed = CommandLine.arguments.firstIndex(of: "--only").flatMap { index in
+    CommandLine.arguments.indices.contains(index + 1) ? CommandLine.arguments[index + 1] : nil
+}
 
 /// Keeps the optimizer from dropping a result.
 @inline(never)
@@ -176,7 +182,8 @@ struct PayloadFigures {
 
 let operations = ["encode", "decode", "round trip"]
 
-func measure<T: Codable & Equatable>(_ name: String, python pythonKey: String, _ value: T) throws -> PayloadFigures {
+func measure<T: Codable & Equatable>(_ name: String, python pythonKey: String, _ value: T) throws -> PayloadFigures? {
+    if let onlyPayloadsNamed, !name.contains(onlyPayloadsNamed) { return nil }
     var figures = PayloadFigures(name: name, pythonKey: pythonKey)
     for contender in try contenders(value) {
         figures.sizes[contender.name] = contender.size
@@ -222,7 +229,7 @@ let payloads = [
     try measure("4 KiB Data", python: "bytes4k", data4K),
     try measure("10,000 file names ([String])", python: "names", names),
     try measure("1,000 nested structs ([Record])", python: "records", records),
-]
+].compactMap { $0 }
 print("Swift measured; running Python 3's pickle on the same values...")
 let python = runPythonPeer()
 

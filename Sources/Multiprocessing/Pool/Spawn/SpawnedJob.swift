@@ -216,8 +216,9 @@ public final class SpawnedJob<Output: Codable & Sendable>: @unchecked Sendable {
         do throws(MalformedMessage) {
             switch try WorkerMessage.read(from: frame) {
             case let .result(_, completed, failure, outputs):
-                waiter.deliver(
-                    outputs: outputs, completed: completed, failure: failure, descriptors: descriptors, for: job)
+                waiter.deliver(outputs: outputs, completed: completed, failure: failure, descriptors: descriptors) {
+                    job
+                }
                 guard let result = waiter.future.result else {
                     preconditionFailure("a delivered task left its future open")
                 }
