@@ -34,13 +34,3 @@ package func sleep(until deadline: Deadline) {
         preconditionFailure("clock_nanosleep failed: \(error)")
     }
 }
-
-/// Lets another thread that is ready to run on this CPU go first; returns at
-/// once when there is none. A short pause for a loop that looks again for
-/// work before it sleeps. `sched_yield` cannot fail on Linux (it always
-/// returns 0), so there is nothing to check.
-///
-/// The corresponding C function is `sched_yield`.
-package func yieldProcessor() {
-    _ = sched_yield()
-}

@@ -62,8 +62,6 @@ int cmpp_futex_trylock_pi(uint32_t *word);
 /// to the highest-priority waiter. Returns 0 or -1 with errno (EPERM: not the owner).
 int cmpp_futex_unlock_pi(uint32_t *word);
 
-/// The kernel thread id of the calling thread, cached in thread-local storage
-/// (gettid(2) is a system call); the cache is reset in the child of fork(2).
 /// A CPU's spin-wait hint (x86 `pause`, Arm `yield`): a loop that looks again
 /// at a word another CPU will change runs gentler on the CPU and its sibling.
 static inline void cmpp_cpu_relax(void) {
@@ -74,6 +72,8 @@ static inline void cmpp_cpu_relax(void) {
 #endif
 }
 
+/// The kernel thread id of the calling thread, cached in thread-local storage
+/// (gettid(2) is a system call); the cache is reset in the child of fork(2).
 int cmpp_thread_id_uncached(void);
 extern __thread int cmpp_thread_id_cache;
 static inline int cmpp_thread_id(void) {

@@ -12,11 +12,8 @@
 //===----------------------------------------------------------------------===//
 
 import DequeModule
+internal import MultiprocessingPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// What a ``ThreadPool``'s queue holds: work for a pool thread to run, and
 /// how to cancel it instead when a shutdown cancels what is queued.
@@ -65,6 +62,9 @@ final class WorkQueue: @unchecked Sendable {
     /// `items.count`, also readable without the mutex, for idle workers that
     /// look for work a little while before going to sleep.
     private let queuedCount = Atomic<Int>(0)
+    /// How an idle worker looks for work before it sleeps (submitters are
+    /// threads of this process).
+    private let idleSpin = SpinPolicy(peers: .inThisProcess, yields: 50, longestSpin: .microseconds(20))
     private var state = State.accepting
     private var idleWorkers = 0
     /// Signals sent to idle workers that have not woken yet, so that a burst
@@ -132,14 +132,15 @@ final class WorkQueue: @unchecked Sendable {
     /// and the submitter a futex wake. Only `tryLock` here, so idle workers
     /// racing for one new job never put each other to sleep on the mutex.
     private func lookForWorkBeforeSleeping() -> Item? {
-        for _ in 0..<Self.spinsBeforeSleeping {
+        var spin = SpinWait(idleSpin)
+        defer { spin.finish() }
+        repeat {
             if queuedCount.load(ordering: .relaxed) > 0, mutex.tryLock() {
                 let item = popLocked()
                 mutex.unlock()
                 if let item { return item }
             }
-            sched_yield()
-        }
+        } while spin.pause()
         return nil
     }
 
@@ -149,8 +150,6 @@ final class WorkQueue: @unchecked Sendable {
         queuedCount.store(items.count, ordering: .relaxed)
         return item
     }
-
-    private static var spinsBeforeSleeping: Int { 50 }
 
     private func workerExited() {
         let waiters: [CheckedContinuation<Void, Never>] = mutex.withLock {

@@ -29,13 +29,6 @@ internal import MultiprocessingPlatform
 #endif
 
 extension QueueSegment {
-    /// How many times a put that finds the queue full, or a get that finds it
-    /// empty, looks again (yielding the CPU in between) before it sleeps: a
-    /// producer and a consumer that keep pace with each other then never pay
-    /// a sleep and a wake-up (microseconds, and a system call for the other
-    /// side) per element. Some tens of microseconds at most before a long wait.
-    private static var looksBeforeSleeping: Int { 64 }
-
     /// What one attempt at a put or a get, holding its side's lock, came to.
     private enum Attempt {
         /// Done; the other side's sleepers are to be woken if `wakeOthers`.
@@ -59,22 +52,23 @@ extension QueueSegment {
     }
 
     /// Runs `attempt` until it is done: while it is blocked, looks again
-    /// ``looksBeforeSleeping`` times, then announces a sleeper on
+    /// for as long as `spinPolicy` allows, then announces a sleeper on
     /// `waitSignal`, looks once more, and sleeps until the signal changes
     /// or `deadline` passes, after which one last look throws `timedOut`.
     /// Once done, wakes `doneSignal`'s sleepers if the attempt asked for it.
     /// The one waiting loop of puts and gets.
     private func repeatUntilDone(
         until deadline: Deadline, sleepingOn waitSignal: ChangeSignal, waking doneSignal: ChangeSignal,
-        timedOut: QueueError, _ attempt: () throws -> Attempt
+        spinPolicy: SpinPolicy, timedOut: QueueError, _ attempt: () throws -> Attempt
     ) throws {
         var lastLook = false
-        var looks = 0
+        var spin: SpinWait?  // made when first blocked: most attempts succeed at once
         var announced: UInt32?
         while true {
             switch try attempt() {
             case .done(let wakeOthers):
                 if wakeOthers { doneSignal.wakeSleepers() }
+                spin?.finish()
                 return
             case .shutDown:
                 throw QueueError.shutDown
@@ -84,10 +78,9 @@ extension QueueSegment {
                 if let expected = announced {
                     announced = nil
                     if !waitSignal.wait(whileUnchanged: expected, until: deadline) { lastLook = true }
-                } else if looks < Self.looksBeforeSleeping {
-                    looks += 1
-                    yieldProcessor()
-                } else {
+                } else if spin == nil {
+                    spin = SpinWait(spinPolicy)
+                } else if !spin!.pause() {
                     announced = waitSignal.prepareToWait()  // then one more look: no wake-up lost
                 }
             }
@@ -119,7 +112,9 @@ extension QueueSegment {
         guard recordSize <= capacity else {
             throw ProcessQueueError.elementTooLarge(byteCount: recordSize, capacity: capacity)
         }
-        try repeatUntilDone(until: deadline, sleepingOn: elementTaken, waking: elementPut, timedOut: .full) {
+        try repeatUntilDone(
+            until: deadline, sleepingOn: elementTaken, waking: elementPut, spinPolicy: putSpin, timedOut: .full
+        ) {
             () throws(QueueError) in
             try producers.withLock { () throws(QueueError) in try tryPut(payload, until: deadline) }
         }
@@ -263,7 +258,9 @@ extension QueueSegment {
     private func take(
         upTo maximum: Int, until deadline: Deadline, _ consume: (Record) throws(ProcessQueueError) -> Void
     ) throws {
-        try repeatUntilDone(until: deadline, sleepingOn: elementPut, waking: elementTaken, timedOut: .empty) {
+        try repeatUntilDone(
+            until: deadline, sleepingOn: elementPut, waking: elementTaken, spinPolicy: getSpin, timedOut: .empty
+        ) {
             try consumers.withLock { try tryTake(upTo: maximum, until: deadline, consume) }
         }
     }

@@ -81,6 +81,13 @@ struct QueueSegment: @unchecked Sendable {
     let ring: QueueRing
     /// 1 once the queue is shut down; set holding the producers' lock.
     let shutDownFlag: SharedWord
+    /// How this process's puts that find the queue full, and its gets that
+    /// find it empty, look again before they sleep: a producer and a
+    /// consumer that keep pace with each other then pay no sleep and
+    /// wake-up (microseconds, and a system call for the other side) per
+    /// element. The other side is taken to be another process.
+    let putSpin = SpinPolicy(peers: .inOtherProcesses, yields: 64, longestSpin: .microseconds(20))
+    let getSpin = SpinPolicy(peers: .inOtherProcesses, yields: 64, longestSpin: .microseconds(20))
 
     /// Advanced by puts that find sleepers, and by shutdown: consumers sleep on it.
     var elementPut: ChangeSignal { producers.elementPut }

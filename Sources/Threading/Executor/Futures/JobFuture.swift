@@ -13,10 +13,6 @@
 
 internal import MultiprocessingPlatform
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The eventual output of a job submitted to a ``JobExecutor``.
 ///
 /// A future is created by `submit` and completed exactly once by the executor:
@@ -341,8 +337,6 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
         }
     }
 
-    private static var yieldsBeforeParking: Int { 8 }
-
     /// The slow path of ``wait()`` and ``wait(timeout:)``: kept out of line.
     @usableFromInline
     func blockingWait(timeout: Duration?) throws -> Value {
@@ -350,14 +344,13 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
     }
 
     private func blockingWait(until deadline: Deadline, timeout: Duration?) throws -> Value {
-        // A short job often finishes within microseconds: give the CPU to the
-        // thread that will complete it a few times before paying for a sleep
-        // and a wake-up. Bounded, so this is never a busy wait.
-        for _ in 0..<Self.yieldsBeforeParking {
+        // A short job often finishes within microseconds: look again for a
+        // moment before paying for a sleep and a wake-up.
+        var spin = SpinWait(futureWaitSpin)
+        defer { spin.finish() }
+        repeat {
             if let result { return try result.get() }
-            if deadline.hasPassed { break }
-            sched_yield()
-        }
+        } while spin.pause() && !deadline.hasPassed
         if let result { return try result.get() }
         let parker = ThreadParker()
         add(.thread(parker))
@@ -390,3 +383,8 @@ public final class JobFuture<Value: Sendable>: @unchecked Sendable {
 package protocol JobFutureObserver: AnyObject, Sendable {
     func futureFinished(_ index: Int)
 }
+
+/// How a ``JobFuture`` waiter looks again for the result before it parks
+/// (a short job on an idle worker takes microseconds): shared by every
+/// future of the process, whose jobs run on its own threads.
+private let futureWaitSpin = SpinPolicy(peers: .inThisProcess, yields: 8, longestSpin: .microseconds(20))
