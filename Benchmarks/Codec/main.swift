@@ -19,7 +19,8 @@
 //     swift run -c release codec-benchmark [--quick] [--only TEXT]
 //
 // `--only TEXT` measures only the payloads whose name contains TEXT (for
-// example `--only "[UInt8]"`), for chasing one row in alternating runs.
+// example `--only "[UInt8]"`), without pickle, for chasing one row in
+// alternating runs.
 //
 // For each payload it prints the encoded sizes and the median time per
 // operation (encode, decode, encode + decode) of each serialiser, then
@@ -230,8 +231,13 @@ let payloads = [
     try measure("10,000 file names ([String])", python: "names", names),
     try measure("1,000 nested structs ([Record])", python: "records", records),
 ].compactMap { $0 }
-print("Swift measured; running Python 3's pickle on the same values...")
-let python = runPythonPeer()
+// A run of `--only` payloads chases one row of ours: no pickle.
+let python = onlyPayloadsNamed == nil ? runPythonPeerAnnounced() : [:]
+
+func runPythonPeerAnnounced() -> [String: [String: Double]] {
+    print("Swift measured; running Python 3's pickle on the same values...")
+    return runPythonPeer()
+}
 
 let pythonOperation = ["encode": "encode", "decode": "decode", "round trip": "roundtrip"]
 let peers = ["JSONEncoder/JSONDecoder", "PropertyListEncoder (binary)", "Python pickle"]

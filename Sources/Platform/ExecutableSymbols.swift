@@ -40,18 +40,17 @@ package struct ExecutableVariable: Sendable {
 /// error, the result is empty; so is a file that is not a 64-bit ELF file.
 ///
 /// The corresponding C functions are `open("/proc/self/exe", O_RDONLY |
-/// O_CLOEXEC)`, `fstat` and `mmap(PROT_READ, MAP_PRIVATE)` (``mapReadOnly(_:size:)``).
+/// O_CLOEXEC)`, `fstat` (``fileIdentity(of:)``) and `mmap(PROT_READ, MAP_PRIVATE)`
+/// (``mapReadOnly(_:size:)``).
 package func executableVariables(
     where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool
 ) throws(Errno) -> [ExecutableVariable] {
     let fd = try valueOrErrno { open("/proc/self/exe", O_RDONLY | O_CLOEXEC) }
     defer { closeDescriptor(fd) }
-    var status = stat()
-    try nothingOrErrno { fstat(fd, &status) }
-    let size = Int(status.st_size)
+    let size = try fileIdentity(of: fd).size
     guard size > MemoryLayout<Elf64_Ehdr>.size else { return [] }
     let address = try mapReadOnly(fd, size: size)
-    defer { unmap(UnsafeMutableRawPointer(mutating: address), size: size) }
+    defer { unmap(address, size: size) }
     let file = UnsafeRawBufferPointer(start: address, count: size)
     return ELFFile(file)?.variables(where: isWanted) ?? []
 }

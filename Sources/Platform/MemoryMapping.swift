@@ -44,8 +44,8 @@ package func mapReadOnly(_ fd: Int32, size: Int) throws(Errno) -> UnsafeRawPoint
 /// package lost track of a mapping: a programmer error, so it traps.
 ///
 /// The corresponding C function is `munmap`.
-package func unmap(_ address: UnsafeMutableRawPointer, size: Int) {
-    if munmap(address, size) != 0 {
+package func unmap(_ address: UnsafeRawPointer, size: Int) {
+    if munmap(UnsafeMutableRawPointer(mutating: address), size) != 0 {
         preconditionFailure("munmap failed: \(Errno(rawValue: errno))")
     }
 }

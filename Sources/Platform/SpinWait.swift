@@ -245,10 +245,13 @@ package struct SpinWait {
         return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
     }
 
-    /// Ends the wait: if it succeeded while spinning, the policy learns how
-    /// long that took. Other waits teach nothing more.
+    /// Ends the wait: if it succeeded while spinning, within the spin's
+    /// limit, the policy learns how long that took. Other waits (that
+    /// yielded, slept, or stopped spinning at a deadline) teach nothing.
     package func finish() {
-        guard case .spinning = way else { return }
-        policy.recordSpin(succeededAfter: Int(truncatingIfNeeded: Deadline.now.nanoseconds &- spinStart))
+        guard case .spinning(let limit) = way else { return }
+        let elapsed = Deadline.now.nanoseconds &- spinStart
+        guard elapsed <= limit else { return }
+        policy.recordSpin(succeededAfter: Int(truncatingIfNeeded: elapsed))
     }
 }

@@ -176,8 +176,14 @@ struct WireSequenceTests {
         #expect(throws: DecodingError.self) { try kept.singleValueContainer().decode(Int.self) }
         #expect(try decodeAll() == [0, 5, 10])
         #expect(throws: DecodingError.self) { try kept.container(keyedBy: KeptKey.self) }
-        // While a later value of the same sequence is read.
+        // While a later message is read by a plain decode on the same thread
+        // (whose state the sequence's went back to).
+        _ = try decodeAll()
         stash.readThroughKept = true
+        #expect(throws: DecodingError.self) {
+            try decoder.decode(DecoderKeeper.self, from: try BinaryEncoder().encode(Keyed(a: 99)))
+        }
+        // While a later value of the same sequence is read.
         stash.decoder = nil
         #expect(throws: DecodingError.self) { try decodeAll() }
     }

@@ -87,6 +87,7 @@ extension BinaryDecoder {
         defer {
             state.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             state.detachContainers()
+            _ = state.anchor.nextValue()  // a decoder kept from the last value must not read the next message
             WireStateCache.recycle(&state)
         }
         state.bytes = bytes

@@ -66,6 +66,15 @@ enum ValueBatch {
 
     // MARK: Writing
 
+    /// Appends a batch's header, its form and count; returns where the count is.
+    @discardableResult
+    private static func appendHeader(_ form: Form, count: Int, to out: inout [UInt8]) -> Int {
+        out.append(form.rawValue)
+        let countAt = out.count
+        out.appendInteger(UInt32(count))
+        return countAt
+    }
+
     /// Appends values to a batch being written. (Not generic: a method of a
     /// generic struct would look up the struct's metadata on every call.)
     struct Writer {
@@ -115,9 +124,7 @@ enum ValueBatch {
         _ body: (inout Writer) throws -> R
     ) rethrows -> R {
         let form = Form.of(T.self)
-        out.append(form.rawValue)
-        let countAt = out.count
-        out.appendInteger(UInt32(0))
+        let countAt = appendHeader(form, count: 0, to: &out)
         let result: R
         let count: Int
         switch form {
@@ -151,14 +158,12 @@ enum ValueBatch {
         _ values: ArraySlice<T>, to out: inout [UInt8],
         descriptors: OutgoingDescriptors? = nil
     ) throws {
-        guard Form.of(T.self) == .codable else {
-            out.append(Form.bytes.rawValue)
-            out.appendInteger(UInt32(values.count))
+        let form = Form.of(T.self)
+        appendHeader(form, count: values.count, to: &out)
+        guard form == .codable else {
             values.withUnsafeBytes { out.append(contentsOf: $0) }
             return
         }
-        out.append(Form.codable.rawValue)
-        out.appendInteger(UInt32(values.count))
         // Straight to the sequence, not through a `Writer` (about 40 instructions
         // a value, callgrind): all the values are written, or the first error is
         // thrown. By index, as a generic iterator costs hundreds of instructions a value.

@@ -88,8 +88,9 @@ final class PoolCore: @unchecked Sendable {
     let initializer: Initializer?
     /// The program's global variables that spawned workers copy in (see
     /// ``GlobalValues``): those of each job type's modules, taken on the
-    /// caller's thread when the first job of that type is submitted, in
-    /// that order. Forked workers have the parent's memory: none for them.
+    /// caller's thread when the first job of a module is submitted (later
+    /// changes do not travel), in that order. Forked workers have the
+    /// parent's memory: none for them.
     let globals = LockedState(GlobalValues())
     /// How many values `globals` holds: read on every task the I/O thread
     /// sends, so an atomic rather than a look under the lock (as
@@ -135,15 +136,20 @@ final class PoolCore: @unchecked Sendable {
     func captureGlobals(of type: any Any.Type) {
         let typeBits = UInt(bitPattern: ObjectIdentifier(type))
         guard startMethod == .spawn, lastTypeWithGlobals.load(ordering: .relaxed) != typeBits else { return }
-        let modules = modulesWithGlobals.withLock { $0.newModules(of: type) }
-        lastTypeWithGlobals.store(typeBits, ordering: .relaxed)
-        guard !modules.isEmpty else { return }
-        let captured = GlobalValues.capture(modules: modules)
-        guard !captured.values.isEmpty else { return }
-        globals.withLock { globals in
-            globals.values += captured.values
-            globalsCount.store(globals.values.count, ordering: .releasing)
+        // Under one lock from the look to the append: a concurrent first
+        // submit of the same module waits here, so that no job of a module
+        // reaches the I/O thread before its globals do.
+        modulesWithGlobals.withLock { seen in
+            let modules = seen.newModules(of: type)
+            guard !modules.isEmpty else { return }
+            let captured = GlobalValues.capture(modules: modules)
+            guard !captured.values.isEmpty else { return }
+            globals.withLock { globals in
+                globals.values += captured.values
+                globalsCount.store(globals.values.count, ordering: .releasing)
+            }
         }
+        lastTypeWithGlobals.store(typeBits, ordering: .relaxed)
     }
 
     /// Asks the I/O thread to stop a task that was sent to a worker (a cancel).

@@ -77,8 +77,9 @@ struct GlobalValues: Sendable {
 
     /// Reads this executable's symbol table now, if it was not read yet: a
     /// pool that spawns calls it when it is made (a synchronous call, which
-    /// may do I/O), so that taking values on a job's first submit, which
-    /// may run on one of Swift's cooperative threads, only reads memory.
+    /// may do I/O), so that taking values on the first submit of a module's
+    /// job, which may run on one of Swift's cooperative threads, does
+    /// little I/O: at most `/proc/self/maps`, when a value holds a pointer.
     static func findVariables() {
         _ = candidates
     }
@@ -236,13 +237,21 @@ struct GlobalValues: Sendable {
     }
 }
 
-/// The modules a type is made of: the module of each name in it, such as
-/// `App` and `Lib` for `Lib.Wrapper<App.Job>`.
+/// The modules a type is made of whose globals a worker may need: the
+/// module of each name in it, such as `App` and `Lib` for
+/// `Lib.Wrapper<App.Job>`, except this package's own (whose globals, such
+/// as caches holding this process's addresses, must not travel; a
+/// manager's server job is one of its types).
 func modules(of type: any Any.Type) -> Set<String> {
     Set(
         String(reflecting: type).split(whereSeparator: { "<>,()[]: ?!&".contains($0) })
-            .compactMap { $0.split(separator: ".").first.map(String.init) })
+            .compactMap { $0.split(separator: ".").first.map(String.init) }
+    ).subtracting(packageModules)
 }
+
+private let packageModules: Set<String> = [
+    "Multiprocessing", "MultiprocessingPlatform", "MultiprocessingPostgres", "Threading",
+]
 
 /// The job types and modules whose global variables a pool has taken.
 struct ModulesSeen {

@@ -75,7 +75,6 @@ struct QueueSegment: @unchecked Sendable {
     let memory: SharedMemory
     let capacity: Int
     let maxSize: Int
-    let joinable: Bool
     let producers: ProducerSide
     let consumers: ConsumerSide
     let ring: QueueRing
@@ -123,7 +122,7 @@ struct QueueSegment: @unchecked Sendable {
         let memory = try SharedMemory.forObject(
             Self.header(capacity: capacity, maxSize: maxSize, joinable: joinable),
             layout: offsets.layout)
-        self.init(memory: memory, offsets: offsets, capacity: capacity, maxSize: maxSize, joinable: joinable)
+        self.init(memory: memory, offsets: offsets, capacity: capacity, maxSize: maxSize)
     }
 
     init(memory: SharedMemory, joinable: Bool) throws(SharedMemoryError) {
@@ -136,17 +135,14 @@ struct QueueSegment: @unchecked Sendable {
         guard capacity > QueueRing.headerSize, memory.size >= offsets.layout.size else {
             throw .mismatchedSegment("too small for a queue of \(capacity) bytes")
         }
-        self.init(
-            memory: memory, offsets: offsets, capacity: capacity,
-            maxSize: Int(header.parameters.1), joinable: joinable)
+        self.init(memory: memory, offsets: offsets, capacity: capacity, maxSize: Int(header.parameters.1))
     }
 
-    private init(memory: SharedMemory, offsets: Offsets, capacity: Int, maxSize: Int, joinable: Bool) {
+    private init(memory: SharedMemory, offsets: Offsets, capacity: Int, maxSize: Int) {
         let base = memory.baseAddress
         self.memory = memory
         self.capacity = capacity
         self.maxSize = maxSize
-        self.joinable = joinable
         producers = ProducerSide(base + offsets.producers)
         consumers = ConsumerSide(base + offsets.consumers, maxSize: maxSize)
         ring = QueueRing(base: base + offsets.ring, capacity: capacity)

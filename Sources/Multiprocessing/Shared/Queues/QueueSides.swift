@@ -173,21 +173,3 @@ struct CounterCopies<Counters> {
         (base + (1 - index) * MemoryLayout<Counters>.stride).storeBytes(of: counters, as: Counters.self)
     }
 }
-
-extension LockWord {
-    /// Runs `body` holding the lock, after `repair` if its last holder died
-    /// holding it. A process queue's lock cannot fail otherwise: no deadline,
-    /// and a queue operation never takes a lock its thread holds.
-    @inline(__always)
-    func withLockSurvivingOwnerDeath<R, E: Error>(repairing repair: () -> Void, _ body: () throws(E) -> R) throws(E)
-        -> R
-    {
-        switch lock(until: nil) {
-        case .acquired: break
-        case .ownerDied: repair()
-        case let other: preconditionFailure("a process queue's lock failed: \(other)")
-        }
-        defer { _ = unlock() }
-        return try body()
-    }
-}

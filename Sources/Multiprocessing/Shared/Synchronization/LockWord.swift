@@ -146,3 +146,22 @@ struct LockWord: @unchecked Sendable {
         return true
     }
 }
+
+extension LockWord {
+    /// Runs `body` holding the lock, after `repair` if its last holder died
+    /// holding it. For the shared objects whose lock cannot fail otherwise:
+    /// no deadline, and their operations never take a lock their thread
+    /// holds (a failure is a programmer error in the package, and traps).
+    @inline(__always)
+    func withLockSurvivingOwnerDeath<R, E: Error>(repairing repair: () -> Void, _ body: () throws(E) -> R) throws(E)
+        -> R
+    {
+        switch lock(until: nil) {
+        case .acquired: break
+        case .ownerDied: repair()
+        case let other: preconditionFailure("a shared object's lock failed: \(other)")
+        }
+        defer { _ = unlock() }
+        return try body()
+    }
+}

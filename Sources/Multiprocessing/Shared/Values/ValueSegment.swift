@@ -144,9 +144,7 @@ struct ValueSegment<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Runs `body` holding the lock, recording a dead holder for the next `withLock`.
     @usableFromInline
     func withQuietLock<R>(_ body: () -> R) -> R {
-        if lockReportingDeath() { ownerDiedPending.store(1) }
-        defer { _ = lock.unlock() }
-        return body()
+        lock.withLockSurvivingOwnerDeath(repairing: { ownerDiedPending.store(1) }, body)
     }
 
     private func lockReportingDeath() -> Bool {
